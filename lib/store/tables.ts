@@ -1,0 +1,56 @@
+/**
+ * The store's tables as columnar, in-memory records: what ingest produces and `writeTables` loads.
+ * Dates are epoch ms at UTC midnight; NaN means missing in numeric columns.
+ */
+
+/** One security of the universe. `listed`/`delisted` are epoch ms or null when unknown/still listed. */
+export interface SecurityRow {
+  security_id: string;
+  name: string;
+  industry: string;
+  listed: number | null;
+  delisted: number | null;
+}
+
+/** Raw, unadjusted daily prices keyed by (security_id, date). */
+export interface PriceColumns {
+  security_id: string[];
+  date: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+/**
+ * Corporate actions keyed by (security_id, ex_date, kind).
+ * `split`: value = shares after / shares before (2 for a 2-for-1; raw prices halve on ex_date).
+ * `dividend`: value = cash per share, going ex on ex_date.
+ */
+export interface ActionColumns {
+  security_id: string[];
+  ex_date: Float64Array;
+  kind: ("split" | "dividend")[];
+  value: Float64Array;
+}
+
+/** Per-date descriptors keyed by (security_id, date): market cap, 20-day ADV (currency), value, beta. */
+export interface DescriptorColumns {
+  security_id: string[];
+  date: Float64Array;
+  mcap: Float64Array;
+  adv: Float64Array;
+  value: Float64Array;
+  beta: Float64Array;
+}
+
+/** Everything one ingest produces; any part may be empty. */
+export interface Tables {
+  securities: SecurityRow[];
+  prices: PriceColumns;
+  corporate_actions: ActionColumns;
+  descriptors: DescriptorColumns;
+  /** Trading days, epoch ms ascending. */
+  calendar: Float64Array;
+}
