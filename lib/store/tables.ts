@@ -8,6 +8,8 @@ export interface SecurityRow {
   security_id: string;
   name: string;
   industry: string;
+  /** "equity" (default) for tradable names, "index" for benchmarks such as SPX. */
+  asset_class?: "equity" | "index";
   listed: number | null;
   delisted: number | null;
 }

@@ -1,0 +1,121 @@
+/**
+ * Back-adjustment of raw prices for splits and cash dividends (the CRSP / Yahoo "Adj Close"
+ * convention), on typed arrays.
+ *
+ * For each corporate action with ex-date e, every price strictly before e is multiplied by
+ * - a split of ratio s (shares after / shares before): `1 / s`;
+ * - a cash dividend D: `1 − D / close_prev`, where `close_prev` is the last raw close before e.
+ * The adjustment factor of a date is the product over all actions after it, so the latest prices
+ * are unadjusted and `adj = raw × factor`. The adjusted close-to-close return is then
+ * `ret_t = adj_close_t / adj_close_{t−1} − 1`, which on a split ex-date equals
+ * `s · close_e / close_{e−1} − 1` and on a dividend ex-date `close_e / (close_{e−1} − D) − 1`.
+ */
+
+/** One corporate action of one security. */
+export interface Action {
+  ex_date: number;
+  kind: "split" | "dividend";
+  value: number;
+}
+
+/**
+ * Adjustment factors for one security's price column, read with a stride from a date-major matrix
+ * (`stride = nSecurities`, `offset = i`; for a plain series use 1 and 0). Missing closes (NaN) get a
+ * factor too; an action before the first price has nothing to adjust.
+ *
+ * @example
+ * ```ts
+ * // 2-for-1 split on day 2: the day-0 and day-1 closes are halved.
+ * adjustmentFactors([1, 2, 3], [100, 102, 52], [{ ex_date: 3, kind: "split", value: 2 }]);
+ * // => Float64Array [0.5, 0.5, 1]
+ * ```
+ */
+export function adjustmentFactors(
+  dates: ArrayLike<number>,
+  close: ArrayLike<number>,
+  actions: readonly Action[],
+  stride = 1,
+  offset = 0,
+): Float64Array {
+  const n = dates.length;
+  const factors = new Float64Array(n).fill(1);
+  if (actions.length === 0) return factors;
+  const sorted = [...actions].sort((a, b) => b.ex_date - a.ex_date);
+  let cumulative = 1;
+  let next = 0; // next action (latest first) not yet applied
+  for (let t = n - 1; t >= 0; t--) {
+    while (next < sorted.length && dates[t] < sorted[next].ex_date) {
+      cumulative *= actionFactor(sorted[next], lastCloseBefore(dates, close, stride, offset, t));
+      next++;
+    }
+    factors[t] = cumulative;
+  }
+  return factors;
+}
+
+function actionFactor(action: Action, closePrev: number): number {
+  if (action.kind === "split") return 1 / action.value;
+  return Number.isFinite(closePrev) && closePrev > 0 ? 1 - action.value / closePrev : 1;
+}
+
+/** The last finite close at or before row t (dates[t] < ex_date holds for the caller's t). */
+function lastCloseBefore(
+  dates: ArrayLike<number>,
+  close: ArrayLike<number>,
+  stride: number,
+  offset: number,
+  t: number,
+): number {
+  for (let k = t; k >= 0 && k < dates.length; k--) {
+    const c = close[k * stride + offset];
+    if (!Number.isNaN(c)) return c;
+  }
+  return NaN;
+}
+
+/** Adjusted fields of a date-major panel, computed from raw prices and actions. */
+export interface AdjustedFields {
+  adj_close: Float64Array;
+  adj_open: Float64Array;
+  ret: Float64Array;
+  ret_oc: Float64Array;
+}
+
+/**
+ * Adjusts a date-major panel's raw `close`/`open` for each security's actions and derives `ret`
+ * (adjusted close-to-close, measured from the security's last valid close, NaN on its first day)
+ * and `ret_oc` (same-day open-to-close, `close / open − 1`).
+ *
+ * @example
+ * ```ts
+ * const { ret } = adjustPanel(dates, 1, close, open, [[{ ex_date, kind: "dividend", value: 1 }]]);
+ * ```
+ */
+export function adjustPanel(
+  dates: Float64Array,
+  nSecurities: number,
+  close: Float64Array,
+  open: Float64Array,
+  actions: readonly (readonly Action[])[],
+): AdjustedFields {
+  const cells = close.length;
+  const adj_close = new Float64Array(cells);
+  const adj_open = new Float64Array(cells);
+  const ret = new Float64Array(cells).fill(NaN);
+  const ret_oc = new Float64Array(cells);
+  for (let i = 0; i < nSecurities; i++) {
+    const factors = adjustmentFactors(dates, close, actions[i] ?? [], nSecurities, i);
+    let prev = NaN;
+    for (let t = 0; t < dates.length; t++) {
+      const k = t * nSecurities + i;
+      adj_close[k] = close[k] * factors[t];
+      adj_open[k] = open[k] * factors[t];
+      ret_oc[k] = close[k] / open[k] - 1;
+      if (!Number.isNaN(adj_close[k])) {
+        if (!Number.isNaN(prev)) ret[k] = adj_close[k] / prev - 1;
+        prev = adj_close[k];
+      }
+    }
+  }
+  return { adj_close, adj_open, ret, ret_oc };
+}

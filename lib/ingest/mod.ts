@@ -1,0 +1,36 @@
+/**
+ * Ingest: every way data gets into the store — the deterministic synthetic universe, the bundled
+ * S&P 500 sample, a user's CSV/Parquet files — plus split/dividend back-adjustment.
+ *
+ * @example
+ * ```ts
+ * import { ingestSynthetic, ingestSample } from "./mod.ts";
+ * await ingestSynthetic(store, { seed: 7 });
+ * await ingestSample(store);
+ * ```
+ * @module
+ */
+import type { Store } from "../store/db.ts";
+import { type LoadCounts, writeTables } from "../store/write.ts";
+import { DEFAULT_SYNTHETIC, generateUniverse, type SyntheticOptions } from "./synthetic.ts";
+
+export { type Action, adjustmentFactors, type AdjustedFields, adjustPanel } from "./adjust.ts";
+export { DATE_FORMATS, detectDateFormat } from "./date_format.ts";
+export { type InputProblem, InputError } from "./errors.ts";
+export { type FileTable, ingestFile, type IngestFileOptions, type IngestFileResult } from "./file.ts";
+export { ingestSample, SAMPLE_ID, samplePath } from "./sample.ts";
+export { DEFAULT_SYNTHETIC, generateUniverse, type SyntheticOptions } from "./synthetic.ts";
+
+/**
+ * Generates the synthetic universe and loads it into the store in one transaction, recording the
+ * generator parameters in `ingest_log` (and so in every snapshot's manifest).
+ *
+ * @example
+ * ```ts
+ * const counts = await ingestSynthetic(store, { nSecurities: 100, years: 2 });
+ * ```
+ */
+export async function ingestSynthetic(store: Store, options: SyntheticOptions = {}): Promise<LoadCounts> {
+  const params = { ...DEFAULT_SYNTHETIC, ...options };
+  return await writeTables(store, generateUniverse(params), { source: "synthetic", params });
+}

@@ -1,0 +1,161 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { queryRows, sqlString } from "../store/db.ts";
+import { openSnapshot } from "../snapshot/catalog.ts";
+import { type Action, adjustPanel } from "../ingest/adjust.ts";
+import { type Panel, parseIsoDate } from "./types.ts";
+
+const DAY_MS = 86_400_000;
+const PRICE_FIELDS = ["open", "high", "low", "close", "volume"];
+const DESCRIPTOR_FIELDS = ["mcap", "adv", "value", "beta"];
+const DERIVED_FIELDS = ["adj_close", "adj_open", "ret", "ret_oc"];
+
+/** Every field `loadPanel` knows, in its default order. */
+export const PANEL_FIELDS: readonly string[] = [...PRICE_FIELDS, ...DERIVED_FIELDS, ...DESCRIPTOR_FIELDS];
+
+/** What to load. Dates are inclusive `YYYY-MM-DD`. */
+export interface PanelQuery {
+  /** Fields to load (default: all of `PANEL_FIELDS`). */
+  fields?: readonly string[];
+  start?: string;
+  end?: string;
+  /** Restrict to these securities (default: every security of the asset class). */
+  securities?: readonly string[];
+  /** "equity" (default) for the cross-section; "index" for benchmarks. */
+  assetClass?: "equity" | "index";
+  periodsPerYear?: number;
+}
+
+/** `PanelQuery` plus the snapshot to read. */
+export interface LoadPanelOptions extends PanelQuery {
+  snapshot: string;
+  snapshotsDir?: string;
+}
+
+/**
+ * Loads a snapshot into a dense `Panel`: the calendar is every trading day in range on which at
+ * least one selected security has a price; securities are sorted by id; missing rows are NaN.
+ * Adjusted fields (`adj_close`, `adj_open`, `ret`, `ret_oc`) are derived from raw prices and the
+ * snapshot's corporate actions (see `lib/ingest/adjust.ts`).
+ *
+ * @example
+ * ```ts
+ * const panel = await loadPanel({ snapshot: "demo", fields: ["close", "ret", "mcap"] });
+ * panel.fields.ret.length === panel.dates.length * panel.securityIds.length; // => true
+ * ```
+ */
+export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
+  const snapshot = await openSnapshot(options.snapshot, options.snapshotsDir);
+  try {
+    return await readPanel(snapshot.conn, options);
+  } finally {
+    snapshot.close();
+  }
+}
+
+/**
+ * Reads a panel from any connection that has the store's tables or views (an open snapshot or the
+ * store itself). See `loadPanel`.
+ */
+export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}): Promise<Panel> {
+  const fields = query.fields ?? PANEL_FIELDS;
+  for (const name of fields) {
+    if (!PANEL_FIELDS.includes(name)) {
+      throw new RangeError(`unknown panel field "${name}"; expected one of ${PANEL_FIELDS.join(", ")}`);
+    }
+  }
+  const dateWhere = [
+    query.start ? `date >= DATE ${sqlString(isoChecked(query.start))}` : "",
+    query.end ? `date <= DATE ${sqlString(isoChecked(query.end))}` : "",
+  ].filter(Boolean).join(" AND ") || "TRUE";
+  const secWhere = [
+    `asset_class = ${sqlString(query.assetClass ?? "equity")}`,
+    query.securities ? `security_id IN (${query.securities.map(sqlString).join(", ") || "NULL"})` : "",
+  ].filter(Boolean).join(" AND ");
+
+  await conn.run(`CREATE OR REPLACE TEMP TABLE panel_sec AS
+    SELECT security_id, industry, (row_number() OVER (ORDER BY security_id) - 1)::INTEGER AS i
+    FROM securities WHERE ${secWhere}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE panel_dates AS
+    SELECT date, (row_number() OVER (ORDER BY date) - 1)::INTEGER AS t
+    FROM (SELECT DISTINCT date FROM prices JOIN panel_sec USING (security_id) WHERE ${dateWhere})`);
+  const secs = await queryRows(conn, "SELECT security_id, industry FROM panel_sec ORDER BY i");
+  const dateRows = await queryRows(conn, "SELECT (date - DATE '1970-01-01')::INTEGER AS d FROM panel_dates ORDER BY t");
+  const dates = Float64Array.from(dateRows, (r) => (r.d as number) * DAY_MS);
+  const nS = secs.length;
+  const cells = dates.length * nS;
+
+  const wanted = new Set(fields);
+  const needsPrices = DERIVED_FIELDS.some((f) => wanted.has(f));
+  const priceFields = PRICE_FIELDS.filter((f) => wanted.has(f) || (needsPrices && (f === "open" || f === "close")));
+  const descriptorFields = DESCRIPTOR_FIELDS.filter((f) => wanted.has(f));
+  const loaded: Record<string, Float64Array> = {};
+  if (priceFields.length) Object.assign(loaded, await scatter(conn, "prices", priceFields, nS, cells));
+  if (descriptorFields.length) Object.assign(loaded, await scatter(conn, "descriptors", descriptorFields, nS, cells));
+  if (needsPrices) {
+    const actions = await readActions(conn, nS, query.end);
+    Object.assign(loaded, adjustPanel(dates, nS, loaded.close, loaded.open, actions));
+  }
+  const out: Record<string, Float64Array> = {};
+  for (const name of fields) out[name] = loaded[name];
+  return {
+    dates,
+    securityIds: secs.map((r) => r.security_id as string),
+    industries: secs.map((r) => (r.industry as string) ?? ""),
+    fields: out,
+    periodsPerYear: query.periodsPerYear ?? 252,
+  };
+}
+
+/** Streams `(cell, f1, f2, …)` rows of a keyed table into dense matrices (NaN where absent). */
+async function scatter(
+  conn: DuckDBConnection,
+  table: string,
+  names: readonly string[],
+  nS: number,
+  cells: number,
+): Promise<Record<string, Float64Array>> {
+  const matrices = names.map(() => new Float64Array(cells).fill(NaN));
+  const result = await conn.stream(
+    `SELECT (d.t * ${nS} + s.i)::INTEGER AS cell, ${names.map((n) => `x.${n}::DOUBLE`).join(", ")}
+     FROM ${table} x JOIN panel_sec s USING (security_id) JOIN panel_dates d USING (date)`,
+  );
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    const cell = chunk.getColumnVector(0);
+    for (let f = 0; f < names.length; f++) {
+      const vector = chunk.getColumnVector(f + 1);
+      const matrix = matrices[f];
+      for (let k = 0; k < n; k++) {
+        const value = vector.getItem(k) as number | null;
+        if (value !== null) matrix[cell.getItem(k) as number] = value;
+      }
+    }
+  }
+  return Object.fromEntries(names.map((n, f) => [n, matrices[f]]));
+}
+
+/** Corporate actions per panel security (index order), up to `end`. */
+async function readActions(conn: DuckDBConnection, nS: number, end?: string): Promise<Action[][]> {
+  const actions: Action[][] = Array.from({ length: nS }, () => []);
+  const rows = await queryRows(
+    conn,
+    `SELECT s.i, (a.ex_date - DATE '1970-01-01')::INTEGER AS d, a.kind, a.value
+     FROM corporate_actions a JOIN panel_sec s USING (security_id)
+     ${end ? `WHERE a.ex_date <= DATE ${sqlString(end)}` : ""}`,
+  );
+  for (const r of rows) {
+    actions[r.i as number].push({
+      ex_date: (r.d as number) * DAY_MS,
+      kind: r.kind as Action["kind"],
+      value: r.value as number,
+    });
+  }
+  return actions;
+}
+
+function isoChecked(text: string): string {
+  parseIsoDate(text);
+  return text;
+}

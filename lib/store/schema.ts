@@ -1,0 +1,54 @@
+/**
+ * The store's schema: raw facts only (prices as traded, corporate actions, descriptors); adjusted
+ * series are derived on load (see `lib/ingest/adjust.ts`), so a corrected action never leaves stale
+ * adjusted prices behind.
+ *
+ * The large keyed tables (prices, descriptors, corporate_actions) carry no PRIMARY KEY index: keys are
+ * kept unique by the loader (`replaceRows`: duplicate check, delete-then-insert in one transaction),
+ * because DuckDB's ART index makes a bulk load of a million rows several times slower.
+ */
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS securities (
+  security_id VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  industry VARCHAR NOT NULL DEFAULT '',
+  asset_class VARCHAR NOT NULL DEFAULT 'equity',
+  listed DATE,
+  delisted DATE
+);
+CREATE TABLE IF NOT EXISTS prices (
+  security_id VARCHAR NOT NULL,
+  date DATE NOT NULL,
+  open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE NOT NULL, volume DOUBLE
+);
+CREATE TABLE IF NOT EXISTS corporate_actions (
+  security_id VARCHAR NOT NULL,
+  ex_date DATE NOT NULL,
+  kind VARCHAR NOT NULL CHECK (kind IN ('split', 'dividend')),
+  value DOUBLE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS descriptors (
+  security_id VARCHAR NOT NULL,
+  date DATE NOT NULL,
+  mcap DOUBLE, adv DOUBLE, value DOUBLE, beta DOUBLE
+);
+CREATE TABLE IF NOT EXISTS calendar (date DATE PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS ingest_log (
+  loaded_at TIMESTAMP NOT NULL,
+  source VARCHAR NOT NULL,
+  params VARCHAR NOT NULL,
+  rows BIGINT NOT NULL
+);
+`;
+
+/** Table names in load order, with their key columns (used for upserts and snapshot files). */
+export const TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  securities: ["security_id"],
+  prices: ["security_id", "date"],
+  corporate_actions: ["security_id", "ex_date", "kind"],
+  descriptors: ["security_id", "date"],
+  calendar: ["date"],
+};
+
+/** The store's table names, in load order. */
+export const TABLES = Object.keys(TABLE_KEYS);

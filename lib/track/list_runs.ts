@@ -1,0 +1,116 @@
+/** Listing the run registry: DuckDB over the `runs/*\/run.json` glob, newest first. */
+import { join } from "node:path";
+import { sqlString, withMemoryDb } from "./_db.ts";
+import { DEFAULT_RUNS_DIR, HEADLINE_METRICS, type RunSummary } from "./types.ts";
+
+/** Filters of `listRuns`; each one given narrows the list. */
+export interface ListRunsOptions {
+  readonly runsDir?: string;
+  readonly signal?: string;
+  readonly author?: string;
+  /** Runs created at or after this instant: `YYYY-MM-DD` (UTC midnight) or a full ISO timestamp. */
+  readonly since?: string;
+  readonly experiment?: string;
+  readonly configHash?: string;
+}
+
+/** A `run.json` path whose run folder is visible: hidden `.<name>.tmp-…` folders of writes in flight are not. */
+const VISIBLE_RUN_JSON = String.raw`[/\\][^./\\][^/\\]*[/\\]run\.json$`;
+
+/** The text columns of a `RunSummary`. */
+const TEXT_COLUMNS = [
+  "run_id",
+  "created_at",
+  "experiment",
+  "kind",
+  "signal_name",
+  "author",
+  "snapshot_id",
+  "config_hash",
+] as const;
+
+/** True when `runsDir` holds at least one visible run folder with a `run.json` (a glob over none errors). */
+async function hasRuns(runsDir: string): Promise<boolean> {
+  try {
+    for await (const entry of Deno.readDir(runsDir)) {
+      if (!entry.isDirectory || entry.name.startsWith(".")) continue;
+      try {
+        await Deno.lstat(join(runsDir, entry.name, "run.json"));
+        return true;
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+  return false;
+}
+
+/** Normalises `since` to an ISO timestamp comparable with `created_at` as text. */
+function sinceIso(since: string): string {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(since) ? Date.parse(`${since}T00:00:00Z`) : Date.parse(since);
+  if (Number.isNaN(ms)) {
+    throw new RangeError(`listRuns: since must be YYYY-MM-DD or an ISO timestamp, found "${since}"`);
+  }
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Lists recorded runs, newest first (`created_at` descending, then `run_id`), optionally filtered by
+ * signal name, author, experiment, config hash and creation time (`since`, inclusive). Reads every
+ * `runs/*\/run.json` with DuckDB's `read_json_objects` (schema-free, so runs with different params
+ * mix); folders whose name starts with `.` (writes in flight or crashed) are skipped. A missing or
+ * empty runs folder gives `[]`. Headline metrics (`sharpe`, `annual_return`, `max_drawdown`,
+ * `turnover`) are set only when the run has them as numbers.
+ *
+ * @example
+ * ```ts
+ * const runs = await listRuns({ runsDir: "runs", signal: "momentum", since: "2024-01-01" });
+ * runs[0].run_id; // => "20240102-101500-momentum-0123456789ab"
+ * ```
+ */
+export async function listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
+  const runsDir = options.runsDir ?? DEFAULT_RUNS_DIR;
+  if (!(await hasRuns(runsDir))) return [];
+  const conditions = ["regexp_matches(filename, $visible)"];
+  const values: Record<string, string> = { visible: VISIBLE_RUN_JSON };
+  const filters: [keyof ListRunsOptions, string][] = [
+    ["signal", "signal_name"],
+    ["author", "author"],
+    ["experiment", "experiment"],
+    ["configHash", "config_hash"],
+  ];
+  for (const [option, column] of filters) {
+    const value = options[option];
+    if (value !== undefined) {
+      conditions.push(`${column} = $${option}`);
+      values[option] = value;
+    }
+  }
+  if (options.since !== undefined) {
+    conditions.push("created_at >= $since");
+    values.since = sinceIso(options.since);
+  }
+  const metricSql = HEADLINE_METRICS.map((m) => `TRY_CAST(json->>'$.metrics.${m}' AS DOUBLE) AS ${m}`);
+  const sql = `
+    SELECT * FROM (
+      SELECT filename,
+        json->>'$.run_id' AS run_id, json->>'$.created_at' AS created_at,
+        json->>'$.experiment' AS experiment, json->>'$.kind' AS kind,
+        json->>'$.tags.signal_name' AS signal_name, json->>'$.tags.author' AS author,
+        json->>'$.tags.snapshot_id' AS snapshot_id, json->>'$.config_hash' AS config_hash,
+        ${metricSql.join(", ")}
+      FROM read_json_objects(${sqlString(join(runsDir, "*", "run.json"))}, filename = true)
+    )
+    WHERE ${conditions.join(" AND ")}
+    ORDER BY created_at DESC, run_id DESC`;
+  const rows = await withMemoryDb(async (conn) => (await conn.runAndReadAll(sql, values)).getRowObjectsJS());
+  return rows.map((row) => {
+    const summary: Record<string, string | number> = {};
+    for (const key of TEXT_COLUMNS) summary[key] = String(row[key] ?? "");
+    for (const m of HEADLINE_METRICS) if (typeof row[m] === "number") summary[m] = row[m] as number;
+    return summary as unknown as RunSummary;
+  });
+}
