@@ -1,0 +1,198 @@
+/**
+ * `deno task metrics FILE` — every performance metric of a `date,ret` CSV, as a readable table or JSON.
+ */
+
+import { parseArgs } from "node:util";
+import { isoDate } from "../panel/types.ts";
+import {
+  alignByDate,
+  allMetrics,
+  type DrawdownPeriod,
+  drawdownTable,
+  type Metrics,
+  monthlyReturns,
+  parseReturnsCsv,
+  periodRate,
+  yearlyReturns,
+} from "../metrics/mod.ts";
+
+const HELP = `Usage: deno run -A lib/cli/metrics.ts FILE [options]
+
+Every performance metric of a return series (empyrical's conventions), its 5 deepest drawdowns and
+its yearly returns.
+
+FILE is a CSV with a header naming a "date" column (YYYY-MM-DD) and a "ret" column (simple return per
+period; empty or NaN = missing). Other columns are ignored. Dates must be strictly ascending.
+
+Options:
+  --periods N        periods per year for annualisation (default 252, daily bars)
+  --rf R             ANNUAL risk-free rate as a fraction (default 0; 0.03 = 3%). Converted to a
+                     per-period rate as (1 + R)^(1 / periods) - 1, used for Sharpe, Sortino (required
+                     return), Omega (threshold) and alpha.
+  --benchmark FILE   a second date,ret CSV; aligned on FILE's dates (missing dates = missing), adds
+                     alpha, beta, information_ratio and tracking_error
+  --json             print {metrics, drawdowns, yearly, monthly} as JSON instead of tables
+  --help             show this help
+
+Drawdown durations and recovery times are in periods; a drawdown whose peak is "start" began with
+the first return (from the starting wealth of 1).`;
+
+const PERCENT_KEYS = new Set([
+  "cumulative_return",
+  "annual_return",
+  "annual_volatility",
+  "max_drawdown",
+  "avg_drawdown",
+  "downside_risk",
+  "var_95",
+  "cvar_95",
+  "var_95_gaussian",
+  "cvar_95_gaussian",
+  "hit_rate",
+  "best_period",
+  "worst_period",
+  "alpha",
+  "tracking_error",
+]);
+const COUNT_KEYS = new Set(["max_drawdown_duration", "n_periods"]);
+
+/**
+ * Runs the CLI with `args` (without the program name); returns the exit code: 0 ok, 1 bad input
+ * data, 2 bad usage.
+ *
+ * @example
+ * ```ts ignore
+ * await main(["returns.csv", "--rf", "0.03", "--json"]); // prints JSON, returns 0
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        periods: { type: "string", default: "252" },
+        rf: { type: "string", default: "0" },
+        benchmark: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const periods = Number(values.periods);
+  const rf = Number(values.rf);
+  const usage = positionals.length !== 1
+    ? `expected exactly one FILE, found ${positionals.length}`
+    : !(periods > 0)
+    ? `--periods must be a number > 0, found "${values.periods}"`
+    : !(rf > -1)
+    ? `--rf must be an annual rate > -1, found "${values.rf}"`
+    : "";
+  if (usage) {
+    console.error(`error: ${usage}\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    const file = positionals[0];
+    const series = parseReturnsCsv(await Deno.readTextFile(file), file);
+    const benchmark = values.benchmark
+      ? alignByDate(
+        series.dates,
+        parseReturnsCsv(await Deno.readTextFile(values.benchmark), values.benchmark),
+      )
+      : undefined;
+    const metrics = allMetrics(series.ret, {
+      periodsPerYear: periods,
+      riskFree: periodRate(rf, periods),
+      benchmark,
+      dates: series.dates,
+    });
+    const drawdowns = drawdownTable(series.ret, 5).map((d) => datedDrawdown(d, series.dates));
+    const yearly = yearlyReturns(series.ret, series.dates);
+    if (values.json) {
+      const monthly = monthlyReturns(series.ret, series.dates);
+      console.log(JSON.stringify({ metrics, drawdowns, yearly, monthly }, null, 2));
+    } else {
+      const range = series.dates.length
+        ? `${isoDate(series.dates[0])} to ${isoDate(series.dates[series.dates.length - 1])}`
+        : "no rows";
+      console.log(`${file}: ${range}, ${periods} periods/year, rf ${formatPercent(rf)}/year\n`);
+      console.log(metricsTable(metrics));
+      console.log(`\nTop ${drawdowns.length} drawdowns\n${drawdownText(drawdowns)}`);
+      console.log(
+        `\nYearly returns\n${
+          table([["year", "ret"], ...yearly.map((y) => [`${y.year}`, formatPercent(y.ret)])])
+        }`,
+      );
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError || error instanceof Deno.errors.NotFound) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** A drawdown row with ISO dates (`peak_date` null when the peak is the starting wealth). */
+function datedDrawdown(d: DrawdownPeriod, dates: Float64Array) {
+  const dateAt = (k: number) => (k >= 0 ? isoDate(dates[k]) : null);
+  return {
+    ...d,
+    peak_date: dateAt(d.peak),
+    valley_date: dateAt(d.valley),
+    recovery_date: dateAt(d.recovery),
+  };
+}
+
+function metricsTable(metrics: Metrics): string {
+  const rows = Object.entries(metrics).map(([key, value]) => [
+    key,
+    PERCENT_KEYS.has(key) ? formatPercent(value) : COUNT_KEYS.has(key) ? `${value}` : formatNumber(value),
+  ]);
+  return table([["metric", "value"], ...rows]);
+}
+
+function drawdownText(rows: ReturnType<typeof datedDrawdown>[]): string {
+  return table([
+    ["#", "peak", "valley", "recovery", "depth", "duration", "recovery_time"],
+    ...rows.map((d, k) => [
+      `${k + 1}`,
+      d.peak_date ?? "start",
+      d.valley_date ?? "",
+      d.recovery_date ?? "ongoing",
+      formatPercent(d.depth),
+      `${d.duration}`,
+      Number.isNaN(d.recovery_time) ? "-" : `${d.recovery_time}`,
+    ]),
+  ]);
+}
+
+/** Left-aligned first column, right-aligned others, two spaces apart. */
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join("  ")
+  ).join("\n");
+}
+
+function formatPercent(value: number): string {
+  return Number.isFinite(value) ? `${(value * 100).toFixed(2)}%` : `${value}`;
+}
+
+function formatNumber(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(4) : `${value}`;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,46 @@
+/** Private helpers shared by the metric modules (not re-exported by `mod.ts`). */
+
+/**
+ * simple-statistics only indexes, reads `length`, slices or swaps in place, all of which typed arrays
+ * do, but types its inputs as arrays; this names that one cast instead of scattering it.
+ */
+export function asArray(values: Float64Array): number[] {
+  return values as unknown as number[];
+}
+
+/**
+ * The positions where both series are non-NaN, as two packed arrays. Throws a `RangeError` when the
+ * lengths differ (series must already be aligned by date).
+ */
+export function pairedFinite(
+  returns: ArrayLike<number>,
+  benchmark: ArrayLike<number>,
+): [Float64Array, Float64Array] {
+  checkAligned(returns, benchmark);
+  const r = new Float64Array(returns.length);
+  const b = new Float64Array(returns.length);
+  let n = 0;
+  for (let k = 0; k < returns.length; k++) {
+    if (!Number.isNaN(returns[k]) && !Number.isNaN(benchmark[k])) {
+      r[n] = returns[k];
+      b[n++] = benchmark[k];
+    }
+  }
+  return [r.subarray(0, n), b.subarray(0, n)];
+}
+
+/** Throws a `RangeError` unless `value` is an integer ≥ `min`; `name` labels the message. */
+export function checkInteger(name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer ≥ ${min}, found ${value}`);
+  }
+}
+
+/** Throws a `RangeError` unless the two series have the same length (aligned by date). */
+export function checkAligned(returns: ArrayLike<number>, benchmark: ArrayLike<number>): void {
+  if (returns.length !== benchmark.length) {
+    throw new RangeError(
+      `returns and benchmark must be aligned: expected equal lengths, found ${returns.length} and ${benchmark.length}`,
+    );
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Rolling-window metrics over the last `window` periods. Output has the input's length; a position is
+ * NaN until the window is full and whenever any value in its window is missing (pandas' default
+ * `min_periods = window`). Each window is computed directly (two passes), so there is no drift from
+ * running sums: O(n · window).
+ */
+
+import { checkAligned, checkInteger } from "./_utils.ts";
+
+/**
+ * Rolling annualised volatility: `sampleStd(window) * sqrt(periodsPerYear)` (ddof = 1), window ≥ 2.
+ *
+ * @example
+ * ```ts
+ * rollingVolatility([0.01, -0.01, 0.01], 2, 252); // => [NaN, 0.0141421 * sqrt(252), same] ≈ [NaN, 0.2245, …]
+ * ```
+ */
+export function rollingVolatility(
+  returns: ArrayLike<number>,
+  window: number,
+  periodsPerYear = 252,
+): Float64Array {
+  const scale = Math.sqrt(periodsPerYear);
+  return rollingMoments(returns, window, (_m, sd) => sd * scale);
+}
+
+/**
+ * Rolling annualised Sharpe ratio: `mean(x) / sampleStd(x) * sqrt(periodsPerYear)` with
+ * `x = r - riskFree` over each window (ddof = 1, `riskFree` per period); NaN when the window's
+ * deviation is zero.
+ *
+ * @example
+ * ```ts
+ * rollingSharpe([0.01, 0.02, 0.03], 3, 0, 252); // => [NaN, NaN, 0.02 / 0.01 * sqrt(252) ≈ 31.75]
+ * ```
+ */
+export function rollingSharpe(
+  returns: ArrayLike<number>,
+  window: number,
+  riskFree = 0,
+  periodsPerYear = 252,
+): Float64Array {
+  const scale = Math.sqrt(periodsPerYear);
+  return rollingMoments(returns, window, (m, sd) => (sd > 0 ? ((m - riskFree) / sd) * scale : NaN));
+}
+
+/**
+ * Rolling beta: `cov(r, b) / var(b)` over each window of aligned periods (same ddof in both, so the
+ * ratio is ddof-free); NaN when the benchmark is constant in the window.
+ *
+ * @example
+ * ```ts
+ * rollingBeta([0.02, 0.04, 0.0], [0.01, 0.02, 0.0], 2); // => [NaN, 2, 2]
+ * ```
+ */
+export function rollingBeta(
+  returns: ArrayLike<number>,
+  benchmark: ArrayLike<number>,
+  window: number,
+): Float64Array {
+  checkAligned(returns, benchmark);
+  checkInteger("window", window, 2);
+  const gaps = gapCounts(returns, benchmark);
+  const out = new Float64Array(returns.length).fill(NaN);
+  for (let t = window - 1; t < returns.length; t++) {
+    if (gaps[t + 1] - gaps[t + 1 - window] > 0) continue;
+    let mr = 0;
+    let mb = 0;
+    for (let k = t + 1 - window; k <= t; k++) {
+      mr += returns[k];
+      mb += benchmark[k];
+    }
+    mr /= window;
+    mb /= window;
+    let cov = 0;
+    let varB = 0;
+    for (let k = t + 1 - window; k <= t; k++) {
+      const db = benchmark[k] - mb;
+      cov += (returns[k] - mr) * db;
+      varB += db * db;
+    }
+    out[t] = varB > 0 ? cov / varB : NaN;
+  }
+  return out;
+}
+
+/** Applies `finish(mean, sampleStd)` to every full, gap-free window. */
+function rollingMoments(
+  returns: ArrayLike<number>,
+  window: number,
+  finish: (mean: number, sd: number) => number,
+): Float64Array {
+  checkInteger("window", window, 2);
+  const gaps = gapCounts(returns, returns);
+  const out = new Float64Array(returns.length).fill(NaN);
+  for (let t = window - 1; t < returns.length; t++) {
+    if (gaps[t + 1] - gaps[t + 1 - window] > 0) continue;
+    let m = 0;
+    for (let k = t + 1 - window; k <= t; k++) m += returns[k];
+    m /= window;
+    let ss = 0;
+    for (let k = t + 1 - window; k <= t; k++) ss += (returns[k] - m) * (returns[k] - m);
+    out[t] = finish(m, Math.sqrt(ss / (window - 1)));
+  }
+  return out;
+}
+
+/** Prefix counts of positions where either series is NaN: `gaps[t]` counts positions `< t`. */
+function gapCounts(a: ArrayLike<number>, b: ArrayLike<number>): Int32Array {
+  const gaps = new Int32Array(a.length + 1);
+  for (let k = 0; k < a.length; k++) {
+    gaps[k + 1] = gaps[k] + (Number.isNaN(a[k]) || Number.isNaN(b[k]) ? 1 : 0);
+  }
+  return gaps;
+}

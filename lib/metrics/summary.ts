@@ -1,0 +1,140 @@
+/**
+ * Every scalar metric of a return series in one flat record (the tear-sheet numbers), with snake_case
+ * keys for tables and JSON.
+ */
+
+import {
+  annualReturn,
+  annualVolatility,
+  cumulativeReturn,
+  finite,
+  maxDrawdown,
+  sharpeRatio,
+} from "./core.ts";
+import { alpha, beta, informationRatio, trackingError } from "./benchmark.ts";
+import { averageDrawdown, maxDrawdownDuration } from "./drawdown.ts";
+import { kurtosis, skew } from "./moments.ts";
+import { bestPeriod, hitRate, stabilityOfTimeseries, worstPeriod } from "./returns.ts";
+import { calmarRatio, downsideRisk, omegaRatio, sortinoRatio } from "./risk.ts";
+import {
+  conditionalValueAtRisk,
+  gaussianConditionalValueAtRisk,
+  gaussianValueAtRisk,
+  tailRatio,
+  valueAtRisk,
+} from "./tail.ts";
+
+/** Options of `allMetrics`. */
+export interface AllMetricsOptions {
+  /** Periods per year for annualisation (default 252). */
+  readonly periodsPerYear?: number;
+  /** Risk-free rate PER PERIOD (default 0); see `periodRate` to convert an annual rate. */
+  readonly riskFree?: number;
+  /** Benchmark returns aligned by position with `returns`; adds alpha, beta, IR, tracking error. */
+  readonly benchmark?: ArrayLike<number>;
+  /** Epoch-ms dates of `returns`; checked (same length, strictly ascending), not otherwise used. */
+  readonly dates?: ArrayLike<number>;
+}
+
+/** The flat metric record; the four benchmark keys are present only when a benchmark is given. */
+export interface Metrics {
+  cumulative_return: number;
+  annual_return: number;
+  annual_volatility: number;
+  sharpe: number;
+  sortino: number;
+  calmar: number;
+  omega: number;
+  max_drawdown: number;
+  avg_drawdown: number;
+  max_drawdown_duration: number;
+  downside_risk: number;
+  tail_ratio: number;
+  stability: number;
+  skew: number;
+  kurtosis: number;
+  var_95: number;
+  cvar_95: number;
+  var_95_gaussian: number;
+  cvar_95_gaussian: number;
+  hit_rate: number;
+  best_period: number;
+  worst_period: number;
+  alpha?: number;
+  beta?: number;
+  information_ratio?: number;
+  tracking_error?: number;
+  /** Number of non-NaN returns. */
+  n_periods: number;
+}
+
+/**
+ * All metrics with one set of conventions (empyrical's): CAGR over the non-NaN periods, sample std
+ * (ddof = 1) for volatility / Sharpe / tracking error, Sortino and downside risk over all periods with
+ * `riskFree` as the required return, Omega at threshold `riskFree`, drawdowns from a starting wealth
+ * of 1 (≤ 0; durations in positions of `returns`, missing periods included), historical VaR / CVaR
+ * at 95% with numpy's linear percentile, Gaussian VaR / CVaR from mean and sample std, population skew and excess kurtosis, alpha
+ * compounded `(1 + mean)^periodsPerYear - 1`, information ratio annualised by `sqrt(periodsPerYear)`.
+ * See each metric's own function for its formula.
+ *
+ * @example
+ * ```ts
+ * const benchmark = [0.005, -0.01, 0.01, 0];
+ * const m = allMetrics([0.01, -0.02, 0.015, 0.003], { periodsPerYear: 252, riskFree: 0.0001, benchmark });
+ * m.sharpe; m.max_drawdown; m.beta;
+ * ```
+ */
+export function allMetrics(returns: ArrayLike<number>, options: AllMetricsOptions = {}): Metrics {
+  const { periodsPerYear = 252, riskFree = 0, benchmark, dates } = options;
+  if (!(periodsPerYear > 0)) throw new RangeError(`periodsPerYear must be > 0, found ${periodsPerYear}`);
+  if (dates) checkDates(dates, returns.length);
+  const r = finite(returns);
+  const metrics: Metrics = {
+    cumulative_return: cumulativeReturn(r),
+    annual_return: annualReturn(r, periodsPerYear),
+    annual_volatility: annualVolatility(r, periodsPerYear),
+    sharpe: sharpeRatio(r, riskFree, periodsPerYear),
+    sortino: sortinoRatio(r, riskFree, periodsPerYear),
+    calmar: calmarRatio(r, periodsPerYear),
+    omega: omegaRatio(r, riskFree),
+    max_drawdown: maxDrawdown(r),
+    avg_drawdown: averageDrawdown(returns),
+    max_drawdown_duration: maxDrawdownDuration(returns),
+    downside_risk: downsideRisk(r, riskFree, periodsPerYear),
+    tail_ratio: tailRatio(r),
+    stability: stabilityOfTimeseries(r),
+    skew: skew(r),
+    kurtosis: kurtosis(r),
+    var_95: valueAtRisk(r, 0.95),
+    cvar_95: conditionalValueAtRisk(r, 0.95),
+    var_95_gaussian: gaussianValueAtRisk(r, 0.95),
+    cvar_95_gaussian: gaussianConditionalValueAtRisk(r, 0.95),
+    hit_rate: hitRate(r),
+    best_period: bestPeriod(r),
+    worst_period: worstPeriod(r),
+    n_periods: r.length,
+  };
+  if (!benchmark) return metrics;
+  const { n_periods, ...rest } = metrics;
+  return {
+    ...rest,
+    alpha: alpha(returns, benchmark, riskFree, periodsPerYear),
+    beta: beta(returns, benchmark),
+    information_ratio: informationRatio(returns, benchmark, periodsPerYear),
+    tracking_error: trackingError(returns, benchmark, periodsPerYear),
+    n_periods,
+  };
+}
+
+function checkDates(dates: ArrayLike<number>, n: number): void {
+  if (dates.length !== n) {
+    throw new RangeError(`dates must match returns: expected ${n} dates, found ${dates.length}`);
+  }
+  for (let k = 1; k < n; k++) {
+    if (!(dates[k] > dates[k - 1])) {
+      throw new RangeError(
+        `dates must be strictly ascending: position ${k} (${dates[k]}) follows ${dates[k - 1]}`,
+      );
+    }
+  }
+}

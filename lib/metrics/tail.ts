@@ -1,0 +1,149 @@
+/**
+ * Tail risk: percentiles with numpy's default linear interpolation, historical and Gaussian
+ * value-at-risk and conditional value-at-risk, and the tail ratio (empyrical conventions).
+ * VaR and CVaR are returns (negative = loss), not loss magnitudes. NaN = missing.
+ */
+
+import { quantile, quickselect } from "simple-statistics";
+import { finite, mean, sampleStd } from "./core.ts";
+import { asArray } from "./_utils.ts";
+
+/**
+ * Percentile `q` ∈ [0, 100] of the non-NaN values with numpy's default `linear` method: position
+ * `h = (n - 1) * q / 100` in the sorted values, interpolating between `x[floor(h)]` and `x[ceil(h)]`
+ * (simple-statistics `quantile`, type 7, by quickselect: O(n), no full sort). NaN when empty.
+ *
+ * @example
+ * ```ts
+ * percentile([4, 1, 3, 2], 5); // => h = 0.15 ⇒ 1 + 0.15 * (2 - 1) = 1.15
+ * ```
+ */
+export function percentile(values: ArrayLike<number>, q: number): number {
+  if (!(q >= 0 && q <= 100)) throw new RangeError(`percentile q must be in [0, 100], found ${q}`);
+  const r = finite(values);
+  return r.length ? quantile(asArray(r), q / 100) : NaN;
+}
+
+/**
+ * Historical value-at-risk (empyrical's `value_at_risk`): the `100 * (1 - confidence)` percentile of
+ * the returns, linear interpolation. At 95% this is the 5th percentile, a return ≤ 0 for most series.
+ *
+ * @example
+ * ```ts
+ * valueAtRisk([-0.04, -0.02, 0, 0.01, 0.03], 0.95); // => h = 4 * 0.05 = 0.2 ⇒ -0.04 + 0.2 * 0.02 = -0.036
+ * ```
+ */
+export function valueAtRisk(returns: ArrayLike<number>, confidence = 0.95): number {
+  return percentile(returns, 100 * (1 - confidence));
+}
+
+/**
+ * Historical conditional value-at-risk / expected shortfall (empyrical's
+ * `conditional_value_at_risk`): the mean of the `floor((n - 1) * (1 - confidence)) + 1` smallest
+ * returns — the returns at or below the historical VaR (identical unless values tie at the cut).
+ *
+ * @example
+ * ```ts
+ * conditionalValueAtRisk([-0.04, -0.02, 0, 0.01, 0.03], 0.7); // => cut 1 ⇒ mean(-0.04, -0.02) = -0.03
+ * ```
+ */
+export function conditionalValueAtRisk(returns: ArrayLike<number>, confidence = 0.95): number {
+  const r = finite(returns).slice();
+  if (r.length === 0) return NaN;
+  const cut = Math.floor((r.length - 1) * (1 - confidence));
+  quickselect(asArray(r), cut); // r[0..cut] are now the cut + 1 smallest returns
+  let sum = 0;
+  for (let k = 0; k <= cut; k++) sum += r[k];
+  return sum / (cut + 1);
+}
+
+/**
+ * Gaussian (parametric) value-at-risk: `mean(r) + z * sampleStd(r)` with `z = Φ⁻¹(1 - confidence)`
+ * (≈ -1.644854 at 95%) and the sample standard deviation (ddof = 1), as quantstats'
+ * `value_at_risk`.
+ *
+ * @example
+ * ```ts
+ * gaussianValueAtRisk([0.01, -0.01], 0.95); // => 0 - 1.644854 * 0.0141421 ≈ -0.023262
+ * ```
+ */
+export function gaussianValueAtRisk(returns: ArrayLike<number>, confidence = 0.95): number {
+  return mean(returns) + normalQuantile(1 - confidence) * sampleStd(returns);
+}
+
+/**
+ * Gaussian conditional value-at-risk (expected shortfall of a normal with the sample mean and
+ * standard deviation, ddof = 1): `mean(r) - sampleStd(r) * φ(z) / (1 - confidence)` with
+ * `z = Φ⁻¹(1 - confidence)`; at 95% the multiplier is φ(1.644854) / 0.05 ≈ 2.062713.
+ *
+ * @example
+ * ```ts
+ * gaussianConditionalValueAtRisk([0.01, -0.01], 0.95); // => -2.062713 * 0.0141421 ≈ -0.029171
+ * ```
+ */
+export function gaussianConditionalValueAtRisk(returns: ArrayLike<number>, confidence = 0.95): number {
+  const tail = 1 - confidence;
+  const z = normalQuantile(tail);
+  const density = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+  return mean(returns) - (sampleStd(returns) * density) / tail;
+}
+
+/**
+ * Tail ratio (empyrical's `tail_ratio`): `|percentile(r, 95)| / |percentile(r, 5)|`, linear
+ * interpolation. Above 1, the right tail (gains) is fatter than the left (losses).
+ *
+ * @example
+ * ```ts
+ * tailRatio([-0.04, -0.02, 0, 0.01, 0.03]); // => |0.03 - 0.2 * 0.02| / |-0.036| = 0.026 / 0.036 ≈ 0.72222
+ * ```
+ */
+export function tailRatio(returns: ArrayLike<number>): number {
+  const r = finite(returns);
+  if (r.length === 0) return NaN;
+  const [p5, p95] = quantile(asArray(r), [0.05, 0.95]);
+  return Math.abs(p95) / Math.abs(p5);
+}
+
+// Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9).
+// simple-statistics' `probit` uses a closed-form erf inverse accurate only to ~1e-3, too coarse here.
+const A = [
+  -39.69683028665376,
+  220.9460984245205,
+  -275.9285104469687,
+  138.357751867269,
+  -30.66479806614716,
+  2.506628277459239,
+];
+const B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+const C = [
+  -0.007784894002430293,
+  -0.3223964580411365,
+  -2.400758277161838,
+  -2.549732539343734,
+  4.374664141464968,
+  2.938163982698783,
+];
+const D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+
+/**
+ * Standard normal quantile Φ⁻¹(p) for p ∈ (0, 1), by Acklam's rational approximation (relative error
+ * below 1.2e-9).
+ *
+ * @example
+ * ```ts
+ * normalQuantile(0.05); // => -1.6448536…
+ * ```
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs p in (0, 1), found ${p}`);
+  if (p > 1 - 0.02425) return -normalQuantile(1 - p);
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) /
+      ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q) /
+    (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1);
+}

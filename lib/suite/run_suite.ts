@@ -1,0 +1,120 @@
+import { knownMatrix } from "../signal/align.ts";
+import type { BacktestResult, SignalInput } from "../engine/types.ts";
+import type { Panel } from "../panel/types.ts";
+import { baselines } from "./baselines.ts";
+import { runUnits } from "./pool.ts";
+import { expandPreset, PRESETS, type SuitePreset } from "./preset.ts";
+import { meanRankCorrelation, pnlCorrelation } from "./uniqueness.ts";
+import { judge, type Verdict } from "./verdict.ts";
+
+/** One variant's backtest. */
+export interface VariantRun {
+  label: string;
+  result: BacktestResult;
+}
+
+/** Every variant of one signal (the signal under test or a baseline). */
+export interface SignalRun {
+  name: string;
+  variants: VariantRun[];
+  /** The variant with the highest net Sharpe. */
+  best: VariantRun;
+}
+
+/** How new the signal is next to one baseline. */
+export interface Uniqueness {
+  baseline: string;
+  /** Mean daily cross-sectional Spearman correlation of the two signals' known values. */
+  rank_correlation: number;
+  /** Correlation of daily net PnL, both at the signal's best variant. */
+  pnl_correlation: number;
+}
+
+/** Everything a suite produces. */
+export interface SuiteResult {
+  preset: SuitePreset;
+  signal: SignalRun;
+  baselines: SignalRun[];
+  uniqueness: Uniqueness[];
+  verdict: Verdict;
+  /** Work units run and the worker count used. */
+  workers: number;
+}
+
+/** Options of `runSuite`. */
+export interface SuiteOptions {
+  /** Web Workers to fan out over (default: one per core; 0 runs in this thread). */
+  workers?: number;
+  /** Called after each finished unit with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs the suite: expands the preset's config matrix (e.g. `standard`: lags {0,1,2} × residualize
+ * {off, industry}), runs the signal and every baseline (reversal_5d, momentum_12_1, value) through
+ * each variant, measures uniqueness (rank and PnL correlation with each baseline) and gives the
+ * verdict. Work fans out over Web Workers, one unit per (signal, residualize mode); results are
+ * identical for any worker count.
+ *
+ * @example
+ * ```ts
+ * const suite = await runSuite(panel, { name: "my_signal", signal }, "standard");
+ * suite.verdict.color; // "green" | "yellow" | "red"
+ * ```
+ */
+export async function runSuite(
+  panel: Panel,
+  input: { name: string; signal: SignalInput },
+  preset: string | SuitePreset = "standard",
+  options: SuiteOptions = {},
+): Promise<SuiteResult> {
+  const chosen = typeof preset === "string" ? PRESETS[preset] : preset;
+  if (!chosen) throw new RangeError(`unknown suite preset "${preset}"; presets: ${Object.keys(PRESETS).join(", ")}`);
+  const variants = expandPreset(chosen);
+  const known = "known" in input.signal ? input.signal.known : knownMatrix(panel, input.signal);
+  const signals = [{ name: input.name, known }, ...baselines(panel)];
+  const modes = [...new Set(variants.map((v) => v.options.residualize))];
+  const units = signals.flatMap((s, k) =>
+    modes.map((mode, m) => ({
+      unit: k * modes.length + m,
+      known: s.known,
+      variants: variants.filter((v) => v.options.residualize === mode).map((v) => v.options),
+    }))
+  );
+  const workers = options.workers ?? navigator.hardwareConcurrency ?? 1;
+  let done = 0;
+  const results = await runUnits(panel, units, workers, () => options.onProgress?.(++done, units.length));
+
+  const runs: SignalRun[] = signals.map((s, k) => {
+    const byUnit = modes.flatMap((_, m) => results[k * modes.length + m]);
+    const labels = modes.flatMap((mode) => variants.filter((v) => v.options.residualize === mode).map((v) => v.label));
+    const list = byUnit.map((result, j) => ({ label: labels[j], result }));
+    const ordered = variants.map((v) => list.find((x) => x.label === v.label)!);
+    return { name: s.name, variants: ordered, best: bestVariant(ordered) };
+  });
+  const [signal, ...base] = runs;
+  const nT = panel.dates.length, nS = panel.securityIds.length;
+  const uniqueness = base.map((b, k) => ({
+    baseline: b.name,
+    rank_correlation: meanRankCorrelation(known, signals[k + 1].known, nT, nS),
+    pnl_correlation: pnlCorrelation(
+      signal.best.result.daily,
+      b.variants.find((v) => v.label === signal.best.label)!.result.daily,
+    ),
+  }));
+  return {
+    preset: chosen,
+    signal,
+    baselines: base,
+    uniqueness,
+    verdict: judge({ variants: signal.variants, uniqueness }),
+    workers,
+  };
+}
+
+function bestVariant(variants: VariantRun[]): VariantRun {
+  return variants.reduce((a, b) => {
+    const sa = a.result.summary.overall.sharpe, sb = b.result.summary.overall.sharpe;
+    return !Number.isFinite(sa) || sb > sa ? b : a;
+  });
+}

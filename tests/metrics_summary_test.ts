@@ -1,0 +1,79 @@
+// allMetrics() against reference values computed with numpy 2.4.6 / scipy 1.17.1 by a throwaway script
+// re-implementing empyrical's formulas (np.std ddof=1, np.percentile linear, scipy.stats.skew/kurtosis
+// defaults, scipy.stats.linregress for stability, np.cov(ddof=0) for beta, empyrical's partition CVaR,
+// scipy.stats.norm for the Gaussian VaR/CVaR). Returns: 30 periods, NaN at 7; benchmark NaN at 12;
+// riskFree 0.0001 per period; 252 periods/year. Reference series drop the NaN before the CAGR (we
+// annualise over the non-NaN periods).
+
+import { deepEqual, equal, throws } from "node:assert/strict";
+import { allMetrics } from "../lib/metrics/mod.ts";
+import { assertNear } from "./fixtures/metrics/near.ts";
+import { BENCH, RET } from "./fixtures/metrics/reference.ts";
+
+const EXPECTED = {
+  cumulative_return: -0.08111158950572583,
+  annual_return: -0.5205247722094706,
+  annual_volatility: 0.29269012918808507,
+  sharpe: -2.4523051707703383,
+  sortino: -3.1716515188815784,
+  calmar: -2.901051796085567,
+  omega: 0.6651803810295905,
+  max_drawdown: -0.17942622496841404,
+  avg_drawdown: -0.06846952832280462,
+  max_drawdown_duration: 17,
+  downside_risk: 0.22630655132455582,
+  tail_ratio: 0.817527795945062,
+  stability: 0.39707526170842783,
+  skew: 0.11787567426957836,
+  kurtosis: -0.29377351072561675,
+  var_95: -0.03058,
+  cvar_95: -0.0354,
+  var_95_gaussian: -0.03307566771698719,
+  cvar_95_gaussian: -0.04078004876418251,
+  hit_rate: 0.41379310344827586,
+  best_period: 0.039,
+  worst_period: -0.0393,
+  alpha: 0.33427675113101807,
+  beta: 0.75946098542579,
+  information_ratio: 3.418857927721067,
+  tracking_error: 0.19058996126064284,
+  n_periods: 29,
+};
+
+Deno.test("allMetrics() matches the numpy/scipy empyrical reference", () => {
+  const m = allMetrics(RET, { periodsPerYear: 252, riskFree: 0.0001, benchmark: BENCH });
+  deepEqual(Object.keys(m), Object.keys(EXPECTED));
+  for (const [key, value] of Object.entries(EXPECTED)) {
+    // Acklam's normal quantile is good to ~1e-9 relative; the rest to rounding.
+    const tol = key.endsWith("_gaussian") ? 1e-8 : 1e-10;
+    assertNear(m[key as keyof typeof m] as number, value, tol, key);
+  }
+});
+
+Deno.test("allMetrics() leaves out the benchmark keys without a benchmark", () => {
+  const m = allMetrics(RET, { riskFree: 0.0001 });
+  const keys = Object.keys(EXPECTED).filter((k) =>
+    !["alpha", "beta", "information_ratio", "tracking_error"].includes(k)
+  );
+  deepEqual(Object.keys(m), keys);
+  assertNear(m.sharpe, EXPECTED.sharpe, 1e-10);
+});
+
+Deno.test("allMetrics() checks its inputs", async (t) => {
+  await t.step("benchmark of another length", () => {
+    throws(() => allMetrics(RET, { benchmark: BENCH.slice(1) }), RangeError);
+  });
+  await t.step("dates of another length or out of order", () => {
+    throws(() => allMetrics([0.1, 0.2], { dates: [1] }), /expected 2 dates, found 1/);
+    throws(() => allMetrics([0.1, 0.2], { dates: [2, 1] }), /strictly ascending/);
+  });
+  await t.step("non-positive periodsPerYear", () => {
+    throws(() => allMetrics(RET, { periodsPerYear: 0 }), RangeError);
+  });
+  await t.step("an empty series gives NaN, not a throw", () => {
+    const m = allMetrics([]);
+    equal(m.n_periods, 0);
+    assertNear(m.sharpe, NaN);
+    assertNear(m.var_95, NaN);
+  });
+});
