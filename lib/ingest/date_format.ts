@@ -26,18 +26,25 @@ function valid(format: string, text: string): boolean {
 }
 
 /**
- * Detects the date format of sample values: the first of `DATE_FORMATS` that parses every
- * non-empty sample as a real calendar date (so `03/14/2020` picks `%m/%d/%Y` and `14/03/2020`
- * picks `%d/%m/%Y`). Returns `undefined` when none fits.
+ * Detects the date format of sample values: the one of `DATE_FORMATS` that parses the most non-empty
+ * samples as real calendar dates, the first listed on a tie (so `03/14/2020` picks `%m/%d/%Y` and
+ * `14/03/2020` picks `%d/%m/%Y`). A few unparsable cells do not defeat detection: the caller reports
+ * them row by row. Returns `undefined` when no format parses any sample.
  *
  * @example
  * ```ts
  * detectDateFormat(["2020-01-31", "2020-02-03"]); // => "%Y-%m-%d"
  * detectDateFormat(["31/01/2020"]);               // => "%d/%m/%Y"
+ * detectDateFormat(["2020-01-31", "2020-02-xx"]); // => "%Y-%m-%d" (the bad cell is the caller's to report)
  * ```
  */
 export function detectDateFormat(samples: readonly string[]): string | undefined {
-  const values = samples.filter((s) => s.trim() !== "");
-  if (values.length === 0) return undefined;
-  return DATE_FORMATS.find((format) => values.every((v) => valid(format, v)));
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const format of DATE_FORMATS) {
+    let count = 0;
+    for (const sample of samples) if (sample.trim() !== "" && valid(format, sample)) count++;
+    if (count > bestCount) [best, bestCount] = [format, count];
+  }
+  return best;
 }

@@ -106,7 +106,7 @@ export async function ingestFile(store: Store, file: string, options: IngestFile
   }
   const typed = typedSelect(mapping, rules, dateFormat, security);
   await conn.run(`CREATE OR REPLACE TEMP TABLE typed_input AS SELECT rowid + 1 AS _row, ${typed} FROM raw_input`);
-  const problems = await findProblems(conn, mapping, rules, table, maxProblems);
+  const problems = await findProblems(conn, mapping, rules, table, dateFormat, maxProblems);
   if (problems.problems.length) throw new InputError(file, problems.problems, problems.more);
 
   const columns = Object.keys(rules).filter((c) => c in mapping || (c === "security_id" && security));
@@ -210,6 +210,7 @@ async function findProblems(
   mapping: Record<string, string>,
   rules: Record<string, ColumnRule>,
   table: FileTable,
+  dateFormat: string,
   maxProblems: number,
 ): Promise<{ problems: InputProblem[]; more: number }> {
   const checks: string[] = [];
@@ -221,7 +222,7 @@ async function findProblems(
     const missing = `(${raw} IS NULL OR trim(${raw}) = '')`;
     const check = (cond: string, expected: string) =>
       checks.push(`SELECT _row, ${label} AS col, ${sqlString(expected)} AS expected, coalesce('"' || ${raw} || '"', 'an empty cell') AS found FROM typed_input WHERE ${cond}`);
-    if (rule.kind === "date") check(`${target} IS NULL`, "a date in the file's format");
+    if (rule.kind === "date") check(`${target} IS NULL`, `a date as ${dateFormat} (the file's format)`);
     else if (rule.kind === "id") check(missing, "a security id");
     else if (rule.kind === "kind") check(`${target} IS NULL OR ${target} NOT IN ('split', 'dividend')`, "split or dividend");
     else {

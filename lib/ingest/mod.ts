@@ -12,14 +12,23 @@
  */
 import type { Store } from "../store/db.ts";
 import { type LoadCounts, writeTables } from "../store/write.ts";
-import { DEFAULT_SYNTHETIC, generateUniverse, type SyntheticOptions } from "./synthetic.ts";
+import { DEFAULT_SYNTHETIC, simulateUniverse, type SyntheticOptions, type SyntheticUniverse } from "./synthetic.ts";
 
 export { type Action, adjustmentFactors, type AdjustedFields, adjustPanel } from "./adjust.ts";
 export { DATE_FORMATS, detectDateFormat } from "./date_format.ts";
 export { type InputProblem, InputError } from "./errors.ts";
 export { type FileTable, ingestFile, type IngestFileOptions, type IngestFileResult } from "./file.ts";
 export { ingestSample, SAMPLE_ID, samplePath } from "./sample.ts";
-export { DEFAULT_SYNTHETIC, generateUniverse, type SyntheticOptions } from "./synthetic.ts";
+export {
+  DEFAULT_SYNTHETIC,
+  generateUniverse,
+  sentimentSignal,
+  type SentimentSignalOptions,
+  simulateUniverse,
+  type SyntheticOptions,
+  type SyntheticUniverse,
+} from "./synthetic.ts";
+export { syntheticCalendar } from "./calendar.ts";
 
 /**
  * Generates the synthetic universe and loads it into the store in one transaction, recording the
@@ -32,5 +41,24 @@ export { DEFAULT_SYNTHETIC, generateUniverse, type SyntheticOptions } from "./sy
  */
 export async function ingestSynthetic(store: Store, options: SyntheticOptions = {}): Promise<LoadCounts> {
   const params = { ...DEFAULT_SYNTHETIC, ...options };
-  return await writeTables(store, generateUniverse(params), { source: "synthetic", params });
+  return await loadUniverse(store, simulateUniverse(params), params);
+}
+
+/**
+ * Loads an already simulated universe (e.g. one whose `sentimentSignal` you also want) into the
+ * store in one transaction, recording `params` in `ingest_log`.
+ *
+ * @example
+ * ```ts
+ * const universe = simulateUniverse(DEFAULT_SYNTHETIC);
+ * await loadUniverse(store, universe, DEFAULT_SYNTHETIC);
+ * const signal = sentimentSignal(universe);
+ * ```
+ */
+export async function loadUniverse(
+  store: Store,
+  universe: SyntheticUniverse,
+  params: SyntheticOptions,
+): Promise<LoadCounts> {
+  return await writeTables(store, universe.tables, { source: "synthetic", params: { ...DEFAULT_SYNTHETIC, ...params } });
 }

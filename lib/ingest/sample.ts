@@ -19,7 +19,7 @@ export function samplePath(): string {
  *
  * @example
  * ```ts
- * const { rows } = await ingestSample(store); // => 5104 daily bars
+ * const { rows } = await ingestSample(store); // => 5105 daily bars
  * ```
  */
 export async function ingestSample(store: Store, file = samplePath()): Promise<IngestFileResult> {

@@ -1,0 +1,101 @@
+/**
+ * `deno task report [NOTEBOOK…]`: execute notebooks with the Deno kernel and export them to
+ * self-contained HTML in `reports/`, then write `reports/index.html` linking them and every run's tear
+ * sheet (copied to `reports/runs/<run_id>/tearsheet.html`, so the folder works offline when zipped).
+ */
+
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { ExportError, exportNotebook, nbconvertCommand, writeReportsIndex } from "../report/export.ts";
+import { runTask, UsageError } from "./args.ts";
+
+const HELP = `Usage: deno task report [NOTEBOOK.ipynb …] [options]
+
+Executes notebooks with the Deno Jupyter kernel (jupyter nbconvert --execute) and writes one
+self-contained HTML page per notebook (inline CSS and SVG charts, no scripts, no external files),
+plus an index linking every exported notebook and every runs/<run_id>/tearsheet.html (copied into
+<out>/runs/ so the folder can be zipped and opened offline).
+
+Arguments:
+  NOTEBOOK.ipynb     notebooks to export (default: every notebooks/*.ipynb)
+
+Options:
+  --out DIR          output folder (default reports)
+  --runs DIR         run registry whose tear sheets the index links (default runs)
+  --no-input         hide code cells, keep prose and outputs
+  --timeout SECONDS  per-cell execution timeout (default 600)
+  -h, --help         show this help
+
+A cell that throws fails the export with the notebook, cell number and error. A cell that should
+display (calls show(…) or ends with an expression) but has no output fails it too. Exit code 1 if
+any notebook failed, 2 on a usage error.
+Needs Jupyter's nbconvert: apt-get install -y jupyter-nbconvert python3-nbclient (Debian) or
+pip install nbconvert nbclient.`;
+
+async function defaultNotebooks(): Promise<string[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir("notebooks")))
+      .filter((entry) => entry.isFile && entry.name.endsWith(".ipynb"))
+      .map((entry) => join("notebooks", entry.name))
+      .sort();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: Deno.args,
+      allowPositionals: true,
+      options: {
+        out: { type: "string", default: "reports" },
+        runs: { type: "string", default: "runs" },
+        "no-input": { type: "boolean", default: false },
+        timeout: { type: "string", default: "600" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const timeoutSeconds = Number(values.timeout);
+  if (!(timeoutSeconds > 0)) {
+    throw new UsageError(`--timeout must be a positive number of seconds, found "${values.timeout}"`);
+  }
+  const notebooks = positionals.length > 0 ? positionals : await defaultNotebooks();
+  for (const path of notebooks) {
+    if (!path.endsWith(".ipynb")) throw new UsageError(`expected .ipynb notebooks, found "${path}"`);
+  }
+  if (notebooks.length > 0) await nbconvertCommand();
+  else console.log("No notebooks to export (notebooks/*.ipynb is empty).");
+
+  let failed = 0;
+  for (const path of notebooks) {
+    try {
+      const done = await exportNotebook(path, {
+        outDir: values.out,
+        noInput: values["no-input"],
+        timeoutSeconds,
+      });
+      console.log(`ok    ${path} → ${done.html} (${done.seconds.toFixed(1)} s)`);
+    } catch (error) {
+      if (!(error instanceof ExportError) && !(error instanceof Deno.errors.NotFound)) throw error;
+      failed++;
+      console.error(`FAIL  ${error.message}`);
+    }
+  }
+  const index = await writeReportsIndex(values.out, { runsDir: values.runs });
+  console.log(`index ${index}`);
+  if (failed > 0) console.error(`${failed} of ${notebooks.length} notebooks failed to export`);
+  return failed > 0 ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await runTask(main, HELP));

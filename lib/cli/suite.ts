@@ -1,0 +1,134 @@
+import { formatReport } from "../signal/mod.ts";
+import { PRESETS, type SuiteResult } from "../suite/mod.ts";
+import { runSuiteFile } from "../suite/run_file.ts";
+import { type Progress, progress } from "../nb/progress.ts";
+import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+
+const HELP = `deno task suite --snapshot ID --signal FILE [options]
+
+"Is this signal any good, and is it new?" Runs the signal and the baselines (reversal_5d,
+momentum_12_1, value) over a config matrix, measures correlation with each baseline, gives a
+green / yellow / red verdict, records the run in runs/ and writes its tear sheet.
+
+Options:
+  --snapshot ID      snapshot to test on (required)
+  --signal FILE      CSV or Parquet: security_id, date_sig, signal [, date_avail, …] (required)
+  --preset NAME      config matrix: ${Object.keys(PRESETS).join(", ")} (default standard: lags 0,1,2 × residualize off,industry)
+  --name NAME        signal name (default: the file's signal_name column, else the file name)
+  --author NAME      recorded author (default $USER)
+  --workers N        Web Workers (default: one per core; 0 = in-process)
+  --runs DIR         run registry folder (default runs/)
+  --json             print the result as JSON instead of text
+${COMMON_HELP}
+
+Exit codes: 0 ok, 1 failure, 2 invalid signal or usage.`;
+
+/** `deno task suite`: see `--help`. Returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  return await runTask(async () => {
+    const { values } = parseTaskArgs(args, {
+      snapshot: { type: "string" },
+      signal: { type: "string" },
+      preset: { type: "string", default: "standard" },
+      name: { type: "string" },
+      author: { type: "string" },
+      workers: { type: "string" },
+      runs: { type: "string", default: "runs" },
+      json: { type: "boolean", default: false },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (!values.snapshot) throw new UsageError("--snapshot ID is required");
+    if (!values.signal) throw new UsageError("--signal FILE is required");
+    if (!(values.preset in PRESETS)) throw new UsageError(`unknown --preset "${values.preset}"`);
+    const workers = values.workers === undefined ? undefined : Number(values.workers);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
+      throw new UsageError(`--workers must be an integer ≥ 0, found "${values.workers}"`);
+    }
+    const log = values.json ? () => {} : console.log;
+    let bar: Progress | undefined;
+    const out = await runSuiteFile({
+      snapshot: values.snapshot,
+      snapshotsDir: values.snapshots,
+      signalFile: values.signal,
+      preset: values.preset,
+      name: values.name,
+      author: values.author,
+      workers,
+      runsDir: values.runs,
+      onProgress: (_done, total) => {
+        if (values.json) return;
+        bar ??= progress(total, { label: "suite" });
+        bar.tick();
+      },
+    });
+    await bar?.done();
+    if (!out.ok) {
+      console.error(`${values.signal}: invalid signal\n${formatReport(out.validation)}`);
+      return 2;
+    }
+    const { suite, run } = out;
+    const tearsheet = `${run.dir}/tearsheet.html`;
+    if (values.json) console.log(JSON.stringify(suiteJson(suite, run.run_id, tearsheet), null, 2));
+    else {
+      printSuite(suite, log);
+      log(`\nrun ${run.run_id}${run.reused ? " (identical run already recorded; reused)" : ""}`);
+      log(`tear sheet: ${tearsheet}`);
+    }
+    return 0;
+  }, HELP);
+}
+
+/** The verdict, the variant table and the uniqueness table as text. */
+export function printSuite(suite: SuiteResult, log: (line: string) => void = console.log): void {
+  const { color, reasons } = suite.verdict;
+  log(`\nverdict: ${color.toUpperCase()}`);
+  for (const reason of reasons) log(`  • ${reason}`);
+  log(`\n${"signal".padEnd(16)}${"variant".padEnd(16)}${"sharpe".padStart(8)}${"gross".padStart(8)}${"ann.ret".padStart(9)}${"maxdd".padStart(9)}${"turnover".padStart(10)}${"ic".padStart(8)}`);
+  for (const run of [suite.signal, ...suite.baselines]) {
+    for (const v of run.variants) {
+      const s = v.result.summary.overall;
+      log(
+        `${run.name.slice(0, 15).padEnd(16)}${v.label.padEnd(16)}${s.sharpe.toFixed(2).padStart(8)}${
+          s.sharpe_gross.toFixed(2).padStart(8)
+        }${pct(s.annual_return).padStart(9)}${pct(s.max_drawdown).padStart(9)}${s.turnover.toFixed(2).padStart(10)}${
+          v.result.ic.mean.toFixed(4).padStart(8)
+        }`,
+      );
+    }
+  }
+  log(`\nuniqueness vs baselines (rank corr / PnL corr):`);
+  for (const u of suite.uniqueness) {
+    log(`  ${u.baseline.padEnd(16)}${u.rank_correlation.toFixed(2).padStart(7)}${u.pnl_correlation.toFixed(2).padStart(7)}`);
+  }
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : "n/a";
+}
+
+/** The suite as plain JSON (no typed arrays): verdict, uniqueness, per-variant summaries. */
+export function suiteJson(suite: SuiteResult, runId: string, tearsheet: string): Record<string, unknown> {
+  const runs = [suite.signal, ...suite.baselines].map((run) => ({
+    name: run.name,
+    best: run.best.label,
+    variants: run.variants.map((v) => ({
+      label: v.label,
+      config: v.result.config,
+      summary: v.result.summary,
+      ic: { mean: v.result.ic.mean, std: v.result.ic.std, ir: v.result.ic.ir, t_stat: v.result.ic.t_stat },
+    })),
+  }));
+  return {
+    run_id: runId,
+    tearsheet,
+    verdict: suite.verdict,
+    uniqueness: suite.uniqueness,
+    signal: runs[0],
+    baselines: runs.slice(1),
+  };
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,180 @@
+/**
+ * Typed-array sorting for the engine's hot loops: no comparator callbacks, no per-row objects.
+ */
+
+/**
+ * Sorts `keys[0..n)` ascending in place and moves `ids` along. The sort is STABLE: equal keys keep
+ * their input order, so ids given in ascending order come out with ties broken by ascending id.
+ * Keys must be finite (callers sort only finite values); −0 ties with +0. Exact LSD radix sort on the
+ * order-preserving 64-bit image of each double (8-bit digits, passes whose digit is constant are
+ * skipped), insertion sort below 48 keys; no comparator callbacks.
+ *
+ * @example
+ * ```ts
+ * const keys = Float64Array.of(3, 1, 3), ids = Int32Array.of(0, 1, 2);
+ * sortByKey(keys, ids, 3); // keys => [1, 3, 3], ids => [1, 0, 2]
+ * ```
+ */
+export function sortByKey(keys: Float64Array, ids: Int32Array, n: number): void {
+  if (n < 48) {
+    insertionSort(keys, ids, n);
+    return;
+  }
+  const s = scratchFor(n);
+  const pos = radixPermutation(keys, 0, n, s);
+  const k2 = s.keys, i2 = s.ids;
+  for (let j = 0; j < n; j++) {
+    k2[j] = keys[pos[j]];
+    i2[j] = ids[pos[j]];
+  }
+  keys.set(k2.subarray(0, n));
+  ids.set(i2.subarray(0, n));
+}
+
+/**
+ * The stable sorting permutation of `keys[from .. from + n)`: positions 0..n−1 in ascending key
+ * order (a view into the scratch buffers, valid until the next call). All eight 8-bit digit
+ * histograms are counted in one pass; passes whose digit is constant are skipped.
+ */
+function radixPermutation(keys: Float64Array, from: number, n: number, s: Scratch): Int32Array {
+  let hi = s.hi, lo = s.lo, pos = s.pos, hi2 = s.hi2, lo2 = s.lo2, pos2 = s.pos2;
+  const count = s.count, word = s.word, bits = s.bits;
+  count.fill(0);
+  for (let j = 0; j < n; j++) {
+    word[0] = keys[from + j] + 0;
+    let h = bits[1], l = bits[0];
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    hi[j] = h;
+    lo[j] = l;
+    pos[j] = j;
+    count[l & 255]++;
+    count[256 + ((l >>> 8) & 255)]++;
+    count[512 + ((l >>> 16) & 255)]++;
+    count[768 + (l >>> 24)]++;
+    count[1024 + (h & 255)]++;
+    count[1280 + ((h >>> 8) & 255)]++;
+    count[1536 + ((h >>> 16) & 255)]++;
+    count[1792 + (h >>> 24)]++;
+  }
+  for (let pass = 0; pass < 8; pass++) {
+    const digits = pass < 4 ? lo : hi, shift = (pass & 3) * 8, base = pass * 256;
+    if (count[base + ((digits[0] >>> shift) & 255)] === n) continue;
+    let sum = 0;
+    for (let b = base; b < base + 256; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (let j = 0; j < n; j++) {
+      const d = count[base + ((digits[j] >>> shift) & 255)]++;
+      hi2[d] = hi[j];
+      lo2[d] = lo[j];
+      pos2[d] = pos[j];
+    }
+    const h = hi, l = lo, p = pos;
+    hi = hi2;
+    lo = lo2;
+    pos = pos2;
+    hi2 = h;
+    lo2 = l;
+    pos2 = p;
+  }
+  return pos;
+}
+
+function insertionSort(keys: Float64Array, ids: Int32Array, n: number): void {
+  for (let a = 1; a < n; a++) {
+    const k = keys[a], id = ids[a];
+    let b = a - 1;
+    while (b >= 0 && k < keys[b]) {
+      keys[b + 1] = keys[b];
+      ids[b + 1] = ids[b];
+      b--;
+    }
+    keys[b + 1] = k;
+    ids[b + 1] = id;
+  }
+}
+
+/** Scratch buffers of the radix sort, grown on demand and re-used (one set per worker/module). */
+interface Scratch {
+  hi: Uint32Array;
+  lo: Uint32Array;
+  pos: Int32Array;
+  hi2: Uint32Array;
+  lo2: Uint32Array;
+  pos2: Int32Array;
+  keys: Float64Array;
+  ids: Int32Array;
+  readonly count: Int32Array;
+  readonly word: Float64Array;
+  readonly bits: Uint32Array;
+}
+
+let scratch: Scratch | undefined;
+
+function scratchFor(n: number): Scratch {
+  if (scratch && scratch.hi.length >= n) return scratch;
+  const word = new Float64Array(1);
+  scratch = {
+    hi: new Uint32Array(n),
+    lo: new Uint32Array(n),
+    pos: new Int32Array(n),
+    hi2: new Uint32Array(n),
+    lo2: new Uint32Array(n),
+    pos2: new Int32Array(n),
+    keys: new Float64Array(n),
+    ids: new Int32Array(n),
+    count: new Int32Array(8 * 256),
+    word,
+    bits: new Uint32Array(word.buffer),
+  };
+  return scratch;
+}
+
+/**
+ * Per-row sort orders of a date-major matrix: for each row `t`, the columns with a finite value,
+ * ascending by value (ties by column index). Row `t`'s order is `order[start[t] .. start[t + 1])`.
+ * Memory: one Int32 per cell.
+ *
+ * @example
+ * ```ts
+ * const { order, start } = rowOrders(Float64Array.of(2, NaN, 1, 5, 4, 4), 2, 3);
+ * // row 0 => [2, 0]; row 1 => [1, 2, 0]
+ * ```
+ */
+export function rowOrders(matrix: Float64Array, nRows: number, nCols: number): RowOrders {
+  const start = new Int32Array(nRows + 1);
+  const order = new Int32Array(nRows * nCols);
+  const keys = new Float64Array(nCols);
+  const ids = new Int32Array(nCols);
+  for (let t = 0; t < nRows; t++) {
+    const base = t * nCols, at = start[t];
+    let n = 0;
+    for (let i = 0; i < nCols; i++) {
+      const v = matrix[base + i];
+      if (Number.isFinite(v)) {
+        keys[n] = v;
+        ids[n++] = i;
+      }
+    }
+    if (n < 48) {
+      insertionSort(keys, ids, n);
+      order.set(ids.subarray(0, n), at);
+    } else {
+      const pos = radixPermutation(keys, 0, n, scratchFor(n));
+      for (let j = 0; j < n; j++) order[at + j] = ids[pos[j]];
+    }
+    start[t + 1] = at + n;
+  }
+  return { order, start };
+}
+
+/** Sorted finite columns per row of a matrix (see `rowOrders`). */
+export interface RowOrders {
+  readonly order: Int32Array;
+  readonly start: Int32Array;
+}

@@ -1,0 +1,510 @@
+/**
+ * Notebook export: execute a notebook with the Deno kernel through Jupyter's nbconvert and write a
+ * self-contained HTML report (inline CSS, inline SVG charts, no scripts, no external files), checking
+ * that every displaying cell kept its output. Plus the `reports/index.html` that links the exported
+ * notebooks and the runs' tear sheets.
+ *
+ * Execution: the notebook is fed to `jupyter nbconvert --stdin --execute` running in the notebook's own
+ * folder, so the kernel finds `deno.json` (and the `quantnb` import map) by searching upward from there,
+ * with a warm-up cell prepended and removed afterwards (see `WARMUP_SOURCE`). The executed notebook is
+ * then converted with the `quantnb` template in `lib/report/nbtemplate/`.
+ */
+
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeFileAtomic } from "../util/atomic.ts";
+import { escapeHtml, formatNumber, htmlPage, REPORT_CSS } from "./html.ts";
+
+/**
+ * An export failure the user can act on: which notebook, which cell, what went wrong.
+ *
+ * @example
+ * ```ts
+ * try { await exportNotebook(path); } catch (e) { if (e instanceof ExportError) console.error(e.message); }
+ * ```
+ */
+export class ExportError extends Error {
+  override name = "ExportError";
+}
+
+/** Options of `exportNotebook`. */
+export interface ExportOptions {
+  /** Folder the HTML goes to (default `reports`). */
+  outDir?: string;
+  /** Hide code cells, keep outputs and prose. */
+  noInput?: boolean;
+  /** Per-cell execution timeout in seconds (default 600). */
+  timeoutSeconds?: number;
+}
+
+/** What `exportNotebook` wrote. */
+export interface NotebookExport {
+  notebook: string;
+  html: string;
+  title: string;
+  seconds: number;
+}
+
+/** The notebook JSON fields export reads and rewrites (nbformat 4). */
+export interface NotebookJson {
+  cells: NotebookCell[];
+  metadata: Record<string, unknown>;
+  nbformat: number;
+  nbformat_minor: number;
+}
+
+/** One nbformat-4 cell. */
+export interface NotebookCell {
+  cell_type: "code" | "markdown" | "raw";
+  source: string | string[];
+  metadata: Record<string, unknown>;
+  outputs?: { output_type: string }[];
+  execution_count?: number | null;
+}
+
+/**
+ * Prepended to every executed notebook and removed from the result. Under nbconvert the Deno kernel
+ * drops IOPub messages (outputs) sent in its first few hundred milliseconds — measured: 7 of 8 runs of
+ * a quick notebook lost outputs of the first cells without it, 0 of 10 (then 0 of 25) with a 300 ms
+ * pause. 500 ms leaves a margin.
+ *
+ * @example
+ * ```ts
+ * const cells = [{ cell_type: "code", source: WARMUP_SOURCE, metadata: { quantnb: "warmup" } }, ...nb.cells];
+ * ```
+ */
+export const WARMUP_SOURCE = "await new Promise((resolve) => setTimeout(resolve, 500));";
+
+const TEMPLATE_DIR = fileURLToPath(new URL("./nbtemplate", import.meta.url));
+const INSTALL_HINT = "Install Jupyter's nbconvert and nbclient:\n" +
+  "  Debian/Ubuntu: apt-get install -y jupyter-nbconvert python3-nbclient\n" +
+  "  elsewhere:     pip install nbconvert nbclient\n" +
+  "then register the Deno kernel: deno jupyter --install";
+
+function sourceText(cell: NotebookCell): string {
+  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+}
+
+async function run(
+  cmd: readonly string[],
+  { cwd, stdin }: { cwd?: string; stdin?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd,
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+let nbconvert: string[] | undefined;
+
+/**
+ * The command that runs nbconvert here: `jupyter nbconvert`, `jupyter-nbconvert` or
+ * `python3 -m nbconvert`, whichever answers `--version` first. Throws an `ExportError` with the
+ * install commands when none does.
+ *
+ * @example
+ * ```ts
+ * await nbconvertCommand(); // => ["jupyter", "nbconvert"]
+ * ```
+ */
+export async function nbconvertCommand(): Promise<string[]> {
+  if (nbconvert) return nbconvert;
+  for (const candidate of [["jupyter", "nbconvert"], ["jupyter-nbconvert"], ["python3", "-m", "nbconvert"]]) {
+    try {
+      if ((await run([...candidate, "--version"])).code === 0) return nbconvert = candidate;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  throw new ExportError(
+    `Jupyter nbconvert was not found (tried jupyter nbconvert, jupyter-nbconvert, ` +
+      `python3 -m nbconvert).\n${INSTALL_HINT}`,
+  );
+}
+
+/** Folders Jupyter looks in for kernelspecs, per its documented search path. */
+function kernelDirs(): string[] {
+  const env = (name: string) => Deno.env.get(name);
+  const home = env("HOME") ?? "";
+  return [
+    ...(env("JUPYTER_PATH")?.split(":") ?? []),
+    env("JUPYTER_DATA_DIR") ?? join(home, ".local/share/jupyter"),
+    "/usr/local/share/jupyter",
+    "/usr/share/jupyter",
+  ].filter(Boolean).map((dir) => join(dir, "kernels", "deno"));
+}
+
+async function kernelUsable(dir: string): Promise<boolean> {
+  try {
+    const spec = JSON.parse(await Deno.readTextFile(join(dir, "kernel.json"))) as { argv?: string[] };
+    return !!spec.argv?.[0] && (await Deno.stat(spec.argv[0])).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes sure Jupyter has a Deno kernelspec whose `deno` binary exists; otherwise runs
+ * `deno jupyter --install --force` with the running `deno`.
+ *
+ * @example
+ * ```ts
+ * await ensureDenoKernel(); // ~/.local/share/jupyter/kernels/deno/kernel.json exists afterwards
+ * ```
+ */
+export async function ensureDenoKernel(): Promise<void> {
+  for (const dir of kernelDirs()) if (await kernelUsable(dir)) return;
+  const { code, stderr } = await run([Deno.execPath(), "jupyter", "--install", "--force"]);
+  if (code !== 0) throw new ExportError(`"deno jupyter --install --force" failed:\n${stderr.trim()}`);
+}
+
+/**
+ * Whether a code cell is expected to leave an output: it calls `show(` or `display(`, or its last
+ * code line is a bare expression (no trailing `;`, not a declaration, block or control statement).
+ * Notebook convention: end a statement with `;` when the cell shows nothing.
+ *
+ * @example
+ * ```ts
+ * expectsOutput("const x = 1;\nx * 2"); // => true
+ * expectsOutput("const x = 1;"); // => false
+ * ```
+ */
+export function expectsOutput(source: string): boolean {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+  if (/\b(show|display)\s*\(/.test(code)) return true;
+  const lines = code.split("\n").map((line) => line.trim()).filter(Boolean);
+  const last = lines.at(-1);
+  if (!last) return false;
+  if (/[;{},(\[]$/.test(last)) return false;
+  return !/^(const|let|var|import|export|function|async function|class|interface|type|if|else|for|while|do|switch|try|catch|finally|return|throw)\b/
+    .test(last);
+}
+
+/**
+ * 1-based numbers (counting every cell, markdown included) of the code cells that `expectsOutput` but
+ * have none in an executed notebook. `show(`/`display(` cells need a display or result output; bare
+ * expressions need any output.
+ *
+ * @example
+ * ```ts
+ * missingOutputs(executed); // => [] when every displaying cell kept its output
+ * ```
+ */
+export function missingOutputs(notebook: NotebookJson): number[] {
+  const missing: number[] = [];
+  notebook.cells.forEach((cell, k) => {
+    if (cell.cell_type !== "code") return;
+    const source = sourceText(cell);
+    if (!expectsOutput(source)) return;
+    const outputs = cell.outputs ?? [];
+    const rich = outputs.some((o) => o.output_type === "display_data" || o.output_type === "execute_result");
+    const ok = /\b(show|display)\s*\(/.test(source) ? rich : outputs.length > 0;
+    if (!ok) missing.push(k + 1);
+  });
+  return missing;
+}
+
+function describeCell(notebook: NotebookJson, index: number): string {
+  const firstLine = sourceText(notebook.cells[index]).split("\n").find((line) => line.trim()) ?? "";
+  return `cell ${index + 1} (${firstLine.trim().slice(0, 80)})`;
+}
+
+const ANSI = new RegExp(String.raw`\x1b\[[0-9;]*[A-Za-z]`, "g");
+
+/**
+ * Turns nbconvert's stderr after a failed execution into a message naming the notebook, the cell
+ * (1-based, markdown cells counted, matched by source) and the error; also recognises timeouts, a
+ * missing Deno kernel and a dead kernel.
+ *
+ * @example
+ * ```ts
+ * describeFailure("notebooks/a.ipynb", nb, stderr);
+ * // => "notebooks/a.ipynb: cell 4 (const x = load();) failed: RangeError: no such field
+    at …"
+ * ```
+ */
+export function describeFailure(path: string, notebook: NotebookJson, stderr: string): string {
+  const text = stderr.replace(ANSI, "");
+  const cellError =
+    /CellExecutionError: An error occurred while executing the following cell:\n-+\n([\s\S]*?)\n-+\n([\s\S]*)$/
+      .exec(text);
+  if (cellError) {
+    const [, source, rest] = cellError;
+    const index = notebook.cells.findIndex((cell) =>
+      cell.cell_type === "code" && sourceText(cell).trim() === source.trim()
+    );
+    const where = index >= 0 ? describeCell(notebook, index) : "a cell";
+    const lines = rest.trim().split("\n").filter((line) => line.trim());
+    const error = lines.at(-1) ?? "unknown error";
+    const trace = lines.slice(0, -1).filter((line) => line !== error).join("\n");
+    return `${path}: ${where} failed: ${error}${trace ? `\n${trace}` : ""}`;
+  }
+  if (/timed out/i.test(text)) {
+    const preview = /contents:\n-+\n([\s\S]*?)\n-+/.exec(text)?.[1]?.trim() ?? "";
+    const index = notebook.cells.findIndex((cell) =>
+      cell.cell_type === "code" && preview && sourceText(cell).includes(preview.split("\n")[0])
+    );
+    const after = /after (\d+) seconds/.exec(text)?.[1];
+    return `${path}: ${index >= 0 ? describeCell(notebook, index) : "a cell"} timed out` +
+      `${after ? ` after ${after} s` : ""} (raise --timeout)`;
+  }
+  if (/No such kernel named deno/.test(text)) {
+    return `${path}: Jupyter has no Deno kernel. Run: deno jupyter --install`;
+  }
+  if (/DeadKernelError|Kernel died/i.test(text)) {
+    return `${path}: the Deno kernel died while executing the notebook`;
+  }
+  return `${path}: nbconvert failed:\n${text.trim().split("\n").slice(-15).join("\n")}`;
+}
+
+/**
+ * References that would make an exported page depend on something outside it: any `src` (or
+ * `href` on a non-anchor element, like `<link>`) pointing at `file:`, `http(s):` or `//`.
+ *
+ * @example
+ * ```ts
+ * externalReferences('<script src="file:///usr/share/x.js"></script>'); // => ["file:///usr/share/x.js"]
+ * ```
+ */
+export function externalReferences(html: string): string[] {
+  const found: string[] = [];
+  for (
+    const match of html.matchAll(
+      /<(\w+)\b[^>]*?\s(src|href)\s*=\s*["']?\s*((?:file:|https?:|\/\/)[^"'\s>]*)/gi,
+    )
+  ) {
+    const [, tag, attribute, url] = match;
+    if (attribute.toLowerCase() === "href" && tag.toLowerCase() === "a") continue;
+    found.push(url);
+  }
+  return found;
+}
+
+function notebookTitle(notebook: NotebookJson, fallback: string): string {
+  for (const cell of notebook.cells) {
+    if (cell.cell_type !== "markdown") continue;
+    const heading = /^#{1,2}\s+(.+)$/m.exec(sourceText(cell));
+    if (heading) return heading[1].replace(/[*_`]/g, "").trim();
+  }
+  return fallback;
+}
+
+function readNotebook(path: string, text: string): NotebookJson {
+  try {
+    const notebook = JSON.parse(text) as NotebookJson;
+    if (!Array.isArray(notebook.cells)) throw new TypeError("no cells array");
+    return notebook;
+  } catch (error) {
+    throw new ExportError(
+      `${path}: not a Jupyter notebook (nbformat 4 JSON expected): ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * Executes a notebook with the Deno kernel and writes `<outDir>/<name>.html` atomically. Fails with an
+ * `ExportError` naming the notebook and cell when a cell throws or times out, when a displaying cell
+ * (`expectsOutput`) has no output afterwards, or when the page would reference an external file.
+ *
+ * @example
+ * ```ts
+ * const { html } = await exportNotebook("notebooks/01_tour.ipynb", { outDir: "reports" });
+ * // html === "reports/01_tour.html"
+ * ```
+ */
+export async function exportNotebook(path: string, options: ExportOptions = {}): Promise<NotebookExport> {
+  const { outDir = "reports", noInput = false, timeoutSeconds = 600 } = options;
+  const started = performance.now();
+  const name = basename(path, extname(path));
+  const notebook = readNotebook(path, await Deno.readTextFile(path));
+  const command = await nbconvertCommand();
+  await ensureDenoKernel();
+
+  const warmup: NotebookCell = {
+    cell_type: "code",
+    source: WARMUP_SOURCE,
+    metadata: { quantnb: "warmup" },
+    outputs: [],
+    execution_count: null,
+  };
+  const input = { ...notebook, cells: [warmup, ...notebook.cells] };
+  const work = await Deno.makeTempDir({ prefix: "quantnb-export-" });
+  try {
+    const executed = await run([
+      ...command,
+      "--stdin",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.kernel_name=deno",
+      `--ExecutePreprocessor.timeout=${timeoutSeconds}`,
+      "--output-dir",
+      work,
+      "--output",
+      name,
+    ], { cwd: dirname(resolve(path)), stdin: JSON.stringify(input) });
+    if (executed.code !== 0) throw new ExportError(describeFailure(path, notebook, executed.stderr));
+
+    const result = readNotebook(path, await Deno.readTextFile(join(work, `${name}.ipynb`)));
+    result.cells = result.cells.filter((cell) => cell.metadata?.quantnb !== "warmup");
+    for (const cell of result.cells) {
+      if (typeof cell.execution_count === "number") cell.execution_count -= 1;
+    }
+    const missing = missingOutputs(result);
+    if (missing.length > 0) {
+      throw new ExportError(
+        `${path}: ${missing.map((k) => describeCell(result, k - 1)).join(", ")} produced no output ` +
+          `(expected from show(…) or a final expression; the Deno kernel lost it). Re-run the export; ` +
+          `if it persists, end the cell with "await show(…)" or mark it silent with a trailing ";".`,
+      );
+    }
+    const title = notebookTitle(result, name);
+    result.metadata = { ...result.metadata, title };
+    const executedPath = join(work, `${name}.executed.ipynb`);
+    await Deno.writeTextFile(executedPath, JSON.stringify(result));
+
+    const converted = await run([
+      ...command,
+      "--to",
+      "html",
+      "--template",
+      "quantnb",
+      `--TemplateExporter.extra_template_basedirs=${TEMPLATE_DIR}`,
+      ...(noInput ? ["--no-input"] : []),
+      "--output-dir",
+      work,
+      "--output",
+      name,
+      executedPath,
+    ]);
+    if (converted.code !== 0) {
+      throw new ExportError(
+        `${path}: HTML conversion failed:\n${converted.stderr.trim().split("\n").slice(-10).join("\n")}`,
+      );
+    }
+    const html = (await Deno.readTextFile(join(work, `${name}.html`))).replace("/*quantnb:css*/", REPORT_CSS);
+    const external = externalReferences(html);
+    if (external.length > 0) {
+      throw new ExportError(
+        `${path}: the exported page references external files (${external.join(", ")}); ` +
+          `reports must be self-contained`,
+      );
+    }
+    const target = join(outDir, `${name}.html`);
+    await writeFileAtomic(target, html);
+    return { notebook: path, html: target, title, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+}
+
+async function listFiles(dir: string): Promise<Deno.DirEntry[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(dir))).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+function pageTitle(html: string, fallback: string): string {
+  const match = /<title>([\s\S]*?)<\/title>/i.exec(html);
+  return match?.[1].trim() || fallback;
+}
+
+/**
+ * Writes `<outDir>/index.html` linking every exported notebook page in `outDir` and every run tear
+ * sheet found at `<runsDir>/<run_id>/tearsheet.html`. Tear sheets are copied to
+ * `<outDir>/runs/<run_id>/tearsheet.html` and linked relatively, so the reports folder zipped on its
+ * own (with its subfolders) still works offline. Runs show experiment, kind, date and headline
+ * metrics from their `run.json` when present. Returns the index path.
+ *
+ * @example
+ * ```ts
+ * await writeReportsIndex("reports", { runsDir: "runs" }); // => "reports/index.html"
+ * ```
+ */
+export async function writeReportsIndex(outDir: string, { runsDir = "runs" } = {}): Promise<string> {
+  const notebooks: string[] = [];
+  for (const entry of await listFiles(outDir)) {
+    if (
+      !entry.isFile || !entry.name.endsWith(".html") || entry.name === "index.html" ||
+      entry.name.startsWith(".")
+    ) {
+      continue;
+    }
+    const title = pageTitle(await Deno.readTextFile(join(outDir, entry.name)), entry.name);
+    const href = encodeURIComponent(entry.name);
+    notebooks.push(
+      `<li><a href="${href}">${escapeHtml(title)}</a> <span class="qn-muted">${
+        escapeHtml(entry.name)
+      }</span></li>`,
+    );
+  }
+  const runs: string[] = [];
+  for (const entry of (await listFiles(runsDir)).reverse()) {
+    if (!entry.isDirectory || entry.name.startsWith(".")) continue;
+    const source = join(runsDir, entry.name, "tearsheet.html");
+    let sheet: string;
+    try {
+      sheet = await Deno.readTextFile(source);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      throw error;
+    }
+    await writeFileAtomic(join(outDir, "runs", entry.name, "tearsheet.html"), sheet);
+    const about = await runDescription(join(runsDir, entry.name, "run.json"));
+    const href = `runs/${encodeURIComponent(entry.name)}/tearsheet.html`;
+    runs.push(
+      `<li><a href="${href}">${escapeHtml(entry.name)}</a> <span class="qn-muted">${
+        escapeHtml(about)
+      }</span></li>`,
+    );
+  }
+  const list = (items: string[], empty: string) =>
+    items.length ? `<ul class="qn-index">\n${items.join("\n")}\n</ul>` : `<p class="qn-muted">${empty}</p>`;
+  const body =
+    `<h1>quantnb reports</h1>\n<h2>Notebooks</h2>\n${list(notebooks, "No exported notebooks yet.")}\n` +
+    `<h2>Run tear sheets</h2>\n${list(runs, "No run has a tear sheet yet.")}\n` +
+    `<p class="qn-muted">Generated ${
+      escapeHtml(new Date().toISOString().slice(0, 16).replace("T", " "))
+    } UTC by ` +
+    `deno task report. Everything here is self-contained and works offline.</p>`;
+  const target = join(outDir, "index.html");
+  await writeFileAtomic(target, htmlPage({ title: "quantnb reports", body }));
+  return target;
+}
+
+/** "experiment · kind · 2024-01-02 · Sharpe 1.23 · ann. return 12.00%" from a run.json, "" if absent. */
+async function runDescription(runJsonPath: string): Promise<string> {
+  let run: Record<string, unknown>;
+  try {
+    run = JSON.parse(await Deno.readTextFile(runJsonPath));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "";
+    return `run.json unreadable: ${(error as Error).message}`;
+  }
+  const metrics = (run.metrics ?? {}) as Record<string, number | null>;
+  const parts = [
+    run.experiment,
+    run.kind,
+    typeof run.created_at === "string" ? run.created_at.slice(0, 10) : undefined,
+  ]
+    .filter((part): part is string => typeof part === "string" && part !== "");
+  if (typeof metrics.sharpe === "number") parts.push(`Sharpe ${formatNumber(metrics.sharpe)}`);
+  if (typeof metrics.annual_return === "number") {
+    parts.push(`ann. return ${formatNumber(metrics.annual_return, { percent: true })}`);
+  }
+  return parts.join(" · ");
+}

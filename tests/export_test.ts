@@ -1,0 +1,271 @@
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { join } from "node:path";
+import {
+  describeFailure,
+  expectsOutput,
+  ExportError,
+  exportNotebook,
+  externalReferences,
+  missingOutputs,
+  nbconvertCommand,
+  type NotebookJson,
+  writeReportsIndex,
+} from "../lib/report/export.ts";
+
+const FIXTURES = "tests/fixtures/notebooks";
+const hasJupyter = await nbconvertCommand().then(() => true, () => false);
+const needsJupyter = { ignore: !hasJupyter, sanitizeResources: false, sanitizeOps: false };
+if (!hasJupyter) console.warn("export_test: Jupyter nbconvert not found, export tests ignored");
+
+function notebook(cells: [type: "code" | "markdown", source: string, outputs?: string[]][]): NotebookJson {
+  return {
+    cells: cells.map(([cell_type, source, outputs = []]) => ({
+      cell_type,
+      source,
+      metadata: {},
+      outputs: outputs.map((output_type) => ({ output_type })),
+    })),
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+}
+
+/** The HTML of each code cell of an exported page, in order. */
+function codeCells(html: string): string[] {
+  return html.split(/<div class="cell border-box-sizing code_cell/).slice(1);
+}
+
+Deno.test("expectsOutput() tells displaying cells from silent ones", () => {
+  ok(expectsOutput("await show(chart);"));
+  ok(expectsOutput("const x = 1;\nx * 2"));
+  ok(expectsOutput("summary // the table"));
+  ok(expectsOutput("Deno.jupyter.display(x);"));
+  ok(!expectsOutput("const x = 1;"));
+  ok(!expectsOutput("for (const x of xs) {\n  total += x;\n}"));
+  ok(!expectsOutput("import { show } from 'quantnb'"));
+  ok(!expectsOutput("// await show(chart);\nconst y = 2;"));
+  ok(!expectsOutput(""));
+});
+
+Deno.test("missingOutputs() names displaying code cells without output", () => {
+  const nb = notebook([
+    ["markdown", "# t"],
+    ["code", "const x = 1;"],
+    ["code", "await show(x);", ["stream"]],
+    ["code", "await show(x);", ["display_data"]],
+    ["code", "x"],
+    ["code", "console.log(x)", ["stream"]],
+  ]);
+  deepEqual(missingOutputs(nb), [3, 5]);
+});
+
+Deno.test("externalReferences() flags file and web references but not prose links", () => {
+  deepEqual(
+    externalReferences(
+      '<script src="file:///usr/share/javascript/requirejs/require.min.js"></script>' +
+        "<link rel=stylesheet href=https://cdn.example/x.css><img src='//cdn.example/a.png'>" +
+        '<a href="https://example.com/paper">paper</a><img src="data:image/png;base64,AAAA">',
+    ),
+    [
+      "file:///usr/share/javascript/requirejs/require.min.js",
+      "https://cdn.example/x.css",
+      "//cdn.example/a.png",
+    ],
+  );
+});
+
+Deno.test("describeFailure() names the notebook, the cell and the error", () => {
+  const nb = notebook([["markdown", "# t"], ["code", "const a = 1;"], [
+    "code",
+    "throw new RangeError(`bad ${a}`);",
+  ]]);
+  const stderr = "[NbConvertApp] Converting notebook\nTraceback (most recent call last):\n  File x\n" +
+    "nbclient.exceptions.CellExecutionError: An error occurred while executing the following cell:\n" +
+    "------------------\nthrow new RangeError(`bad ${a}`);\n------------------\n\n" +
+    "\x1b[31mRangeError\x1b[0m: bad 1\n    at <anonymous>:1:7\nRangeError: bad 1\n";
+  equal(
+    describeFailure("nb.ipynb", nb, stderr),
+    "nb.ipynb: cell 3 (throw new RangeError(`bad ${a}`);) failed: RangeError: bad 1\n    at <anonymous>:1:7",
+  );
+  match(
+    describeFailure("nb.ipynb", nb, "jupyter_client.kernelspec.NoSuchKernel: No such kernel named deno"),
+    /deno jupyter --install/,
+  );
+  const timeout =
+    "nbclient.exceptions.CellTimeoutError: A cell timed out while it was being executed, after 2 seconds.\n" +
+    "The message was: Cell execution timed out.\nHere is a preview of the cell contents:\n-------------------\n" +
+    "throw new RangeError(`bad ${a}`);\n-------------------\n";
+  equal(
+    describeFailure("nb.ipynb", nb, timeout),
+    "nb.ipynb: cell 3 (throw new RangeError(`bad ${a}`);) timed out after 2 s (raise --timeout)",
+  );
+});
+
+Deno.test({
+  name: "exportNotebook() keeps every output across 5 runs, with self-contained HTML and one <svg> per chart",
+  ...needsJupyter,
+  async fn(t) {
+    const source = JSON.parse(await Deno.readTextFile(join(FIXTURES, "smoke.ipynb"))) as NotebookJson;
+    const code = source.cells.filter((cell) => cell.cell_type === "code").map((cell) =>
+      Array.isArray(cell.source) ? cell.source.join("") : cell.source
+    );
+    const charts = code.map((text) => /show\((equity|bar)Chart/.test(text) ? 1 : 0);
+    deepEqual(
+      charts,
+      [0, 1, 0, 0, 1, 0],
+      "fixture: setup, equity chart, table, progress, bar chart, expression",
+    );
+    const outputs = [false, true, true, true, true, true];
+    const outDir = await Deno.makeTempDir({ prefix: "quantnb-export-test-" });
+    try {
+      for (let run = 1; run <= 5; run++) {
+        await t.step(`run ${run}`, async () => {
+          const done = await exportNotebook(join(FIXTURES, "smoke.ipynb"), { outDir });
+          equal(done.title, "Smoke test");
+          const html = await Deno.readTextFile(done.html);
+          const cells = codeCells(html);
+          equal(cells.length, code.length);
+          cells.forEach((cell, k) => {
+            equal(cell.includes('class="output_area"'), outputs[k], `code cell ${k + 1} output`);
+            equal((cell.match(/<svg\b/g) ?? []).length, charts[k], `code cell ${k + 1} <svg> count`);
+          });
+          deepEqual(
+            [...html.matchAll(/\s(?:src|href)\s*=\s*["']?(?:file:|https?:|\/\/)/gi)].map((m) => m[0]),
+            [],
+          );
+          match(cells[2], /12,500/);
+          match(cells[2], /0\.12%/);
+          match(cells[3], /<progress value="4" max="4"/, "progress bar updated in place to its final value");
+          match(cells[5], />120</);
+          match(html, /<style>[\s\S]*#notebook-container/, "inline CSS");
+        });
+      }
+    } finally {
+      await Deno.remove(outDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "exportNotebook() with noInput hides code and keeps outputs",
+  ...needsJupyter,
+  async fn() {
+    const outDir = await Deno.makeTempDir({ prefix: "quantnb-export-test-" });
+    try {
+      const done = await exportNotebook(join(FIXTURES, "smoke.ipynb"), { outDir, noInput: true });
+      const html = await Deno.readTextFile(done.html);
+      ok(!html.includes('class="input_area"'), "no code shown");
+      ok(!html.includes("equityChart"), "no source text");
+      equal((html.match(/<svg\b/g) ?? []).length, 2);
+      match(html, /<h2 id="Cumulative-return">/);
+    } finally {
+      await Deno.remove(outDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "exportNotebook() fails naming the cell that threw, and writes nothing",
+  ...needsJupyter,
+  async fn() {
+    const outDir = await Deno.makeTempDir({ prefix: "quantnb-export-test-" });
+    try {
+      await rejects(
+        exportNotebook(join(FIXTURES, "failing.ipynb"), { outDir }),
+        (error: Error) =>
+          error instanceof ExportError &&
+          error.message.startsWith(`${join(FIXTURES, "failing.ipynb")}: cell 3 (throw new RangeError(`) &&
+          error.message.includes("failed: RangeError: fixture failure 42"),
+      );
+      deepEqual(await Array.fromAsync(Deno.readDir(outDir)), []);
+    } finally {
+      await Deno.remove(outDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("writeReportsIndex() links notebooks and copies run tear sheets", async () => {
+  const root = await Deno.makeTempDir({ prefix: "quantnb-index-test-" });
+  try {
+    const out = join(root, "reports");
+    await Deno.mkdir(join(root, "runs", "r1"), { recursive: true });
+    await Deno.mkdir(join(root, "runs", "r2"), { recursive: true });
+    await Deno.mkdir(out);
+    await Deno.writeTextFile(join(root, "runs", "r1", "tearsheet.html"), "<html><title>r1</title></html>");
+    await Deno.writeTextFile(
+      join(root, "runs", "r1", "run.json"),
+      JSON.stringify({
+        experiment: "momentum",
+        kind: "backtest",
+        created_at: "2024-05-01T10:00:00Z",
+        metrics: { sharpe: 1.234 },
+      }),
+    );
+    await Deno.writeTextFile(
+      join(out, "tour.html"),
+      "<html><head><title>A tour &amp; more</title></head></html>",
+    );
+    const index = await writeReportsIndex(out, { runsDir: join(root, "runs") });
+    const html = await Deno.readTextFile(index);
+    match(html, /<a href="tour.html">A tour &amp;amp; more<\/a>/);
+    match(
+      html,
+      /<a href="runs\/r1\/tearsheet.html">r1<\/a> <span class="qn-muted">momentum · backtest · 2024-05-01 · Sharpe 1.23<\/span>/,
+    );
+    ok(!html.includes("r2"), "runs without a tear sheet are not listed");
+    equal(
+      await Deno.readTextFile(join(out, "runs", "r1", "tearsheet.html")),
+      "<html><title>r1</title></html>",
+    );
+    deepEqual(externalReferences(html), []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "lib/cli/report.ts", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code, stdout: new TextDecoder().decode(stdout), stderr: new TextDecoder().decode(stderr) };
+}
+
+Deno.test("report CLI prints help and rejects bad arguments", async () => {
+  const help = await cli(["--help"]);
+  equal(help.code, 0);
+  match(help.stdout, /Usage: deno task report/);
+  const bad = await cli(["--frobnicate"]);
+  equal(bad.code, 2);
+  match(bad.stderr, /frobnicate/);
+  const notNotebook = await cli(["README.md"]);
+  equal(notNotebook.code, 2);
+  match(notNotebook.stderr, /expected \.ipynb notebooks, found "README.md"/);
+});
+
+Deno.test({
+  name: "report CLI exits 1 and names the failing cell",
+  ...needsJupyter,
+  async fn() {
+    const out = await Deno.makeTempDir({ prefix: "quantnb-cli-test-" });
+    try {
+      const result = await cli([
+        join(FIXTURES, "failing.ipynb"),
+        "--out",
+        out,
+        "--runs",
+        join(out, "no-runs"),
+      ]);
+      equal(result.code, 1);
+      match(
+        result.stderr,
+        /FAIL {2}tests\/fixtures\/notebooks\/failing.ipynb: cell 3 .* failed: RangeError: fixture failure 42/,
+      );
+      match(await Deno.readTextFile(join(out, "index.html")), /No exported notebooks yet/);
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});

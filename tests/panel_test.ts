@@ -1,0 +1,196 @@
+import { deepStrictEqual as deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { createSnapshot } from "../lib/snapshot/create.ts";
+import { loadPanel, PANEL_FIELDS, readPanel } from "../lib/panel/load.ts";
+import { isoDate, type Panel } from "../lib/panel/types.ts";
+import { writeTables } from "../lib/store/write.ts";
+import { handTables, tempStore } from "./fixtures/foundation/helpers.ts";
+
+const N = NaN;
+
+/**
+ * Five trading days, rows deliberately out of id order:
+ * - BBB: 20, 21, (no row on 01-04), 22, 22; dividend D = 1 ex 2024-01-08 on close_prev 22.
+ * - AAA: 10, 11, 12, 6.5, 7.8; 2-for-1 split ex 2024-01-05.
+ * - CCC: listed late, 30, 33, 29.7 from 2024-01-04.
+ * - IDX: an index, 100 … 104.
+ */
+const TABLES = handTables(
+  [
+    ["BBB", "2024-01-02", 20],
+    ["BBB", "2024-01-03", 21],
+    ["BBB", "2024-01-05", 22],
+    ["BBB", "2024-01-08", 22],
+    ["AAA", "2024-01-02", 10],
+    ["AAA", "2024-01-03", 11],
+    ["AAA", "2024-01-04", 12],
+    ["AAA", "2024-01-05", 6.5],
+    ["AAA", "2024-01-08", 7.8],
+    ["CCC", "2024-01-04", 30],
+    ["CCC", "2024-01-05", 33],
+    ["CCC", "2024-01-08", 29.7],
+    ["IDX", "2024-01-02", 100],
+    ["IDX", "2024-01-03", 101],
+    ["IDX", "2024-01-04", 102],
+    ["IDX", "2024-01-05", 103],
+    ["IDX", "2024-01-08", 104],
+  ],
+  {
+    indexes: ["IDX"],
+    industries: { AAA: "Tech", BBB: "Energy", CCC: "Health", IDX: "Index" },
+    actions: [["AAA", "2024-01-05", "split", 2], ["BBB", "2024-01-08", "dividend", 1]],
+    descriptors: [
+      ["AAA", "2024-01-02", 1e9, 5e6, 0.5, 1.1],
+      ["CCC", "2024-01-05", 3e9, 7e6, -0.2, 0.9],
+    ],
+  },
+);
+
+const DATES = ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-08"];
+
+/** Asserts a matrix equals `expected` to 1e-12 (NaN matches NaN). */
+function near(actual: Float64Array, expected: number[], label: string): void {
+  equal(actual.length, expected.length, `${label} length`);
+  for (let k = 0; k < expected.length; k++) {
+    const [a, e] = [actual[k], expected[k]];
+    ok(
+      Number.isNaN(e) ? Number.isNaN(a) : Math.abs(a - e) < 1e-12,
+      `${label}[${k}]: expected ${e}, found ${a}`,
+    );
+  }
+}
+
+const dates = (p: Panel) => Array.from(p.dates, isoDate);
+
+Deno.test("readPanel() builds a dense date × security panel", async (t) => {
+  const { store } = await tempStore();
+  try {
+    await writeTables(store, TABLES);
+    const panel = await readPanel(store.conn);
+
+    await t.step("shape T×N, sorted securities, industries, every field", () => {
+      deepEqual(dates(panel), DATES);
+      deepEqual(panel.securityIds, ["AAA", "BBB", "CCC"]);
+      deepEqual(panel.industries, ["Tech", "Energy", "Health"]);
+      deepEqual(Object.keys(panel.fields), [...PANEL_FIELDS]);
+      for (const name of PANEL_FIELDS) equal(panel.fields[name].length, 5 * 3, name);
+      equal(panel.periodsPerYear, 252);
+    });
+
+    await t.step("raw close with NaN for missing rows and before listing", () => {
+      // Rows are dates, columns AAA, BBB, CCC.
+      // deno-fmt-ignore
+      near(panel.fields.close, [
+        10, 20, N,
+        11, 21, N,
+        12, N, 30,
+        6.5, 22, 33,
+        7.8, 22, 29.7,
+      ], "close");
+      // deno-fmt-ignore
+      near(panel.fields.volume, [
+        1000, 1000, N,
+        1000, 1000, N,
+        1000, N, 1000,
+        1000, 1000, 1000,
+        1000, 1000, 1000,
+      ], "volume");
+    });
+
+    await t.step("ret is the adjusted close-to-close return", () => {
+      // AAA: adj closes 5, 5.5, 6, 6.5, 7.8 ⇒ 0.1, 6/5.5 − 1, 6.5/6 − 1, 0.2 (raw 6.5/12 − 1 ≈ −46%).
+      // BBB: measured from its last close across the gap: 22/21 − 1 on 01-05; 22/(22 − 1) − 1 = 1/21 on 01-08.
+      // CCC: NaN on its listing day, then 0.1 and −0.1.
+      // deno-fmt-ignore
+      near(panel.fields.ret, [
+        N, N, N,
+        0.1, 0.05, N,
+        6 / 5.5 - 1, N, N,
+        6.5 / 6 - 1, 22 / 21 - 1, 0.1,
+        0.2, 1 / 21, 29.7 / 33 - 1,
+      ], "ret");
+      // adj_close: AAA halved before 01-05; BBB × 21/22 before 01-08.
+      const f = 21 / 22;
+      near(
+        panel.fields.adj_close,
+        [5, 20 * f, N, 5.5, 21 * f, N, 6, N, 30, 6.5, 22 * f, 33, 7.8, 22, 29.7],
+        "adj_close",
+      );
+      // open = close in the fixture ⇒ ret_oc = 0 wherever there is a row.
+      near(panel.fields.ret_oc, [0, 0, N, 0, 0, N, 0, N, 0, 0, 0, 0, 0, 0, 0], "ret_oc");
+    });
+
+    await t.step("descriptor fields, NaN where absent", () => {
+      near(panel.fields.mcap, [1e9, N, N, N, N, N, N, N, N, N, N, 3e9, N, N, N], "mcap");
+      near(panel.fields.value, [0.5, N, N, N, N, N, N, N, N, N, N, -0.2, N, N, N], "value");
+      near(panel.fields.beta, [1.1, N, N, N, N, N, N, N, N, N, N, 0.9, N, N, N], "beta");
+    });
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("readPanel() filters dates, securities, fields and asset class", async (t) => {
+  const { store } = await tempStore();
+  try {
+    await writeTables(store, TABLES);
+    await t.step("start/end are inclusive", async () => {
+      const p = await readPanel(store.conn, {
+        fields: ["close", "ret"],
+        start: "2024-01-04",
+        end: "2024-01-05",
+      });
+      deepEqual(dates(p), ["2024-01-04", "2024-01-05"]);
+      deepEqual(Object.keys(p.fields), ["close", "ret"]);
+      near(p.fields.close, [12, N, 30, 6.5, 22, 33], "close");
+      // Split ex 01-05 inside the window: 6.5·2/12 − 1.
+      near(p.fields.ret.subarray(3, 4), [13 / 12 - 1], "AAA ret 01-05");
+    });
+    await t.step("a security list keeps its order sorted and the dates it trades", async () => {
+      const p = await readPanel(store.conn, { fields: ["close"], securities: ["CCC", "AAA"] });
+      deepEqual(p.securityIds, ["AAA", "CCC"]);
+      deepEqual(dates(p), DATES);
+      const c = await readPanel(store.conn, { fields: ["close"], securities: ["CCC"] });
+      deepEqual(dates(c), ["2024-01-04", "2024-01-05", "2024-01-08"]);
+      near(c.fields.close, [30, 33, 29.7], "CCC close");
+      const none = await readPanel(store.conn, { fields: ["close"], securities: [] });
+      deepEqual([none.securityIds.length, none.dates.length], [0, 0]);
+    });
+    await t.step("the index is excluded by default and loads with assetClass index", async () => {
+      const equity = await readPanel(store.conn, { fields: ["close"] });
+      ok(!equity.securityIds.includes("IDX"));
+      const p = await readPanel(store.conn, { fields: ["close", "ret"], assetClass: "index" });
+      deepEqual(p.securityIds, ["IDX"]);
+      deepEqual(dates(p), DATES);
+      near(p.fields.close, [100, 101, 102, 103, 104], "IDX close");
+      near(p.fields.ret, [N, 0.01, 1 / 101, 1 / 102, 1 / 103], "IDX ret");
+    });
+    await t.step("bad queries are refused", async () => {
+      await rejects(readPanel(store.conn, { fields: ["close", "colour"] }), /unknown panel field "colour"/);
+      await rejects(
+        readPanel(store.conn, { start: "2024-1-4" }),
+        /expected a date as YYYY-MM-DD, found "2024-1-4"/,
+      );
+    });
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("loadPanel() reads a snapshot like readPanel() reads the store", async () => {
+  const { dir, store } = await tempStore();
+  try {
+    await writeTables(store, TABLES);
+    await createSnapshot(store, "hand", { snapshotsDir: `${dir}/snaps` });
+    const query = { fields: ["close", "ret", "mcap"], start: "2024-01-03" };
+    const fromSnapshot = await loadPanel({ snapshot: "hand", snapshotsDir: `${dir}/snaps`, ...query });
+    deepEqual(fromSnapshot, await readPanel(store.conn, query));
+    deepEqual(fromSnapshot.securityIds, ["AAA", "BBB", "CCC"]);
+    equal(fromSnapshot.dates.length, 4);
+    await rejects(
+      loadPanel({ snapshot: "missing", snapshotsDir: `${dir}/snaps` }),
+      /snapshot "missing" not found/,
+    );
+  } finally {
+    store.close();
+  }
+});
