@@ -28,3 +28,4 @@ export * from "./nb/mod.ts";
 export * from "./report/charts.ts";
 export { renderSvg } from "./report/render.ts";
 export { createRng, type Rng } from "./util/rng.ts";
+export * from "./demo/build.ts";

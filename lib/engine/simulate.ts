@@ -172,8 +172,8 @@ export function simulate(
   const tLast = sig.firstRow < 0 ? -1 : Math.min(sig.lastRow + 1 + lag, nT - 1);
   let validCells = 0, retCells = 0;
 
-  for (let t = lag; t < nT; t++) {
-    const k = t - lag;
+  for (let t = 1 + lag; t < nT; t++) {
+    const k = t - 1 - lag;
     ctx.t = t;
     ctx.sigBase = k * nS;
     ctx.retBase = t * nS;

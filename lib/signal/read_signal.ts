@@ -4,6 +4,7 @@
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type ParsedSignal, parseSignal, type SignalTable } from "./parse_signal.ts";
+import { readTypedSignal } from "./read_typed.ts";
 
 /**
  * Reads a CSV (header row required) or Parquet file (by extension `.parquet`/`.pq`) into a raw
@@ -39,8 +40,9 @@ export async function readSignalTable(path: string): Promise<SignalTable> {
 }
 
 /**
- * Reads and parses a signal file: `parseSignal(await readSignalTable(path))`. The result carries the
- * parsing problems and each entry's 1-based data row; pass it to `validate` for the full check.
+ * Reads and parses a signal file. Well-typed files (Parquet with DATE and numeric columns, clean CSVs)
+ * take a typed fast path (`read_typed.ts`); anything else is read as text and parsed by
+ * `parseSignal`, so every problem comes with its 1-based data row. Pass the result to `validate`.
  *
  * @example
  * ```ts
@@ -49,5 +51,22 @@ export async function readSignalTable(path: string): Promise<SignalTable> {
  * ```
  */
 export async function readSignal(path: string): Promise<ParsedSignal> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const typed = await readTypedSignal(connection, sourceOf(path));
+    if (typed) return typed;
+  } catch {
+    // unreadable or oddly typed: the text path below reports it properly
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
   return parseSignal(await readSignalTable(path));
+}
+
+/** The DuckDB table expression reading `path` with typed columns. */
+function sourceOf(path: string): string {
+  const quoted = `'${path.replaceAll("'", "''")}'`;
+  return /\.(parquet|pq)$/i.test(path) ? `read_parquet(${quoted})` : `read_csv(${quoted}, header = true)`;
 }
