@@ -29,3 +29,40 @@ export * from "./report/charts.ts";
 export { renderSvg } from "./report/render.ts";
 export { createRng, type Rng } from "./util/rng.ts";
 export * from "./demo/build.ts";
+export { tearsheet, type TearsheetContext } from "./report/tearsheet.ts";
+export { type CapacityStats, capacityStats } from "./report/capacity.ts";
+export { backtestView, suiteView, withDisplay } from "./report/views.ts";
+export { recordSuite, type RecordSuiteOptions } from "./suite/record.ts";
+export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite/run_file.ts";
+
+import { backtest as engineBacktest } from "./engine/mod.ts";
+import { runSuite as suiteRunSuite } from "./suite/mod.ts";
+import { withDisplay } from "./report/views.ts";
+
+/**
+ * `backtest` (see `lib/engine/backtest.ts`) whose result renders itself in a notebook: a summary
+ * table, the equity curve and the fractile returns.
+ *
+ * @example
+ * ```ts
+ * backtest(panel, signal, { lag: 1 }); // last expression of a cell ⇒ a rich view
+ * ```
+ */
+export function backtest(...args: Parameters<typeof engineBacktest>): ReturnType<typeof engineBacktest> {
+  return withDisplay(engineBacktest(...args));
+}
+
+/**
+ * `runSuite` (see `lib/suite/run_suite.ts`) whose result renders itself in a notebook: the verdict
+ * panel, the variant table and the uniqueness table.
+ *
+ * @example
+ * ```ts
+ * await runSuite(panel, { name: "my_signal", signal }, "standard");
+ * ```
+ */
+export async function runSuite(
+  ...args: Parameters<typeof suiteRunSuite>
+): Promise<Awaited<ReturnType<typeof suiteRunSuite>>> {
+  return withDisplay(await suiteRunSuite(...args));
+}

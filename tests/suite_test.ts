@@ -8,8 +8,8 @@ import {
   judge,
   meanRankCorrelation,
   momentum12_1,
-  PRESETS,
   pnlCorrelation,
+  PRESETS,
   reversal5d,
   runSuite,
   trailingReturn,
@@ -71,7 +71,11 @@ Deno.test("expandPreset() expands the standard matrix into 6 labelled variants",
     "lag2_industry",
   ]);
   assertEquals(variants[4].options, { lag: 1, residualize: "industry", tcBps: 10 });
-  const custom = expandPreset({ name: "c", matrix: { lag: [1], tcBps: [0, 20] }, base: { weight: "signal" } });
+  const custom = expandPreset({
+    name: "c",
+    matrix: { lag: [1], tcBps: [0, 20] },
+    base: { weight: "signal" },
+  });
   assertEquals(custom.map((v) => v.label), ["lag1_off_tc0", "lag1_off_tc20"]);
   assertEquals(custom[1].options, { weight: "signal", lag: 1, residualize: "off", tcBps: 20 });
 });
@@ -94,7 +98,12 @@ Deno.test("meanRankCorrelation() and pnlCorrelation() measure similarity", () =>
 });
 
 /** A fake backtest result with just what the verdict reads. */
-function fake(lag: number, residualize: string, sharpe: number, extra: { turnover?: number; cap?: number[] } = {}) {
+function fake(
+  lag: number,
+  residualize: string,
+  sharpe: number,
+  extra: { turnover?: number; cap?: number[] } = {},
+) {
   const slice = (annual_return: number) => ({ annual_return, sharpe, turnover: extra.turnover ?? 0.2 });
   return {
     label: `lag${lag}_${residualize}`,
@@ -121,7 +130,10 @@ Deno.test("judge() reaches every colour from its documented thresholds", async (
     assert(v.reasons.some((r) => r.includes("survives")));
   });
   await t.step("yellow: Sharpe between 0.5 and 1.0", () => {
-    const v = judge({ variants: [fake(0, "off", 0.8), fake(1, "off", 0.7), fake(2, "off", 0.6)], uniqueness: distinct });
+    const v = judge({
+      variants: [fake(0, "off", 0.8), fake(1, "off", 0.7), fake(2, "off", 0.6)],
+      uniqueness: distinct,
+    });
     assertEquals(v.color, "yellow");
     assert(v.reasons[0].includes("between 0.5 and 1"));
   });
@@ -182,10 +194,13 @@ function latentPanel(seed: number, alpha: number): { panel: Panel; score: Float6
 Deno.test("runSuite() runs signal + 3 baselines × 6 variants and judges constructed signals", async (t) => {
   const { panel, score } = latentPanel(11, 0.002);
   await t.step("a persistent, new edge is green", async () => {
-    const suite = await runSuite(panel, { name: "latent", signal: { known: score } }, "standard", { workers: 0 });
+    const suite = await runSuite(panel, { name: "latent", signal: { known: score } }, "standard", {
+      workers: 0,
+    });
     assertEquals(suite.baselines.map((b) => b.name), ["reversal_5d", "momentum_12_1", "value"]);
     assertEquals(suite.signal.variants.length, 6);
-    const s = (label: string) => suite.signal.variants.find((v) => v.label === label)!.result.summary.overall.sharpe;
+    const s = (label: string) =>
+      suite.signal.variants.find((v) => v.label === label)!.result.summary.overall.sharpe;
     assert(s("lag0_off") > s("lag1_off") && s("lag1_off") > s("lag2_off"), "lag decay");
     assertEquals(suite.verdict.color, "green", suite.verdict.reasons.join("\n"));
   });
@@ -199,7 +214,9 @@ Deno.test("runSuite() runs signal + 3 baselines × 6 variants and judges constru
   await t.step("the same edge observed with noise trades too much: yellow", async () => {
     const rng = createRng(5);
     const noisy = score.map((x) => x + rng.normal());
-    const suite = await runSuite(panel, { name: "noisy", signal: { known: noisy } }, "standard", { workers: 0 });
+    const suite = await runSuite(panel, { name: "noisy", signal: { known: noisy } }, "standard", {
+      workers: 0,
+    });
     assertEquals(suite.verdict.color, "yellow", suite.verdict.reasons.join("\n"));
     assert(suite.verdict.reasons.some((r) => r.startsWith("high turnover")));
   });

@@ -25,7 +25,12 @@ export class UsageError extends Error {}
  */
 export function parseTaskArgs<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
   try {
-    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -51,7 +51,9 @@ export async function main(args: string[]): Promise<number> {
       );
     }
     console.log(`\nsnapshot ${manifest.snapshot_id}  hash ${manifest.hash}`);
-    console.log(`  ${manifest.securities} securities, ${manifest.rows.prices} price rows, ${manifest.date_range.prices?.min} → ${manifest.date_range.prices?.max}`);
+    console.log(
+      `  ${manifest.securities} securities, ${manifest.rows.prices} price rows, ${manifest.date_range.prices?.min} → ${manifest.date_range.prices?.max}`,
+    );
     console.log(`demo signal ${values.signal}`);
 
     let bar: Progress | undefined;

@@ -30,11 +30,13 @@ Examples:
 /** Parses `a=B,c=D` into a mapping, with a usage error naming a malformed pair. */
 function parseMap(text: string | undefined): Record<string, string> {
   if (!text) return {};
-  return Object.fromEntries(text.split(",").map((pair) => {
-    const k = pair.indexOf("=");
-    if (k <= 0) throw new UsageError(`--map expects target=column pairs, found "${pair}"`);
-    return [pair.slice(0, k).trim(), pair.slice(k + 1).trim()];
-  }));
+  return Object.fromEntries(
+    text.split(",").map((pair) => {
+      const k = pair.indexOf("=");
+      if (k <= 0) throw new UsageError(`--map expects target=column pairs, found "${pair}"`);
+      return [pair.slice(0, k).trim(), pair.slice(k + 1).trim()];
+    }),
+  );
 }
 
 /** `deno task ingest`: see `--help`. Returns the exit code. */
@@ -66,7 +68,9 @@ export async function main(args: string[]): Promise<number> {
           ...(values.years ? { years: Number(values.years) } : {}),
           ...(values.start ? { start: values.start } : {}),
         });
-        console.log(`synthetic: ${JSON.stringify(counts)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        console.log(
+          `synthetic: ${JSON.stringify(counts)} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
       } else if (source === "sample") {
         const r = await ingestSample(store);
         console.log(`sample: ${r.rows} rows of SPX from ${r.file}`);
@@ -82,7 +86,9 @@ export async function main(args: string[]): Promise<number> {
           security: values.security,
           dateFormat: values["date-format"],
         });
-        console.log(`${file}: ${r.rows} rows, ${r.securities} securities into ${r.table} (dates ${r.dateFormat})`);
+        console.log(
+          `${file}: ${r.rows} rows, ${r.securities} securities into ${r.table} (dates ${r.dateFormat})`,
+        );
       } else throw new UsageError(`unknown source "${source}"`);
     } finally {
       store.close();

@@ -40,7 +40,11 @@ export async function main(args: string[]): Promise<number> {
           start: values.start,
           end: values.end,
         });
-        console.log(`snapshot ${m.snapshot_id}  hash ${m.hash.slice(0, 16)}  ${m.securities} securities  ${m.rows.prices} price rows  ${m.date_range.prices?.min} → ${m.date_range.prices?.max}`);
+        console.log(
+          `snapshot ${m.snapshot_id}  hash ${
+            m.hash.slice(0, 16)
+          }  ${m.securities} securities  ${m.rows.prices} price rows  ${m.date_range.prices?.min} → ${m.date_range.prices?.max}`,
+        );
       } finally {
         store.close();
       }
@@ -51,9 +55,9 @@ export async function main(args: string[]): Promise<number> {
       if (entries.length === 0) console.log(`no snapshots in ${values.snapshots}/`);
       for (const e of entries) {
         console.log(
-          `${e.snapshot_id.padEnd(20)} ${e.hash.slice(0, 12)}  ${String(e.securities).padStart(5)} securities  ${
-            String(e.rows).padStart(9)
-          } rows  ${e.start} → ${e.end}  created ${e.created_at}`,
+          `${e.snapshot_id.padEnd(20)} ${e.hash.slice(0, 12)}  ${
+            String(e.securities).padStart(5)
+          } securities  ${String(e.rows).padStart(9)} rows  ${e.start} → ${e.end}  created ${e.created_at}`,
         );
       }
       return 0;

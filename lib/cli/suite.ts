@@ -13,7 +13,9 @@ green / yellow / red verdict, records the run in runs/ and writes its tear sheet
 Options:
   --snapshot ID      snapshot to test on (required)
   --signal FILE      CSV or Parquet: security_id, date_sig, signal [, date_avail, …] (required)
-  --preset NAME      config matrix: ${Object.keys(PRESETS).join(", ")} (default standard: lags 0,1,2 × residualize off,industry)
+  --preset NAME      config matrix: ${
+  Object.keys(PRESETS).join(", ")
+} (default standard: lags 0,1,2 × residualize off,industry)
   --name NAME        signal name (default: the file's signal_name column, else the file name)
   --author NAME      recorded author (default $USER)
   --workers N        Web Workers (default: one per core; 0 = in-process)
@@ -86,22 +88,30 @@ export function printSuite(suite: SuiteResult, log: (line: string) => void = con
   const { color, reasons } = suite.verdict;
   log(`\nverdict: ${color.toUpperCase()}`);
   for (const reason of reasons) log(`  • ${reason}`);
-  log(`\n${"signal".padEnd(16)}${"variant".padEnd(16)}${"sharpe".padStart(8)}${"gross".padStart(8)}${"ann.ret".padStart(9)}${"maxdd".padStart(9)}${"turnover".padStart(10)}${"ic".padStart(8)}`);
+  log(
+    `\n${"signal".padEnd(18)}${"variant".padEnd(16)}${"sharpe".padStart(8)}${"gross".padStart(8)}${
+      "ann.ret".padStart(9)
+    }${"maxdd".padStart(9)}${"turnover".padStart(10)}${"ic".padStart(8)}`,
+  );
   for (const run of [suite.signal, ...suite.baselines]) {
     for (const v of run.variants) {
       const s = v.result.summary.overall;
       log(
-        `${run.name.slice(0, 15).padEnd(16)}${v.label.padEnd(16)}${s.sharpe.toFixed(2).padStart(8)}${
+        `${run.name.slice(0, 17).padEnd(18)}${v.label.padEnd(16)}${s.sharpe.toFixed(2).padStart(8)}${
           s.sharpe_gross.toFixed(2).padStart(8)
-        }${pct(s.annual_return).padStart(9)}${pct(s.max_drawdown).padStart(9)}${s.turnover.toFixed(2).padStart(10)}${
-          v.result.ic.mean.toFixed(4).padStart(8)
-        }`,
+        }${pct(s.annual_return).padStart(9)}${pct(s.max_drawdown).padStart(9)}${
+          s.turnover.toFixed(2).padStart(10)
+        }${v.result.ic.mean.toFixed(4).padStart(8)}`,
       );
     }
   }
   log(`\nuniqueness vs baselines (rank corr / PnL corr):`);
   for (const u of suite.uniqueness) {
-    log(`  ${u.baseline.padEnd(16)}${u.rank_correlation.toFixed(2).padStart(7)}${u.pnl_correlation.toFixed(2).padStart(7)}`);
+    log(
+      `  ${u.baseline.padEnd(16)}${u.rank_correlation.toFixed(2).padStart(7)}${
+        u.pnl_correlation.toFixed(2).padStart(7)
+      }`,
+    );
   }
 }
 

@@ -16,14 +16,18 @@ const META = ["signal_name", "region", "universe", "version"] as const;
  * Reads `source` (a DuckDB table expression such as `read_parquet('x.parquet')`) as a typed signal,
  * or returns `undefined` when the fast path does not apply.
  */
-export async function readTypedSignal(conn: DuckDBConnection, source: string): Promise<ParsedSignal | undefined> {
+export async function readTypedSignal(
+  conn: DuckDBConnection,
+  source: string,
+): Promise<ParsedSignal | undefined> {
   const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
   const types = new Map<string, string>();
   for (const [name, type] of described.getRowsJS() as [string, string][]) types.set(name, type);
   const has = (c: string, pattern: RegExp) => pattern.test(types.get(c) ?? "");
   if (
     !has("security_id", /^VARCHAR$/) || !has("date_sig", DATE_TYPES) || !has("signal", NUMBER_TYPES) ||
-    (types.has("date_avail") && !has("date_avail", DATE_TYPES)) || [...types.keys()].some((k) => k !== k.trim().toLowerCase())
+    (types.has("date_avail") && !has("date_avail", DATE_TYPES)) ||
+    [...types.keys()].some((k) => k !== k.trim().toLowerCase())
   ) return undefined;
   const avail = types.has("date_avail");
   const [bad] = (await conn.runAndReadAll(
@@ -33,7 +37,9 @@ export async function readTypedSignal(conn: DuckDBConnection, source: string): P
   if (Number(bad) > 0) return undefined;
   const epoch = (c: string) => `epoch_ms(${c}::TIMESTAMP)::DOUBLE`;
   const result = await conn.stream(
-    `SELECT trim(security_id), ${epoch("date_sig")}, ${avail ? `coalesce(${epoch("date_avail")}, ${epoch("date_sig")})` : "NULL::DOUBLE"}, signal::DOUBLE FROM ${source}`,
+    `SELECT trim(security_id), ${epoch("date_sig")}, ${
+      avail ? `coalesce(${epoch("date_avail")}, ${epoch("date_sig")})` : "NULL::DOUBLE"
+    }, signal::DOUBLE FROM ${source}`,
   );
   const ids: string[] = [];
   const sig: number[] = [], av: number[] = [], val: number[] = [];

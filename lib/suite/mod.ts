@@ -9,7 +9,14 @@
  * ```
  * @module
  */
-export { baselines, type BaselineSignal, momentum12_1, reversal5d, trailingReturn, valueBaseline } from "./baselines.ts";
+export {
+  baselines,
+  type BaselineSignal,
+  momentum12_1,
+  reversal5d,
+  trailingReturn,
+  valueBaseline,
+} from "./baselines.ts";
 export { expandPreset, PRESETS, type SuitePreset, type Variant } from "./preset.ts";
 export {
   runSuite,

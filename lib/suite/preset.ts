@@ -45,7 +45,10 @@ export function expandPreset(preset: SuitePreset): Variant[] {
     for (const lag of lags) {
       for (const tcBps of costs) {
         const suffix = costs.length > 1 ? `_tc${tcBps}` : "";
-        variants.push({ label: `lag${lag}_${residualize}${suffix}`, options: { ...base, lag, residualize, tcBps } });
+        variants.push({
+          label: `lag${lag}_${residualize}${suffix}`,
+          options: { ...base, lag, residualize, tcBps },
+        });
       }
     }
   }

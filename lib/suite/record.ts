@@ -4,7 +4,7 @@ import { runId } from "../track/run_id.ts";
 import type { RunRecord } from "../track/types.ts";
 import { configHash } from "../util/hash.ts";
 import { gitSha } from "../util/git.ts";
-import { tearsheet } from "../report/tearsheet.ts";
+import { tearsheet, type TearsheetContext } from "../report/tearsheet.ts";
 import type { SuiteResult } from "./run_suite.ts";
 
 /** Who and what a suite run is recorded under. */
@@ -18,8 +18,8 @@ export interface RecordSuiteOptions {
   runsDir?: string;
   /** Extra tags, e.g. the command that reproduces the run. */
   tags?: Record<string, string>;
-  /** Capacity numbers for the tear sheet (see `lib/report/capacity.ts`). */
-  tearsheetExtras?: Record<string, unknown>;
+  /** Extra tear-sheet context: `capacity` (see `capacityStats`), `signal_source` (the file). */
+  tearsheetExtras?: Pick<TearsheetContext, "capacity" | "signal_source">;
 }
 
 /**
@@ -41,7 +41,11 @@ export async function recordSuite(suite: SuiteResult, options: RecordSuiteOption
   const params = { preset: suite.preset, variants: suite.signal.variants.map((v) => v.result.config) };
   const experiment = options.experiment ?? options.signalName;
   const now = new Date();
-  const hash = await configHash({ snapshot_hash: options.manifest.hash, signal_hash: options.signalHash, params });
+  const hash = await configHash({
+    snapshot_hash: options.manifest.hash,
+    signal_hash: options.signalHash,
+    params,
+  });
   const id = runId(now, experiment, hash);
   const sha = await gitSha();
   const html = tearsheet(suite, {

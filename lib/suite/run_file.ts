@@ -1,6 +1,7 @@
 import { loadPanel } from "../panel/load.ts";
 import { readManifest } from "../snapshot/paths.ts";
-import { readSignal, validate } from "../signal/mod.ts";
+import { knownMatrix, readSignal, validate } from "../signal/mod.ts";
+import { capacityStats } from "../report/capacity.ts";
 import type { ValidationResult } from "../signal/problem.ts";
 import type { RunRecord } from "../track/types.ts";
 import { sha256File } from "../util/hash.ts";
@@ -45,6 +46,7 @@ export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFile
   const name = options.name ?? parsed.signal.signal_name ??
     signalFile.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
   const suite = await runSuite(panel, { name, signal: parsed.signal }, preset, options);
+  const known = knownMatrix(panel, parsed.signal);
   const run = await recordSuite(suite, {
     signalName: name,
     signalHash: await sha256File(signalFile),
@@ -52,6 +54,10 @@ export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFile
     author: options.author,
     runsDir: options.runsDir,
     tags: { command: `deno task suite --snapshot ${snapshot} --signal ${signalFile} --preset ${preset}` },
+    tearsheetExtras: {
+      signal_source: signalFile,
+      capacity: capacityStats(panel, known, suite.signal.best.result.config),
+    },
   });
   return { ok: true, validation, suite, run, name };
 }

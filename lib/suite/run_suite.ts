@@ -69,7 +69,9 @@ export async function runSuite(
   options: SuiteOptions = {},
 ): Promise<SuiteResult> {
   const chosen = typeof preset === "string" ? PRESETS[preset] : preset;
-  if (!chosen) throw new RangeError(`unknown suite preset "${preset}"; presets: ${Object.keys(PRESETS).join(", ")}`);
+  if (!chosen) {
+    throw new RangeError(`unknown suite preset "${preset}"; presets: ${Object.keys(PRESETS).join(", ")}`);
+  }
   const variants = expandPreset(chosen);
   const known = "known" in input.signal ? input.signal.known : knownMatrix(panel, input.signal);
   const signals = [{ name: input.name, known }, ...baselines(panel)];
@@ -87,7 +89,9 @@ export async function runSuite(
 
   const runs: SignalRun[] = signals.map((s, k) => {
     const byUnit = modes.flatMap((_, m) => results[k * modes.length + m]);
-    const labels = modes.flatMap((mode) => variants.filter((v) => v.options.residualize === mode).map((v) => v.label));
+    const labels = modes.flatMap((mode) =>
+      variants.filter((v) => v.options.residualize === mode).map((v) => v.label)
+    );
     const list = byUnit.map((result, j) => ({ label: labels[j], result }));
     const ordered = variants.map((v) => list.find((x) => x.label === v.label)!);
     return { name: s.name, variants: ordered, best: bestVariant(ordered) };

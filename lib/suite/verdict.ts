@@ -52,15 +52,22 @@ export function judge(input: VerdictInput, th = VERDICT_THRESHOLDS): Verdict {
     input.variants.find((v) => v.result.config.lag === lag && v.result.config.residualize === residualize)
       ?.result.summary.overall.sharpe;
   const best = input.variants.reduce((a, b) =>
-    (b.result.summary.overall.sharpe > a.result.summary.overall.sharpe || !Number.isFinite(a.result.summary.overall.sharpe)) ? b : a
+    (b.result.summary.overall.sharpe > a.result.summary.overall.sharpe ||
+        !Number.isFinite(a.result.summary.overall.sharpe))
+      ? b
+      : a
   );
   const bestSharpe = best.result.summary.overall.sharpe;
   const mode = best.result.config.residualize;
   const red: string[] = [], yellow: string[] = [], good: string[] = [];
 
-  if (!(bestSharpe >= th.redSharpe)) red.push(`best variant ${best.label} has Sharpe ${f2(bestSharpe)} < ${th.redSharpe}`);
-  else if (bestSharpe > th.greenSharpe) good.push(`best variant ${best.label}: Sharpe ${f2(bestSharpe)} > ${th.greenSharpe}`);
-  else yellow.push(`best variant ${best.label}: Sharpe ${f2(bestSharpe)} is between ${th.redSharpe} and ${th.greenSharpe}`);
+  if (!(bestSharpe >= th.redSharpe)) {
+    red.push(`best variant ${best.label} has Sharpe ${f2(bestSharpe)} < ${th.redSharpe}`);
+  } else if (bestSharpe > th.greenSharpe) {
+    good.push(`best variant ${best.label}: Sharpe ${f2(bestSharpe)} > ${th.greenSharpe}`);
+  } else {yellow.push(
+      `best variant ${best.label}: Sharpe ${f2(bestSharpe)} is between ${th.redSharpe} and ${th.greenSharpe}`,
+    );}
 
   const s0 = sharpe(0, mode), s1 = sharpe(1, mode), s2 = sharpe(2, mode);
   if (s0 !== undefined && s1 !== undefined) {
@@ -71,7 +78,9 @@ export function judge(input: VerdictInput, th = VERDICT_THRESHOLDS): Verdict {
       const survives = lagged.every((s) => s >= th.redSharpe && s >= th.survivalRatio * s0);
       (survives ? good : yellow).push(
         `lag decay (${mode}): Sharpe ${[s0, ...lagged].map(f2).join(" → ")} at lags 0–${lagged.length}` +
-          (survives ? ", survives" : `, keeps less than ${th.survivalRatio * 100}% or falls under ${th.redSharpe}`),
+          (survives
+            ? ", survives"
+            : `, keeps less than ${th.survivalRatio * 100}% or falls under ${th.redSharpe}`),
       );
     }
   }
@@ -79,7 +88,9 @@ export function judge(input: VerdictInput, th = VERDICT_THRESHOLDS): Verdict {
   if (off !== undefined && industry !== undefined) {
     const survives = industry >= th.redSharpe && industry >= th.survivalRatio * off;
     (survives ? good : yellow).push(
-      `industry residualization: Sharpe ${f2(off)} → ${f2(industry)}${survives ? ", survives" : ", does not survive"}`,
+      `industry residualization: Sharpe ${f2(off)} → ${f2(industry)}${
+        survives ? ", survives" : ", does not survive"
+      }`,
     );
   }
   for (const u of input.uniqueness) {
@@ -99,7 +110,11 @@ export function judge(input: VerdictInput, th = VERDICT_THRESHOLDS): Verdict {
     const total = positive[0] + positive[1] + positive[2];
     const share = total > 0 ? positive[0] / total : 0;
     if (share > th.smallCapShare) {
-      yellow.push(`small-cap concentrated: ${(share * 100).toFixed(0)}% of the cap-bucket return is in the smallest tercile`);
+      yellow.push(
+        `small-cap concentrated: ${
+          (share * 100).toFixed(0)
+        }% of the cap-bucket return is in the smallest tercile`,
+      );
     }
   }
   const color = red.length ? "red" : yellow.length ? "yellow" : "green";

@@ -1,0 +1,383 @@
+/**
+ * The suite tear sheet: one self-contained HTML page (inline CSS and SVG, no network) a quant can
+ * send to the team — verdict first, then headline, robustness, capacity, uniqueness and the factor
+ * view, and a footer with everything needed to reproduce the run. It only composes: numbers come
+ * from the `SuiteResult`, charts from `charts.ts`, pieces from `tearsheet_parts.ts`.
+ */
+import type { BacktestResult } from "../engine/types.ts";
+import { drawdownSeries } from "../metrics/core.ts";
+import { isoDate } from "../panel/types.ts";
+import type { SuiteResult } from "../suite/run_suite.ts";
+import type { CapacityStats } from "./capacity.ts";
+import type { ChartFigure } from "./chart_theme.ts";
+import { barChart, equityChart, histogramChart, icChart } from "./charts.ts";
+import { escapeHtml, REPORT_CSS } from "./html.ts";
+import { renderSvg } from "./render.ts";
+import { lagDecayChart } from "./tearsheet_charts.ts";
+import { alignedCumulative, breakevenBps, compoundSeries, lagDecay } from "./tearsheet_data.ts";
+import {
+  columnTable,
+  formatValue,
+  keyNumbers,
+  sliceColumns,
+  uniquenessTable,
+  variantTable,
+  verdictPanel,
+} from "./tearsheet_parts.ts";
+
+/** Who, what and where of a suite run: the tear sheet's header and reproducibility footer. */
+export interface TearsheetContext {
+  run_id: string;
+  snapshot_id: string;
+  snapshot_hash: string;
+  git_sha: string;
+  /** ISO timestamp of the run. */
+  created_at: string;
+  /** Display name of the signal (the run's `signal_name` tag). */
+  signal_name: string;
+  /** What `--signal` takes in the reproduce command (a file path); default `signal_name`. */
+  signal_source?: string;
+  author?: string;
+  /** The run's full config, shown as JSON; default the preset and the best variant's config. */
+  config?: unknown;
+  /** Holdings' size and liquidity of the best variant (`capacityStats`); the table is omitted without it. */
+  capacity?: CapacityStats;
+}
+
+/** Chart widths: full row and half row of the 1180 px page. */
+const FULL = 1100, HALF = 540;
+
+/**
+ * Renders a suite as a self-contained HTML tear sheet. Sections (each `<section id>` with a heading):
+ * `section-verdict` (traffic light and reasons, first: a quant reads the verdict first),
+ * `section-headline` (best variant's key numbers, every variant gross vs net, net and gross equity
+ * and drawdown), `section-robustness` (Sharpe by year, by cap tercile, by lag per residualize mode),
+ * `section-capacity` (turnover, breakeven cost, holdings' ADV and mcap, cap-tercile table),
+ * `section-uniqueness` (correlations with each baseline, equity curves at the same variant),
+ * `section-factor` (mean return by fractile, IC over time and its distribution); then a footer with
+ * run id, snapshot id and hash, git sha, created_at, the config as JSON and the command to rerun it.
+ * Ten charts, each one `<svg>`; numbers in percent or 2 decimals (IC 3); data text escaped.
+ *
+ * @example
+ * ```ts
+ * const suite = await runSuite(panel, { name: "my_signal", signal }, "standard");
+ * const html = tearsheet(suite, { run_id, snapshot_id: "demo", snapshot_hash, git_sha, created_at, signal_name: "my_signal" });
+ * await Deno.writeTextFile("tearsheet.html", html);
+ * ```
+ */
+export function tearsheet(suite: SuiteResult, context: TearsheetContext): string {
+  const best = suite.signal.best.result;
+  const body = [
+    header(suite, context),
+    section("section-verdict", "Verdict", verdictPanel(suite.verdict)),
+    section("section-headline", "Headline", headline(suite)),
+    section("section-robustness", "Robustness", robustness(suite)),
+    section("section-capacity", "Capacity", capacity(best, context.capacity)),
+    section("section-uniqueness", "Uniqueness", uniqueness(suite)),
+    section("section-factor", "Factor view", factor(suite)),
+    footer(suite, context),
+  ].join("\n");
+  const title = `${context.signal_name} — suite tear sheet`;
+  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${
+      escapeHtml(title)
+    }</title>\n` +
+    `<style>${REPORT_CSS}${TEARSHEET_CSS}</style>\n</head>\n<body>\n<main class="ts">\n${body}\n</main>\n` +
+    `</body>\n</html>\n`;
+}
+
+function section(id: string, heading: string, content: string): string {
+  return `<section id="${id}">\n<h2>${escapeHtml(heading)}</h2>\n${content}\n</section>`;
+}
+
+function chart(figure: ChartFigure): string {
+  return `<div class="ts-chart">${renderSvg(figure)}</div>`;
+}
+
+function grid(...cells: string[]): string {
+  return `<div class="ts-grid">${cells.map((c) => `<div>${c}</div>`).join("")}</div>`;
+}
+
+function note(text: string): string {
+  return `<p class="qn-muted">${escapeHtml(text)}</p>`;
+}
+
+function span(result: BacktestResult): string {
+  const d = result.daily.date;
+  return d.length ? `${isoDate(d[0])} → ${isoDate(d[d.length - 1])}` : "no traded dates";
+}
+
+function header(suite: SuiteResult, context: TearsheetContext): string {
+  const best = suite.signal.best;
+  const meta = [
+    span(best.result),
+    `${best.result.daily.date.length} traded days`,
+    `preset ${suite.preset.name} (${suite.signal.variants.length} variants)`,
+    `snapshot ${context.snapshot_id}`,
+    context.author ? `by ${context.author}` : "",
+    context.created_at,
+  ].filter(Boolean).map(escapeHtml).join(" · ");
+  const links = [
+    ["section-verdict", "Verdict"],
+    ["section-headline", "Headline"],
+    ["section-robustness", "Robustness"],
+    ["section-capacity", "Capacity"],
+    ["section-uniqueness", "Uniqueness"],
+    ["section-factor", "Factor"],
+    ["section-reproduce", "Reproduce"],
+  ].map(([id, text]) => `<a href="#${id}">${text}</a>`).join("");
+  const sharpe = formatValue(best.result.summary.overall.sharpe, "f2");
+  return `<header class="ts-header">\n<div><div class="ts-kicker">quantnb · suite tear sheet</div>` +
+    `<h1>${escapeHtml(context.signal_name)}</h1><div class="ts-meta">${meta}</div></div>` +
+    `<a class="ts-badge verdict-${suite.verdict.color}" href="#section-verdict">` +
+    `<span class="ts-dot"></span>${suite.verdict.color.toUpperCase()}` +
+    `<small>best ${
+      escapeHtml(best.label)
+    } · Sharpe ${sharpe}</small></a>\n</header>\n<nav class="ts-nav">${links}</nav>`;
+}
+
+function headline(suite: SuiteResult): string {
+  const { label, result } = suite.signal.best;
+  const o = result.summary.overall;
+  const daily = result.daily;
+  const keys = keyNumbers([
+    ["Best variant", label],
+    ["Sharpe (net)", formatValue(o.sharpe, "f2")],
+    ["Sharpe (gross)", formatValue(o.sharpe_gross, "f2")],
+    ["Ann. return", formatValue(o.annual_return, "pct")],
+    ["Ann. vol", formatValue(o.annual_volatility, "pct")],
+    ["Max drawdown", formatValue(o.max_drawdown, "pct")],
+    ["Turnover/day", formatValue(o.turnover, "f2")],
+    ["Hit rate", formatValue(o.hit_rate, "pct")],
+    ["IC mean", formatValue(result.ic.mean, "f3")],
+  ]);
+  if (!daily.date.length) return keys + variantTable(suite.signal) + note("The best variant never traded.");
+  const equity = equityChart({
+    dates: daily.date,
+    series: { Net: daily.cumulative, Gross: compoundSeries(daily.gross) },
+    title: `Cumulative return — ${label}`,
+    subtitle: `$1 long / $1 short, ${result.config.tcBps} bps per unit of turnover`,
+    width: FULL,
+    height: 300,
+  });
+  const drawdown = equityChart({
+    dates: daily.date,
+    series: { Net: daily.drawdown, Gross: drawdownSeries(daily.gross) },
+    title: `Drawdown — ${label}`,
+    width: FULL,
+    height: 190,
+  });
+  return keys + `<h3>Variants</h3>` + variantTable(suite.signal) +
+    note("★ best variant (highest net Sharpe). Turnover = mean daily Σ|Δw| with $1/$1 legs.") +
+    chart(equity) + chart(drawdown);
+}
+
+function robustness(suite: SuiteResult): string {
+  const { label, result } = suite.signal.best;
+  const years = Object.keys(result.summary.year).sort().filter((y) =>
+    Number.isFinite(result.summary.year[y].sharpe)
+  );
+  const byYear = years.length
+    ? chart(barChart({
+      labels: years,
+      values: years.map((y) => result.summary.year[y].sharpe),
+      title: `Sharpe by year — ${label}`,
+      width: FULL,
+      height: 230,
+    }))
+    : note("No calendar year with a finite Sharpe.");
+  const cap = result.summary.cap;
+  const byCap = cap
+    ? chart(barChart({
+      labels: ["small", "mid", "large"],
+      values: [cap.small.sharpe, cap.mid.sharpe, cap.large.sharpe].map((s) => (Number.isFinite(s) ? s : 0)),
+      title: `Sharpe by mcap tercile — ${label}`,
+      subtitle: "Terciles of the prior close's mcap, each traded as its own long/short book",
+      width: HALF,
+    }))
+    : note("No mcap in the panel: no cap-tercile slices.");
+  const decay = lagDecay(suite.signal.variants, result.config.tcBps);
+  const byLag = chart(lagDecayChart({
+    ...decay,
+    title: "Lag decay: Sharpe by lag",
+    subtitle: "Net Sharpe per residualize mode",
+    width: HALF,
+  }));
+  return byYear + grid(byCap, byLag);
+}
+
+function capacity(result: BacktestResult, stats: CapacityStats | undefined): string {
+  const o = result.summary.overall;
+  const cost = (result.config.tcBps / 1e4) * o.turnover;
+  const keys = keyNumbers([
+    ["Turnover/day", formatValue(o.turnover, "f2")],
+    ["Daily cost", `${formatValue(cost * 1e4, "f2")} bps`],
+    ["Breakeven cost", `${formatValue(breakevenBps(result.daily), "f2")} bps`],
+    ["Names long", formatValue(o.n_long, "f2")],
+    ["Names short", formatValue(o.n_short, "f2")],
+    ["Coverage", formatValue(o.coverage, "pct")],
+  ]);
+  const legs = stats
+    ? columnTable([
+      { leg: "Long", n: stats.n_long, adv: stats.avg_adv_long, mcap: stats.avg_mcap_long },
+      { leg: "Short", n: stats.n_short, adv: stats.avg_adv_short, mcap: stats.avg_mcap_short },
+    ], [
+      { label: "Leg", value: (r) => r.leg, format: "text" },
+      { label: "Avg names", value: (r) => r.n, format: "f2" },
+      { label: "Avg ADV", value: (r) => r.adv, format: "compact" },
+      { label: "Avg mcap", value: (r) => r.mcap, format: "compact" },
+    ])
+    : note(
+      "Holdings' ADV and mcap not computed (pass capacityStats(panel, known, config) as context.capacity).",
+    );
+  const cap = result.summary.cap;
+  const buckets = cap
+    ? columnTable((["small", "mid", "large"] as const).map((name) => ({ name, s: cap[name] })), [
+      { label: "Mcap tercile", value: (r) => r.name, format: "text" },
+      ...sliceColumns<{ s: typeof cap.small }>((r) => r.s),
+      { label: "Names long", value: (r) => r.s.n_long, format: "f2" },
+      { label: "Days", value: (r) => r.s.n_days, format: "int" },
+    ])
+    : note("No mcap in the panel: no cap-tercile table.");
+  return keys + `<h3>Holdings of the best variant (descriptors at the prior close)</h3>` + legs +
+    `<h3>Performance by mcap tercile</h3>` + buckets +
+    note(
+      "Breakeven cost = 1e4 · mean(gross) / mean(turnover): the cost per unit of turnover that zeroes the net return.",
+    );
+}
+
+function uniqueness(suite: SuiteResult): string {
+  const label = suite.signal.best.label;
+  const bars = suite.uniqueness.flatMap((u) =>
+    [
+      [`${u.baseline} rank`, u.rank_correlation],
+      [`${u.baseline} PnL`, u.pnl_correlation],
+    ] as [string, number][]
+  ).filter(([, v]) => Number.isFinite(v));
+  const corr = bars.length
+    ? chart(barChart({
+      labels: bars.map(([l]) => l),
+      values: bars.map(([, v]) => v),
+      title: "Correlation with baselines",
+      subtitle: `Mean daily rank correlation of the signals; daily net PnL correlation at ${label}`,
+      width: HALF,
+      height: 300,
+    }))
+    : note("No finite correlation with the baselines.");
+  const runs = [suite.signal, ...suite.baselines].map((run, k) => ({
+    name: k === 0 ? run.name : `${run.name} (baseline)`,
+    daily: (run.variants.find((v) => v.label === label) ?? run.best).result.daily,
+  })).filter((r) => r.daily.date.length > 0);
+  const overlay = runs.length
+    ? chart(equityChart({
+      ...alignedCumulative(runs),
+      title: "Signal vs baselines: cumulative net return",
+      subtitle: `Every run at ${label}`,
+      width: HALF,
+      height: 300,
+    }))
+    : note("No run traded at this variant.");
+  return uniquenessTable(suite) + grid(corr, overlay);
+}
+
+function factor(suite: SuiteResult): string {
+  const { label, result } = suite.signal.best;
+  const { fractiles, ic } = result;
+  const prefix = fractiles.buckets === 10 ? "D" : fractiles.buckets === 5 ? "Q" : "B";
+  const keys = keyNumbers([
+    ["IC mean", formatValue(ic.mean, "f3")],
+    ["IC std", formatValue(ic.std, "f3")],
+    ["IC IR", formatValue(ic.ir, "f2")],
+    ["IC t-stat", formatValue(ic.t_stat, "f2")],
+    ["Monotonicity", formatValue(fractiles.monotonicity, "f2")],
+    ["Rank autocorr", formatValue(result.diagnostics.rank_autocorrelation, "f2")],
+    ["Missing share", formatValue(result.diagnostics.missing_share, "pct")],
+  ]);
+  const means = Array.from(fractiles.mean_return, (m) => (Number.isFinite(m) ? m * 1e4 : 0));
+  const byFractile = chart(barChart({
+    labels: means.map((_, b) => `${prefix}${b + 1}`),
+    values: means,
+    title: `Mean daily return by fractile (bps) — ${label}`,
+    subtitle: "Pooled over traded dates; 1 = lowest signal",
+    width: HALF,
+  }));
+  const finite = ic.ic.some((v) => Number.isFinite(v));
+  const histogram = finite
+    ? chart(
+      histogramChart({
+        values: ic.ic,
+        bins: 40,
+        title: "IC distribution",
+        subtitle: "dashed: mean",
+        width: HALF,
+      }),
+    )
+    : note("No finite daily IC.");
+  const overTime = finite && ic.date.length
+    ? chart(
+      icChart({ dates: ic.date, ic: ic.ic, window: 63, title: `Daily rank IC — ${label}`, width: FULL }),
+    )
+    : "";
+  return keys + grid(byFractile, histogram) + overTime;
+}
+
+function footer(suite: SuiteResult, context: TearsheetContext): string {
+  const config = context.config ?? { preset: suite.preset, best: suite.signal.best.result.config };
+  const command = ["deno", "task", "suite", "--snapshot", context.snapshot_id, "--signal"]
+    .concat([context.signal_source ?? context.signal_name, "--preset", suite.preset.name])
+    .map(shellQuote).join(" ");
+  const rows: [string, string][] = [
+    ["run_id", context.run_id],
+    ["snapshot_id", context.snapshot_id],
+    ["snapshot_hash", context.snapshot_hash],
+    ["git_sha", context.git_sha],
+    ["created_at", context.created_at],
+    ...(context.author ? [["author", context.author] as [string, string]] : []),
+  ];
+  const table = rows.map(([k, v]) => `<tr><th>${k}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join("");
+  return `<footer id="section-reproduce" class="ts-footer">\n<h2>Reproduce</h2>\n` +
+    `<table class="ts-ids">${table}</table>\n` +
+    `<p>Command:</p><pre class="ts-command">${escapeHtml(command)}</pre>\n` +
+    `<p>Config:</p><pre class="ts-config">${escapeHtml(JSON.stringify(config, null, 2))}</pre>\n</footer>`;
+}
+
+/** A shell word: bare when safe, else single-quoted. */
+function shellQuote(word: string): string {
+  return /^[\w./:=@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+const TEARSHEET_CSS = `
+main.ts { max-width: 1180px; padding: 20px 36px 48px; }
+.ts section > h2, .ts footer > h2 { font-size: 1.3em; border-bottom: 2px solid #1f2328; padding-bottom: 4px; margin-top: 1.6em; }
+.ts h3 { font-size: 1em; margin: 1em 0 0.2em; }
+.ts section { margin-bottom: 12px; }
+.ts-header { display: flex; justify-content: space-between; align-items: flex-end; gap: 24px;
+  border-bottom: 1px solid #d0d7de; padding-bottom: 12px; }
+.ts-header h1 { margin: 2px 0 4px; font-size: 2em; word-break: break-word; }
+.ts-kicker { font-size: 12px; text-transform: uppercase; letter-spacing: 0.08em; color: #57606a; }
+.ts-meta { color: #57606a; font-size: 13.5px; }
+.ts-badge { display: flex; flex-direction: column; align-items: center; min-width: 150px; padding: 8px 16px;
+  border-radius: 8px; font-weight: 700; font-size: 20px; letter-spacing: 0.05em; text-decoration: none;
+  color: #1f2328; border: 1px solid #d0d7de; }
+.ts-badge small { font-size: 11.5px; font-weight: 400; letter-spacing: 0; color: #57606a; }
+.ts-dot { display: inline-block; width: 16px; height: 16px; border-radius: 50%; margin-bottom: 4px; }
+.ts-badge.verdict-green { background: #eefbf1; } .verdict-green .ts-dot { background: #2da44e; }
+.ts-badge.verdict-yellow { background: #fff8e1; } .verdict-yellow .ts-dot { background: #e3b341; }
+.ts-badge.verdict-red { background: #fff1f0; } .verdict-red .ts-dot { background: #e5534b; }
+.ts-nav { display: flex; gap: 18px; font-size: 13px; padding: 8px 0; position: sticky; top: 0;
+  background: #fff; z-index: 1; border-bottom: 1px solid #eaeef2; }
+.ts-nav a { text-decoration: none; }
+.ts-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 24px; align-items: start; }
+.ts-chart { margin: 10px 0; }
+.ts-chart figure { margin: 0; }
+.ts-chart figure h2 { font-size: 15px; margin: 0 0 2px; }
+.ts-chart figure h3 { font-size: 12.5px; font-weight: 400; color: #57606a; margin: 0 0 4px; }
+.ts .qn-table { overflow-x: auto; display: block; max-width: 100%; }
+.ts-footer { margin-top: 32px; font-size: 13px; }
+.ts-ids th { text-align: left; padding: 2px 16px 2px 0; font-weight: 600; color: #57606a; }
+.ts-command, .ts-config { background: #f6f8fa; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 12px;
+  overflow-x: auto; }
+.ts-config { max-height: 320px; }
+@media print { .ts-nav { display: none; } main.ts { padding: 0; } section { break-inside: avoid-page; } }
+@media (max-width: 900px) { .ts-grid { grid-template-columns: 1fr; } }
+`;

@@ -1,0 +1,213 @@
+/**
+ * HTML pieces shared by the tear sheet and the notebook views: fixed-format numbers, a table with a
+ * format per column, the verdict traffic light, a strip of key numbers, and the variant and
+ * uniqueness tables of a suite. Inline styles only, so they survive notebook sanitisers; every text
+ * that comes from data is escaped.
+ */
+import type { SliceSummary } from "../engine/types.ts";
+import type { SignalRun, SuiteResult } from "../suite/run_suite.ts";
+import type { Verdict } from "../suite/verdict.ts";
+import { escapeHtml } from "./html.ts";
+
+/** How a column's numbers are shown. */
+export type CellFormat = "pct" | "f2" | "f3" | "int" | "compact" | "text";
+
+const compactFormat = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 2 });
+const intFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/**
+ * Formats a value: `pct` → `12.34%` (2 decimals of x·100), `f2`/`f3` → fixed decimals, `int` →
+ * grouped integer, `compact` → `1.23B`; non-finite numbers → `—`; strings as given (`text`).
+ *
+ * @example
+ * ```ts
+ * formatValue(0.12345, "pct"); // => "12.35%"
+ * formatValue(1.2345, "f2"); // => "1.23"
+ * formatValue(1.5e9, "compact"); // => "1.5B"
+ * ```
+ */
+export function formatValue(value: number | string, format: CellFormat): string {
+  if (typeof value === "string") return value;
+  if (!Number.isFinite(value)) return "—";
+  switch (format) {
+    case "pct":
+      return `${(value * 100).toFixed(2)}%`;
+    case "f2":
+      return value.toFixed(2);
+    case "f3":
+      return value.toFixed(3);
+    case "int":
+      return intFormat.format(value);
+    case "compact":
+      return compactFormat.format(value);
+    case "text":
+      return String(value);
+  }
+}
+
+/** A column of `columnTable`: header, how to read a row, how to format it. */
+export interface Column<R> {
+  label: string;
+  value: (row: R) => number | string;
+  format: CellFormat;
+}
+
+const CELL = "padding:3px 10px;border-bottom:1px solid #e5e7eb;white-space:nowrap;";
+
+/**
+ * An HTML table with one format per column: numeric columns right-aligned in tabular figures, text
+ * columns left-aligned, `highlight` rows bold on a pale yellow background.
+ *
+ * @example
+ * ```ts
+ * columnTable([{ name: "a", sharpe: 1.234 }], [
+ *   { label: "Name", value: (r) => r.name, format: "text" },
+ *   { label: "Sharpe", value: (r) => r.sharpe, format: "f2" },
+ * ]); // => '<table …>…<td …>1.23</td>…</table>'
+ * ```
+ */
+export function columnTable<R>(
+  rows: readonly R[],
+  columns: readonly Column<R>[],
+  { highlight }: { highlight?: (row: R) => boolean } = {},
+): string {
+  const align = (c: Column<R>) => (c.format === "text" ? "text-align:left;" : "text-align:right;");
+  const head = columns.map((c) =>
+    `<th style="${CELL}${align(c)}font-weight:600;border-bottom:1.5px solid #57606a;">${
+      escapeHtml(c.label)
+    }</th>`
+  ).join("");
+  const body = rows.map((row) => {
+    const mark = highlight?.(row) ? ` class="qn-best" style="background:#fff8c5;font-weight:600;"` : "";
+    const cells = columns.map((c) =>
+      `<td style="${CELL}${align(c)}">${escapeHtml(formatValue(c.value(row), c.format))}</td>`
+    );
+    return `<tr${mark}>${cells.join("")}</tr>`;
+  }).join("");
+  return `<table class="qn-table" style="border-collapse:collapse;font:13px/1.4 system-ui,sans-serif;` +
+    `font-variant-numeric:tabular-nums;margin:4px 0;"><thead><tr>${head}</tr></thead>` +
+    `<tbody>${body}</tbody></table>`;
+}
+
+/** Colours of each verdict: the lit lamp, the text, the panel background. */
+const VERDICT_STYLE = {
+  green: { lamp: "#2da44e", ink: "#1a7f37", bg: "#eefbf1", word: "pass" },
+  yellow: { lamp: "#e3b341", ink: "#8a5a00", bg: "#fff8e1", word: "caution" },
+  red: { lamp: "#e5534b", ink: "#b42318", bg: "#fff1f0", word: "fail" },
+} as const;
+
+/**
+ * The verdict as a traffic light (red, yellow, green lamps, the verdict's lit), its colour as a word
+ * and the reasons as bullets. The panel carries the class `verdict-<color>`.
+ *
+ * @example
+ * ```ts
+ * verdictPanel({ color: "yellow", reasons: ["high turnover"] }); // => '<div class="qn-verdict verdict-yellow" …'
+ * ```
+ */
+export function verdictPanel(verdict: Verdict): string {
+  const style = VERDICT_STYLE[verdict.color];
+  const lamps = (["red", "yellow", "green"] as const).map((color) => {
+    const on = color === verdict.color;
+    const fill = on ? VERDICT_STYLE[color].lamp : "#d0d7de";
+    const glow = on ? `box-shadow:0 0 8px ${VERDICT_STYLE[color].lamp};` : "opacity:0.5;";
+    return `<span class="qn-lamp${on ? " qn-lamp-on" : ""}" title="${color}" style="display:inline-block;` +
+      `width:18px;height:18px;border-radius:50%;background:${fill};${glow}"></span>`;
+  }).join("");
+  const reasons = verdict.reasons.map((r) => `<li style="margin:2px 0;">${escapeHtml(r)}</li>`).join("");
+  return `<div class="qn-verdict verdict-${verdict.color}" style="display:flex;gap:18px;align-items:flex-start;` +
+    `background:${style.bg};border-left:6px solid ${style.lamp};border-radius:6px;padding:12px 16px;margin:8px 0;` +
+    `font:14px/1.5 system-ui,sans-serif;">` +
+    `<div style="display:flex;flex-direction:column;gap:5px;background:#24292f;padding:7px 6px;` +
+    `border-radius:12px;">${lamps}</div>` +
+    `<div><div style="font-size:20px;font-weight:700;letter-spacing:0.04em;color:${style.ink};">` +
+    `${verdict.color.toUpperCase()} <span style="font-weight:400;font-size:15px;">· ${style.word}</span></div>` +
+    `<ul style="margin:4px 0 0;padding-left:20px;">${reasons}</ul></div></div>`;
+}
+
+/**
+ * A strip of labelled headline numbers (already formatted), e.g. Sharpe, annual return, max drawdown.
+ *
+ * @example
+ * ```ts
+ * keyNumbers([["Sharpe", "1.23"], ["Max drawdown", "-12.00%"]]);
+ * ```
+ */
+export function keyNumbers(items: readonly (readonly [string, string])[]): string {
+  const cells = items.map(([label, value]) =>
+    `<div style="flex:0 0 auto;min-width:96px;padding:6px 12px;border:1px solid #e5e7eb;border-radius:6px;background:#fff;">` +
+    `<div style="font-size:11.5px;color:#57606a;text-transform:uppercase;letter-spacing:0.03em;">${
+      escapeHtml(label)
+    }</div><div class="qn-key-value" style="font-size:18px;font-weight:600;white-space:nowrap;font-variant-numeric:tabular-nums;">${
+      escapeHtml(value)
+    }</div></div>`
+  ).join("");
+  return `<div class="qn-keys" style="display:flex;flex-wrap:wrap;gap:8px;margin:8px 0;` +
+    `font-family:system-ui,sans-serif;">${cells}</div>`;
+}
+
+/**
+ * The performance columns of a slice summary, for `columnTable`: net and gross Sharpe, annual return,
+ * vol, max drawdown (percent), mean daily turnover, hit rate (percent).
+ *
+ * @example
+ * ```ts
+ * columnTable(suite.signal.variants, sliceColumns((v) => v.result.summary.overall));
+ * ```
+ */
+export function sliceColumns<R>(summary: (row: R) => SliceSummary): Column<R>[] {
+  return [
+    { label: "Sharpe (net)", value: (r) => summary(r).sharpe, format: "f2" },
+    { label: "Sharpe (gross)", value: (r) => summary(r).sharpe_gross, format: "f2" },
+    { label: "Ann. return", value: (r) => summary(r).annual_return, format: "pct" },
+    { label: "Ann. vol", value: (r) => summary(r).annual_volatility, format: "pct" },
+    { label: "Max DD", value: (r) => summary(r).max_drawdown, format: "pct" },
+    { label: "Turnover/day", value: (r) => summary(r).turnover, format: "f2" },
+    { label: "Hit rate", value: (r) => summary(r).hit_rate, format: "pct" },
+  ];
+}
+
+/**
+ * Every variant of a signal run, one row each (label — which names lag, residualize and any tc —,
+ * the slice columns, IC mean and t-stat), the best variant highlighted.
+ *
+ * @example
+ * ```ts
+ * variantTable(suite.signal); // => '<table …>…</table>'
+ * ```
+ */
+export function variantTable(run: SignalRun): string {
+  type V = SignalRun["variants"][number];
+  return columnTable<V>(run.variants, [
+    { label: "Variant", value: (v) => v.label + (v.label === run.best.label ? " ★" : ""), format: "text" },
+    ...sliceColumns<V>((v) => v.result.summary.overall),
+    { label: "IC mean", value: (v) => v.result.ic.mean, format: "f3" },
+    { label: "IC t", value: (v) => v.result.ic.t_stat, format: "f2" },
+  ], { highlight: (v) => v.label === run.best.label });
+}
+
+/**
+ * The signal against each baseline: mean rank correlation of the signals, correlation of daily net
+ * PnL (at the signal's best variant), and the baseline's own Sharpe at that variant and at its best.
+ *
+ * @example
+ * ```ts
+ * uniquenessTable(suite); // => '<table …>…</table>'
+ * ```
+ */
+export function uniquenessTable(suite: SuiteResult): string {
+  const label = suite.signal.best.label;
+  const rows = suite.uniqueness.map((u) => {
+    const run = suite.baselines.find((b) => b.name === u.baseline);
+    const same = run?.variants.find((v) => v.label === label);
+    return { ...u, same: same?.result.summary.overall.sharpe ?? NaN, best: run?.best };
+  });
+  return columnTable(rows, [
+    { label: "Baseline", value: (r) => r.baseline, format: "text" },
+    { label: "Rank corr", value: (r) => r.rank_correlation, format: "f2" },
+    { label: "PnL corr", value: (r) => r.pnl_correlation, format: "f2" },
+    { label: `Sharpe (${label})`, value: (r) => r.same, format: "f2" },
+    { label: "Best Sharpe", value: (r) => r.best?.result.summary.overall.sharpe ?? NaN, format: "f2" },
+    { label: "Best variant", value: (r) => r.best?.label ?? "—", format: "text" },
+  ]);
+}
