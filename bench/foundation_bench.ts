@@ -16,7 +16,7 @@ const snapshotsDir = `${root}/snapshots`;
 let runs = 0;
 const fresh = (name: string) => `${root}/${name}-${++runs}`;
 
-/** Generates the default universe into a new store at `db` (closed on return when `keep` is false). */
+/** Generates the default universe into a new store at `db` and returns the open store. */
 async function buildDefaultStore(db: string): Promise<Store> {
   const store = await openStore(db);
   await writeTables(store, generateUniverse(), { source: "synthetic", params: { ...DEFAULT_SYNTHETIC } });
@@ -37,7 +37,6 @@ await defaultStore.conn.run(`COPY (
 
 Deno.bench({
   name: `generate + store ${DEFAULT_SYNTHETIC.nSecurities} × ${DEFAULT_SYNTHETIC.years}y (target < 10 s)`,
-  group: "foundation",
   n: 3,
   warmup: 0,
   async fn() {
@@ -47,7 +46,6 @@ Deno.bench({
 
 Deno.bench({
   name: "ingest 1M-row CSV into a fresh store (target < 3 s)",
-  group: "foundation",
   n: 3,
   warmup: 0,
   async fn(b) {
@@ -62,7 +60,6 @@ Deno.bench({
 
 Deno.bench({
   name: "snapshot the default store (target < 3 s)",
-  group: "foundation",
   n: 3,
   warmup: 0,
   async fn() {
@@ -72,11 +69,14 @@ Deno.bench({
 
 Deno.bench({
   name: "load a 5-field panel 500 × 2520 from a snapshot (target < 0.5 s)",
-  group: "foundation",
   n: 5,
   warmup: 1,
   async fn() {
-    const panel = await loadPanel({ snapshot: "panel", snapshotsDir, fields: ["close", "ret", "mcap", "adv", "value"] });
+    const panel = await loadPanel({
+      snapshot: "panel",
+      snapshotsDir,
+      fields: ["close", "ret", "mcap", "adv", "value"],
+    });
     if (panel.securityIds.length * panel.dates.length !== 500 * 2520) {
       throw new Error(`expected 500 × 2520, found ${panel.securityIds.length} × ${panel.dates.length}`);
     }

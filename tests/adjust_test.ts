@@ -53,7 +53,12 @@ Deno.test("adjustmentFactors() compounds two actions", () => {
   near(seriesRet(dates, close, actions), [NaN, 0.02, 104 / 102 - 1, 53 / 52 - 1, 50 / 51 - 1]);
   // A dividend before a split uses the pre-split raw close: D = 2 ex day 2 on close_prev 100, then
   // split 2 ex day 3 ⇒ day 1 factor 0.5 · 0.98 = 0.49, day 2 factor 0.5.
-  near(adjustmentFactors([1, 2, 3, 4], [100, 98, 49.5, 50], [dividend(2, 2), split(3, 2)]), [0.49, 0.5, 1, 1]);
+  near(adjustmentFactors([1, 2, 3, 4], [100, 98, 49.5, 50], [dividend(2, 2), split(3, 2)]), [
+    0.49,
+    0.5,
+    1,
+    1,
+  ]);
 });
 
 Deno.test("adjustmentFactors() edge cases: no actions, actions outside the prices, NaN gaps", async (t) => {
@@ -88,7 +93,10 @@ Deno.test("adjustPanel() adjusts a 2-security date-major matrix", () => {
   near(r.ret, [NaN, NaN, 0.02, 50 / 48 - 1, 104 / 102 - 1, 0.01], 1e-12);
   near(r.ret_oc, [100 / 99 - 1, 48 / 47 - 1, 102 / 101 - 1, 50 / 49.5 - 1, 52 / 51 - 1, 49.49 / 49.2 - 1]);
   // The strided factors equal the single-series ones.
-  near(adjustmentFactors(dates, close, [dividend(3, 1)], 2, 1), adjustmentFactors([1, 2, 3], [48, 50, 49.49], [dividend(3, 1)]));
+  near(
+    adjustmentFactors(dates, close, [dividend(3, 1)], 2, 1),
+    adjustmentFactors([1, 2, 3], [48, 50, 49.49], [dividend(3, 1)]),
+  );
   // Inputs are not modified.
   deepEqual(Array.from(close), [100, 48, 102, 50, 52, 49.49]);
 });
@@ -97,7 +105,9 @@ Deno.test("readPanel() ret has no jump on the synthetic universe's ex-dates", as
   // simulateUniverse also gives the model's true return of every price row (what adjusted closes must
   // reproduce, see lib/ingest/synthetic.ts), row-aligned with tables.prices.
   const { tables, ret: modelRet } = simulateUniverse({ nSecurities: 30, years: 2, seed: 1 });
-  const modelAt = new Map(Array.from(tables.prices.date, (d, k) => [`${tables.prices.security_id[k]}|${d}`, modelRet[k]]));
+  const modelAt = new Map(
+    Array.from(tables.prices.date, (d, k) => [`${tables.prices.security_id[k]}|${d}`, modelRet[k]]),
+  );
   const { store } = await tempStore();
   try {
     await writeTables(store, tables);

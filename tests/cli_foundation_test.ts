@@ -49,10 +49,26 @@ Deno.test("ingest synthetic → snapshot create → list → verify, end to end"
   const where = ["--db", db, "--snapshots", `${dir}/snaps`];
 
   await t.step("ingest synthetic --securities 20 --years 1", async () => {
-    const r = await capture(() => ingestCli(["synthetic", "--securities", "20", "--years", "1", "--seed", "5", ...where]));
+    const r = await capture(() =>
+      ingestCli([
+        "synthetic",
+        "--securities",
+        "20",
+        "--years",
+        "1",
+        "--seed",
+        "5",
+        "--start",
+        "2014-01-02",
+        ...where,
+      ])
+    );
     equal(r.code, 0, r.err);
     // 20 securities, 252 trading days (1 year × 252).
-    match(r.out, /^synthetic: \{"securities":20,"prices":\d+,"corporate_actions":\d+,"descriptors":\d+,"calendar":252\}/);
+    match(
+      r.out,
+      /^synthetic: \{"securities":20,"prices":\d+,"corporate_actions":\d+,"descriptors":\d+,"calendar":252\}/,
+    );
     const store = await openStore(db, { readOnly: true });
     try {
       deepEqual(await queryRows(store.conn, "SELECT count(*) AS n FROM securities"), [{ n: 20 }]);
@@ -68,14 +84,19 @@ Deno.test("ingest synthetic → snapshot create → list → verify, end to end"
   await t.step("ingest csv with --map and --security", async () => {
     const csv = `${dir}/acme.csv`;
     await Deno.writeTextFile(csv, "Day,Last\n03.02.2014,10\n04.02.2014,10.5\n");
-    const r = await capture(() => ingestCli(["csv", csv, "--map", "date=Day,close=Last", "--security", "ACME", ...where]));
+    const r = await capture(() =>
+      ingestCli(["csv", csv, "--map", "date=Day,close=Last", "--security", "ACME", ...where])
+    );
     equal(r.code, 0, r.err);
     equal(r.out, `${csv}: 2 rows, 1 securities into prices (dates %d.%m.%Y)`);
     const bad = `${dir}/bad.csv`;
     await Deno.writeTextFile(bad, "security_id,date,close\nX,2014-02-03,-1\n");
     const e = await capture(() => ingestCli(["csv", bad, ...where]));
     equal(e.code, 1);
-    match(e.err, /bad\.csv: 1 problem\(s\), nothing was written\n {2}row 1, column "close": expected a positive number, found "-1"/);
+    match(
+      e.err,
+      /bad\.csv: 1 problem\(s\), nothing was written\n {2}row 1, column "close": expected a positive number, found "-1"/,
+    );
   });
 
   await t.step("snapshot create x", async () => {
@@ -84,7 +105,12 @@ Deno.test("ingest synthetic → snapshot create → list → verify, end to end"
     const m = await readManifest("x", `${dir}/snaps`);
     // 20 synthetic securities + ACME.
     equal(m.securities, 21);
-    match(r.out, new RegExp(`^snapshot x {2}hash ${m.hash.slice(0, 16)} {2}21 securities {2}${m.rows.prices} price rows`));
+    match(
+      r.out,
+      new RegExp(
+        `^snapshot x {2}hash ${m.hash.slice(0, 16)} {2}21 securities {2}${m.rows.prices} price rows`,
+      ),
+    );
     const again = await capture(() => snapshotCli(["create", "x", ...where]));
     equal(again.code, 1);
     match(again.err, /already exists/);

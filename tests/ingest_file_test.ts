@@ -39,15 +39,24 @@ async function assertRejected(
     ok(e instanceof InputError, String(e));
     equal(e.file, path);
     deepEqual(e.problems, expected);
-    match(e.message, new RegExp(`^${path.replaceAll(".", "\\.")}: ${expected.length} problem\\(s\\), nothing was written`));
+    match(
+      e.message,
+      new RegExp(`^${path.replaceAll(".", "\\.")}: ${expected.length} problem\\(s\\), nothing was written`),
+    );
     for (const p of expected) {
-      const where = `${p.row !== undefined ? `row ${p.row}` : "file"}${p.column ? `, column "${p.column}"` : ""}`;
+      const where = `${p.row !== undefined ? `row ${p.row}` : "file"}${
+        p.column ? `, column "${p.column}"` : ""
+      }`;
       ok(e.message.includes(`  ${where}: expected ${p.expected}, found ${p.found}`), e.message);
     }
     return true;
   });
   deepEqual(await tableCounts(store.conn), before, "nothing written");
-  deepEqual(await queryRows(store.conn, "SELECT security_id FROM securities ORDER BY 1"), ids, "no new securities");
+  deepEqual(
+    await queryRows(store.conn, "SELECT security_id FROM securities ORDER BY 1"),
+    ids,
+    "no new securities",
+  );
 }
 
 Deno.test("detectDateFormat() recognises the common formats", () => {
@@ -96,7 +105,10 @@ Deno.test("ingestFile() loads CSV prices with default and explicit column mappin
       deepEqual(await prices(store, "BBB"), [["2020-01-02", 50, 50.25, 300]]);
       // New securities are registered, listed on their first date.
       deepEqual(
-        await queryRows(store.conn, "SELECT security_id, listed::VARCHAR AS listed FROM securities ORDER BY 1"),
+        await queryRows(
+          store.conn,
+          "SELECT security_id, listed::VARCHAR AS listed FROM securities ORDER BY 1",
+        ),
         [{ security_id: "AAA", listed: "2020-01-02" }, { security_id: "BBB", listed: "2020-01-02" }],
       );
       deepEqual(
@@ -111,7 +123,10 @@ Deno.test("ingestFile() loads CSV prices with default and explicit column mappin
         "yahoo.csv",
         "Date,Open,High,Low,Close,Adj Close,Volume\n2020-01-02,74.06,75.15,73.80,75.09,73.84,135480400\n2020-01-03,74.29,75.14,74.13,74.36,73.12,146322800\n",
       );
-      const r = await ingestFile(store, path, { security: "AAPL", map: { date: "Date", close: "Adj Close" } });
+      const r = await ingestFile(store, path, {
+        security: "AAPL",
+        map: { date: "Date", close: "Adj Close" },
+      });
       equal(r.mapping.close, "Adj Close");
       equal(r.mapping.security_id, undefined);
       deepEqual(await prices(store, "AAPL"), [
@@ -121,7 +136,11 @@ Deno.test("ingestFile() loads CSV prices with default and explicit column mappin
     });
 
     await t.step("re-ingesting a corrected file replaces rows (idempotent upsert)", async () => {
-      const path = await file(dir, "fix.csv", "security_id,date,close\nAAA,2020-01-03,11.25\nAAA,2020-01-06,12\n");
+      const path = await file(
+        dir,
+        "fix.csv",
+        "security_id,date,close\nAAA,2020-01-03,11.25\nAAA,2020-01-06,12\n",
+      );
       await ingestFile(store, path);
       deepEqual(await prices(store, "AAA"), [
         ["2020-01-02", 9.5, 10, 100],
@@ -185,7 +204,12 @@ Deno.test("ingestFile() loads Parquet files", async () => {
     equal(r.rows, 3);
     equal(r.securities, 2);
     equal(r.mapping.security_id, "Symbol");
-    deepEqual(await prices(store, "PQ1"), [["2021-06-01", null, 100, 1000], ["2021-06-02", null, 101.5, 1100]]);
+    deepEqual(await prices(store, "PQ1"), [["2021-06-01", null, 100, 1000], [
+      "2021-06-02",
+      null,
+      101.5,
+      1100,
+    ]]);
     deepEqual(await prices(store, "PQ2"), [["2021-06-01", null, 20, 50]]);
   } finally {
     store.close();
@@ -200,7 +224,11 @@ Deno.test("ingestFile() names file, row and column of every bad input and writes
     const good = "security_id,date,close\nAAA,2020-01-02,10\n";
 
     await t.step("unparsable date", async () => {
-      const path = await file(dir, "baddate.csv", `${good}NEW,2020-01-03,11\nNEW,2020-01-xx,12\nNEW,2020-02-30,13\n`);
+      const path = await file(
+        dir,
+        "baddate.csv",
+        `${good}NEW,2020-01-03,11\nNEW,2020-01-xx,12\nNEW,2020-02-30,13\n`,
+      );
       await assertRejected(store, path, {}, [
         { row: 3, column: "date", expected: "a date as %Y-%m-%d (the file's format)", found: '"2020-01-xx"' },
         { row: 4, column: "date", expected: "a date as %Y-%m-%d (the file's format)", found: '"2020-02-30"' },
@@ -248,19 +276,31 @@ Deno.test("ingestFile() names file, row and column of every bad input and writes
       const noId = await file(dir, "noid.csv", "date,close\n2020-01-02,10\n");
       await assertRejected(store, noId, {}, [{
         column: "security_id",
-        expected: 'a required column "security_id" (or --security ID) (map one with --map security_id=COLUMN)',
+        expected:
+          'a required column "security_id" (or --security ID) (map one with --map security_id=COLUMN)',
         found: "columns date, close",
       }]);
     });
     await t.step("unknown mapped column and unknown target", async () => {
       const path = await file(dir, "map.csv", good);
       await assertRejected(store, path, { map: { close: "Adj Close", colour: "close" } }, [
-        { column: "colour", expected: "a target column among security_id, date, open, high, low, close, volume", found: "colour" },
-        { column: "Adj Close", expected: 'a column "Adj Close" (mapped to close)', found: "columns security_id, date, close" },
+        {
+          column: "colour",
+          expected: "a target column among security_id, date, open, high, low, close, volume",
+          found: "colour",
+        },
+        {
+          column: "Adj Close",
+          expected: 'a column "Adj Close" (mapped to close)',
+          found: "columns security_id, date, close",
+        },
       ]);
     });
     await t.step("missing file", async () => {
-      await assertRejected(store, `${dir}/nope.csv`, {}, [{ expected: "an existing CSV or Parquet file", found: "no such file" }]);
+      await assertRejected(store, `${dir}/nope.csv`, {}, [{
+        expected: "an existing CSV or Parquet file",
+        found: "no such file",
+      }]);
     });
     await t.step("a clean file still loads after all those rejections", async () => {
       const r = await ingestFile(store, await file(dir, "good.csv", good));
@@ -291,7 +331,10 @@ Deno.test("ingestFile() loads descriptors and corporate actions", async (t) => {
       const r = await ingestFile(store, path, { table: "descriptors" });
       equal(r.table, "descriptors");
       deepEqual(
-        await queryRows(store.conn, "SELECT date::VARCHAR AS d, mcap, adv, value, beta FROM descriptors ORDER BY date"),
+        await queryRows(
+          store.conn,
+          "SELECT date::VARCHAR AS d, mcap, adv, value, beta FROM descriptors ORDER BY date",
+        ),
         [
           { d: "2020-01-02", mcap: 1e9, adv: 2.5e6, value: -0.4, beta: 1.1 },
           { d: "2020-01-03", mcap: 1.1e9, adv: 2.4e6, value: -0.3, beta: null },
@@ -300,10 +343,20 @@ Deno.test("ingestFile() loads descriptors and corporate actions", async (t) => {
       equal(await prices(store, "AAA").then((p) => p.length), 0);
     });
     await t.step("corporate actions, kind case-insensitive", async () => {
-      const path = await file(dir, "ca.csv", "Symbol,ExDate,Type,Ratio\nAAA,2020-06-01,Split,2\nAAA,2020-03-02,DIVIDEND,0.25\n");
-      await ingestFile(store, path, { table: "corporate_actions", map: { ex_date: "ExDate", kind: "Type", value: "Ratio" } });
+      const path = await file(
+        dir,
+        "ca.csv",
+        "Symbol,ExDate,Type,Ratio\nAAA,2020-06-01,Split,2\nAAA,2020-03-02,DIVIDEND,0.25\n",
+      );
+      await ingestFile(store, path, {
+        table: "corporate_actions",
+        map: { ex_date: "ExDate", kind: "Type", value: "Ratio" },
+      });
       deepEqual(
-        await queryRows(store.conn, "SELECT ex_date::VARCHAR AS d, kind, value FROM corporate_actions ORDER BY ex_date"),
+        await queryRows(
+          store.conn,
+          "SELECT ex_date::VARCHAR AS d, kind, value FROM corporate_actions ORDER BY ex_date",
+        ),
         [{ d: "2020-03-02", kind: "dividend", value: 0.25 }, { d: "2020-06-01", kind: "split", value: 2 }],
       );
     });

@@ -1,4 +1,12 @@
-import { deepStrictEqual as deepEqual, equal, match, notEqual, ok, rejects, throws } from "node:assert/strict";
+import {
+  deepStrictEqual as deepEqual,
+  equal,
+  match,
+  notEqual,
+  ok,
+  rejects,
+  throws,
+} from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
 import { generateUniverse } from "../lib/ingest/synthetic.ts";
 import {
@@ -15,6 +23,7 @@ import { main as snapshotCli } from "../lib/cli/snapshot.ts";
 import { queryRows, type Store } from "../lib/store/db.ts";
 import { TABLES } from "../lib/store/schema.ts";
 import { writeTables } from "../lib/store/write.ts";
+import { isoDate } from "../lib/panel/types.ts";
 import { capture, listDir, tempStore } from "./fixtures/foundation/helpers.ts";
 
 const FILES = TABLES.map((t) => `${t}.parquet`);
@@ -27,12 +36,12 @@ async function sha256(path: string): Promise<string> {
 }
 
 /**
- * A store with a 30-security × 1-year synthetic universe (seed 3, 2014-01-02 → 2014-12-19) plus an
- * index security IDX priced on every calendar day.
+ * A store with a 30-security × 1-year synthetic universe (seed 3, 252 trading days from 2014-01-02)
+ * plus an index security IDX priced on every calendar day. `last` is the calendar's last day.
  */
-async function fixtureStore(): Promise<{ dir: string; db: string; store: Store }> {
+async function fixtureStore(): Promise<{ dir: string; db: string; store: Store; last: string }> {
   const t = await tempStore();
-  const params = { seed: SEED, nSecurities: 30, years: 1 };
+  const params = { seed: SEED, nSecurities: 30, years: 1, start: "2014-01-02" };
   const tables = generateUniverse(params);
   await writeTables(t.store, tables, { source: "synthetic", params });
   const dates = tables.calendar;
@@ -56,11 +65,11 @@ async function fixtureStore(): Promise<{ dir: string; db: string; store: Store }
       volume: new Float64Array(dates.length),
     },
   }, { source: "index", params: {} });
-  return t;
+  return { ...t, last: isoDate(dates[dates.length - 1]) };
 }
 
 Deno.test("createSnapshot() writes Parquet files and a manifest; verify, list and open read them", async (t) => {
-  const { dir, store } = await fixtureStore();
+  const { dir, store, last } = await fixtureStore();
   const snaps = `${dir}/snapshots`;
   let manifest: Manifest;
   try {
@@ -105,10 +114,10 @@ Deno.test("createSnapshot() writes Parquet files and a manifest; verify, list an
       deepEqual(manifest.rows, expected);
       for (const table of TABLES) equal(manifest.files[`${table}.parquet`].rows, expected[table]);
       equal(manifest.securities, 31);
-      deepEqual(manifest.date_range.prices, { min: "2014-01-02", max: "2014-12-19" });
-      deepEqual(manifest.date_range.calendar, { min: "2014-01-02", max: "2014-12-19" });
+      deepEqual(manifest.date_range.prices, { min: "2014-01-02", max: last });
+      deepEqual(manifest.date_range.calendar, { min: "2014-01-02", max: last });
       deepEqual(manifest.generator.map((g) => g.source), ["synthetic", "index"]);
-      deepEqual(manifest.generator[0].params, { seed: SEED, nSecurities: 30, years: 1 });
+      deepEqual(manifest.generator[0].params, { seed: SEED, nSecurities: 30, years: 1, start: "2014-01-02" });
     });
 
     await t.step("the same store gives the same hash under another id", async () => {
@@ -123,7 +132,10 @@ Deno.test("createSnapshot() writes Parquet files and a manifest; verify, list an
       const manifestText = await Deno.readTextFile(`${snaps}/full/manifest.json`);
       await rejects(createSnapshot(store, "full", { snapshotsDir: snaps }), Deno.errors.AlreadyExists);
       const after = await Promise.all(FILES.map((f) => Deno.stat(`${snaps}/full/${f}`)));
-      deepEqual(after.map((s) => [s.size, s.mtime?.getTime()]), before.map((s) => [s.size, s.mtime?.getTime()]));
+      deepEqual(
+        after.map((s) => [s.size, s.mtime?.getTime()]),
+        before.map((s) => [s.size, s.mtime?.getTime()]),
+      );
       equal(await Deno.readTextFile(`${snaps}/full/manifest.json`), manifestText);
       deepEqual(await verifySnapshot("full", snaps), []);
       // No temp folder left behind.
@@ -148,46 +160,65 @@ Deno.test("createSnapshot() writes Parquet files and a manifest; verify, list an
       await rejects(openSnapshot("nope", snaps), /snapshot "nope" not found/);
     });
 
-    await t.step("a lightweight snapshot keeps the N most liquid equities + the index, from start", async () => {
-      const start = "2014-07-01";
-      const m = await createSnapshot(store, "top5", { snapshotsDir: snaps, top: 5, start });
-      // Hand ranking: median ADV per equity over dates ≥ start, computed in JS, ties by id.
-      const rows = await queryRows(
-        store.conn,
-        `SELECT security_id, adv FROM descriptors WHERE date >= DATE '${start}' ORDER BY security_id, date`,
-      );
-      const advs = new Map<string, number[]>();
-      for (const r of rows) advs.set(r.security_id as string, [...(advs.get(r.security_id as string) ?? []), r.adv as number]);
-      const median = (xs: number[]) => {
-        const s = [...xs].sort((a, b) => a - b);
-        return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-      };
-      const ranked = [...advs].map(([id, xs]) => [id, median(xs)] as const)
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-      const top5 = ranked.slice(0, 5).map((r) => r[0]).sort();
-
-      const snap = await openSnapshot("top5", snaps);
-      try {
-        const ids = (await queryRows(snap.conn, "SELECT security_id, asset_class FROM securities ORDER BY 1"));
-        deepEqual(ids.filter((r) => r.asset_class === "equity").map((r) => r.security_id), top5);
-        deepEqual(ids.filter((r) => r.asset_class === "index").map((r) => r.security_id), ["IDX"]);
-        const priced = await queryRows(snap.conn, "SELECT DISTINCT security_id FROM prices ORDER BY 1");
-        deepEqual(priced.map((r) => r.security_id), [...top5, "IDX"].sort());
-        for (const [table, col] of [["prices", "date"], ["descriptors", "date"], ["corporate_actions", "ex_date"], ["calendar", "date"]]) {
-          const [r] = await queryRows(snap.conn, `SELECT count(*) AS n FROM ${table} WHERE ${col} < DATE '${start}'`);
-          equal(r.n, 0, `${table} has rows before ${start}`);
+    await t.step(
+      "a lightweight snapshot keeps the N most liquid equities + the index, from start",
+      async () => {
+        const start = "2014-07-01";
+        const m = await createSnapshot(store, "top5", { snapshotsDir: snaps, top: 5, start });
+        // Hand ranking: median ADV per equity over dates ≥ start, computed in JS, ties by id.
+        const rows = await queryRows(
+          store.conn,
+          `SELECT security_id, adv FROM descriptors WHERE date >= DATE '${start}' ORDER BY security_id, date`,
+        );
+        const advs = new Map<string, number[]>();
+        for (const r of rows) {
+          advs.set(r.security_id as string, [...(advs.get(r.security_id as string) ?? []), r.adv as number]);
         }
-        // IDX has a price on every calendar day from start: 2014-07-01 → 2014-12-19.
-        const [idx] = await queryRows(snap.conn, "SELECT count(*) AS n FROM prices WHERE security_id = 'IDX'");
-        equal(idx.n, m.rows.calendar);
-      } finally {
-        snap.close();
-      }
-      equal(m.securities, 6);
-      deepEqual(m.selection, { top: 5, start, end: null });
-      equal(m.date_range.prices.min, "2014-07-01");
-      notEqual(m.hash, manifest.hash);
-    });
+        const median = (xs: number[]) => {
+          const s = [...xs].sort((a, b) => a - b);
+          return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        };
+        const ranked = [...advs].map(([id, xs]) => [id, median(xs)] as const)
+          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+        const top5 = ranked.slice(0, 5).map((r) => r[0]).sort();
+
+        const snap = await openSnapshot("top5", snaps);
+        try {
+          const ids = await queryRows(
+            snap.conn,
+            "SELECT security_id, asset_class FROM securities ORDER BY 1",
+          );
+          deepEqual(ids.filter((r) => r.asset_class === "equity").map((r) => r.security_id), top5);
+          deepEqual(ids.filter((r) => r.asset_class === "index").map((r) => r.security_id), ["IDX"]);
+          const priced = await queryRows(snap.conn, "SELECT DISTINCT security_id FROM prices ORDER BY 1");
+          deepEqual(priced.map((r) => r.security_id), [...top5, "IDX"].sort());
+          for (
+            const [table, col] of [["prices", "date"], ["descriptors", "date"], [
+              "corporate_actions",
+              "ex_date",
+            ], ["calendar", "date"]]
+          ) {
+            const [r] = await queryRows(
+              snap.conn,
+              `SELECT count(*) AS n FROM ${table} WHERE ${col} < DATE '${start}'`,
+            );
+            equal(r.n, 0, `${table} has rows before ${start}`);
+          }
+          // IDX has a price on every calendar day from start.
+          const [idx] = await queryRows(
+            snap.conn,
+            "SELECT count(*) AS n FROM prices WHERE security_id = 'IDX'",
+          );
+          equal(idx.n, m.rows.calendar);
+        } finally {
+          snap.close();
+        }
+        equal(m.securities, 6);
+        deepEqual(m.selection, { top: 5, start, end: null });
+        equal(m.date_range.prices.min, "2014-07-01");
+        notEqual(m.hash, manifest.hash);
+      },
+    );
 
     await t.step("listSnapshots() lists snapshots by id and skips other folders", async () => {
       await Deno.mkdir(`${snaps}/junk`);
@@ -202,7 +233,7 @@ Deno.test("createSnapshot() writes Parquet files and a manifest; verify, list an
         securities: 31,
         rows: manifest.rows.prices,
         start: "2014-01-02",
-        end: "2014-12-19",
+        end: last,
       });
       deepEqual(await listSnapshots(`${dir}/nowhere`), []);
     });
@@ -226,7 +257,10 @@ Deno.test("createSnapshot() writes Parquet files and a manifest; verify, list an
       await Deno.remove(`${snaps}/top5/calendar.parquet`);
       await Deno.writeTextFile(`${snaps}/top5/notes.txt`, "x");
       const problems = await verifySnapshot("top5", snaps);
-      deepEqual(problems.map((p) => [p.file, p.found]), [["calendar.parquet", "missing"], ["notes.txt", "present"]]);
+      deepEqual(problems.map((p) => [p.file, p.found]), [["calendar.parquet", "missing"], [
+        "notes.txt",
+        "present",
+      ]]);
     });
   } finally {
     store.close();
@@ -255,9 +289,15 @@ Deno.test("createSnapshot() failing leaves no folder behind", async (t) => {
   try {
     await writeTables(store, generateUniverse({ nSecurities: 5, years: 0.1, seed: 1 }));
     await t.step("bad options are refused before anything is written", async () => {
-      await rejects(createSnapshot(store, "s", { snapshotsDir: snaps, end: "2014-13-01" }), /YYYY-MM-DD, found "2014-13-01"/);
+      await rejects(
+        createSnapshot(store, "s", { snapshotsDir: snaps, end: "2014-13-01" }),
+        /YYYY-MM-DD, found "2014-13-01"/,
+      );
       await rejects(createSnapshot(store, "s", { snapshotsDir: snaps, start: "01/02/2014" }), RangeError);
-      await rejects(createSnapshot(store, "s", { snapshotsDir: snaps, top: 0 }), /--top must be a positive integer/);
+      await rejects(
+        createSnapshot(store, "s", { snapshotsDir: snaps, top: 0 }),
+        /--top must be a positive integer/,
+      );
       deepEqual(await listDir(snaps), []);
     });
     await t.step("a failure after some files were written removes the temp folder", async () => {

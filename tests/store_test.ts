@@ -32,9 +32,19 @@ Deno.test("openStore() creates the schema", async () => {
       store.conn,
       "SELECT column_name FROM information_schema.columns WHERE table_name = 'prices' ORDER BY ordinal_position",
     );
-    deepEqual(cols.map((r) => r.column_name), ["security_id", "date", "open", "high", "low", "close", "volume"]);
+    deepEqual(cols.map((r) => r.column_name), [
+      "security_id",
+      "date",
+      "open",
+      "high",
+      "low",
+      "close",
+      "volume",
+    ]);
     // The schema rejects an unknown corporate action kind.
-    await rejects(store.conn.run("INSERT INTO corporate_actions VALUES ('X', DATE '2024-01-02', 'merger', 1)"));
+    await rejects(
+      store.conn.run("INSERT INTO corporate_actions VALUES ('X', DATE '2024-01-02', 'merger', 1)"),
+    );
   } finally {
     store.close();
   }
@@ -58,7 +68,14 @@ Deno.test("writeTables() is an idempotent upsert keyed by (security_id, date)", 
     await t.step("loading the same tables again changes no table (only the log grows)", async () => {
       await writeTables(store, BASE, { source: "hand", params: { v: 1 } });
       const c = await tableCounts(store.conn);
-      deepEqual(c, { securities: 2, prices: 6, corporate_actions: 1, descriptors: 2, calendar: 3, ingest_log: 2 });
+      deepEqual(c, {
+        securities: 2,
+        prices: 6,
+        corporate_actions: 1,
+        descriptors: 2,
+        calendar: 3,
+        ingest_log: 2,
+      });
     });
     await t.step("a corrected row replaces the old one, a new row is added", async () => {
       // BBB 2024-01-03 corrected from 21 to 21.5; BBB 2024-01-05 is new.
@@ -81,7 +98,10 @@ Deno.test("writeTables() is an idempotent upsert keyed by (security_id, date)", 
       equal(c.calendar, 4);
     });
     await t.step("the ingest log records source and params", async () => {
-      const [r] = await queryRows(store.conn, "SELECT source, params, rows FROM ingest_log ORDER BY loaded_at LIMIT 1");
+      const [r] = await queryRows(
+        store.conn,
+        "SELECT source, params, rows FROM ingest_log ORDER BY loaded_at LIMIT 1",
+      );
       // 2 + 6 + 1 + 2 + 3 = 14 rows in the first load.
       deepEqual(r, { source: "hand", params: '{"v":1}', rows: 14 });
     });
@@ -109,8 +129,13 @@ Deno.test("writeTables() failing midway leaves the store unchanged", async () =>
       return true;
     });
     deepEqual(await tableCounts(store.conn), before);
-    deepEqual(await queryRows(store.conn, "SELECT security_id, date, close FROM prices ORDER BY ALL"), closes);
-    deepEqual(await queryRows(store.conn, "SELECT count(*) AS n FROM securities WHERE security_id = 'CCC'"), [{ n: 0 }]);
+    deepEqual(
+      await queryRows(store.conn, "SELECT security_id, date, close FROM prices ORDER BY ALL"),
+      closes,
+    );
+    deepEqual(await queryRows(store.conn, "SELECT count(*) AS n FROM securities WHERE security_id = 'CCC'"), [
+      { n: 0 },
+    ]);
   } finally {
     store.close();
   }

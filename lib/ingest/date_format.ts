@@ -1,5 +1,13 @@
 /** Date formats recognised in input files, as DuckDB `strptime` patterns, most common first. */
-export const DATE_FORMATS = ["%Y-%m-%d", "%Y%m%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y"] as const;
+export const DATE_FORMATS = [
+  "%Y-%m-%d",
+  "%Y%m%d",
+  "%m/%d/%Y",
+  "%d/%m/%Y",
+  "%d.%m.%Y",
+  "%Y/%m/%d",
+  "%d-%m-%Y",
+] as const;
 
 const PATTERNS: Record<string, RegExp> = {
   "%Y-%m-%d": /^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$/,

@@ -3,7 +3,7 @@ import { inTransaction, queryRows, sqlString, type Store } from "../store/db.ts"
 import { TABLE_KEYS } from "../store/schema.ts";
 import { replaceRows } from "../store/write.ts";
 import { detectDateFormat } from "./date_format.ts";
-import { type InputProblem, InputError } from "./errors.ts";
+import { InputError, type InputProblem } from "./errors.ts";
 
 /** Which store table a file feeds, and that table's columns. */
 export type FileTable = "prices" | "descriptors" | "corporate_actions";
@@ -78,7 +78,11 @@ export interface IngestFileResult {
  * await ingestFile(store, "data/raw/aapl.csv", { security: "AAPL", map: { close: "Adj Close" } });
  * ```
  */
-export async function ingestFile(store: Store, file: string, options: IngestFileOptions = {}): Promise<IngestFileResult> {
+export async function ingestFile(
+  store: Store,
+  file: string,
+  options: IngestFileOptions = {},
+): Promise<IngestFileResult> {
   const { table = "prices", map = {}, security, maxProblems = 20 } = options;
   const conn = store.conn;
   await loadRaw(conn, file);
@@ -105,7 +109,9 @@ export async function ingestFile(store: Store, file: string, options: IngestFile
     }
   }
   const typed = typedSelect(mapping, rules, dateFormat, security);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE typed_input AS SELECT rowid + 1 AS _row, ${typed} FROM raw_input`);
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE typed_input AS SELECT rowid + 1 AS _row, ${typed} FROM raw_input`,
+  );
   const problems = await findProblems(conn, mapping, rules, table, dateFormat, maxProblems);
   if (problems.problems.length) throw new InputError(file, problems.problems, problems.more);
 
@@ -115,11 +121,18 @@ export async function ingestFile(store: Store, file: string, options: IngestFile
     await conn.run(`INSERT OR IGNORE INTO securities (security_id, name, listed)
       SELECT security_id, security_id, min(${dateColumn}) FROM typed_input GROUP BY security_id`);
     await replaceRows(conn, table, "typed_input", columns);
-    if (table === "prices") await conn.run("INSERT OR IGNORE INTO calendar SELECT DISTINCT date FROM typed_input");
-    const [c] = await queryRows(conn, "SELECT count(*) AS n, count(DISTINCT security_id) AS s FROM typed_input");
-    await conn.run(`INSERT INTO ingest_log VALUES (now()::TIMESTAMP, ${sqlString(`file:${table}`)}, ${
-      sqlString(JSON.stringify({ file, table, mapping, date_format: dateFormat }))
-    }, ${c.n})`);
+    if (table === "prices") {
+      await conn.run("INSERT OR IGNORE INTO calendar SELECT DISTINCT date FROM typed_input");
+    }
+    const [c] = await queryRows(
+      conn,
+      "SELECT count(*) AS n, count(DISTINCT security_id) AS s FROM typed_input",
+    );
+    await conn.run(
+      `INSERT INTO ingest_log VALUES (now()::TIMESTAMP, ${sqlString(`file:${table}`)}, ${
+        sqlString(JSON.stringify({ file, table, mapping, date_format: dateFormat }))
+      }, ${c.n})`,
+    );
     return c;
   });
   await conn.run("DROP TABLE typed_input; DROP TABLE raw_input");
@@ -156,7 +169,11 @@ function resolveMapping(
   const problems: InputProblem[] = [];
   for (const target of Object.keys(map)) {
     if (!(target in rules)) {
-      problems.push({ column: target, expected: `a target column among ${Object.keys(rules).join(", ")}`, found: target });
+      problems.push({
+        column: target,
+        expected: `a target column among ${Object.keys(rules).join(", ")}`,
+        found: target,
+      });
     }
   }
   const mapping: Record<string, string> = {};
@@ -164,14 +181,22 @@ function resolveMapping(
     const wanted = map[target];
     const source = wanted !== undefined
       ? header.find((h) => h === wanted)
-      : header.find((h) => h.toLowerCase() === target || (target === "security_id" && /^(ticker|symbol)$/i.test(h)));
+      : header.find((h) =>
+        h.toLowerCase() === target || (target === "security_id" && /^(ticker|symbol)$/i.test(h))
+      );
     if (source !== undefined) mapping[target] = source;
     else if (wanted !== undefined) {
-      problems.push({ column: wanted, expected: `a column "${wanted}" (mapped to ${target})`, found: `columns ${header.join(", ")}` });
+      problems.push({
+        column: wanted,
+        expected: `a column "${wanted}" (mapped to ${target})`,
+        found: `columns ${header.join(", ")}`,
+      });
     } else if (rule.required && !(target === "security_id" && security)) {
       problems.push({
         column: target,
-        expected: `a required column "${target}"${target === "security_id" ? " (or --security ID)" : ""} (map one with --map ${target}=COLUMN)`,
+        expected: `a required column "${target}"${
+          target === "security_id" ? " (or --security ID)" : ""
+        } (map one with --map ${target}=COLUMN)`,
         found: `columns ${header.join(", ")}`,
       });
     }
@@ -197,7 +222,11 @@ function typedSelect(
     const col = quoteIdent(src);
     parts.push(`${col} AS "raw_${target}"`);
     if (rule.kind === "date") {
-      parts.push(`try_strptime(regexp_replace(trim(${col}), '[ T]\\d.*$', ''), ${sqlString(dateFormat)})::DATE AS ${target}`);
+      parts.push(
+        `try_strptime(regexp_replace(trim(${col}), '[ T]\\d.*$', ''), ${
+          sqlString(dateFormat)
+        })::DATE AS ${target}`,
+      );
     } else if (rule.kind === "number") parts.push(`try_cast(trim(${col}) AS DOUBLE) AS ${target}`);
     else if (rule.kind === "kind") parts.push(`lower(trim(${col})) AS ${target}`);
     else parts.push(`trim(${col}) AS ${target}`);
@@ -221,11 +250,16 @@ async function findProblems(
     const label = sqlString(src);
     const missing = `(${raw} IS NULL OR trim(${raw}) = '')`;
     const check = (cond: string, expected: string) =>
-      checks.push(`SELECT _row, ${label} AS col, ${sqlString(expected)} AS expected, coalesce('"' || ${raw} || '"', 'an empty cell') AS found FROM typed_input WHERE ${cond}`);
+      checks.push(
+        `SELECT _row, ${label} AS col, ${
+          sqlString(expected)
+        } AS expected, coalesce('"' || ${raw} || '"', 'an empty cell') AS found FROM typed_input WHERE ${cond}`,
+      );
     if (rule.kind === "date") check(`${target} IS NULL`, `a date as ${dateFormat} (the file's format)`);
     else if (rule.kind === "id") check(missing, "a security id");
-    else if (rule.kind === "kind") check(`${target} IS NULL OR ${target} NOT IN ('split', 'dividend')`, "split or dividend");
-    else {
+    else if (rule.kind === "kind") {
+      check(`${target} IS NULL OR ${target} NOT IN ('split', 'dividend')`, "split or dividend");
+    } else {
       if (rule.required) check(missing, "a number");
       check(`NOT ${missing} AND (${target} IS NULL OR NOT isfinite(${target}))`, "a finite number");
       if (rule.positive) check(`${target} <= 0`, "a positive number");
