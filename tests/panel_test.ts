@@ -194,3 +194,21 @@ Deno.test("loadPanel() reads a snapshot like readPanel() reads the store", async
     store.close();
   }
 });
+
+Deno.test("readPanel() with a start date keeps the first day's return (the prior close is loaded)", async () => {
+  const { store } = await tempStore();
+  try {
+    await writeTables(store, TABLES);
+    const panel = await readPanel(store.conn, { fields: ["close", "ret"], start: "2024-01-05" });
+    deepEqual(dates(panel), ["2024-01-05", "2024-01-08"]);
+    // AAA on 01-05: split 2:1, 6.5·2/12 − 1; BBB: 22/21 − 1 (no row on 01-04); CCC: 33/30 − 1.
+    near(
+      panel.fields.ret.subarray(0, 3),
+      [6.5 * 2 / 12 - 1, 22 / 21 - 1, 33 / 30 - 1],
+      "ret on the start day",
+    );
+    near(panel.fields.close.subarray(0, 3), [6.5, 22, 33], "close on the start day");
+  } finally {
+    store.close();
+  }
+});

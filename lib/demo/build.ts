@@ -1,6 +1,12 @@
 import { openStore, queryRows, type Store } from "../store/db.ts";
 import { TABLES } from "../store/schema.ts";
-import { DEFAULT_SYNTHETIC, ingestSample, loadUniverse, sentimentSignal, simulateUniverse } from "../ingest/mod.ts";
+import {
+  DEFAULT_SYNTHETIC,
+  ingestSample,
+  loadUniverse,
+  sentimentSignal,
+  simulateUniverse,
+} from "../ingest/mod.ts";
 import { createSnapshot, readManifest, storeFingerprint } from "../snapshot/mod.ts";
 import type { Manifest } from "../snapshot/manifest.ts";
 import { writeSignal } from "../signal/write_signal.ts";
@@ -100,7 +106,9 @@ export async function tableStats(store: Store): Promise<TableStats[]> {
     const [r] = await queryRows(
       store.conn,
       `SELECT count(*) AS n, ${table === "calendar" ? "NULL" : "count(DISTINCT security_id)"} AS s,
-       ${col ? `min(${col})::VARCHAR` : "NULL"} AS lo, ${col ? `max(${col})::VARCHAR` : "NULL"} AS hi FROM ${table}`,
+       ${col ? `min(${col})::VARCHAR` : "NULL"} AS lo, ${
+        col ? `max(${col})::VARCHAR` : "NULL"
+      } AS hi FROM ${table}`,
     );
     stats.push({
       table,
@@ -113,7 +121,11 @@ export async function tableStats(store: Store): Promise<TableStats[]> {
   return stats;
 }
 
-async function demoSnapshot(store: Store, snapshotsDir: string, log: (line: string) => void): Promise<Manifest> {
+async function demoSnapshot(
+  store: Store,
+  snapshotsDir: string,
+  log: (line: string) => void,
+): Promise<Manifest> {
   let existing: Manifest | undefined;
   try {
     existing = await readManifest("demo", snapshotsDir);

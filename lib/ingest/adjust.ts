@@ -1,3 +1,5 @@
+import { lowerBound } from "../util/bisect.ts";
+
 /**
  * Back-adjustment of raw prices for splits and cash dividends (the CRSP / Yahoo "Adj Close"
  * convention), on typed arrays.
@@ -98,22 +100,42 @@ export function adjustPanel(
   open: Float64Array,
   actions: readonly (readonly Action[])[],
 ): AdjustedFields {
+  const nT = dates.length;
   const cells = close.length;
   const adj_close = new Float64Array(cells);
   const adj_open = new Float64Array(cells);
   const ret = new Float64Array(cells).fill(NaN);
   const ret_oc = new Float64Array(cells);
+  // Per security: ex-date row boundaries (ascending) and the factor in force before each of them.
+  const boundaries: Int32Array[] = [];
+  const segments: Float64Array[] = [];
   for (let i = 0; i < nSecurities; i++) {
-    const factors = adjustmentFactors(dates, close, actions[i] ?? [], nSecurities, i);
-    let prev = NaN;
-    for (let t = 0; t < dates.length; t++) {
-      const k = t * nSecurities + i;
-      adj_close[k] = close[k] * factors[t];
-      adj_open[k] = open[k] * factors[t];
-      ret_oc[k] = close[k] / open[k] - 1;
-      if (!Number.isNaN(adj_close[k])) {
-        if (!Number.isNaN(prev)) ret[k] = adj_close[k] / prev - 1;
-        prev = adj_close[k];
+    const list = [...(actions[i] ?? [])].sort((a, b) => a.ex_date - b.ex_date);
+    const rows = Int32Array.from(list, (a) => lowerBound(dates, a.ex_date));
+    const seg = new Float64Array(list.length + 1).fill(1);
+    for (let k = list.length - 1; k >= 0; k--) {
+      seg[k] = seg[k + 1] * actionFactor(list[k], lastCloseBefore(dates, close, nSecurities, i, rows[k] - 1));
+    }
+    boundaries.push(rows);
+    segments.push(seg);
+  }
+  const next = new Int32Array(nSecurities); // actions already passed, per security
+  const prev = new Float64Array(nSecurities).fill(NaN); // last adjusted close, per security
+  for (let t = 0; t < nT; t++) {
+    const base = t * nSecurities;
+    for (let i = 0; i < nSecurities; i++) {
+      const rows = boundaries[i];
+      let k = next[i];
+      while (k < rows.length && rows[k] <= t) k++;
+      next[i] = k;
+      const factor = segments[i][k];
+      const c = base + i;
+      adj_close[c] = close[c] * factor;
+      adj_open[c] = open[c] * factor;
+      ret_oc[c] = close[c] / open[c] - 1;
+      if (!Number.isNaN(adj_close[c])) {
+        if (!Number.isNaN(prev[i])) ret[c] = adj_close[c] / prev[i] - 1;
+        prev[i] = adj_close[c];
       }
     }
   }

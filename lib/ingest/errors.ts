@@ -16,7 +16,9 @@ export class InputError extends Error {
       [
         `${file}: ${problems.length + more} problem(s), nothing was written`,
         ...problems.map((p) =>
-          `  ${p.row !== undefined ? `row ${p.row}` : "file"}${p.column ? `, column "${p.column}"` : ""}: expected ${p.expected}, found ${p.found}`
+          `  ${p.row !== undefined ? `row ${p.row}` : "file"}${
+            p.column ? `, column "${p.column}"` : ""
+          }: expected ${p.expected}, found ${p.found}`
         ),
         ...(more ? [`  … and ${more} more`] : []),
       ].join("\n"),

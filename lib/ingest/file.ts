@@ -120,7 +120,7 @@ export async function ingestFile(
   const counts = await inTransaction(conn, async () => {
     await conn.run(`INSERT OR IGNORE INTO securities (security_id, name, listed)
       SELECT security_id, security_id, min(${dateColumn}) FROM typed_input GROUP BY security_id`);
-    await replaceRows(conn, table, "typed_input", columns);
+    await replaceRows(conn, table, "typed_input", columns, { checked: true });
     if (table === "prices") {
       await conn.run("INSERT OR IGNORE INTO calendar SELECT DISTINCT date FROM typed_input");
     }
@@ -273,9 +273,13 @@ async function findProblems(
     FROM (SELECT _row, min(_row) OVER (PARTITION BY ${keys.join(", ")}) AS first_row FROM typed_input
           WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(" AND ")})
     WHERE _row > first_row`);
-  const all = `(${checks.join(" UNION ALL ")})`;
-  const rows = await queryRows(conn, `SELECT * FROM ${all} ORDER BY _row, col LIMIT ${maxProblems}`);
-  const [{ n }] = await queryRows(conn, `SELECT count(*) AS n FROM ${all}`);
+  const rows = await queryRows(
+    conn,
+    `SELECT *, count(*) OVER () AS n FROM (${
+      checks.join(" UNION ALL ")
+    }) ORDER BY _row, col LIMIT ${maxProblems}`,
+  );
+  const n = rows[0]?.n ?? 0;
   return {
     problems: rows.map((r) => ({
       row: r._row as number,

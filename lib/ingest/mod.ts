@@ -12,11 +12,16 @@
  */
 import type { Store } from "../store/db.ts";
 import { type LoadCounts, writeTables } from "../store/write.ts";
-import { DEFAULT_SYNTHETIC, simulateUniverse, type SyntheticOptions, type SyntheticUniverse } from "./synthetic.ts";
+import {
+  DEFAULT_SYNTHETIC,
+  simulateUniverse,
+  type SyntheticOptions,
+  type SyntheticUniverse,
+} from "./synthetic.ts";
 
-export { type Action, adjustmentFactors, type AdjustedFields, adjustPanel } from "./adjust.ts";
+export { type Action, type AdjustedFields, adjustmentFactors, adjustPanel } from "./adjust.ts";
 export { DATE_FORMATS, detectDateFormat } from "./date_format.ts";
-export { type InputProblem, InputError } from "./errors.ts";
+export { InputError, type InputProblem } from "./errors.ts";
 export { type FileTable, ingestFile, type IngestFileOptions, type IngestFileResult } from "./file.ts";
 export { ingestSample, SAMPLE_ID, samplePath } from "./sample.ts";
 export {
@@ -60,5 +65,8 @@ export async function loadUniverse(
   universe: SyntheticUniverse,
   params: SyntheticOptions,
 ): Promise<LoadCounts> {
-  return await writeTables(store, universe.tables, { source: "synthetic", params: { ...DEFAULT_SYNTHETIC, ...params } });
+  return await writeTables(store, universe.tables, {
+    source: "synthetic",
+    params: { ...DEFAULT_SYNTHETIC, ...params },
+  });
 }

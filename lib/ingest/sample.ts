@@ -22,7 +22,7 @@ export function samplePath(): string {
  * const { rows } = await ingestSample(store); // => 5105 daily bars
  * ```
  */
-export async function ingestSample(store: Store, file = samplePath()): Promise<IngestFileResult> {
+export async function ingestSample(store: Store, file: string = samplePath()): Promise<IngestFileResult> {
   const result = await ingestFile(store, file, { security: SAMPLE_ID });
   await store.conn.run(
     `UPDATE securities SET name = 'S&P 500 index', asset_class = 'index', industry = 'Index'

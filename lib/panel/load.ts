@@ -3,6 +3,7 @@ import { queryRows, sqlString } from "../store/db.ts";
 import { openSnapshot } from "../snapshot/catalog.ts";
 import { type Action, adjustPanel } from "../ingest/adjust.ts";
 import { type Panel, parseIsoDate } from "./types.ts";
+import { lowerBound } from "../util/bisect.ts";
 
 const DAY_MS = 86_400_000;
 const PRICE_FIELDS = ["open", "high", "low", "close", "volume"];
@@ -63,8 +64,13 @@ export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}):
       throw new RangeError(`unknown panel field "${name}"; expected one of ${PANEL_FIELDS.join(", ")}`);
     }
   }
+  const wanted = new Set(fields);
+  const needsPrices = DERIVED_FIELDS.some((f) => wanted.has(f));
+  // Returns inside a window need each security's last close before it: derived fields are computed
+  // over the history up to `end` and the leading dates are dropped afterwards.
+  const start = query.start ? `DATE ${sqlString(isoChecked(query.start))}` : "";
   const dateWhere = [
-    query.start ? `date >= DATE ${sqlString(isoChecked(query.start))}` : "",
+    start && !needsPrices ? `date >= ${start}` : "",
     query.end ? `date <= DATE ${sqlString(isoChecked(query.end))}` : "",
   ].filter(Boolean).join(" AND ") || "TRUE";
   const secWhere = [
@@ -79,26 +85,32 @@ export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}):
     SELECT date, (row_number() OVER (ORDER BY date) - 1)::INTEGER AS t
     FROM (SELECT DISTINCT date FROM prices JOIN panel_sec USING (security_id) WHERE ${dateWhere})`);
   const secs = await queryRows(conn, "SELECT security_id, industry FROM panel_sec ORDER BY i");
-  const dateRows = await queryRows(conn, "SELECT (date - DATE '1970-01-01')::INTEGER AS d FROM panel_dates ORDER BY t");
+  const dateRows = await queryRows(
+    conn,
+    "SELECT (date - DATE '1970-01-01')::INTEGER AS d FROM panel_dates ORDER BY t",
+  );
   const dates = Float64Array.from(dateRows, (r) => (r.d as number) * DAY_MS);
   const nS = secs.length;
   const cells = dates.length * nS;
 
-  const wanted = new Set(fields);
-  const needsPrices = DERIVED_FIELDS.some((f) => wanted.has(f));
-  const priceFields = PRICE_FIELDS.filter((f) => wanted.has(f) || (needsPrices && (f === "open" || f === "close")));
+  const priceFields = PRICE_FIELDS.filter((f) =>
+    wanted.has(f) || (needsPrices && (f === "open" || f === "close"))
+  );
   const descriptorFields = DESCRIPTOR_FIELDS.filter((f) => wanted.has(f));
   const loaded: Record<string, Float64Array> = {};
   if (priceFields.length) Object.assign(loaded, await scatter(conn, "prices", priceFields, nS, cells));
-  if (descriptorFields.length) Object.assign(loaded, await scatter(conn, "descriptors", descriptorFields, nS, cells));
+  if (descriptorFields.length) {
+    Object.assign(loaded, await scatter(conn, "descriptors", descriptorFields, nS, cells));
+  }
   if (needsPrices) {
     const actions = await readActions(conn, nS, query.end);
     Object.assign(loaded, adjustPanel(dates, nS, loaded.close, loaded.open, actions));
   }
+  const lead = start ? lowerBound(dates, parseIsoDate(query.start!)) : 0;
   const out: Record<string, Float64Array> = {};
-  for (const name of fields) out[name] = loaded[name];
+  for (const name of fields) out[name] = lead ? loaded[name].slice(lead * nS) : loaded[name];
   return {
-    dates,
+    dates: lead ? dates.slice(lead) : dates,
     securityIds: secs.map((r) => r.security_id as string),
     industries: secs.map((r) => (r.industry as string) ?? ""),
     fields: out,
@@ -106,7 +118,10 @@ export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}):
   };
 }
 
-/** Streams `(cell, f1, f2, …)` rows of a keyed table into dense matrices (NaN where absent). */
+/**
+ * Streams `(cell, f1, f2, …)` rows of a keyed table into dense matrices (NaN where absent). NULLs
+ * arrive as NaN from SQL, so each chunk's columns are read as whole typed arrays.
+ */
 async function scatter(
   conn: DuckDBConnection,
   table: string,
@@ -116,24 +131,32 @@ async function scatter(
 ): Promise<Record<string, Float64Array>> {
   const matrices = names.map(() => new Float64Array(cells).fill(NaN));
   const result = await conn.stream(
-    `SELECT (d.t * ${nS} + s.i)::INTEGER AS cell, ${names.map((n) => `x.${n}::DOUBLE`).join(", ")}
-     FROM ${table} x JOIN panel_sec s USING (security_id) JOIN panel_dates d USING (date)`,
+    `SELECT (d.t * ${nS} + s.i)::INTEGER AS cell, ${
+      names.map((n) => `coalesce(x.${n}::DOUBLE, 'NaN'::DOUBLE)`).join(", ")
+    } FROM ${table} x JOIN panel_sec s USING (security_id) JOIN panel_dates d USING (date)`,
   );
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const n = chunk.rowCount;
-    const cell = chunk.getColumnVector(0);
+    const cell = columnItems(chunk.getColumnVector(0), n);
     for (let f = 0; f < names.length; f++) {
-      const vector = chunk.getColumnVector(f + 1);
+      const values = columnItems(chunk.getColumnVector(f + 1), n);
       const matrix = matrices[f];
-      for (let k = 0; k < n; k++) {
-        const value = vector.getItem(k) as number | null;
-        if (value !== null) matrix[cell.getItem(k) as number] = value;
-      }
+      for (let k = 0; k < n; k++) matrix[cell[k]] = values[k];
     }
   }
   return Object.fromEntries(names.map((n, f) => [n, matrices[f]]));
+}
+
+/**
+ * A chunk column without NULLs as a typed array: the vector's own buffer when it exposes one (the
+ * DuckDB client keeps it as `items`), else copied value by value.
+ */
+function columnItems(vector: { getItem(k: number): unknown }, n: number): ArrayLike<number> {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if ((items instanceof Float64Array || items instanceof Int32Array) && items.length === n) return items;
+  return Float64Array.from({ length: n }, (_, k) => vector.getItem(k) as number);
 }
 
 /** Corporate actions per panel security (index order), up to `end`. */

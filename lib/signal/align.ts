@@ -16,6 +16,8 @@
  *    daily rebalancing a name held on consecutive days therefore earns overnight + open-to-close,
  *    i.e. close-to-close up to the cross term (returns add across the two legs of a day).
  */
+export { lowerBound } from "../util/bisect.ts";
+import { lowerBound } from "../util/bisect.ts";
 import type { Panel } from "../panel/types.ts";
 import type { Signal } from "./types.ts";
 
@@ -79,24 +81,6 @@ export function alignKnown(
   const shift = (1 + lag) * nSecurities;
   if (shift < known.length) held.set(known.subarray(0, known.length - shift), shift);
   return held;
-}
-
-/**
- * Index of the first date `>= x` in ascending `dates` (`dates.length` when none).
- *
- * @example
- * ```ts
- * lowerBound(Float64Array.of(10, 20, 30), 15); // => 1
- * ```
- */
-export function lowerBound(dates: Float64Array, x: number): number {
-  let lo = 0, hi = dates.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (dates[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -42,7 +42,9 @@ export async function openSnapshot(id: string, snapshotsDir = DEFAULT_SNAPSHOTS)
   const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
   for (const table of TABLES) {
-    await conn.run(`CREATE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(join(dir, `${table}.parquet`))})`);
+    await conn.run(
+      `CREATE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(join(dir, `${table}.parquet`))})`,
+    );
   }
   return {
     manifest,

@@ -44,7 +44,11 @@ const DATE_COLUMN: Record<string, string | null> = {
  * manifest.hash; // content identity
  * ```
  */
-export async function createSnapshot(store: Store, id: string, options: SnapshotOptions = {}): Promise<Manifest> {
+export async function createSnapshot(
+  store: Store,
+  id: string,
+  options: SnapshotOptions = {},
+): Promise<Manifest> {
   validateSnapshotId(id);
   const { snapshotsDir = DEFAULT_SNAPSHOTS, top, start, end } = options;
   if (start) parseIsoDate(start);
@@ -83,16 +87,22 @@ export async function createSnapshot(store: Store, id: string, options: Snapshot
       const order = table === "calendar" ? "date" : ["security_id", dateColumn].filter(Boolean).join(", ");
       const file = join(tmp, `${table}.parquet`);
       await conn.run(
-        `COPY (SELECT * FROM ${table} WHERE ${where} ORDER BY ${order}${table === "corporate_actions" ? ", kind" : ""})
+        `COPY (SELECT * FROM ${table} WHERE ${where} ORDER BY ${order}${
+          table === "corporate_actions" ? ", kind" : ""
+        })
          TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`,
       );
       const [stats] = await queryRows(
         conn,
-        `SELECT count(*) AS n${dateColumn ? `, min(${dateColumn})::VARCHAR AS lo, max(${dateColumn})::VARCHAR AS hi` : ""}
+        `SELECT count(*) AS n${
+          dateColumn ? `, min(${dateColumn})::VARCHAR AS lo, max(${dateColumn})::VARCHAR AS hi` : ""
+        }
          FROM read_parquet(${sqlString(file)})`,
       );
       rows[table] = stats.n as number;
-      if (dateColumn) dateRange[table] = { min: (stats.lo as string) ?? null, max: (stats.hi as string) ?? null };
+      if (dateColumn) {
+        dateRange[table] = { min: (stats.lo as string) ?? null, max: (stats.hi as string) ?? null };
+      }
       files[`${table}.parquet`] = {
         sha256: await sha256File(file),
         rows: stats.n as number,
@@ -101,7 +111,9 @@ export async function createSnapshot(store: Store, id: string, options: Snapshot
     }
     written = {
       snapshot_id: id,
-      hash: await sha256Hex(stableJson(Object.fromEntries(Object.entries(files).map(([k, f]) => [k, f.sha256])))),
+      hash: await sha256Hex(
+        stableJson(Object.fromEntries(Object.entries(files).map(([k, f]) => [k, f.sha256]))),
+      ),
       created_at: new Date().toISOString(),
       quantnb_version: denoJson.version,
       source: { db: store.path, fingerprint: await storeFingerprint(store) },
@@ -131,7 +143,10 @@ export async function createSnapshot(store: Store, id: string, options: Snapshot
 export async function storeFingerprint(store: Store): Promise<string> {
   const parts: Record<string, string> = {};
   for (const table of TABLES) {
-    const [r] = await queryRows(store.conn, `SELECT count(*) AS n, bit_xor(hash(t))::VARCHAR AS h FROM ${table} t`);
+    const [r] = await queryRows(
+      store.conn,
+      `SELECT count(*) AS n, bit_xor(hash(t))::VARCHAR AS h FROM ${table} t`,
+    );
     parts[table] = `${r.n}:${r.h ?? 0}`;
   }
   return await sha256Hex(stableJson(parts));

@@ -1,10 +1,10 @@
 import {
   DATE,
+  DOUBLE,
   type DuckDBConnection,
   DuckDBDataChunk,
   DuckDBDateValue,
   type DuckDBValue,
-  DOUBLE,
   VARCHAR,
 } from "@duckdb/node-api";
 import type { Tables } from "./tables.ts";
@@ -133,21 +133,28 @@ async function upsert(conn: DuckDBConnection, table: string, columns: Column[]):
 
 /**
  * Upserts the rows of `source` into `table` by the table's key: refuses duplicate keys within
- * `source` (an `Error` naming the first one), deletes the rows whose keys are being loaded, then
- * inserts. Call inside a transaction.
+ * `source` (an `Error` naming the first one; skipped when the caller has `checked` them already),
+ * deletes the rows whose keys are being loaded, then inserts. Call inside a transaction.
  */
 export async function replaceRows(
   conn: DuckDBConnection,
   table: string,
   source: string,
   columns: readonly string[],
+  { checked = false } = {},
 ): Promise<void> {
   const keys = TABLE_KEYS[table];
-  const dup = await conn.runAndReadAll(
-    `SELECT ${keys.map((k) => `${k}::VARCHAR`).join(", ")} FROM ${source} GROUP BY ALL HAVING count(*) > 1 LIMIT 1`,
+  const dup = checked ? undefined : await conn.runAndReadAll(
+    `SELECT ${
+      keys.map((k) => `${k}::VARCHAR`).join(", ")
+    } FROM ${source} GROUP BY ALL HAVING count(*) > 1 LIMIT 1`,
   );
-  if (dup.currentRowCount > 0) {
-    throw new Error(`duplicate key (${keys.join(", ")}) = (${dup.getRows()[0].join(", ")}) in the rows loaded into ${table}`);
+  if (dup && dup.currentRowCount > 0) {
+    throw new Error(
+      `duplicate key (${keys.join(", ")}) = (${
+        dup.getRows()[0].join(", ")
+      }) in the rows loaded into ${table}`,
+    );
   }
   await conn.run(
     `DELETE FROM ${table} USING ${source} s WHERE ${keys.map((k) => `${table}.${k} = s.${k}`).join(" AND ")}`,
@@ -161,8 +168,9 @@ function chunkValues(column: Column, offset: number, rows: number): DuckDBValue[
   const out: DuckDBValue[] = new Array(rows);
   for (let k = 0; k < rows; k++) {
     const value = column.values[offset + k];
-    if (value === null || value === undefined || (typeof value === "number" && Number.isNaN(value))) out[k] = null;
-    else if (column.type === "DATE") out[k] = new DuckDBDateValue(Math.round((value as number) / DAY_MS));
+    if (value === null || value === undefined || (typeof value === "number" && Number.isNaN(value))) {
+      out[k] = null;
+    } else if (column.type === "DATE") out[k] = new DuckDBDateValue(Math.round((value as number) / DAY_MS));
     else out[k] = value;
   }
   return out;

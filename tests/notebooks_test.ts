@@ -1,0 +1,143 @@
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { join } from "node:path";
+import {
+  exportNotebook,
+  externalReferences,
+  nbconvertCommand,
+  type NotebookCell,
+  type NotebookJson,
+} from "../lib/report/export.ts";
+
+/**
+ * The curated notebooks, in the order they run (01 builds the demo data and the `demo-top100`
+ * snapshot), with the `<svg>` count of each code cell: one per chart builder call, one per rich
+ * result view (`backtest(…)` as a cell's last expression, `withDisplay(suite)`). Keep in step with
+ * the notebooks.
+ */
+const NOTEBOOKS: Record<string, number[]> = {
+  // setup, store tables, manifest, generator params, price chart, drawdown chart, drawdown table, snapshots
+  "01_ingest": [0, 0, 0, 0, 1, 1, 0, 0],
+  // setup, panel/signal, validation, backtest view, by year/size, drawdown, deciles, IC, IC histogram,
+  // Sharpe by year, lags
+  "02_backtest": [0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0],
+  // setup, run, suite view, baselines, recorded run
+  "03_suite": [0, 0, 1, 0, 0],
+  // setup, two runs, registry, comparison table, equity curves
+  "04_history": [0, 0, 0, 0, 1],
+};
+
+const hasJupyter = await nbconvertCommand().then(() => true, () => false);
+if (!hasJupyter) console.warn("notebooks_test: Jupyter nbconvert not found, notebook execution ignored");
+
+function sourceText(cell: NotebookCell): string {
+  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+}
+
+async function readNotebook(name: string): Promise<NotebookJson> {
+  return JSON.parse(await Deno.readTextFile(join("notebooks", `${name}.ipynb`))) as NotebookJson;
+}
+
+/** The HTML of each code cell of an exported page, in order (nbconvert's classic markup). */
+function codeCells(html: string): string[] {
+  return html.split(/<div class="cell border-box-sizing code_cell/).slice(1);
+}
+
+/** Visible text of an HTML fragment (tags dropped, the entities the table renderer writes decoded). */
+function text(html: string): string {
+  return html.replace(/<[^>]*>/g, " ").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&").replace(/\s+/g, " ");
+}
+
+Deno.test("curated notebooks are committed without outputs, on the Deno kernel, setup cell first", async () => {
+  const found = (await Array.fromAsync(Deno.readDir("notebooks")))
+    .filter((entry) => entry.name.endsWith(".ipynb")).map((entry) => entry.name.replace(/\.ipynb$/, ""))
+    .sort();
+  deepEqual(found, Object.keys(NOTEBOOKS));
+  for (const [name, svgs] of Object.entries(NOTEBOOKS)) {
+    const notebook = await readNotebook(name);
+    const code = notebook.cells.filter((cell) => cell.cell_type === "code");
+    equal(code.length, svgs.length, `${name}: code cells`);
+    for (const cell of code) {
+      deepEqual(cell.outputs, [], `${name}: outputs of a committed cell`);
+      equal(cell.execution_count, null, `${name}: execution_count of a committed cell`);
+    }
+    deepEqual(notebook.metadata.kernelspec, { display_name: "Deno", language: "typescript", name: "deno" });
+    equal((notebook.metadata.language_info as { name: string }).name, "typescript");
+    equal(notebook.cells[0].cell_type, "markdown", `${name}: opens with a title`);
+    match(sourceText(notebook.cells[0]), /^# \d\d · /, `${name}: title`);
+    const setup = sourceText(code[0]);
+    match(setup, /^if \(Deno\.cwd\(\)\.endsWith\("\/notebooks"\)\) Deno\.chdir\("\.\."\);/, `${name}: setup`);
+    match(setup, /from "quantnb";/, `${name}: imports from quantnb`);
+    match(setup, /await ensureDemoData\(/, `${name}: builds the demo data when missing`);
+  }
+});
+
+Deno.test({
+  name:
+    "curated notebooks execute top to bottom (needs jupyter nbconvert) with every output and one <svg> per chart",
+  ignore: !hasJupyter,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    const outDir = await Deno.makeTempDir({ prefix: "quantnb-notebooks-test-" });
+    const pages: Record<string, string[]> = {};
+    try {
+      for (const [name, svgs] of Object.entries(NOTEBOOKS)) {
+        await t.step(name, async () => {
+          const done = await exportNotebook(join("notebooks", `${name}.ipynb`), {
+            outDir,
+            timeoutSeconds: 300,
+          });
+          console.log(`${name}: ${done.seconds.toFixed(1)} s`);
+          const html = await Deno.readTextFile(done.html);
+          deepEqual(externalReferences(html), [], "self-contained page");
+          const cells = codeCells(html);
+          equal(cells.length, svgs.length, "code cells in the page");
+          deepEqual(cells.map((cell) => (cell.match(/<svg\b/g) ?? []).length), svgs, "<svg> per code cell");
+          cells.forEach((cell, k) => {
+            if (k > 0) ok(cell.includes('class="output_area"'), `code cell ${k + 1} shows an output`);
+            ok(!/output_error|Traceback|Error: /.test(cell), `code cell ${k + 1} shows no error`);
+          });
+          pages[name] = cells.map(text);
+        });
+      }
+
+      await t.step("01_ingest shows the S&P 500's 2007–2009 drawdown", () => {
+        // S&P 500 closes: 1,565.15 on 2007-10-09 (high), 676.53 on 2009-03-09 (low):
+        // 676.53 / 1565.15 − 1 = −56.78%; back above 1,565.15 on 2013-03-28 (close 1,569.19).
+        match(
+          pages["01_ingest"][6],
+          /peak valley recovery drawdown .* 2007-10-09 2009-03-09 2013-03-28 -56\.78%/,
+        );
+        match(
+          pages["01_ingest"][7],
+          /demo-top100 [0-9a-f]{0,12}.*101/,
+          "the lightweight snapshot, 100 names + SPX",
+        );
+      });
+
+      await t.step("02_backtest validates the signal and compares lags 0, 1, 2", () => {
+        match(pages["02_backtest"][2], /signal OK \(0 warnings\): no problems/);
+        match(pages["02_backtest"][10], /lag 0 .* lag 1 .* lag 2 /);
+      });
+
+      await t.step("03_suite records the run and its tear sheet exists", async () => {
+        const path = /runs\/\S+\/tearsheet\.html/.exec(pages["03_suite"][4])?.[0];
+        ok(path, "tear sheet path shown");
+        ok((await Deno.stat(path)).isFile, `${path} exists`);
+      });
+
+      await t.step("04_history compares the demo and demo-top100 runs", async () => {
+        const ids = [...pages["04_history"][1].matchAll(/\b\d{8}-\d{6}-vendor-sentiment-[0-9a-f]{12}\b/g)]
+          .map((m) => m[0]);
+        equal(ids.length, 2, "two recorded runs");
+        for (const id of ids) {
+          ok((await Deno.stat(join("runs", id, "run.json"))).isFile, `runs/${id}/run.json`);
+        }
+        match(pages["04_history"][3], /metric demo demo-top100 diff sharpe /);
+      });
+    } finally {
+      await Deno.remove(outDir, { recursive: true });
+    }
+  },
+});
