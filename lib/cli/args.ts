@@ -1,9 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { DEFAULT_DB } from "../store/db.ts";
+import { DEFAULT_SNAPSHOTS } from "../snapshot/paths.ts";
 
 /** Options every task accepts: where the store and the snapshots live, and help. */
 export const COMMON_OPTIONS = {
-  db: { type: "string", default: "data/quant.duckdb" },
-  snapshots: { type: "string", default: "snapshots" },
+  db: { type: "string", default: DEFAULT_DB },
+  snapshots: { type: "string", default: DEFAULT_SNAPSHOTS },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 

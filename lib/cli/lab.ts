@@ -3,6 +3,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { COMMON_OPTIONS } from "./args.ts";
 import { runTask, UsageError } from "./args.ts";
 
 const HELP = `Usage: deno task lab [--dir notebooks] [-- JUPYTER-LAB-ARGS…]
@@ -11,8 +12,10 @@ Registers the Deno kernel (deno jupyter --install --force) and starts JupyterLab
 Arguments after "--" go to "jupyter lab" (e.g. -- --no-browser --port 8890).
 
 Options:
-  --dir DIR    folder to open (default notebooks)
-  -h, --help   show this help
+  --dir DIR         folder to open (default notebooks)
+  --db PATH         store the notebooks read (default data/quant.duckdb; passed as QUANTNB_DB)
+  --snapshots DIR   snapshot folder (default snapshots/; passed as QUANTNB_SNAPSHOTS)
+  -h, --help        show this help
 
 JupyterLab is not part of the Debian packages the project installs; if it is missing:
   pip install jupyterlab`;
@@ -36,12 +39,16 @@ async function main(): Promise<number> {
       options: {
         dir: { type: "string", default: "notebooks" },
         help: { type: "boolean", short: "h", default: false },
+        db: COMMON_OPTIONS.db,
+        snapshots: COMMON_OPTIONS.snapshots,
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  Deno.env.set("QUANTNB_DB", values.db);
+  Deno.env.set("QUANTNB_SNAPSHOTS", values.snapshots);
   if (values.help) {
     console.log(HELP);
     return 0;

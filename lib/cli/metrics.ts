@@ -3,6 +3,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { COMMON_OPTIONS } from "./args.ts";
 import { isoDate } from "../panel/types.ts";
 import {
   alignByDate,
@@ -32,6 +33,7 @@ Options:
   --benchmark FILE   a second date,ret CSV; aligned on FILE's dates (missing dates = missing), adds
                      alpha, beta, information_ratio and tracking_error
   --json             print {metrics, drawdowns, yearly, monthly} as JSON instead of tables
+  --db, --snapshots  accepted like every task's; metrics reads no store
   --help             show this help
 
 Drawdown durations and recovery times are in periods; a drawdown whose peak is "start" began with
@@ -77,6 +79,8 @@ export async function main(args: string[]): Promise<number> {
         benchmark: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
+        db: COMMON_OPTIONS.db,
+        snapshots: COMMON_OPTIONS.snapshots,
       },
     });
   } catch (error) {

@@ -5,6 +5,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { COMMON_OPTIONS } from "./args.ts";
 import { join } from "node:path";
 import { ExportError, exportNotebook, nbconvertCommand, writeReportsIndex } from "../report/export.ts";
 import { runTask, UsageError } from "./args.ts";
@@ -24,6 +25,8 @@ Options:
   --runs DIR         run registry whose tear sheets the index links (default runs)
   --no-input         hide code cells, keep prose and outputs
   --timeout SECONDS  per-cell execution timeout (default 600)
+  --db PATH          store the notebooks read (default data/quant.duckdb; passed as QUANTNB_DB)
+  --snapshots DIR    snapshot folder the notebooks read (default snapshots/; passed as QUANTNB_SNAPSHOTS)
   -h, --help         show this help
 
 A cell that throws fails the export with the notebook, cell number and error. A cell that should
@@ -56,12 +59,16 @@ async function main(): Promise<number> {
         "no-input": { type: "boolean", default: false },
         timeout: { type: "string", default: "600" },
         help: { type: "boolean", short: "h", default: false },
+        db: COMMON_OPTIONS.db,
+        snapshots: COMMON_OPTIONS.snapshots,
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  Deno.env.set("QUANTNB_DB", values.db);
+  Deno.env.set("QUANTNB_SNAPSHOTS", values.snapshots);
   if (values.help) {
     console.log(HELP);
     return 0;

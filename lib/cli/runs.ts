@@ -7,6 +7,7 @@
  *   global: --runs DIR (default runs/), --help
  */
 import { parseArgs } from "node:util";
+import { COMMON_OPTIONS } from "./args.ts";
 import { isoDate } from "../panel/types.ts";
 import { equityChart } from "../report/charts.ts";
 import { escapeHtml, htmlPage, renderTable } from "../report/html.ts";
@@ -35,6 +36,7 @@ Commands:
 
 Global options:
   --runs DIR         registry folder (default ${DEFAULT_RUNS_DIR}/)
+  --db, --snapshots  accepted like every task's; runs reads only the registry
   --help             this help, or a command's help (runs <command> --help)
 
 IDs may be any unique prefix of a run id.`,
@@ -181,7 +183,12 @@ function compareHtml(cmp: RunComparison): string {
 function splitCommand(args: string[]): { command?: string; rest: string[] } {
   const { tokens } = parseArgs({
     args,
-    options: { runs: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      runs: { type: "string" },
+      db: { type: "string" },
+      snapshots: { type: "string" },
+      help: { type: "boolean" },
+    },
     strict: false,
     allowPositionals: true,
     tokens: true,
@@ -224,6 +231,8 @@ export async function main(args: string[]): Promise<number> {
         author: { type: "string" },
         since: { type: "string" },
         experiment: { type: "string" },
+        db: COMMON_OPTIONS.db,
+        snapshots: COMMON_OPTIONS.snapshots,
       },
       allowPositionals: true,
     });

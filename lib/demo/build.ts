@@ -1,4 +1,5 @@
-import { openStore, queryRows, type Store } from "../store/db.ts";
+import { DEFAULT_DB, openStore, queryRows, type Store } from "../store/db.ts";
+import { DEFAULT_SNAPSHOTS } from "../snapshot/paths.ts";
 import { TABLES } from "../store/schema.ts";
 import {
   DEFAULT_SYNTHETIC,
@@ -57,8 +58,8 @@ const DATE_COLUMNS: Record<string, string> = {
  */
 export async function buildDemoData(paths: DemoPaths = {}): Promise<DemoData> {
   const {
-    db = "data/quant.duckdb",
-    snapshotsDir = "snapshots",
+    db = DEFAULT_DB,
+    snapshotsDir = DEFAULT_SNAPSHOTS,
     signalFile = "data/demo_signal.parquet",
     log = () => {},
   } = paths;
@@ -88,7 +89,7 @@ export async function buildDemoData(paths: DemoPaths = {}): Promise<DemoData> {
  * ```
  */
 export async function ensureDemoData(paths: DemoPaths = {}): Promise<Omit<DemoData, "tables">> {
-  const { snapshotsDir = "snapshots", signalFile = "data/demo_signal.parquet" } = paths;
+  const { snapshotsDir = DEFAULT_SNAPSHOTS, signalFile = "data/demo_signal.parquet" } = paths;
   try {
     const manifest = await readManifest("demo", snapshotsDir);
     await Deno.stat(signalFile);

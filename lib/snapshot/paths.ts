@@ -1,9 +1,10 @@
 import { join } from "node:path";
+import { envOr } from "../util/env.ts";
 import type { Manifest } from "./manifest.ts";
 import { validateSnapshotId } from "./manifest.ts";
 
-/** Default folder of snapshots. */
-export const DEFAULT_SNAPSHOTS = "snapshots";
+/** Default folder of snapshots (`QUANTNB_SNAPSHOTS` overrides it). */
+export const DEFAULT_SNAPSHOTS: string = envOr("QUANTNB_SNAPSHOTS", "snapshots");
 
 /** The folder of snapshot `id` under `snapshotsDir` (the id is validated first). */
 export function snapshotDir(id: string, snapshotsDir = DEFAULT_SNAPSHOTS): string {

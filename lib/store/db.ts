@@ -1,8 +1,9 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { SCHEMA_SQL } from "./schema.ts";
+import { envOr } from "../util/env.ts";
 
-/** Default location of the embedded store. */
-export const DEFAULT_DB = "data/quant.duckdb";
+/** Default location of the embedded store (`QUANTNB_DB` overrides it). */
+export const DEFAULT_DB: string = envOr("QUANTNB_DB", "data/quant.duckdb");
 
 /** An open store: one DuckDB instance and a connection on it. */
 export interface Store {
