@@ -25,6 +25,7 @@ export * as metrics from "./metrics/mod.ts";
 export * from "./suite/mod.ts";
 export * from "./track/mod.ts";
 export * from "./nb/mod.ts";
+export * from "./nb/tables.ts";
 export * from "./report/charts.ts";
 export { renderSvg } from "./report/render.ts";
 export { createRng, type Rng } from "./util/rng.ts";

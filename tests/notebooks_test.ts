@@ -11,8 +11,8 @@ import {
 /**
  * The curated notebooks, in the order they run (01 builds the demo data and the `demo-top100`
  * snapshot), with the `<svg>` count of each code cell: one per chart builder call, one per rich
- * result view (`backtest(…)` as a cell's last expression, `withDisplay(suite)`). Keep in step with
- * the notebooks.
+ * result view shown (`show(result)` of a backtest, `show(withDisplay(suite))`). Keep in step with the
+ * notebooks.
  */
 const NOTEBOOKS: Record<string, number[]> = {
   // setup, store tables, manifest, generator params, price chart, drawdown chart, drawdown table, snapshots
@@ -69,6 +69,29 @@ Deno.test("curated notebooks are committed without outputs, on the Deno kernel, 
     match(setup, /^if \(Deno\.cwd\(\)\.endsWith\("\/notebooks"\)\) Deno\.chdir\("\.\."\);/, `${name}: setup`);
     match(setup, /from "quantnb";/, `${name}: imports from quantnb`);
     match(setup, /await ensureDemoData\(/, `${name}: builds the demo data when missing`);
+  }
+});
+
+Deno.test("curated notebooks' code type-checks against quantnb (the kernel only transpiles)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "quantnb-notebooks-check-" });
+  try {
+    const files: string[] = [];
+    for (const name of Object.keys(NOTEBOOKS)) {
+      const code = (await readNotebook(name)).cells.filter((cell) => cell.cell_type === "code").map(
+        sourceText,
+      );
+      const file = join(dir, `${name}.ts`);
+      await Deno.writeTextFile(file, `${code.join("\n\n")}\n\nexport {};\n`);
+      files.push(file);
+    }
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["check", "--quiet", "--config", "deno.json", ...files],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    equal(code, 0, new TextDecoder().decode(stderr));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

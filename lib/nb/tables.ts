@@ -1,5 +1,5 @@
 /**
- * Notebook-facing shaping: turn results (backtests, suites, drawdowns, snapshot manifests, run
+ * Notebook-facing shaping: turn results (backtests and suite variants, drawdowns, snapshot manifests, run
  * comparisons) and panel fields into the rows and series `show` and the chart builders take, so a
  * notebook cell stays one or two library calls. No HTML here; `show` formats the cells.
  */
@@ -7,7 +7,7 @@
 import type { BacktestResult, BacktestSummary, SliceSummary } from "../engine/types.ts";
 import type { DrawdownPeriod } from "../metrics/drawdown.ts";
 import { field, isoDate, type Panel } from "../panel/types.ts";
-import { formatCell } from "../report/html.ts";
+import { formatCell, type TableOptions } from "../report/html.ts";
 import type { Manifest } from "../snapshot/manifest.ts";
 import type { RunComparison } from "../track/compare_runs.ts";
 
@@ -223,17 +223,19 @@ export function manifestRows(manifest: Manifest): ManifestRow[] {
 
 /**
  * A run comparison's metrics side by side: one row per metric with both runs' values and the
- * difference (b − a), each formatted by the metric's name (returns, drawdown, turnover as percent).
- * Columns are named by `labels` (default: the run ids).
+ * difference (b − a), each formatted as `show` formats a column of that name (returns and drawdowns
+ * as percent; `options.percent` / `options.plain` adjust it). Columns are named by `labels` (default:
+ * the run ids).
  *
  * @example
  * ```ts
- * await show(comparisonRows(await compareRuns(a, b), ["standard", "quick"]));
+ * await show(comparisonRows(await compareRuns(a, b), ["demo", "demo-top100"], { plain: ["turnover"] }));
  * ```
  */
 export function comparisonRows(
   comparison: RunComparison,
   labels: readonly [string, string] = [comparison.a.run_id, comparison.b.run_id],
+  options: TableOptions = {},
 ): Record<string, string>[] {
   const [a, b] = labels;
   if (a === b || a === "metric" || b === "metric" || a === "diff" || b === "diff") {
@@ -243,8 +245,8 @@ export function comparisonRows(
   }
   return comparison.metrics.map((m) => ({
     metric: m.name,
-    [a]: formatCell(m.name, m.a, {}),
-    [b]: formatCell(m.name, m.b, {}),
-    diff: formatCell(m.name, m.diff, {}),
+    [a]: formatCell(m.name, m.a, options),
+    [b]: formatCell(m.name, m.b, options),
+    diff: formatCell(m.name, m.diff, options),
   }));
 }
