@@ -70,10 +70,26 @@ export function valueBaseline(panel: Panel): BaselineSignal {
   return { name: "value", known: Float64Array.from(field(panel, "value")) };
 }
 
+/** Every baseline by name, in the suite's fixed order. */
+export const BASELINES: Readonly<Record<string, (panel: Panel) => BaselineSignal>> = {
+  reversal_5d: reversal5d,
+  momentum_12_1: momentum12_1,
+  value: valueBaseline,
+};
+
+/** The baselines a panel supports, in order (`value` only when the panel has the descriptor). */
+export function baselineNames(panel: Panel): string[] {
+  return Object.keys(BASELINES).filter((name) => name !== "value" || "value" in panel.fields);
+}
+
 /**
- * All three baselines, in a fixed order: reversal_5d, momentum_12_1, value (value only when the
- * panel has the descriptor).
+ * All the baselines a panel supports, in a fixed order: reversal_5d, momentum_12_1, value.
+ *
+ * @example
+ * ```ts
+ * baselines(panel).map((b) => b.name); // => ["reversal_5d", "momentum_12_1", "value"]
+ * ```
  */
 export function baselines(panel: Panel): BaselineSignal[] {
-  return [reversal5d(panel), momentum12_1(panel), ...("value" in panel.fields ? [valueBaseline(panel)] : [])];
+  return baselineNames(panel).map((name) => BASELINES[name](panel));
 }

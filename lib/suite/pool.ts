@@ -1,6 +1,5 @@
-import type { BacktestResult } from "../engine/types.ts";
 import type { Panel } from "../panel/types.ts";
-import { runUnit, type UnitRequest } from "./unit.ts";
+import { runUnit, type UnitRequest, type UnitResult } from "./unit.ts";
 
 /**
  * Runs units over `workers` Web Workers (0 = in this thread), handing each free worker the next
@@ -9,14 +8,16 @@ import { runUnit, type UnitRequest } from "./unit.ts";
  */
 export async function runUnits(
   panel: Panel,
+  input: Float64Array,
   units: UnitRequest[],
   workers: number,
   onDone: () => void = () => {},
-): Promise<BacktestResult[][]> {
-  const results: BacktestResult[][] = new Array(units.length);
+): Promise<UnitResult[]> {
+  const results: UnitResult[] = new Array(units.length);
   if (workers <= 0) {
+    const context = { panel, input, cache: new Map() };
     for (const unit of units) {
-      results[unit.unit] = runUnit(panel, unit);
+      results[unit.unit] = runUnit(context, unit);
       onDone();
     }
     return results;
@@ -26,14 +27,14 @@ export async function runUnits(
   await Promise.all(Array.from({ length: count }, async () => {
     const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
     try {
-      worker.postMessage({ type: "init", panel });
+      worker.postMessage({ type: "init", panel, input });
       while (next < units.length) {
         const unit = units[next++];
-        results[unit.unit] = await new Promise<BacktestResult[]>((resolve, reject) => {
+        results[unit.unit] = await new Promise<UnitResult>((resolve, reject) => {
           worker.onmessage = (event: MessageEvent) => {
             const m = event.data;
             if (m.type === "error") reject(new Error(`suite unit ${m.unit}: ${m.message}`));
-            else resolve(m.results);
+            else resolve(m.result);
           };
           worker.onerror = (event) => {
             event.preventDefault();

@@ -1,10 +1,11 @@
 import { knownMatrix } from "../signal/align.ts";
 import type { BacktestResult, SignalInput } from "../engine/types.ts";
 import type { Panel } from "../panel/types.ts";
-import { baselines } from "./baselines.ts";
+import { baselineNames } from "./baselines.ts";
+import { INPUT } from "./unit.ts";
 import { runUnits } from "./pool.ts";
 import { expandPreset, PRESETS, type SuitePreset } from "./preset.ts";
-import { meanRankCorrelation, pnlCorrelation } from "./uniqueness.ts";
+import { pnlCorrelation } from "./uniqueness.ts";
 import { judge, type Verdict } from "./verdict.ts";
 
 /** One variant's backtest. */
@@ -74,33 +75,39 @@ export async function runSuite(
   }
   const variants = expandPreset(chosen);
   const known = "known" in input.signal ? input.signal.known : knownMatrix(panel, input.signal);
-  const signals = [{ name: input.name, known }, ...baselines(panel)];
+  const names = [INPUT, ...baselineNames(panel)];
   const modes = [...new Set(variants.map((v) => v.options.residualize))];
-  const units = signals.flatMap((s, k) =>
-    modes.map((mode, m) => ({
+  const byMode = modes.map((mode) => variants.filter((v) => v.options.residualize === mode));
+  // One unit per (signal, residualize mode); a baseline's first unit also measures its rank correlation.
+  const units = names.flatMap((signal, k) =>
+    byMode.map((list, m) => ({
       unit: k * modes.length + m,
-      known: s.known,
-      variants: variants.filter((v) => v.options.residualize === mode).map((v) => v.options),
+      signal,
+      variants: list.map((v) => v.options),
+      rankCorrelation: signal !== INPUT && m === 0,
     }))
   );
   const workers = options.workers ?? navigator.hardwareConcurrency ?? 1;
   let done = 0;
-  const results = await runUnits(panel, units, workers, () => options.onProgress?.(++done, units.length));
+  const results = await runUnits(
+    panel,
+    known,
+    units,
+    workers,
+    () => options.onProgress?.(++done, units.length),
+  );
 
-  const runs: SignalRun[] = signals.map((s, k) => {
-    const byUnit = modes.flatMap((_, m) => results[k * modes.length + m]);
-    const labels = modes.flatMap((mode) =>
-      variants.filter((v) => v.options.residualize === mode).map((v) => v.label)
+  const runs: SignalRun[] = names.map((name, k) => {
+    const list = byMode.flatMap((modeVariants, m) =>
+      modeVariants.map((v, j) => ({ label: v.label, result: results[k * modes.length + m].results[j] }))
     );
-    const list = byUnit.map((result, j) => ({ label: labels[j], result }));
     const ordered = variants.map((v) => list.find((x) => x.label === v.label)!);
-    return { name: s.name, variants: ordered, best: bestVariant(ordered) };
+    return { name: k === 0 ? input.name : name, variants: ordered, best: bestVariant(ordered) };
   });
   const [signal, ...base] = runs;
-  const nT = panel.dates.length, nS = panel.securityIds.length;
   const uniqueness = base.map((b, k) => ({
     baseline: b.name,
-    rank_correlation: meanRankCorrelation(known, signals[k + 1].known, nT, nS),
+    rank_correlation: results[(k + 1) * modes.length].rankCorrelation!,
     pnl_correlation: pnlCorrelation(
       signal.best.result.daily,
       b.variants.find((v) => v.label === signal.best.label)!.result.daily,

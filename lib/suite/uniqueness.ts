@@ -1,9 +1,11 @@
-import { spearman } from "../engine/rank.ts";
+import { averageRanksInto, pearsonOver } from "../engine/rank.ts";
+import { sortByKey } from "../engine/sort.ts";
 
 /**
  * Mean cross-sectional rank correlation of two signals: for each date, Spearman's correlation of
  * the two known matrices' rows over the names finite in both (dates with fewer than `minNames`
- * such names are skipped), averaged over dates. NaN when no date qualifies.
+ * such names are skipped), averaged over dates. Average ranks for ties. NaN when no date qualifies.
+ * Scratch buffers are allocated once; each date sorts with the engine's radix sort.
  *
  * @example
  * ```ts
@@ -17,14 +19,28 @@ export function meanRankCorrelation(
   nSecurities: number,
   minNames = 10,
 ): number {
+  const ids = new Int32Array(nSecurities), order = new Int32Array(nSecurities);
+  const keys = new Float64Array(nSecurities);
+  const ra = new Float64Array(nSecurities), rb = new Float64Array(nSecurities);
+  const rank = (values: Float64Array, base: number, n: number, out: Float64Array) => {
+    for (let j = 0; j < n; j++) {
+      order[j] = ids[j];
+      keys[j] = values[base + ids[j]];
+    }
+    sortByKey(keys, order, n);
+    averageRanksInto(order, n, values, base, out);
+  };
   let sum = 0, count = 0;
   for (let t = 0; t < nDates; t++) {
-    const x = a.subarray(t * nSecurities, (t + 1) * nSecurities);
-    const y = b.subarray(t * nSecurities, (t + 1) * nSecurities);
+    const base = t * nSecurities;
     let n = 0;
-    for (let i = 0; i < nSecurities; i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) n++;
+    for (let i = 0; i < nSecurities; i++) {
+      if (Number.isFinite(a[base + i]) && Number.isFinite(b[base + i])) ids[n++] = i;
+    }
     if (n < minNames) continue;
-    const r = spearman(x, y);
+    rank(a, base, n, ra);
+    rank(b, base, n, rb);
+    const r = pearsonOver(ra, rb, ids, n);
     if (Number.isFinite(r)) {
       sum += r;
       count++;
