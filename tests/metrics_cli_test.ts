@@ -1,3 +1,4 @@
+import { capture } from "./fixtures/capture.ts";
 // lib/cli/metrics.ts on small CSVs written to a temp dir; expected numbers worked out by hand.
 
 import { deepEqual, equal, match } from "node:assert/strict";
@@ -22,20 +23,7 @@ const BENCH_CSV = `date,ret
 `;
 
 /** Runs `main(args)` capturing what it prints. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
-  try {
-    const code = await main(args);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const run = (args: string[]) => capture(() => main(args));
 
 async function withFiles(files: Record<string, string>, fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "metrics_cli_" });

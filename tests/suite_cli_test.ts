@@ -5,19 +5,7 @@ import { createSnapshot } from "../lib/snapshot/mod.ts";
 import { writeSignal } from "../lib/signal/mod.ts";
 import { main } from "../lib/cli/suite.ts";
 import { listRuns } from "../lib/track/mod.ts";
-
-/** Runs a CLI main capturing what it prints. */
-async function capture(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const [log, error] = [console.log, console.error];
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    return { code: await run(), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-}
+import { capture } from "./fixtures/capture.ts";
 
 Deno.test("deno task suite records a run with its tear sheet, reuses an identical rerun and refuses a bad signal", async (t) => {
   const dir = await Deno.makeTempDir();

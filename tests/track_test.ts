@@ -1,3 +1,4 @@
+import { capture } from "./fixtures/capture.ts";
 import { deepStrictEqual as deepEqual, match, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -41,20 +42,6 @@ async function entries(dir: string): Promise<string[]> {
   const names: string[] = [];
   for await (const e of Deno.readDir(dir)) names.push(e.name);
   return names.sort();
-}
-
-/** Runs `fn` with console.log and console.error captured; returns the exit code and the printed text. */
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
-  try {
-    return { code: await fn(), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    Object.assign(console, { log, error });
-  }
 }
 
 const NOW = new Date("2024-03-05T10:15:30Z");

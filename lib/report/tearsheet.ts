@@ -20,6 +20,7 @@ import {
   formatValue,
   keyNumbers,
   sliceColumns,
+  sliceKeyNumbers,
   uniquenessTable,
   variantTable,
   verdictPanel,
@@ -142,14 +143,7 @@ function headline(suite: SuiteResult): string {
   const daily = result.daily;
   const keys = keyNumbers([
     ["Best variant", label],
-    ["Sharpe (net)", formatValue(o.sharpe, "f2")],
-    ["Sharpe (gross)", formatValue(o.sharpe_gross, "f2")],
-    ["Ann. return", formatValue(o.annual_return, "pct")],
-    ["Ann. vol", formatValue(o.annual_volatility, "pct")],
-    ["Max drawdown", formatValue(o.max_drawdown, "pct")],
-    ["Turnover/day", formatValue(o.turnover, "f2")],
-    ["Hit rate", formatValue(o.hit_rate, "pct")],
-    ["IC mean", formatValue(result.ic.mean, "f3")],
+    ...sliceKeyNumbers(o, result.ic.mean),
   ]);
   if (!daily.date.length) return keys + variantTable(suite.signal) + note("The best variant never traded.");
   const equity = equityChart({

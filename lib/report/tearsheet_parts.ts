@@ -211,3 +211,25 @@ export function uniquenessTable(suite: SuiteResult): string {
     { label: "Best variant", value: (r) => r.best?.label ?? "—", format: "text" },
   ]);
 }
+
+/**
+ * The key numbers of a backtest slice as `keyNumbers` items: net and gross Sharpe, annual return and
+ * volatility, max drawdown, turnover, hit rate and mean IC (tear sheet headline and notebook view).
+ *
+ * @example
+ * ```ts
+ * keyNumbers([["Best variant", label], ...sliceKeyNumbers(summary.overall, ic.mean)]);
+ * ```
+ */
+export function sliceKeyNumbers(o: SliceSummary, icMean: number): [string, string][] {
+  return [
+    ["Sharpe (net)", formatValue(o.sharpe, "f2")],
+    ["Sharpe (gross)", formatValue(o.sharpe_gross, "f2")],
+    ["Ann. return", formatValue(o.annual_return, "pct")],
+    ["Ann. vol", formatValue(o.annual_volatility, "pct")],
+    ["Max drawdown", formatValue(o.max_drawdown, "pct")],
+    ["Turnover/day", formatValue(o.turnover, "f2")],
+    ["Hit rate", formatValue(o.hit_rate, "pct")],
+    ["IC mean", formatValue(icMean, "f3")],
+  ];
+}

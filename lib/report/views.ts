@@ -15,6 +15,7 @@ import {
   columnTable,
   formatValue,
   keyNumbers,
+  sliceKeyNumbers,
   uniquenessTable,
   variantTable,
   verdictPanel,
@@ -65,14 +66,7 @@ export function backtestView(result: BacktestResult, title = "Backtest"): string
     fractile,
   ].join(" · ");
   const keys = keyNumbers([
-    ["Sharpe (net)", formatValue(o.sharpe, "f2")],
-    ["Sharpe (gross)", formatValue(o.sharpe_gross, "f2")],
-    ["Ann. return", formatValue(o.annual_return, "pct")],
-    ["Ann. vol", formatValue(o.annual_volatility, "pct")],
-    ["Max drawdown", formatValue(o.max_drawdown, "pct")],
-    ["Turnover/day", formatValue(o.turnover, "f2")],
-    ["Hit rate", formatValue(o.hit_rate, "pct")],
-    ["IC mean", formatValue(ic.mean, "f3")],
+    ...sliceKeyNumbers(o, ic.mean),
     ["IC t-stat", formatValue(ic.t_stat, "f2")],
     ["Monotonicity", formatValue(fractiles.monotonicity, "f2")],
   ]);
