@@ -3,6 +3,9 @@ import { runSuiteFile } from "../suite/run_file.ts";
 import { type Progress, progress } from "../nb/progress.ts";
 import { COMMON_HELP, parseTaskArgs, runTask } from "./args.ts";
 import { printSuite } from "./suite.ts";
+import { loadPanel } from "../panel/load.ts";
+import { isoDate } from "../panel/types.ts";
+import { writeFileAtomic } from "../util/atomic.ts";
 
 const HELP = `deno task demo [options]
 
@@ -12,7 +15,8 @@ The main job on the embedded default data:
   2. snapshots it as "demo" (reused when the store is unchanged);
   3. writes a demo signal, a vendor's "sentiment" score, to data/demo_signal.parquet;
   4. runs the standard suite on it against the baselines (reversal_5d, momentum_12_1, value),
-     records the run in runs/ and writes reports/demo/tearsheet.html.
+     records the run in runs/ and writes reports/demo/tearsheet.html, plus the best variant's daily
+     net returns and the S&P 500's (reports/demo/returns.csv, spx.csv) for \`deno task metrics\`.
 Re-running is idempotent: the same store gives the same snapshot and the same run.
 
 Options:
@@ -74,11 +78,31 @@ export async function main(args: string[]): Promise<number> {
     const tearsheet = `${values.reports}/demo/tearsheet.html`;
     await Deno.mkdir(`${values.reports}/demo`, { recursive: true });
     await Deno.copyFile(`${out.run.dir}/tearsheet.html`, tearsheet);
+    // Return series for `deno task metrics`: the best variant's net daily return and the S&P 500.
+    const best = out.suite.signal.best.result.daily;
+    const spx = await loadPanel({
+      snapshot: "demo",
+      snapshotsDir: values.snapshots,
+      assetClass: "index",
+      fields: ["ret"],
+    });
+    await writeFileAtomic(`${values.reports}/demo/returns.csv`, returnsCsv(best.date, best.net));
+    await writeFileAtomic(`${values.reports}/demo/spx.csv`, returnsCsv(spx.dates, spx.fields.ret));
     console.log(`\nrun ${out.run.run_id}${out.run.reused ? " (unchanged; reused)" : ""}`);
     console.log(`tear sheet ${tearsheet}`);
+    console.log(
+      `returns    ${values.reports}/demo/returns.csv (try: deno task metrics ${values.reports}/demo/returns.csv --benchmark ${values.reports}/demo/spx.csv)`,
+    );
     console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   }, HELP);
+}
+
+/** A `date,ret` CSV (the format `deno task metrics` reads); NaN returns are left empty. */
+function returnsCsv(dates: Float64Array, ret: Float64Array): string {
+  const lines = ["date,ret"];
+  dates.forEach((d, k) => lines.push(`${isoDate(d)},${Number.isNaN(ret[k]) ? "" : ret[k]}`));
+  return lines.join("\n") + "\n";
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
