@@ -54,3 +54,12 @@ export async function runTask(main: () => Promise<number>, help: string): Promis
     return 1;
   }
 }
+
+/**
+ * Passes the chosen store and snapshot folder to notebooks run from this process (the Jupyter
+ * kernels inherit the environment; the library's defaults read `QUANTNB_DB` / `QUANTNB_SNAPSHOTS`).
+ */
+export function shareStoreWithNotebooks(values: { db: string; snapshots: string }): void {
+  Deno.env.set("QUANTNB_DB", values.db);
+  Deno.env.set("QUANTNB_SNAPSHOTS", values.snapshots);
+}

@@ -2,9 +2,7 @@
  * `deno task lab`: register the Deno Jupyter kernel and open JupyterLab on `notebooks/`.
  */
 
-import { parseArgs } from "node:util";
-import { COMMON_OPTIONS } from "./args.ts";
-import { runTask, UsageError } from "./args.ts";
+import { parseTaskArgs, runTask, shareStoreWithNotebooks } from "./args.ts";
 
 const HELP = `Usage: deno task lab [--dir notebooks] [-- JUPYTER-LAB-ARGS…]
 
@@ -31,24 +29,10 @@ async function succeeds(cmd: string, args: string[]): Promise<boolean> {
 }
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: Deno.args,
-      allowPositionals: true,
-      options: {
-        dir: { type: "string", default: "notebooks" },
-        help: { type: "boolean", short: "h", default: false },
-        db: COMMON_OPTIONS.db,
-        snapshots: COMMON_OPTIONS.snapshots,
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  Deno.env.set("QUANTNB_DB", values.db);
-  Deno.env.set("QUANTNB_SNAPSHOTS", values.snapshots);
+  const { values, positionals } = parseTaskArgs(Deno.args, {
+    dir: { type: "string", default: "notebooks" },
+  });
+  shareStoreWithNotebooks(values);
   if (values.help) {
     console.log(HELP);
     return 0;

@@ -4,11 +4,9 @@
  * sheet (copied to `reports/runs/<run_id>/tearsheet.html`, so the folder works offline when zipped).
  */
 
-import { parseArgs } from "node:util";
-import { COMMON_OPTIONS } from "./args.ts";
 import { join } from "node:path";
 import { ExportError, exportNotebook, nbconvertCommand, writeReportsIndex } from "../report/export.ts";
-import { runTask, UsageError } from "./args.ts";
+import { parseTaskArgs, runTask, shareStoreWithNotebooks, UsageError } from "./args.ts";
 
 const HELP = `Usage: deno task report [NOTEBOOK.ipynb …] [options]
 
@@ -48,27 +46,13 @@ async function defaultNotebooks(): Promise<string[]> {
 }
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: Deno.args,
-      allowPositionals: true,
-      options: {
-        out: { type: "string", default: "reports" },
-        runs: { type: "string", default: "runs" },
-        "no-input": { type: "boolean", default: false },
-        timeout: { type: "string", default: "600" },
-        help: { type: "boolean", short: "h", default: false },
-        db: COMMON_OPTIONS.db,
-        snapshots: COMMON_OPTIONS.snapshots,
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  Deno.env.set("QUANTNB_DB", values.db);
-  Deno.env.set("QUANTNB_SNAPSHOTS", values.snapshots);
+  const { values, positionals } = parseTaskArgs(Deno.args, {
+    out: { type: "string", default: "reports" },
+    runs: { type: "string", default: "runs" },
+    "no-input": { type: "boolean", default: false },
+    timeout: { type: "string", default: "600" },
+  });
+  shareStoreWithNotebooks(values);
   if (values.help) {
     console.log(HELP);
     return 0;
