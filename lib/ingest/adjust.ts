@@ -39,20 +39,36 @@ export function adjustmentFactors(
   stride = 1,
   offset = 0,
 ): Float64Array {
-  const n = dates.length;
-  const factors = new Float64Array(n).fill(1);
-  if (actions.length === 0) return factors;
-  const sorted = [...actions].sort((a, b) => b.ex_date - a.ex_date);
-  let cumulative = 1;
-  let next = 0; // next action (latest first) not yet applied
-  for (let t = n - 1; t >= 0; t--) {
-    while (next < sorted.length && dates[t] < sorted[next].ex_date) {
-      cumulative *= actionFactor(sorted[next], lastCloseBefore(dates, close, stride, offset, t));
-      next++;
-    }
-    factors[t] = cumulative;
+  const { rows, factors: steps } = factorSteps(dates, close, actions, stride, offset);
+  const factors = new Float64Array(dates.length);
+  let k = 0;
+  for (let t = 0; t < dates.length; t++) {
+    while (k < rows.length && rows[k] <= t) k++;
+    factors[t] = steps[k];
   }
   return factors;
+}
+
+/**
+ * The adjustment factor as a step function of the row: `rows` are the actions' ex-date rows
+ * (ascending; the first row on or after each ex-date) and `factors[k]` is the factor in force on the
+ * rows before `rows[k]` and from `rows[k − 1]` on (`factors[rows.length]` = 1 after the last action).
+ */
+function factorSteps(
+  dates: ArrayLike<number>,
+  close: ArrayLike<number>,
+  actions: readonly Action[],
+  stride: number,
+  offset: number,
+): { rows: Int32Array; factors: Float64Array } {
+  const sorted = [...actions].sort((a, b) => a.ex_date - b.ex_date);
+  const rows = Int32Array.from(sorted, (a) => lowerBound(dates, a.ex_date));
+  const factors = new Float64Array(sorted.length + 1).fill(1);
+  for (let k = sorted.length - 1; k >= 0; k--) {
+    factors[k] = factors[k + 1] *
+      actionFactor(sorted[k], lastCloseBefore(dates, close, stride, offset, rows[k] - 1));
+  }
+  return { rows, factors };
 }
 
 function actionFactor(action: Action, closePrev: number): number {
@@ -60,7 +76,7 @@ function actionFactor(action: Action, closePrev: number): number {
   return Number.isFinite(closePrev) && closePrev > 0 ? 1 - action.value / closePrev : 1;
 }
 
-/** The last finite close at or before row t (dates[t] < ex_date holds for the caller's t). */
+/** The last finite close at or before row t (NaN when there is none). */
 function lastCloseBefore(
   dates: ArrayLike<number>,
   close: ArrayLike<number>,
@@ -106,29 +122,20 @@ export function adjustPanel(
   const adj_open = new Float64Array(cells);
   const ret = new Float64Array(cells).fill(NaN);
   const ret_oc = new Float64Array(cells);
-  // Per security: ex-date row boundaries (ascending) and the factor in force before each of them.
-  const boundaries: Int32Array[] = [];
-  const segments: Float64Array[] = [];
-  for (let i = 0; i < nSecurities; i++) {
-    const list = [...(actions[i] ?? [])].sort((a, b) => a.ex_date - b.ex_date);
-    const rows = Int32Array.from(list, (a) => lowerBound(dates, a.ex_date));
-    const seg = new Float64Array(list.length + 1).fill(1);
-    for (let k = list.length - 1; k >= 0; k--) {
-      seg[k] = seg[k + 1] * actionFactor(list[k], lastCloseBefore(dates, close, nSecurities, i, rows[k] - 1));
-    }
-    boundaries.push(rows);
-    segments.push(seg);
-  }
+  const steps = Array.from(
+    { length: nSecurities },
+    (_, i) => factorSteps(dates, close, actions[i] ?? [], nSecurities, i),
+  );
   const next = new Int32Array(nSecurities); // actions already passed, per security
   const prev = new Float64Array(nSecurities).fill(NaN); // last adjusted close, per security
   for (let t = 0; t < nT; t++) {
     const base = t * nSecurities;
     for (let i = 0; i < nSecurities; i++) {
-      const rows = boundaries[i];
+      const { rows, factors } = steps[i];
       let k = next[i];
       while (k < rows.length && rows[k] <= t) k++;
       next[i] = k;
-      const factor = segments[i][k];
+      const factor = factors[k];
       const c = base + i;
       adj_close[c] = close[c] * factor;
       adj_open[c] = open[c] * factor;

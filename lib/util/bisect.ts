@@ -8,7 +8,7 @@
  * lowerBound(Float64Array.of(10, 20, 30), 15); // => 1
  * ```
  */
-export function lowerBound(dates: Float64Array, x: number): number {
+export function lowerBound(dates: ArrayLike<number>, x: number): number {
   let lo = 0, hi = dates.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
