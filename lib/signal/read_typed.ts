@@ -30,29 +30,30 @@ export async function readTypedSignal(
     [...types.keys()].some((k) => k !== k.trim().toLowerCase())
   ) return undefined;
   const avail = types.has("date_avail");
-  const [bad] = (await conn.runAndReadAll(
-    `SELECT count(*) FROM ${source} WHERE security_id IS NULL OR trim(security_id) = '' OR date_sig IS NULL
-     OR signal IS NULL OR NOT isfinite(signal::DOUBLE)`,
-  )).getRowsJS()[0] as [bigint];
-  if (Number(bad) > 0) return undefined;
+  const [bad, total] = (await conn.runAndReadAll(
+    `SELECT count(*) FILTER (WHERE security_id IS NULL OR trim(security_id) = '' OR date_sig IS NULL
+       OR signal IS NULL OR NOT isfinite(signal::DOUBLE)), count(*) FROM ${source}`,
+  )).getRowsJS()[0] as [bigint, bigint];
+  const n = Number(total);
+  if (Number(bad) > 0 || n === 0) return undefined;
   const epoch = (c: string) => `epoch_ms(${c}::TIMESTAMP)::DOUBLE`;
   const result = await conn.stream(
     `SELECT trim(security_id), ${epoch("date_sig")}, ${
-      avail ? `coalesce(${epoch("date_avail")}, ${epoch("date_sig")})` : "NULL::DOUBLE"
+      avail ? `coalesce(${epoch("date_avail")}, ${epoch("date_sig")})` : epoch("date_sig")
     }, signal::DOUBLE FROM ${source}`,
   );
-  const ids: string[] = [];
-  const sig: number[] = [], av: number[] = [], val: number[] = [];
+  const ids: string[] = new Array(n);
+  const sig = new Float64Array(n), av = new Float64Array(n), val = new Float64Array(n);
+  let row = 0;
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const [c0, c1, c2, c3] = [0, 1, 2, 3].map((k) => chunk.getColumnVector(k));
-    for (let k = 0; k < chunk.rowCount; k++) {
-      ids.push(c0.getItem(k) as string);
-      const d = c1.getItem(k) as number;
-      sig.push(d);
-      av.push(avail ? c2.getItem(k) as number : d);
-      val.push(c3.getItem(k) as number);
+    for (let k = 0; k < chunk.rowCount; k++, row++) {
+      ids[row] = c0.getItem(k) as string;
+      sig[row] = c1.getItem(k) as number;
+      av[row] = c2.getItem(k) as number;
+      val[row] = c3.getItem(k) as number;
     }
   }
   const meta: Record<string, string> = {};
@@ -63,14 +64,6 @@ export async function readTypedSignal(
     )).getRowsJS();
     if (rows.length) meta[c] = rows[0][0] as string;
   }
-  const n = ids.length;
-  if (n === 0) return undefined;
-  const signal: Signal = {
-    security_id: ids,
-    date_sig: Float64Array.from(sig),
-    date_avail: Float64Array.from(av),
-    signal: Float64Array.from(val),
-    ...meta,
-  };
+  const signal: Signal = { security_id: ids, date_sig: sig, date_avail: av, signal: val, ...meta };
   return { signal, rows: Int32Array.from({ length: n }, (_, k) => k + 1), problems: [] };
 }

@@ -1,9 +1,7 @@
 import { dirname, join } from "node:path";
-import { DATE, DOUBLE, DuckDBDataChunk, DuckDBDateValue, DuckDBInstance, VARCHAR } from "@duckdb/node-api";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { appendColumns } from "../store/write.ts";
 import type { Signal } from "./types.ts";
-
-const DAY_MS = 86_400_000;
-const CHUNK_ROWS = 2048;
 
 /**
  * Writes a signal in the contract's shape to CSV or Parquet (by extension): columns
@@ -27,23 +25,12 @@ export async function writeSignal(path: string, signal: Signal): Promise<void> {
         hasAvail ? "date_avail DATE, " : ""
       }signal DOUBLE)`,
     );
-    const appender = await conn.createAppender("s");
-    const types = hasAvail ? [VARCHAR, DATE, DATE, DOUBLE] : [VARCHAR, DATE, DOUBLE];
-    const date = (ms: number) => new DuckDBDateValue(Math.floor(ms / DAY_MS));
-    const n = signal.signal.length;
-    for (let offset = 0; offset < n; offset += CHUNK_ROWS) {
-      const rows = Math.min(CHUNK_ROWS, n - offset);
-      const range = Array.from({ length: rows }, (_, k) => offset + k);
-      const chunk = DuckDBDataChunk.create(types, rows);
-      chunk.setColumns([
-        range.map((k) => signal.security_id[k]),
-        range.map((k) => date(signal.date_sig[k])),
-        ...(hasAvail ? [range.map((k) => date(signal.date_avail![k]))] : []),
-        range.map((k) => (Number.isFinite(signal.signal[k]) ? signal.signal[k] : null)),
-      ]);
-      appender.appendDataChunk(chunk);
-    }
-    appender.closeSync();
+    await appendColumns(conn, "s", [
+      { name: "security_id", type: "VARCHAR", values: signal.security_id },
+      { name: "date_sig", type: "DATE", values: signal.date_sig },
+      ...(hasAvail ? [{ name: "date_avail", type: "DATE" as const, values: signal.date_avail! }] : []),
+      { name: "signal", type: "DOUBLE", values: signal.signal },
+    ]);
     const name = signal.signal_name ? `, '${signal.signal_name.replaceAll("'", "''")}' AS signal_name` : "";
     const format = /\.parquet$/i.test(path) ? "FORMAT parquet, COMPRESSION zstd" : "FORMAT csv, HEADER true";
     await Deno.mkdir(dirname(path), { recursive: true });

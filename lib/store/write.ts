@@ -13,8 +13,8 @@ import { TABLE_KEYS } from "./schema.ts";
 
 const DAY_MS = 86_400_000;
 
-/** A column to load: its SQL type and its values (dates as epoch ms; NaN/null = NULL). */
-type Column =
+/** A column to load: its SQL type and its values (dates as epoch ms, truncated to the day; NaN/null = NULL). */
+export type Column =
   | { name: string; type: "VARCHAR"; values: readonly (string | null)[] }
   | { name: string; type: "DATE" | "DOUBLE"; values: ArrayLike<number | null> };
 
@@ -109,14 +109,20 @@ export async function writeTables(
 const CHUNK_ROWS = 2048;
 
 /**
- * Appends the columns to a temp table chunk by chunk, then upserts them into `table` by its primary
- * key. Keys must be unique within one load (ingest validates this first).
+ * Appends columnar data to an existing table whose columns are, in order, `columns`: one DuckDB
+ * data chunk per 2,048 rows through the appender (no per-row calls).
+ *
+ * @example
+ * ```ts
+ * await appendColumns(conn, "s", [{ name: "x", type: "DOUBLE", values: Float64Array.of(1, 2) }]);
+ * ```
  */
-async function upsert(conn: DuckDBConnection, table: string, columns: Column[]): Promise<number> {
-  const staging = `staging_${table}`;
-  const names = columns.map((c) => c.name).join(", ");
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${staging} AS SELECT ${names} FROM ${table} LIMIT 0`);
-  const appender = await conn.createAppender(staging);
+export async function appendColumns(
+  conn: DuckDBConnection,
+  table: string,
+  columns: readonly Column[],
+): Promise<void> {
+  const appender = await conn.createAppender(table);
   const types = columns.map((c) => c.type === "VARCHAR" ? VARCHAR : c.type === "DATE" ? DATE : DOUBLE);
   const n = columns[0].values.length;
   for (let offset = 0; offset < n; offset += CHUNK_ROWS) {
@@ -126,6 +132,18 @@ async function upsert(conn: DuckDBConnection, table: string, columns: Column[]):
     appender.appendDataChunk(chunk);
   }
   appender.closeSync();
+}
+
+/**
+ * Appends the columns to a temp table, then upserts them into `table` by its key. Keys must be
+ * unique within one load (ingest validates this first).
+ */
+async function upsert(conn: DuckDBConnection, table: string, columns: Column[]): Promise<number> {
+  const staging = `staging_${table}`;
+  const names = columns.map((c) => c.name).join(", ");
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${staging} AS SELECT ${names} FROM ${table} LIMIT 0`);
+  await appendColumns(conn, staging, columns);
+  const n = columns[0].values.length;
   await replaceRows(conn, table, staging, columns.map((c) => c.name));
   await conn.run(`DROP TABLE ${staging}`);
   return n;
@@ -163,14 +181,14 @@ export async function replaceRows(
   await conn.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM ${source}`);
 }
 
-/** One chunk of a column as DuckDB values (NaN/null/undefined → NULL, epoch ms → DATE). */
+/** One chunk of a column as DuckDB values (NaN/null/undefined → NULL, epoch ms → its DATE). */
 function chunkValues(column: Column, offset: number, rows: number): DuckDBValue[] {
   const out: DuckDBValue[] = new Array(rows);
   for (let k = 0; k < rows; k++) {
     const value = column.values[offset + k];
     if (value === null || value === undefined || (typeof value === "number" && Number.isNaN(value))) {
       out[k] = null;
-    } else if (column.type === "DATE") out[k] = new DuckDBDateValue(Math.round((value as number) / DAY_MS));
+    } else if (column.type === "DATE") out[k] = new DuckDBDateValue(Math.floor((value as number) / DAY_MS));
     else out[k] = value;
   }
   return out;

@@ -45,8 +45,8 @@ export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFile
   if (!validation.ok) return { ok: false, validation };
   const name = options.name ?? parsed.signal.signal_name ??
     signalFile.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
-  const suite = await runSuite(panel, { name, signal: parsed.signal }, preset, options);
   const known = knownMatrix(panel, parsed.signal);
+  const suite = await runSuite(panel, { name, signal: { known } }, preset, options);
   const run = await recordSuite(suite, {
     signalName: name,
     signalHash: await sha256File(signalFile),

@@ -64,22 +64,17 @@ export function pnlCorrelation(
 ): number {
   const index = new Map<number, number>();
   b.date.forEach((d, k) => index.set(d, k));
-  const xs: number[] = [], ys: number[] = [];
+  const xs = new Float64Array(a.date.length), ys = new Float64Array(a.date.length);
+  const ids = new Int32Array(a.date.length);
+  let n = 0;
   a.date.forEach((d, k) => {
     const j = index.get(d);
     if (j !== undefined && Number.isFinite(a.net[k]) && Number.isFinite(b.net[j])) {
-      xs.push(a.net[k]);
-      ys.push(b.net[j]);
+      xs[n] = a.net[k];
+      ys[n] = b.net[j];
+      ids[n] = n;
+      n++;
     }
   });
-  const n = xs.length;
-  if (n < 3) return NaN;
-  const mx = xs.reduce((s, v) => s + v, 0) / n, my = ys.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let k = 0; k < n; k++) {
-    sxy += (xs[k] - mx) * (ys[k] - my);
-    sxx += (xs[k] - mx) ** 2;
-    syy += (ys[k] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
+  return n < 3 ? NaN : pearsonOver(xs, ys, ids, n);
 }
