@@ -1,3 +1,4 @@
+import { assertAlmostEquals } from "./_assert.ts";
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import {
   backtest,
@@ -14,8 +15,6 @@ import { createRng } from "../lib/util/rng.ts";
 const DAY = 86_400_000;
 const dates = (n: number, start = Date.UTC(2024, 0, 1)) =>
   Array.from({ length: n }, (_, t) => start + t * DAY);
-const near = (actual: number, expected: number, eps = 1e-12) =>
-  ok(Math.abs(actual - expected) <= eps, `expected ${expected}, found ${actual}`);
 const ONLY = { slices: ["overall"] as const, tcBps: 0 };
 
 /** One traded day: signal known at d0 (`sig`), returns on d1 (`ret`), extra fields on both rows. */
@@ -53,14 +52,14 @@ Deno.test("backtest() fractile edges: 1 long / 1 short of 10, ties broken by sec
     const { panel, known } = oneDay([5, 3, 9, 1, 7, 2, 8, 4, 6, 0], ret);
     const r = backtest(panel, { known }, ONLY);
     deepEqual([r.daily.n_long[0], r.daily.n_short[0]], [1, 1]);
-    near(r.daily.long[0], 0.03); // C has the top signal 9
-    near(r.daily.short[0], 0.10); // J has the bottom signal 0
+    assertAlmostEquals(r.daily.long[0], 0.03); // C has the top signal 9
+    assertAlmostEquals(r.daily.short[0], 0.10); // J has the bottom signal 0
   });
   await t.step("all tied: ordinal ranks follow security_id, short A, long J", () => {
     const { panel, known } = oneDay(ret.map(() => 1), ret);
     const r = backtest(panel, { known }, ONLY);
-    near(r.daily.long[0], 0.10);
-    near(r.daily.short[0], 0.01);
+    assertAlmostEquals(r.daily.long[0], 0.10);
+    assertAlmostEquals(r.daily.short[0], 0.01);
     // … and the rank IC of a constant signal is undefined.
     ok(Number.isNaN(r.ic.ic[0]));
   });
@@ -70,7 +69,7 @@ Deno.test("backtest() fractile edges: 1 long / 1 short of 10, ties broken by sec
       const { panel, known } = oneDay([...ret.keys(), 10], [...ret, 0.11]);
       const r = backtest(panel, { known }, ONLY);
       deepEqual([r.daily.n_long[0], r.daily.n_short[0]], [1, 2]);
-      near(r.daily.short[0], (0.01 + 0.02) / 2);
+      assertAlmostEquals(r.daily.short[0], (0.01 + 0.02) / 2);
     },
   );
   await t.step(
@@ -79,11 +78,11 @@ Deno.test("backtest() fractile edges: 1 long / 1 short of 10, ties broken by sec
       const { panel, known } = oneDay([...ret.keys()], ret);
       const r = backtest(panel, { known }, { ...ONLY, fractile: 5 });
       deepEqual([r.daily.n_long[0], r.daily.n_short[0]], [2, 2]);
-      near(r.daily.gross[0], (0.09 + 0.10) / 2 - (0.01 + 0.02) / 2);
+      assertAlmostEquals(r.daily.gross[0], (0.09 + 0.10) / 2 - (0.01 + 0.02) / 2);
       equal(r.fractiles.buckets, 5);
       deepEqual([...r.fractiles.count], [2, 2, 2, 2, 2]);
       const means = [...r.fractiles.mean_return];
-      [0.015, 0.035, 0.055, 0.075, 0.095].forEach((m, b) => near(means[b], m));
+      [0.015, 0.035, 0.055, 0.075, 0.095].forEach((m, b) => assertAlmostEquals(means[b], m));
       equal(r.fractiles.monotonicity, 1);
     },
   );
@@ -111,18 +110,18 @@ Deno.test("backtest() turnover, costs and summary on a two-day hand example", ()
   const { panel, known } = twoDays();
   const r = backtest(panel, { known }, { fractile: 2, mincos: 4, tcBps: 25 });
   deepEqual([...r.daily.turnover], [2, 2]);
-  [0.035, 0.02].forEach((x, k) => near(r.daily.long[k], x));
-  [0.015, 0.01].forEach((x, k) => near(r.daily.short[k], x));
-  [0.02, 0.01].forEach((x, k) => near(r.daily.gross[k], x));
-  [0.015, 0.005].forEach((x, k) => near(r.daily.net[k], x));
-  near(r.daily.cumulative[1], 1.015 * 1.005 - 1); // 0.020075
+  [0.035, 0.02].forEach((x, k) => assertAlmostEquals(r.daily.long[k], x));
+  [0.015, 0.01].forEach((x, k) => assertAlmostEquals(r.daily.short[k], x));
+  [0.02, 0.01].forEach((x, k) => assertAlmostEquals(r.daily.gross[k], x));
+  [0.015, 0.005].forEach((x, k) => assertAlmostEquals(r.daily.net[k], x));
+  assertAlmostEquals(r.daily.cumulative[1], 1.015 * 1.005 - 1); // 0.020075
   deepEqual([...r.daily.drawdown], [0, 0]);
   const s = r.summary.overall;
-  near(s.annual_return, Math.pow(1.020075, 252 / 2) - 1, 1e-9);
+  assertAlmostEquals(s.annual_return, Math.pow(1.020075, 252 / 2) - 1, 1e-9);
   // sd(.015, .005) = 0.00707106781 (ddof 1); mean .01.
-  near(s.annual_volatility, Math.SQRT1_2 * 0.01 * Math.sqrt(252));
-  near(s.sharpe, (0.01 / (Math.SQRT1_2 * 0.01)) * Math.sqrt(252), 1e-9); // 22.4499…
-  near(s.sharpe_gross, (0.015 / (Math.SQRT1_2 * 0.01)) * Math.sqrt(252), 1e-9);
+  assertAlmostEquals(s.annual_volatility, Math.SQRT1_2 * 0.01 * Math.sqrt(252));
+  assertAlmostEquals(s.sharpe, (0.01 / (Math.SQRT1_2 * 0.01)) * Math.sqrt(252), 1e-9); // 22.4499…
+  assertAlmostEquals(s.sharpe_gross, (0.015 / (Math.SQRT1_2 * 0.01)) * Math.sqrt(252), 1e-9);
   deepEqual([s.max_drawdown, s.hit_rate, s.turnover, s.n_long, s.n_short, s.coverage, s.n_days], [
     0,
     1,
@@ -137,13 +136,13 @@ Deno.test("backtest() turnover, costs and summary on a two-day hand example", ()
   equal(r.summary.cap, undefined); // no mcap field
   // IC day 1: signal ranks 1 2 3 4 vs return ranks 1 2 3 4 → 1. Day 2: signal ranks A3 B1 C2 D4 vs
   // returns A1 B2 C3 D4: d = (2, −1, −1, 0) → 1 − 6·6 / (4·15) = 0.4.
-  near(r.ic.ic[0], 1);
-  near(r.ic.ic[1], 0.4);
-  near(r.ic.mean, 0.7);
-  near(r.ic.std, Math.sqrt(0.18)); // sd(1, 0.4), ddof 1 = 0.4243
-  near(r.ic.t_stat, (0.7 / Math.sqrt(0.18)) * Math.SQRT2);
+  assertAlmostEquals(r.ic.ic[0], 1);
+  assertAlmostEquals(r.ic.ic[1], 0.4);
+  assertAlmostEquals(r.ic.mean, 0.7);
+  assertAlmostEquals(r.ic.std, Math.sqrt(0.18)); // sd(1, 0.4), ddof 1 = 0.4243
+  assertAlmostEquals(r.ic.t_stat, (0.7 / Math.sqrt(0.18)) * Math.SQRT2);
   // Rank autocorrelation between known d0 and d1 rows: Spearman(1 2 3 4, 3 1 2 4) = 0.4.
-  near(r.diagnostics.rank_autocorrelation, 0.4);
+  assertAlmostEquals(r.diagnostics.rank_autocorrelation, 0.4);
 });
 
 Deno.test("backtest() skips dates under mincos: positions go to zero and re-enter from zero", () => {
@@ -166,8 +165,8 @@ Deno.test("backtest() skips dates under mincos: positions go to zero and re-ente
   deepEqual([...r.daily.turnover], [2, 2]); // unchanged book, but re-entered from zero after the skip
   deepEqual([...r.diagnostics.skipped], [panel.dates[2]]);
   equal(r.diagnostics.skipped_dates, 1);
-  near(r.diagnostics.coverage[2], 1); // the 3 names with a return all have a signal
-  near(r.diagnostics.missing_share, 0);
+  assertAlmostEquals(r.diagnostics.coverage[2], 1); // the 3 names with a return all have a signal
+  assertAlmostEquals(r.diagnostics.missing_share, 0);
   // At mincos 3 the day trades with 3 names: halves of 3 → buckets 0, 0, 1: 2 short, 1 long.
   const r3 = backtest(panel, { known }, { ...ONLY, fractile: 2, mincos: 3 });
   deepEqual([...r3.daily.n_long], [2, 1, 2]);
@@ -184,20 +183,20 @@ Deno.test("backtest() weights: equal, ∝ |z-score| of the signal, ∝ mcap at t
   const options = { ...ONLY, fractile: 2, mincos: 4 };
   await t.step("equal", () => {
     const r = backtest(panel, { known }, { ...options, weight: "equal" });
-    near(r.daily.long[0], 0.035);
-    near(r.daily.short[0], 0.015);
+    assertAlmostEquals(r.daily.long[0], 0.035);
+    assertAlmostEquals(r.daily.short[0], 0.015);
   });
   await t.step("signal: |v − mean| = 3, 2, 0, 5 → short A .6, B .4; long C 0, D 1", () => {
     const r = backtest(panel, { known }, { ...options, weight: "signal" });
-    near(r.daily.long[0], 0.04);
-    near(r.daily.short[0], 0.6 * 0.01 + 0.4 * 0.02);
+    assertAlmostEquals(r.daily.long[0], 0.04);
+    assertAlmostEquals(r.daily.short[0], 0.6 * 0.01 + 0.4 * 0.02);
   });
   await t.step(
     "cap: mcap at d0 = 1, 3, 2, 2 → short A .25, B .75; long C .5, D .5 (d1's mcap unused)",
     () => {
       const r = backtest(panel, { known }, { ...options, weight: "cap" });
-      near(r.daily.long[0], 0.035);
-      near(r.daily.short[0], 0.25 * 0.01 + 0.75 * 0.02);
+      assertAlmostEquals(r.daily.long[0], 0.035);
+      assertAlmostEquals(r.daily.short[0], 0.25 * 0.01 + 0.75 * 0.02);
     },
   );
   await t.step("cap weights need mcap", () => {
@@ -214,8 +213,8 @@ Deno.test("backtest() rank IC uses average ranks for ties", () => {
   // Deviations from 3: (−2 −.5 −.5 1 2) and (−2 1 −.5 −.5 2): Σ products 7.25, Σ squares 9.5 each.
   const { panel, known } = oneDay([1, 2, 2, 3, 4], [0.01, 0.03, 0.02, 0.02, 0.05]);
   const r = backtest(panel, { known }, { ...ONLY, mincos: 5, fractile: 5 });
-  near(r.ic.ic[0], 7.25 / 9.5); // 0.763157894736842
-  near(spearman([1, 2, 2, 3, 4], [0.01, 0.03, 0.02, 0.02, 0.05]), 7.25 / 9.5);
+  assertAlmostEquals(r.ic.ic[0], 7.25 / 9.5); // 0.763157894736842
+  assertAlmostEquals(spearman([1, 2, 2, 3, 4], [0.01, 0.03, 0.02, 0.02, 0.05]), 7.25 / 9.5);
 });
 
 Deno.test("residualize() demeans within industry, and leaves OLS residuals orthogonal to the factors", async (t) => {
@@ -241,10 +240,10 @@ Deno.test("residualize() demeans within industry, and leaves OLS residuals ortho
     Array.from(a).reduce((s, x, i) => s + x * b[i], 0);
   await t.step("factor: residual sums to 0 and is orthogonal to log(mcap), value, beta", () => {
     const res = residualize(known, panel, "factor").subarray(0, n);
-    near(dot(res, res.map(() => 1)), 0, 1e-9);
-    near(dot(res, mcap.map(Math.log)), 0, 1e-8);
-    near(dot(res, value), 0, 1e-9);
-    near(dot(res, beta), 0, 1e-9);
+    assertAlmostEquals(dot(res, res.map(() => 1)), 0, 1e-9);
+    assertAlmostEquals(dot(res, mcap.map(Math.log)), 0, 1e-8);
+    assertAlmostEquals(dot(res, value), 0, 1e-9);
+    assertAlmostEquals(dot(res, beta), 0, 1e-9);
     ok(dot(res, res) > 1); // not trivially zero
   });
   await t.step("factor: a signal exactly linear in the factors leaves a zero residual", () => {
@@ -257,10 +256,12 @@ Deno.test("residualize() demeans within industry, and leaves OLS residuals ortho
   });
   await t.step("all: residual sums to 0 within each industry and is orthogonal to the factors", () => {
     const res = residualize(known, panel, "all").subarray(0, n);
-    for (const g of ["x", "y", "z"]) near(dot(res, industries.map((x) => (x === g ? 1 : 0))), 0, 1e-9);
-    near(dot(res, value), 0, 1e-9);
-    near(dot(res, beta), 0, 1e-9);
-    near(dot(res, mcap.map(Math.log)), 0, 1e-8);
+    for (const g of ["x", "y", "z"]) {
+      assertAlmostEquals(dot(res, industries.map((x) => (x === g ? 1 : 0))), 0, 1e-9);
+    }
+    assertAlmostEquals(dot(res, value), 0, 1e-9);
+    assertAlmostEquals(dot(res, beta), 0, 1e-9);
+    assertAlmostEquals(dot(res, mcap.map(Math.log)), 0, 1e-8);
   });
   await t.step("factor needs a descriptor", () => {
     throws(
@@ -273,8 +274,8 @@ Deno.test("residualize() demeans within industry, and leaves OLS residuals ortho
     // (ties by id) → short A, C; long B, D.
     const c = oneDay([10, 11, 1, 2], [0.01, 0.02, 0.04, 0.08], {}, ["x", "x", "y", "y"]);
     const options = { ...ONLY, fractile: 2, mincos: 4 };
-    near(backtest(c.panel, { known: c.known }, options).daily.gross[0], 0.015 - 0.06);
-    near(
+    assertAlmostEquals(backtest(c.panel, { known: c.known }, options).daily.gross[0], 0.015 - 0.06);
+    assertAlmostEquals(
       backtest(c.panel, { known: c.known }, { ...options, residualize: "industry" }).daily.gross[0],
       0.05 - 0.025,
     );

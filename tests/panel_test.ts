@@ -1,3 +1,4 @@
+import { assertAllClose } from "./_assert.ts";
 import { deepStrictEqual as deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { createSnapshot } from "../lib/snapshot/create.ts";
 import { loadPanel, PANEL_FIELDS, readPanel } from "../lib/panel/load.ts";
@@ -47,18 +48,6 @@ const TABLES = handTables(
 
 const DATES = ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-08"];
 
-/** Asserts a matrix equals `expected` to 1e-12 (NaN matches NaN). */
-function near(actual: Float64Array, expected: number[], label: string): void {
-  equal(actual.length, expected.length, `${label} length`);
-  for (let k = 0; k < expected.length; k++) {
-    const [a, e] = [actual[k], expected[k]];
-    ok(
-      Number.isNaN(e) ? Number.isNaN(a) : Math.abs(a - e) < 1e-12,
-      `${label}[${k}]: expected ${e}, found ${a}`,
-    );
-  }
-}
-
 const dates = (p: Panel) => Array.from(p.dates, isoDate);
 
 Deno.test("readPanel() builds a dense date × security panel", async (t) => {
@@ -79,21 +68,21 @@ Deno.test("readPanel() builds a dense date × security panel", async (t) => {
     await t.step("raw close with NaN for missing rows and before listing", () => {
       // Rows are dates, columns AAA, BBB, CCC.
       // deno-fmt-ignore
-      near(panel.fields.close, [
+      assertAllClose(panel.fields.close, [
         10, 20, N,
         11, 21, N,
         12, N, 30,
         6.5, 22, 33,
         7.8, 22, 29.7,
-      ], "close");
+      ], 1e-12, "close");
       // deno-fmt-ignore
-      near(panel.fields.volume, [
+      assertAllClose(panel.fields.volume, [
         1000, 1000, N,
         1000, 1000, N,
         1000, N, 1000,
         1000, 1000, 1000,
         1000, 1000, 1000,
-      ], "volume");
+      ], 1e-12, "volume");
     });
 
     await t.step("ret is the adjusted close-to-close return", () => {
@@ -101,28 +90,29 @@ Deno.test("readPanel() builds a dense date × security panel", async (t) => {
       // BBB: measured from its last close across the gap: 22/21 − 1 on 01-05; 22/(22 − 1) − 1 = 1/21 on 01-08.
       // CCC: NaN on its listing day, then 0.1 and −0.1.
       // deno-fmt-ignore
-      near(panel.fields.ret, [
+      assertAllClose(panel.fields.ret, [
         N, N, N,
         0.1, 0.05, N,
         6 / 5.5 - 1, N, N,
         6.5 / 6 - 1, 22 / 21 - 1, 0.1,
         0.2, 1 / 21, 29.7 / 33 - 1,
-      ], "ret");
+      ], 1e-12, "ret");
       // adj_close: AAA halved before 01-05; BBB × 21/22 before 01-08.
       const f = 21 / 22;
-      near(
+      assertAllClose(
         panel.fields.adj_close,
         [5, 20 * f, N, 5.5, 21 * f, N, 6, N, 30, 6.5, 22 * f, 33, 7.8, 22, 29.7],
+        1e-12,
         "adj_close",
       );
       // open = close in the fixture ⇒ ret_oc = 0 wherever there is a row.
-      near(panel.fields.ret_oc, [0, 0, N, 0, 0, N, 0, N, 0, 0, 0, 0, 0, 0, 0], "ret_oc");
+      assertAllClose(panel.fields.ret_oc, [0, 0, N, 0, 0, N, 0, N, 0, 0, 0, 0, 0, 0, 0], 1e-12, "ret_oc");
     });
 
     await t.step("descriptor fields, NaN where absent", () => {
-      near(panel.fields.mcap, [1e9, N, N, N, N, N, N, N, N, N, N, 3e9, N, N, N], "mcap");
-      near(panel.fields.value, [0.5, N, N, N, N, N, N, N, N, N, N, -0.2, N, N, N], "value");
-      near(panel.fields.beta, [1.1, N, N, N, N, N, N, N, N, N, N, 0.9, N, N, N], "beta");
+      assertAllClose(panel.fields.mcap, [1e9, N, N, N, N, N, N, N, N, N, N, 3e9, N, N, N], 1e-12, "mcap");
+      assertAllClose(panel.fields.value, [0.5, N, N, N, N, N, N, N, N, N, N, -0.2, N, N, N], 1e-12, "value");
+      assertAllClose(panel.fields.beta, [1.1, N, N, N, N, N, N, N, N, N, N, 0.9, N, N, N], 1e-12, "beta");
     });
   } finally {
     store.close();
@@ -141,9 +131,9 @@ Deno.test("readPanel() filters dates, securities, fields and asset class", async
       });
       deepEqual(dates(p), ["2024-01-04", "2024-01-05"]);
       deepEqual(Object.keys(p.fields), ["close", "ret"]);
-      near(p.fields.close, [12, N, 30, 6.5, 22, 33], "close");
+      assertAllClose(p.fields.close, [12, N, 30, 6.5, 22, 33], 1e-12, "close");
       // Split ex 01-05 inside the window: 6.5·2/12 − 1.
-      near(p.fields.ret.subarray(3, 4), [13 / 12 - 1], "AAA ret 01-05");
+      assertAllClose(p.fields.ret.subarray(3, 4), [13 / 12 - 1], 1e-12, "AAA ret 01-05");
     });
     await t.step("a security list keeps its order sorted and the dates it trades", async () => {
       const p = await readPanel(store.conn, { fields: ["close"], securities: ["CCC", "AAA"] });
@@ -151,7 +141,7 @@ Deno.test("readPanel() filters dates, securities, fields and asset class", async
       deepEqual(dates(p), DATES);
       const c = await readPanel(store.conn, { fields: ["close"], securities: ["CCC"] });
       deepEqual(dates(c), ["2024-01-04", "2024-01-05", "2024-01-08"]);
-      near(c.fields.close, [30, 33, 29.7], "CCC close");
+      assertAllClose(c.fields.close, [30, 33, 29.7], 1e-12, "CCC close");
       const none = await readPanel(store.conn, { fields: ["close"], securities: [] });
       deepEqual([none.securityIds.length, none.dates.length], [0, 0]);
     });
@@ -161,8 +151,8 @@ Deno.test("readPanel() filters dates, securities, fields and asset class", async
       const p = await readPanel(store.conn, { fields: ["close", "ret"], assetClass: "index" });
       deepEqual(p.securityIds, ["IDX"]);
       deepEqual(dates(p), DATES);
-      near(p.fields.close, [100, 101, 102, 103, 104], "IDX close");
-      near(p.fields.ret, [N, 0.01, 1 / 101, 1 / 102, 1 / 103], "IDX ret");
+      assertAllClose(p.fields.close, [100, 101, 102, 103, 104], 1e-12, "IDX close");
+      assertAllClose(p.fields.ret, [N, 0.01, 1 / 101, 1 / 102, 1 / 103], 1e-12, "IDX ret");
     });
     await t.step("bad queries are refused", async () => {
       await rejects(readPanel(store.conn, { fields: ["close", "colour"] }), /unknown panel field "colour"/);
@@ -202,12 +192,13 @@ Deno.test("readPanel() with a start date keeps the first day's return (the prior
     const panel = await readPanel(store.conn, { fields: ["close", "ret"], start: "2024-01-05" });
     deepEqual(dates(panel), ["2024-01-05", "2024-01-08"]);
     // AAA on 01-05: split 2:1, 6.5·2/12 − 1; BBB: 22/21 − 1 (no row on 01-04); CCC: 33/30 − 1.
-    near(
+    assertAllClose(
       panel.fields.ret.subarray(0, 3),
       [6.5 * 2 / 12 - 1, 22 / 21 - 1, 33 / 30 - 1],
+      1e-12,
       "ret on the start day",
     );
-    near(panel.fields.close.subarray(0, 3), [6.5, 22, 33], "close on the start day");
+    assertAllClose(panel.fields.close.subarray(0, 3), [6.5, 22, 33], 1e-12, "close on the start day");
   } finally {
     store.close();
   }
