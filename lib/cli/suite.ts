@@ -2,6 +2,7 @@ import { formatReport } from "../signal/mod.ts";
 import { PRESETS, type SuiteResult } from "../suite/mod.ts";
 import { runSuiteFile } from "../suite/run_file.ts";
 import { type Progress, progress } from "../nb/progress.ts";
+import { renderTextTable } from "../nb/text_table.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task suite --snapshot ID --signal FILE [options]
@@ -88,35 +89,25 @@ export function printSuite(suite: SuiteResult, log: (line: string) => void = con
   const { color, reasons } = suite.verdict;
   log(`\nverdict: ${color.toUpperCase()}`);
   for (const reason of reasons) log(`  • ${reason}`);
-  log(
-    `\n${"signal".padEnd(18)}${"variant".padEnd(16)}${"sharpe".padStart(8)}${"gross".padStart(8)}${
-      "ann.ret".padStart(9)
-    }${"maxdd".padStart(9)}${"turnover".padStart(10)}${"ic".padStart(8)}`,
-  );
-  for (const run of [suite.signal, ...suite.baselines]) {
-    for (const v of run.variants) {
+  const rows = [suite.signal, ...suite.baselines].flatMap((run) =>
+    run.variants.map((v) => {
       const s = v.result.summary.overall;
-      log(
-        `${run.name.slice(0, 17).padEnd(18)}${v.label.padEnd(16)}${s.sharpe.toFixed(2).padStart(8)}${
-          s.sharpe_gross.toFixed(2).padStart(8)
-        }${pct(s.annual_return).padStart(9)}${pct(s.max_drawdown).padStart(9)}${
-          s.turnover.toFixed(2).padStart(10)
-        }${v.result.ic.mean.toFixed(4).padStart(8)}`,
-      );
-    }
-  }
-  log(`\nuniqueness vs baselines (rank corr / PnL corr):`);
-  for (const u of suite.uniqueness) {
-    log(
-      `  ${u.baseline.padEnd(16)}${u.rank_correlation.toFixed(2).padStart(7)}${
-        u.pnl_correlation.toFixed(2).padStart(7)
-      }`,
-    );
-  }
-}
-
-function pct(x: number): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : "n/a";
+      return {
+        signal: run.name,
+        variant: v.label,
+        sharpe: s.sharpe,
+        sharpe_gross: s.sharpe_gross,
+        annual_return: s.annual_return,
+        max_drawdown: s.max_drawdown,
+        turnover: s.turnover,
+        ic: v.result.ic.mean,
+      };
+    })
+  );
+  log("");
+  log(renderTextTable(rows, { plain: ["turnover"], maxRows: rows.length }));
+  log("");
+  log(renderTextTable(suite.uniqueness.map((u) => ({ ...u })), { caption: "uniqueness vs baselines" }));
 }
 
 /** The suite as plain JSON (no typed arrays): verdict, uniqueness, per-variant summaries. */
