@@ -19,6 +19,7 @@ export * from "./store/db.ts";
 export * from "./store/tables.ts";
 export * from "./store/write.ts";
 export * from "./ingest/mod.ts";
+export * from "./calendar/mod.ts";
 export * from "./snapshot/mod.ts";
 export * from "./signal/mod.ts";
 export * from "./engine/mod.ts";
