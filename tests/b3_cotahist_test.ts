@@ -133,7 +133,7 @@ Deno.test("parseCotahist() decodes every field of the 01 record", async (t) => {
       quotes.map((q) => [q.codneg, q.codbdi, q.tpmerc, q.especi, q.prazot, q.codisi]),
       [
         ["PETR4", "02", 10, "PN  N2", "", "BRPETRACNPR6"],
-        ["ABCD3", "02", 10, "ON  NM", "", "BRABCDACNOR1"],
+        ["ABCD3", "02", 10, "ON  NM", "", "BRABCDACNOR3"],
         ["TAEE11", "02", 10, "UNT     N2", "", "BRTAEECDAM10"],
         ["PETR4F", "96", 20, "PN  N2", "", "BRPETRACNPR6"],
         ["PETRA400", "78", 70, "PN  N2", "", "BRPETRACNPR6"],

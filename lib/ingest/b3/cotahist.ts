@@ -118,6 +118,8 @@ export interface ParseReport {
   /** File-level findings: trailer count mismatch, missing header or trailer. */
   warnings: string[];
   bytes: number;
+  /** Trading days (DATA of the `01` records, kept or not), ascending epoch ms. */
+  days: number[];
 }
 
 const LF = 10, CR = 13, ZERO = 48, NINE = 57, SPACE = 32, SUB = 26;
@@ -189,7 +191,9 @@ export async function parseCotahist(
     problemCount: 0,
     warnings: [],
     bytes: 0,
+    days: [],
   };
+  const days = new Set<number>();
   let lineNo = 0;
   let dateCacheKey = -1, dateCacheMs = NaN;
 
@@ -221,6 +225,7 @@ export async function parseCotahist(
     if (!allowNone) {
       dateCacheKey = ymd;
       dateCacheMs = ms;
+      if (field === "DATA") days.add(ms);
     }
     return ms;
   };
@@ -370,6 +375,7 @@ export async function parseCotahist(
   }
   if (carryLength > 0 || carryOverflow > 0) processLine(carry, 0, carryLength, carryOverflow);
   carry = new Uint8Array(0);
+  report.days = [...days].sort((a, b) => a - b);
 
   if (!report.header) report.warnings.push(`${file}: no header record (00)`);
   if (!report.trailer) report.warnings.push(`${file}: no trailer record (99)`);
