@@ -20,6 +20,8 @@ export * from "./store/tables.ts";
 export * from "./store/write.ts";
 export * from "./ingest/mod.ts";
 export * from "./calendar/mod.ts";
+export * from "./ingest/b3/mod.ts";
+export * from "./ingest/series/mod.ts";
 export * from "./snapshot/mod.ts";
 export * from "./signal/mod.ts";
 export * from "./engine/mod.ts";

@@ -9,6 +9,7 @@
  */
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../../util/atomic.ts";
+import { envOr } from "../../util/env.ts";
 import { type CotahistPeriod, cotahistPeriod } from "./source.ts";
 import { isZip, zipEntries } from "./zip.ts";
 
@@ -16,7 +17,7 @@ import { isZip, zipEntries } from "./zip.ts";
 export const B3_COTAHIST_BASE_URL = "https://bvmf.bmfbovespa.com.br/InstDados/SerHist/";
 
 /** The raw cache folder (`QUANTNB_B3_RAW` overrides it). */
-export const DEFAULT_RAW_DIR = Deno.env.get("QUANTNB_B3_RAW") ?? "data/raw/b3";
+export const DEFAULT_RAW_DIR: string = envOr("QUANTNB_B3_RAW", "data/raw/b3");
 
 /**
  * B3's file name for a yearly, monthly or daily COTAHIST ZIP.

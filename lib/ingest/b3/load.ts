@@ -85,6 +85,8 @@ export interface FileLoad {
   /** First and last trading day in the file (epoch ms), NaN when empty. */
   start: number;
   end: number;
+  /** Time spent parsing and filtering, and in all (parse + build + the store transaction). */
+  parseSeconds: number;
   seconds: number;
 }
 
@@ -195,6 +197,7 @@ export async function loadCotahistFile(
     reports.push(report);
     for (const d of report.days) days.add(d);
   }
+  const parsed = performance.now();
   for (const m of master.values()) {
     const c = { market: m.market, shareClass: m.share_class, assetClass: m.asset_class } as Classification;
     m.lot_size = lotSizeOf({ fatcot: m.lot_size }, c, fractionalIsins.has(m.isin));
@@ -271,6 +274,7 @@ export async function loadCotahistFile(
     foreignCurrency,
     start: calendar.length ? calendar[0] : NaN,
     end: calendar.length ? calendar[calendar.length - 1] : NaN,
+    parseSeconds: (parsed - started) / 1000,
     seconds: (performance.now() - started) / 1000,
   };
 }

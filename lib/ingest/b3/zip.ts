@@ -16,8 +16,6 @@ export interface ZipEntry {
   offset: number;
 }
 
-import { writeFileAtomic } from "../../util/atomic.ts";
-
 const EOCD = 0x06054b50, ZIP64_LOCATOR = 0x07064b50, ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
 const READ_CHUNK = 1 << 20;
@@ -187,15 +185,17 @@ async function readAt(file: Deno.FsFile, offset: number, length: number): Promis
   return out.subarray(0, filled);
 }
 
-/** One file to put in an archive. */
+/** One file to put in an archive: its bytes, or a function streaming them (for files too big to hold). */
 export interface ZipInput {
   name: string;
-  data: Uint8Array;
+  data: Uint8Array | (() => AsyncIterable<Uint8Array>);
 }
 
 /**
- * Writes a ZIP archive of deflated entries (with CRC-32, sizes and a central directory), the way B3
- * ships COTAHIST files; used for synthetic market files and tests. Sizes must stay below 4 GiB.
+ * Writes a ZIP archive of deflated entries (CRC-32, sizes, central directory), the way B3 ships
+ * COTAHIST files; used for synthetic market files and tests. Entries are streamed through the native
+ * `CompressionStream`, so a 250 MB text needs no more memory than a chunk. Written to a temp file and
+ * renamed into place. Sizes must stay below 4 GiB.
  *
  * @example
  * ```ts
@@ -203,62 +203,97 @@ export interface ZipInput {
  * ```
  */
 export async function writeZip(path: string, inputs: readonly ZipInput[]): Promise<void> {
-  const parts: Uint8Array[] = [];
+  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const input of inputs) {
-    const name = new TextEncoder().encode(input.name);
-    const compressed = new Uint8Array(
-      await new Response(
-        new Blob([input.data as Uint8Array<ArrayBuffer>]).stream()
-          .pipeThrough(new CompressionStream("deflate-raw")),
-      ).arrayBuffer(),
-    );
-    const crc = crc32(input.data);
-    const local = new Uint8Array(30 + name.length);
-    const l = new DataView(local.buffer);
-    l.setUint32(0, LOCAL, true);
-    l.setUint16(4, 20, true);
-    l.setUint16(8, 8, true);
-    l.setUint32(14, crc, true);
-    l.setUint32(18, compressed.length, true);
-    l.setUint32(22, input.data.length, true);
-    l.setUint16(26, name.length, true);
-    local.set(name, 30);
-    const entry = new Uint8Array(46 + name.length);
-    const c = new DataView(entry.buffer);
-    c.setUint32(0, CENTRAL, true);
-    c.setUint16(4, 20, true);
-    c.setUint16(6, 20, true);
-    c.setUint16(10, 8, true);
-    c.setUint32(16, crc, true);
-    c.setUint32(20, compressed.length, true);
-    c.setUint32(24, input.data.length, true);
-    c.setUint16(28, name.length, true);
-    c.setUint32(42, offset, true);
-    entry.set(name, 46);
-    parts.push(local, compressed);
-    central.push(entry);
-    offset += local.length + compressed.length;
+  try {
+    using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    let offset = 0;
+    for (const input of inputs) {
+      const name = new TextEncoder().encode(input.name);
+      const local = new Uint8Array(30 + name.length);
+      const l = new DataView(local.buffer);
+      l.setUint32(0, LOCAL, true);
+      l.setUint16(4, 20, true);
+      l.setUint16(8, 8, true);
+      l.setUint16(26, name.length, true);
+      local.set(name, 30);
+      await writeAllTo(file, local);
+      let crc = 0xffffffff, size = 0, compressedSize = 0;
+      const source = typeof input.data === "function" ? input.data() : once(input.data);
+      const plain = ReadableStream.from(source).pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            crc = crc32Update(crc, chunk);
+            size += chunk.length;
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+      for await (
+        const chunk of plain.pipeThrough(
+          new CompressionStream("deflate-raw") as unknown as TransformStream<Uint8Array, Uint8Array>,
+        )
+      ) {
+        await writeAllTo(file, chunk);
+        compressedSize += chunk.length;
+      }
+      crc = (crc ^ 0xffffffff) >>> 0;
+      l.setUint32(14, crc, true);
+      l.setUint32(18, compressedSize, true);
+      l.setUint32(22, size, true);
+      await file.seek(offset, Deno.SeekMode.Start);
+      await writeAllTo(file, local);
+      await file.seek(0, Deno.SeekMode.End);
+      const entry = new Uint8Array(46 + name.length);
+      const c = new DataView(entry.buffer);
+      c.setUint32(0, CENTRAL, true);
+      c.setUint16(4, 20, true);
+      c.setUint16(6, 20, true);
+      c.setUint16(10, 8, true);
+      c.setUint32(16, crc, true);
+      c.setUint32(20, compressedSize, true);
+      c.setUint32(24, size, true);
+      c.setUint16(28, name.length, true);
+      c.setUint32(42, offset, true);
+      entry.set(name, 46);
+      central.push(entry);
+      offset += local.length + compressedSize;
+    }
+    const cdSize = central.reduce((n, e) => n + e.length, 0);
+    for (const entry of central) await writeAllTo(file, entry);
+    const end = new Uint8Array(22);
+    const e = new DataView(end.buffer);
+    e.setUint32(0, EOCD, true);
+    e.setUint16(8, inputs.length, true);
+    e.setUint16(10, inputs.length, true);
+    e.setUint32(12, cdSize, true);
+    e.setUint32(16, offset, true);
+    await writeAllTo(file, end);
+    await file.sync();
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
   }
-  const cdSize = central.reduce((n, e) => n + e.length, 0);
-  const end = new Uint8Array(22);
-  const e = new DataView(end.buffer);
-  e.setUint32(0, EOCD, true);
-  e.setUint16(8, inputs.length, true);
-  e.setUint16(10, inputs.length, true);
-  e.setUint32(12, cdSize, true);
-  e.setUint32(16, offset, true);
-  await writeFileAtomic(
-    path,
-    new Uint8Array(await new Blob([...parts, ...central, end] as BlobPart[]).arrayBuffer()),
-  );
+  await Deno.rename(tmp, path);
+}
+
+async function* once(data: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield data;
+}
+
+async function writeAllTo(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let k = 0; k < bytes.length;) k += await file.write(bytes.subarray(k));
 }
 
 let crcTable: Uint32Array | undefined;
 
 /** CRC-32 (IEEE 802.3, the ZIP checksum) of `data`. */
 export function crc32(data: Uint8Array): number {
+  return (crc32Update(0xffffffff, data) ^ 0xffffffff) >>> 0;
+}
+
+/** The running (not yet finalised) CRC-32 state after `data`. */
+function crc32Update(state: number, data: Uint8Array): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -267,7 +302,7 @@ export function crc32(data: Uint8Array): number {
       crcTable[n] = c >>> 0;
     }
   }
-  let crc = 0xffffffff;
+  let crc = state;
   for (let k = 0; k < data.length; k++) crc = crcTable[(crc ^ data[k]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return crc;
 }
