@@ -69,6 +69,7 @@ export {
   detectAndApplySplits,
   type DetectedSplit,
   detectSplitsIn,
+  type PriceSeries,
   SPLIT_RATIOS,
   type SplitDetection,
 } from "./splits.ts";
