@@ -17,7 +17,6 @@ import { indexHistoryUrl, sgsUrl } from "../lib/ingest/series/sources.ts";
 import { serveFixtures } from "./fixtures/b3/server.ts";
 import { assertAlmostEquals } from "./_assert.ts";
 
-const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** A small two-year market with the demo's planted events and a market-wide −50% day. */
