@@ -200,7 +200,7 @@ Deno.test({
       await t.step("liquidity (descriptors.adv) is the 20-session mean traded value", async () => {
         const [r] = await queryRows(
           store.conn,
-          `SELECT d.adv, (SELECT avg(turnover) FROM (SELECT turnover FROM b3_quotes q WHERE q.security_id = d.security_id
+          `SELECT d.adv, (SELECT avg(traded_value) FROM (SELECT traded_value FROM b3_quotes q WHERE q.security_id = d.security_id
              AND q.date <= d.date ORDER BY q.date DESC LIMIT 20)) AS expected
            FROM descriptors d WHERE d.date = DATE '2024-06-28' ORDER BY d.security_id LIMIT 1`,
         );

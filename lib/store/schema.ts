@@ -78,7 +78,7 @@ CREATE TABLE IF NOT EXISTS b3_quotes (
   security_id VARCHAR NOT NULL,
   date DATE NOT NULL,
   ticker VARCHAR NOT NULL,
-  trades DOUBLE, turnover DOUBLE, avg_price DOUBLE, best_bid DOUBLE, best_ask DOUBLE
+  trades DOUBLE, traded_value DOUBLE, avg_price DOUBLE, best_bid DOUBLE, best_ask DOUBLE
 );
 CREATE TABLE IF NOT EXISTS detected_splits (
   security_id VARCHAR NOT NULL,

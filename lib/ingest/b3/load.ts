@@ -101,7 +101,7 @@ interface FileRows {
   volume: number[];
   ticker: string[];
   trades: number[];
-  turnover: number[];
+  traded: number[];
   avg: number[];
   bid: number[];
   ask: number[];
@@ -135,7 +135,7 @@ export async function loadCotahistFile(
     volume: [],
     ticker: [],
     trades: [],
-    turnover: [],
+    traded: [],
     avg: [],
     bid: [],
     ask: [],
@@ -168,7 +168,7 @@ export async function loadCotahistFile(
     rows.volume.push(q.quatot);
     rows.ticker.push(q.codneg);
     rows.trades.push(q.totneg);
-    rows.turnover.push(q.voltot / units);
+    rows.traded.push(q.voltot / units);
     rows.avg.push(positive(q.premed) / units);
     rows.bid.push(positive(q.preofc) / units);
     rows.ask.push(positive(q.preofv) / units);
@@ -209,7 +209,7 @@ export async function loadCotahistFile(
   for (const k of order) {
     const last = kept.length ? kept[kept.length - 1] : -1;
     if (last >= 0 && rows.id[last] === rows.id[k] && rows.date[last] === rows.date[k]) {
-      const [winner, loser] = rows.turnover[k] > rows.turnover[last] ? [k, last] : [last, k];
+      const [winner, loser] = rows.traded[k] > rows.traded[last] ? [k, last] : [last, k];
       duplicates.push({
         security_id: rows.id[k],
         date: new Date(rows.date[k]).toISOString().slice(0, 10),
@@ -256,7 +256,7 @@ export async function loadCotahistFile(
           { name: "date", type: "DATE", values: f64(rows.date) },
           { name: "ticker", type: "VARCHAR", values: pick(rows.ticker) },
           { name: "trades", type: "DOUBLE", values: f64(rows.trades) },
-          { name: "turnover", type: "DOUBLE", values: f64(rows.turnover) },
+          { name: "traded_value", type: "DOUBLE", values: f64(rows.traded) },
           { name: "avg_price", type: "DOUBLE", values: f64(rows.avg) },
           { name: "best_bid", type: "DOUBLE", values: f64(rows.bid) },
           { name: "best_ask", type: "DOUBLE", values: f64(rows.ask) },

@@ -2,7 +2,7 @@
  * After the files of a run are loaded: what depends on every year at once — each B3 security's
  * listing span in `securities` (listed = first session seen, delisted = last session seen when it
  * stopped trading more than 20 sessions before the store's last B3 session) and its liquidity,
- * `descriptors.adv` = the mean traded value in BRL (`b3_quotes.turnover`) over its last 20 sessions
+ * `descriptors.adv` = the mean traded value in BRL (`b3_quotes.traded_value`) over its last 20 sessions
  * (fewer at the start of its history).
  */
 import { queryRows, type Store } from "../../store/db.ts";
@@ -59,7 +59,7 @@ export async function refreshListingAndLiquidity(store: Store, from: number): Pr
   const reader = await conn.runAndReadAll(`
     SELECT security_id, d, adv FROM (
       SELECT q.security_id, (q.date - DATE '1970-01-01')::INTEGER AS d,
-             avg(q.turnover) OVER (PARTITION BY q.security_id ORDER BY q.date
+             avg(q.traded_value) OVER (PARTITION BY q.security_id ORDER BY q.date
                                    ROWS BETWEEN ${ADV_SESSIONS - 1} PRECEDING AND CURRENT ROW) AS adv
       FROM b3_quotes q JOIN security_master m USING (security_id)
       WHERE m.market IN ('spot', 'fractional'))

@@ -81,7 +81,7 @@ export interface LiquidityRow {
   share_class: string;
   lot_size: number;
   /** Median daily traded value (BRL) over the window. */
-  median_turnover: number;
+  median_traded_value: number;
   /** Sessions traded over the window, of `sessions`. */
   days_traded: number;
   sessions: number;
@@ -123,13 +123,13 @@ export async function liquidityUniverse(
        WHERE m.market = 'spot' ${endClause}
        ORDER BY q.date DESC LIMIT ${sessions}),
      ranked AS (
-       SELECT q.security_id, median(q.turnover) AS median_turnover, count(*) AS days_traded,
+       SELECT q.security_id, median(q.traded_value) AS median_traded_value, count(*) AS days_traded,
               median(q.trades) AS median_trades
        FROM b3_quotes q JOIN window_days USING (date) JOIN securities s USING (security_id)
        WHERE s.asset_class IN (${assetClasses.map(sqlString).join(", ")})
        GROUP BY q.security_id)
-     SELECT row_number() OVER (ORDER BY r.median_turnover DESC, r.security_id)::INTEGER AS rank,
-            r.security_id, m.ticker, m.share_class, m.lot_size, r.median_turnover, r.days_traded,
+     SELECT row_number() OVER (ORDER BY r.median_traded_value DESC, r.security_id)::INTEGER AS rank,
+            r.security_id, m.ticker, m.share_class, m.lot_size, r.median_traded_value, r.days_traded,
             (SELECT count(*) FROM window_days) AS sessions, r.median_trades
      FROM ranked r JOIN security_master m USING (security_id)
      ORDER BY rank LIMIT ${top}`,
