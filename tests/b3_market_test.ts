@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import {
   classifyQuote,
+  codintToIsin,
   type CotahistQuote,
   currencyOn,
   detectSplitsIn,
@@ -33,6 +34,17 @@ Deno.test("isinCheckDigit() is ISO 6166's Luhn check", () => {
   }
   ok(!isValidIsin("BRPETRACNPR5"), "wrong check digit");
   ok(!isValidIsin("PETR  ACPN"), "B3's pre-1995 internal code is no ISIN");
+});
+
+Deno.test("codintToIsin() converts B3's pre-1995 internal codes by the layout's table", () => {
+  // The converted codes are the ISINs B3 has used since 1995 (Petrobras PN, Vale ON, Itaú PN,
+  // Bradesco PN): the table's rule BR + SOCEMI + ACN + OR/PR + check digit reproduces them.
+  equal(codintToIsin("PETRACPN  "), "BRPETRACNPR6");
+  equal(codintToIsin("VALEACON  "), "BRVALEACNOR0");
+  equal(codintToIsin("ITUBACPN  "), "BRITUBACNPR1");
+  equal(codintToIsin("BBDCACPN  "), "BRBBDCACNPR8");
+  equal(codintToIsin("ABCDACPNA "), `BRABCDACNPA${isinCheckDigit("BRABCDACNPA")}`, "PNA ⇒ identifier PA");
+  equal(codintToIsin("XXXXZZON  "), null, "a title type the table does not cover");
 });
 
 Deno.test("unitsPerBrl() converts Brazil's old currencies to reais", () => {
@@ -109,6 +121,7 @@ Deno.test("classifyQuote() and securityIdOf() sort records into the store's clas
       "PN",
       "PETRM400:20240119",
     ],
+    [{ codisi: "PETRACPN  \u0001\u0017" }, "stocks", "equity", "PN", "BRPETRACNPR6"],
     [{ codisi: "PETR  ACPN" }, "stocks", "equity", "PN", "B3:PETR4"],
   ];
   for (const [over, kind, assetClass, shareClass, id] of cases) {

@@ -88,11 +88,14 @@ export interface ParseOptions {
   /** Throw a `CotahistError` at the first malformed line instead of reporting it and going on. */
   strict?: boolean;
   /**
-   * Decide from TPMERC and CODBDI (as integers; CODBDI −1 when not two digits) whether to decode a
-   * record at all (default: every record). Records it drops are checked for length, record type,
-   * date and market only.
+   * Decide from TPMERC and CODBDI (as integers; CODBDI −1 when not two digits) and, if need be, the
+   * record's bytes (`line[start + k]` is position k + 1 of the layout) whether to decode a record at
+   * all (default: every record). `"isin"` skips the record but passes its CODISI to `onIsin`. Records
+   * not decoded are checked for length, record type, date and market only.
    */
-  prefilter?: (tpmerc: number, codbdi: number) => boolean;
+  prefilter?: (tpmerc: number, codbdi: number, line: Uint8Array, start: number) => boolean | "isin";
+  /** Receives CODISI and TPMERC of the records the prefilter answers `"isin"` for. */
+  onIsin?: (codisi: string, tpmerc: number) => void;
   /** Called with each decoded, well-formed `01` record the prefilter keeps. */
   onQuote: (quote: CotahistQuote) => void;
   /** Called after each chunk with the bytes read so far. */
@@ -179,7 +182,7 @@ export async function parseCotahist(
   chunks: AsyncIterable<Uint8Array>,
   options: ParseOptions,
 ): Promise<ParseReport> {
-  const { file, strict = false, prefilter, onQuote, onProgress, maxProblems = 100 } = options;
+  const { file, strict = false, prefilter, onQuote, onIsin, onProgress, maxProblems = 100 } = options;
   const report: ParseReport = {
     file,
     header: null,
@@ -314,8 +317,10 @@ export async function parseCotahist(
       report.quotes++;
       const tpmerc = digits(b, s + O.tpmerc, 3);
       const codbdi = digits(b, s + O.codbdi, 2);
-      if (prefilter && tpmerc >= 0 && !prefilter(tpmerc, codbdi)) {
+      const wanted = prefilter && tpmerc >= 0 ? prefilter(tpmerc, codbdi, b, s) : true;
+      if (wanted !== true) {
         dateAt(b, s + O.date, "DATA", false);
+        if (wanted === "isin") onIsin?.(text(b, s + O.codisi, 12), tpmerc);
         return;
       }
       const quote = decode(b, s);

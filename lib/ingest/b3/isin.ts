@@ -46,3 +46,42 @@ export function isinCheckDigit(first11: string): number {
 export function isValidIsin(code: string): boolean {
   return /^[A-Z]{2}[A-Z0-9]{9}[0-9]$/.test(code) && isinCheckDigit(code.slice(0, 11)) === Number(code[11]);
 }
+
+/**
+ * The ISIN of a pre-1995 B3 internal code (CODINT: issuer SOCEMI X(4), title type TIPTIT X(2),
+ * species ESPANO X(4), then the distribution number), by the layout's "Tabela provisória de
+ * conversão de CODINT para ISIN": `BR` + SOCEMI + asset type + title identifier + check digit, with
+ * - asset type: TIPTIT AC → ACN (ARN when ESPANO's 3rd letter is R; CDA for issuer YPFL), CI → CTF
+ *   (CDA for UBBR, CPC for BCBR), IN or TX → IND, B1 or S1 → A01, R1 → R01, BC → CPB;
+ * - identifier: ESPANO's 3rd letter A–H → PA–PH, else its 1st letter O → OR, P → PR.
+ * Returns null when the code does not follow the table (the caller keeps B3's ticker then).
+ *
+ * @example
+ * ```ts
+ * codintToIsin("PETRACPN  "); // => "BRPETRACNPR6", Petrobras PN as B3 codes it since 1995
+ * ```
+ */
+export function codintToIsin(codint: string): string | null {
+  const m = /^([A-Z0-9]{4})([A-Z0-9]{2})([A-Z ]{4})/.exec(codint);
+  if (!m) return null;
+  const [, socemi, tiptit, espano] = m;
+  let type: string | undefined;
+  if (tiptit === "AC") {
+    type = socemi === "YPFL" ? "CDA" : espano[1] === "N" ? (espano[2] === "R" ? "ARN" : "ACN") : undefined;
+  } else if (tiptit === "CI") type = socemi === "UBBR" ? "CDA" : socemi === "BCBR" ? "CPC" : "CTF";
+  else if (tiptit === "IN" || tiptit === "TX") type = "IND";
+  else if (tiptit === "B1" || tiptit === "S1") type = "A01";
+  else if (tiptit === "R1") type = "R01";
+  else if (tiptit === "BC") type = "CPB";
+  const third = espano[2];
+  const id = third >= "A" && third <= "H"
+    ? `P${third}`
+    : espano[0] === "O"
+    ? "OR"
+    : espano[0] === "P"
+    ? "PR"
+    : undefined;
+  if (!type || !id) return null;
+  const first = `BR${socemi}${type}${id}`;
+  return first + isinCheckDigit(first);
+}

@@ -14,9 +14,10 @@ import {
   type Classification,
   classifyQuote,
   DEFAULT_KEEP,
+  isinOf,
   type KeepKind,
   lotSizeOf,
-  marketsFor,
+  prefilterFor,
   securityIdOf,
 } from "./market.ts";
 import { cotahistTexts } from "./source.ts";
@@ -124,7 +125,7 @@ export async function loadCotahistFile(
 ): Promise<FileLoad> {
   const started = performance.now();
   const keep = new Set(options.keep ?? DEFAULT_KEEP);
-  const markets = marketsFor([...keep]);
+  const prefilter = prefilterFor([...keep]);
   const rows: FileRows = {
     id: [],
     date: [],
@@ -149,7 +150,7 @@ export async function loadCotahistFile(
   let foreignCurrency = 0;
 
   const onQuote = (q: CotahistQuote) => {
-    if (q.tpmerc === TPMERC.fractional) fractionalIsins.add(q.codisi);
+    if (q.tpmerc === TPMERC.fractional) fractionalIsins.add(isinOf(q.codisi) ?? q.codisi);
     const c = classifyQuote(q);
     if (!c || !keep.has(c.kind)) return;
     let units = unitsPerBrl(q.modref, q.date);
@@ -189,8 +190,9 @@ export async function loadCotahistFile(
     const report = await parseCotahist(text.chunks(), {
       file: text.label,
       strict: options.strict,
-      prefilter: (tpmerc) => markets.has(tpmerc),
+      prefilter,
       onQuote,
+      onIsin: (codisi) => fractionalIsins.add(isinOf(codisi) ?? codisi),
       onProgress: (bytes) => options.onBytes?.(before + bytes, total),
     });
     before += text.size;
@@ -299,7 +301,7 @@ function noteMaster(
   }
   master.set(id, {
     security_id: id,
-    isin: q.codisi,
+    isin: isinOf(q.codisi) ?? q.codisi,
     ticker: q.codneg,
     name: q.nomres,
     share_class: c.shareClass,

@@ -9,11 +9,12 @@
  * - fractional lots (020): `ISIN:F`; term contracts (030): `ISIN:T` + PRAZOT (days), e.g. `…:T030`;
  * - options (070 calls, 080 puts): ticker and expiry, `PETRA400:20240119` (CODISI holds the
  *   underlying's ISIN, and option tickers are reused across years);
- * - a record whose CODISI is not a valid ISIN (B3's internal code before 1995-05-15): `B3:` + ticker.
+ * - before 1995-05-15 CODISI holds B3's internal code, converted to the ISIN by the layout's table
+ *   (`codintToIsin`), so a share keeps one id across 1995; a code the table does not cover: `B3:` + ticker.
  */
 import type { CotahistQuote } from "./cotahist.ts";
 import { TPMERC } from "./layout.ts";
-import { isValidIsin } from "./isin.ts";
+import { codintToIsin, isValidIsin } from "./isin.ts";
 
 /** The markets and instrument kinds the filter can keep. */
 export const KEEP_KINDS = ["stocks", "units", "etf", "fii", "bdr", "fractional", "term", "options"] as const;
@@ -46,7 +47,8 @@ const SHARE_CLASS = /^(ON|PN[A-HV]?|OR|PR[A-HV]?)$/;
 
 /** The class a spot record's ESPECI names: a share class, UNIT, BDR, or null (rights, receipts, …). */
 function especiClass(especi: string): string | null {
-  const word = especi.split(" ")[0];
+  const space = especi.indexOf(" ");
+  const word = space < 0 ? especi : especi.slice(0, space);
   if (SHARE_CLASS.test(word)) return word;
   if (word === "UNT") return "UNIT";
   if (word.startsWith("DR") || word === "BDR") return "BDR";
@@ -110,18 +112,41 @@ export function classifyQuote(q: Pick<CotahistQuote, "tpmerc" | "codbdi" | "espe
   return null;
 }
 
-/** The TPMERC codes a set of kinds needs decoded (fractional lines are always read, for lot sizes). */
-export function marketsFor(keep: readonly KeepKind[]): Set<number> {
-  const markets = new Set<number>([TPMERC.fractional]);
-  if (keep.some((k) => k === "stocks" || k === "units" || k === "etf" || k === "fii" || k === "bdr")) {
-    markets.add(TPMERC.spot);
-  }
-  if (keep.includes("term")) markets.add(TPMERC.term);
-  if (keep.includes("options")) {
-    markets.add(TPMERC.call);
-    markets.add(TPMERC.put);
-  }
-  return markets;
+const D = 68, R = 82;
+
+/**
+ * A parser prefilter for `keep`: decode only the records that can be kept (by TPMERC, CODBDI and,
+ * for BDRs, ESPECI's leading "DR"), and note the ISIN of every fractional-lot line (lot sizes) even
+ * when fractional lines are not kept.
+ *
+ * @example
+ * ```ts
+ * await parseCotahist(chunks, { file, prefilter: prefilterFor(["stocks"]), onQuote, onIsin });
+ * ```
+ */
+export function prefilterFor(
+  keep: readonly KeepKind[],
+): (tpmerc: number, codbdi: number, line: Uint8Array, start: number) => boolean | "isin" {
+  const want = new Set(keep);
+  const shares = want.has("stocks") || want.has("units");
+  return (tpmerc, codbdi, line, start) => {
+    if (tpmerc === TPMERC.spot) {
+      if (codbdi === 12) return want.has("fii");
+      if (codbdi === 14) return want.has("etf");
+      if (codbdi !== 2 && (codbdi < 5 || codbdi > 9)) return false;
+      const bdr = line[start + 39] === D && line[start + 40] === R;
+      return bdr ? want.has("bdr") : shares;
+    }
+    if (tpmerc === TPMERC.fractional) return want.has("fractional") || "isin";
+    if (tpmerc === TPMERC.term) return want.has("term");
+    if (tpmerc === TPMERC.call || tpmerc === TPMERC.put) return want.has("options");
+    return false;
+  };
+}
+
+/** The ISIN of a CODISI: itself when valid, the converted pre-1995 internal code, or null. */
+export function isinOf(codisi: string): string | null {
+  return isValidIsin(codisi) ? codisi : codintToIsin(codisi);
 }
 
 /** The security id a record is stored under (see the module comment). */
@@ -131,7 +156,7 @@ export function securityIdOf(q: CotahistQuote, c: Classification): string {
       q.datven === null ? "none" : new Date(q.datven).toISOString().slice(0, 10).replaceAll("-", "")
     }`;
   }
-  const base = isValidIsin(q.codisi) ? q.codisi : `B3:${q.codneg}`;
+  const base = isinOf(q.codisi) ?? `B3:${q.codneg}`;
   if (c.market === "fractional") return `${base}:F`;
   if (c.market === "term") return `${base}:T${q.prazot}`;
   return base;

@@ -39,7 +39,7 @@ export {
   type QuoteFields,
 } from "./write_cotahist.ts";
 export { crc32, writeZip, zipEntries, type ZipEntry, zipEntryChunks, type ZipInput } from "./zip.ts";
-export { isinCheckDigit, isValidIsin } from "./isin.ts";
+export { codintToIsin, isinCheckDigit, isValidIsin } from "./isin.ts";
 export { BRL_CURRENCIES, currencyOn, type CurrencyPeriod, unitsPerBrl } from "./currency.ts";
 export {
   type B3AssetClass,
@@ -47,9 +47,11 @@ export {
   type Classification,
   classifyQuote,
   DEFAULT_KEEP,
+  isinOf,
   KEEP_KINDS,
   type KeepKind,
   lotSizeOf,
+  prefilterFor,
   securityIdOf,
 } from "./market.ts";
 export { type FileLoad, loadCotahistFile, type LoadOptions } from "./load.ts";

@@ -365,7 +365,7 @@ function* sessionQuotes(m: SyntheticB3Market, t: number, rng: Rng): Generator<Qu
       tpmerc: 30,
       nomres: u.name,
       especi: u.especi,
-      prazot: String(30 * (1 + j)).padStart(3, "0"),
+      prazot: String([16, 30, 45, 60, 90, 120, 180, 360][j % 8]).padStart(3, "0"),
       preabe: c,
       premax: c,
       premin: c,
