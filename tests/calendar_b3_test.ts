@@ -9,6 +9,7 @@ import {
   nextTradingDay,
 } from "../lib/calendar/mod.ts";
 import { isoDate, parseIsoDate } from "../lib/panel/types.ts";
+import { validate } from "../lib/signal/validate.ts";
 
 const days = (...iso: string[]) => Float64Array.from(iso, parseIsoDate);
 const holidays = (year: number) => b3Holidays(year).map((h) => isoDate(h.date));
@@ -126,4 +127,25 @@ Deno.test("compareWithRules() names data on holidays and rule days without data"
   const check = compareWithRules(days("2024-02-09", "2024-02-12", "2024-02-15"));
   deepEqual(check.extra, [{ date: "2024-02-12", rule: "Carnaval (segunda-feira)" }]);
   deepEqual(check.missing, ["2024-02-14"]);
+});
+
+Deno.test("b3Calendar() is the calendar signals are validated and aligned on", () => {
+  // Data up to Fri 2024-02-09; the rules extend it past Carnival (Feb 12–13 closed).
+  const calendar = b3Calendar(days("2024-02-07", "2024-02-08", "2024-02-09"), {
+    through: parseIsoDate("2024-02-16"),
+  });
+  const signal = {
+    security_id: ["BRPETRACNPR6", "BRPETRACNPR6"],
+    date_sig: days("2024-02-09", "2024-02-13"),
+    signal: Float64Array.of(1, 2),
+  };
+  const result = validate(signal, { calendar, securityIds: ["BRPETRACNPR6"] });
+  deepEqual(
+    result.problems.map((p) => [p.row, p.kind]),
+    [[2, "not_trading_day"]],
+    "a signal dated Carnival Tuesday is flagged; the Friday one is fine",
+  );
+  // Computed on the last day of data, a value is known at its close and first held on the next B3
+  // session (alignKnown: held on day k + 1): Wednesday 2024-02-14, not the Carnival Monday.
+  equal(isoDate(nextTradingDay(calendar, parseIsoDate("2024-02-09"))), "2024-02-14");
 });
