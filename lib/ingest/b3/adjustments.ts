@@ -8,15 +8,12 @@
  */
 import { queryRows, type Store } from "../../store/db.ts";
 import { type Action, adjustmentFactors } from "../adjust.ts";
+import { type PriceSeries, readSpotSeries } from "./_utils.ts";
 
 const DAY_MS = 86_400_000;
 
-/** One security's raw closes and its actions. */
-interface Adjustable {
-  security_id: string;
-  ticker: string;
-  days: Float64Array;
-  close: Float64Array;
+/** One security's raw prices and its actions. */
+interface Adjustable extends PriceSeries {
   actions: Action[];
 }
 
@@ -27,12 +24,6 @@ export interface AdjustmentInput {
 
 /** Reads what steps 6–7 need from the store (spot and fractional B3 securities). */
 export async function readAdjustmentInput(store: Store): Promise<AdjustmentInput> {
-  const reader = await store.conn.runAndReadAll(`
-    SELECT p.security_id, m.ticker, (p.date - DATE '1970-01-01')::INTEGER AS d, p.close
-    FROM prices p JOIN security_master m USING (security_id)
-    WHERE m.market IN ('spot', 'fractional')
-    ORDER BY p.security_id, p.date`);
-  const [ids, tickers, days, close] = reader.getColumns() as [string[], string[], number[], number[]];
   const actionRows = await queryRows(
     store.conn,
     `SELECT a.security_id, (a.ex_date - DATE '1970-01-01')::INTEGER AS d, a.kind, a.value
@@ -48,20 +39,8 @@ export async function readAdjustmentInput(store: Store): Promise<AdjustmentInput
     });
     actions.set(r.security_id as string, list);
   }
-  const securities: Adjustable[] = [];
-  for (let a = 0; a < ids.length;) {
-    let b = a + 1;
-    while (b < ids.length && ids[b] === ids[a]) b++;
-    securities.push({
-      security_id: ids[a],
-      ticker: tickers[a],
-      days: Float64Array.from(days.slice(a, b), (d) => d * DAY_MS),
-      close: Float64Array.from(close.slice(a, b)),
-      actions: actions.get(ids[a]) ?? [],
-    });
-    a = b;
-  }
-  return { securities };
+  const series = await readSpotSeries(store);
+  return { securities: series.map((s) => ({ ...s, actions: actions.get(s.security_id) ?? [] })) };
 }
 
 /** Step 6: what the adjustment factors look like. */
@@ -149,7 +128,7 @@ export function adjustedCheck(input: AdjustmentInput, factors: Float64Array[], j
       if (bigAdj) {
         residual.push({
           security_id: s.security_id,
-          ticker: s.ticker,
+          ticker: s.tickers?.[t] ?? "",
           date: new Date(s.days[t]).toISOString().slice(0, 10),
           ret: adj,
           raw_ret: raw,

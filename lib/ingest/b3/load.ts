@@ -21,6 +21,7 @@ import {
   securityIdOf,
 } from "./market.ts";
 import { cotahistTexts } from "./source.ts";
+import { columnsOf } from "./_utils.ts";
 import { TPMERC } from "./layout.ts";
 
 const DAY_MS = 86_400_000;
@@ -385,28 +386,26 @@ async function mergeWithStore(
 }
 
 function masterColumns(master: MasterRow[]): Column[] {
-  return [
-    { name: "security_id", type: "VARCHAR", values: master.map((m) => m.security_id) },
-    { name: "isin", type: "VARCHAR", values: master.map((m) => m.isin) },
-    { name: "ticker", type: "VARCHAR", values: master.map((m) => m.ticker) },
-    { name: "name", type: "VARCHAR", values: master.map((m) => m.name) },
-    { name: "share_class", type: "VARCHAR", values: master.map((m) => m.share_class) },
-    { name: "market", type: "VARCHAR", values: master.map((m) => m.market) },
-    { name: "codbdi", type: "VARCHAR", values: master.map((m) => m.codbdi) },
-    { name: "especi", type: "VARCHAR", values: master.map((m) => m.especi) },
-    { name: "lot_size", type: "DOUBLE", values: master.map((m) => m.lot_size) },
-    { name: "strike", type: "DOUBLE", values: master.map((m) => m.strike) },
-    { name: "expiry", type: "DATE", values: master.map((m) => m.expiry) },
-    { name: "first_date", type: "DATE", values: master.map((m) => m.first_date) },
-    { name: "last_date", type: "DATE", values: master.map((m) => m.last_date) },
-  ];
+  return columnsOf(master, [
+    ["security_id", "VARCHAR"],
+    ["isin", "VARCHAR"],
+    ["ticker", "VARCHAR"],
+    ["name", "VARCHAR"],
+    ["share_class", "VARCHAR"],
+    ["market", "VARCHAR"],
+    ["codbdi", "VARCHAR"],
+    ["especi", "VARCHAR"],
+    ["lot_size", "DOUBLE"],
+    ["strike", "DOUBLE"],
+    ["expiry", "DATE"],
+    ["first_date", "DATE"],
+    ["last_date", "DATE"],
+  ]);
 }
 
 function tickerColumns(tickers: TickerRow[]): Column[] {
-  return [
-    { name: "security_id", type: "VARCHAR", values: tickers.map((t) => t.security_id) },
-    { name: "ticker", type: "VARCHAR", values: tickers.map((t) => t.ticker) },
-    { name: "first_date", type: "DATE", values: tickers.map((t) => t.first_date) },
-    { name: "last_date", type: "DATE", values: tickers.map((t) => t.last_date) },
-  ];
+  return columnsOf(tickers, [["security_id", "VARCHAR"], ["ticker", "VARCHAR"], ["first_date", "DATE"], [
+    "last_date",
+    "DATE",
+  ]]);
 }

@@ -22,6 +22,9 @@
 import type { Store } from "../../store/db.ts";
 import { queryRows } from "../../store/db.ts";
 import { type Column, writeTables } from "../../store/write.ts";
+import { columnsOf, type PriceSeries, readSpotSeries } from "./_utils.ts";
+
+export type { PriceSeries } from "./_utils.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -56,16 +59,6 @@ export interface DetectOptions {
   threshold?: number;
   /** Smallest confidence recorded at all (default 0.05). */
   minConfidence?: number;
-}
-
-/** What one series looks like to the detector (ascending days). */
-export interface PriceSeries {
-  security_id: string;
-  days: ArrayLike<number>;
-  open: ArrayLike<number>;
-  close: ArrayLike<number>;
-  volume: ArrayLike<number>;
-  tickers?: readonly string[];
 }
 
 const PRICE_TOL = 0.1;
@@ -167,11 +160,8 @@ export interface SplitDetection {
   rejected: number;
 }
 
-/** The asset classes whose spot-like prices are scanned (options and terms are not). */
-const SCANNED = ["equity", "unit", "etf", "fii", "bdr", "fractional"];
-
 /**
- * Scans every B3 security's raw prices in the store for splits, records every candidate in
+ * Scans every B3 spot and fractional-lot security's raw prices in the store for splits, records every candidate in
  * `detected_splits` and applies the confident ones without a published event as splits in
  * `corporate_actions` — replacing what a previous run detected, in one transaction, so reruns are
  * idempotent and a published event imported later takes over.
@@ -205,7 +195,7 @@ export async function detectAndApplySplits(
     list.push((r.d as number) * DAY_MS);
     published.set(r.security_id as string, list);
   }
-  const series = await readSeries(store);
+  const series = await readSpotSeries(store);
   const found = detectSplitsIn(series, published, options);
   const applied = found.filter((s) => s.status === "applied");
   const ids = series.map((s) => s.security_id);
@@ -241,55 +231,19 @@ export async function detectAndApplySplits(
   };
 }
 
-/** Every scanned security's raw series, ascending, with the ticker of each day. */
-async function readSeries(store: Store): Promise<PriceSeries[]> {
-  const reader = await store.conn.runAndReadAll(`
-    SELECT p.security_id, (p.date - DATE '1970-01-01')::INTEGER AS d,
-           coalesce(p.open, 'NaN'::DOUBLE) AS o, coalesce(p.close, 'NaN'::DOUBLE) AS c,
-           coalesce(p.volume, 'NaN'::DOUBLE) AS v, coalesce(q.ticker, '') AS ticker
-    FROM prices p JOIN securities s USING (security_id)
-    JOIN security_master USING (security_id)
-    LEFT JOIN b3_quotes q USING (security_id, date)
-    WHERE s.asset_class IN (${SCANNED.map((c) => `'${c}'`).join(", ")})
-    ORDER BY p.security_id, p.date`);
-  const [ids, days, open, close, volume, tickers] = reader.getColumns() as [
-    string[],
-    number[],
-    number[],
-    number[],
-    number[],
-    string[],
-  ];
-  const out: PriceSeries[] = [];
-  for (let a = 0; a < ids.length;) {
-    let b = a + 1;
-    while (b < ids.length && ids[b] === ids[a]) b++;
-    out.push({
-      security_id: ids[a],
-      days: Float64Array.from(days.slice(a, b), (d) => d * DAY_MS),
-      open: Float64Array.from(open.slice(a, b)),
-      close: Float64Array.from(close.slice(a, b)),
-      volume: Float64Array.from(volume.slice(a, b)),
-      tickers: tickers.slice(a, b),
-    });
-    a = b;
-  }
-  return out;
-}
-
 function detectedColumns(found: DetectedSplit[]): Column[] {
-  return [
-    { name: "security_id", type: "VARCHAR", values: found.map((s) => s.security_id) },
-    { name: "ex_date", type: "DATE", values: found.map((s) => s.ex_date) },
-    { name: "ticker", type: "VARCHAR", values: found.map((s) => s.ticker) },
-    { name: "ratio", type: "DOUBLE", values: found.map((s) => s.ratio) },
-    { name: "price_ratio", type: "DOUBLE", values: found.map((s) => s.price_ratio) },
-    { name: "volume_ratio", type: "DOUBLE", values: found.map((s) => s.volume_ratio) },
-    { name: "level_ratio", type: "DOUBLE", values: found.map((s) => s.level_ratio) },
-    { name: "market_move", type: "DOUBLE", values: found.map((s) => s.market_move) },
-    { name: "confidence", type: "DOUBLE", values: found.map((s) => s.confidence) },
-    { name: "status", type: "VARCHAR", values: found.map((s) => s.status) },
-  ];
+  return columnsOf(found, [
+    ["security_id", "VARCHAR"],
+    ["ex_date", "DATE"],
+    ["ticker", "VARCHAR"],
+    ["ratio", "DOUBLE"],
+    ["price_ratio", "DOUBLE"],
+    ["volume_ratio", "DOUBLE"],
+    ["level_ratio", "DOUBLE"],
+    ["market_move", "DOUBLE"],
+    ["confidence", "DOUBLE"],
+    ["status", "VARCHAR"],
+  ]);
 }
 
 /** Finite positive values of `x[from, to)` (clipped to the array). */
