@@ -44,3 +44,28 @@ export function checkAligned(returns: ArrayLike<number>, benchmark: ArrayLike<nu
     );
   }
 }
+
+/**
+ * A risk-free rate (or required return) PER PERIOD: one constant, or a series aligned by position
+ * with the returns (a missing value there makes that period missing).
+ */
+export type RiskFree = number | ArrayLike<number>;
+
+/**
+ * `returns - riskFree` position by position (NaN where either is NaN). Throws a `RangeError` when a
+ * series rate has another length than the returns.
+ */
+export function excessReturns(returns: ArrayLike<number>, riskFree: RiskFree): Float64Array {
+  const out = Float64Array.from(returns);
+  if (typeof riskFree === "number") {
+    if (riskFree !== 0) { for (let k = 0; k < out.length; k++) out[k] -= riskFree; }
+    return out;
+  }
+  if (riskFree.length !== returns.length) {
+    throw new RangeError(
+      `the risk-free series must be aligned with the returns: expected ${returns.length} values, found ${riskFree.length}`,
+    );
+  }
+  for (let k = 0; k < out.length; k++) out[k] -= riskFree[k];
+  return out;
+}

@@ -16,6 +16,8 @@ import { averageDrawdown, maxDrawdownDuration } from "./drawdown.ts";
 import { kurtosis, skew } from "./moments.ts";
 import { bestPeriod, hitRate, stabilityOfTimeseries, worstPeriod } from "./returns.ts";
 import { calmarRatio, downsideRisk, omegaRatio, sortinoRatio } from "./risk.ts";
+import type { RiskFree } from "./_utils.ts";
+import { checkReturns } from "./check.ts";
 import {
   conditionalValueAtRisk,
   gaussianConditionalValueAtRisk,
@@ -28,8 +30,11 @@ import {
 export interface AllMetricsOptions {
   /** Periods per year for annualisation (default 252). */
   readonly periodsPerYear?: number;
-  /** Risk-free rate PER PERIOD (default 0); see `periodRate` to convert an annual rate. */
-  readonly riskFree?: number;
+  /**
+   * Risk-free rate PER PERIOD (default 0): a constant, or a series aligned with `returns` (e.g. the
+   * daily CDI); see `periodRate` to convert an annual rate.
+   */
+  readonly riskFree?: RiskFree;
   /** Benchmark returns aligned by position with `returns`; adds alpha, beta, IR, tracking error. */
   readonly benchmark?: ArrayLike<number>;
   /** Epoch-ms dates of `returns`; checked (same length, strictly ascending), not otherwise used. */
@@ -69,13 +74,14 @@ export interface Metrics {
 }
 
 /**
- * All metrics with one set of conventions (empyrical's): CAGR over the non-NaN periods, sample std
- * (ddof = 1) for volatility / Sharpe / tracking error, Sortino and downside risk over all periods with
+ * All metrics with one set of conventions (empyrical's): CAGR over every period (NaN rows included),
+ * sample std (ddof = 1) for volatility / Sharpe / tracking error, Sortino and downside risk over all periods with
  * `riskFree` as the required return, Omega at threshold `riskFree`, drawdowns from a starting wealth
  * of 1 (≤ 0; durations in positions of `returns`, missing periods included), historical VaR / CVaR
  * at 95% with numpy's linear percentile, Gaussian VaR / CVaR from mean and sample std, population skew and excess kurtosis, alpha
  * compounded `(1 + mean)^periodsPerYear - 1`, information ratio annualised by `sqrt(periodsPerYear)`.
- * See each metric's own function for its formula.
+ * See each metric's own function for its formula. Refuses (`RangeError`) what `checkReturns` calls an
+ * error in the returns or the benchmark: ±Infinity, values below -1, a price series.
  *
  * @example
  * ```ts
@@ -88,19 +94,21 @@ export function allMetrics(returns: ArrayLike<number>, options: AllMetricsOption
   const { periodsPerYear = 252, riskFree = 0, benchmark, dates } = options;
   if (!(periodsPerYear > 0)) throw new RangeError(`periodsPerYear must be > 0, found ${periodsPerYear}`);
   if (dates) checkDates(dates, returns.length);
+  refuse("returns", returns, periodsPerYear);
+  if (benchmark) refuse("benchmark", benchmark, periodsPerYear);
   const r = finite(returns);
   const metrics: Metrics = {
     cumulative_return: cumulativeReturn(r),
-    annual_return: annualReturn(r, periodsPerYear),
+    annual_return: annualReturn(returns, periodsPerYear),
     annual_volatility: annualVolatility(r, periodsPerYear),
-    sharpe: sharpeRatio(r, riskFree, periodsPerYear),
-    sortino: sortinoRatio(r, riskFree, periodsPerYear),
-    calmar: calmarRatio(r, periodsPerYear),
-    omega: omegaRatio(r, riskFree),
+    sharpe: sharpeRatio(returns, riskFree, periodsPerYear),
+    sortino: sortinoRatio(returns, riskFree, periodsPerYear),
+    calmar: calmarRatio(returns, periodsPerYear),
+    omega: omegaRatio(returns, riskFree),
     max_drawdown: maxDrawdown(r),
     avg_drawdown: averageDrawdown(returns),
     max_drawdown_duration: maxDrawdownDuration(returns),
-    downside_risk: downsideRisk(r, riskFree, periodsPerYear),
+    downside_risk: downsideRisk(returns, riskFree, periodsPerYear),
     tail_ratio: tailRatio(r),
     stability: stabilityOfTimeseries(r),
     skew: skew(r),
@@ -124,6 +132,11 @@ export function allMetrics(returns: ArrayLike<number>, options: AllMetricsOption
     tracking_error: trackingError(returns, benchmark, periodsPerYear),
     n_periods,
   };
+}
+
+function refuse(what: string, values: ArrayLike<number>, periodsPerYear: number): void {
+  const { errors } = checkReturns(values, { periodsPerYear });
+  if (errors.length) throw new RangeError(`${what}: ${errors.join("; ")}`);
 }
 
 function checkDates(dates: ArrayLike<number>, n: number): void {
