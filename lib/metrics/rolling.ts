@@ -1,12 +1,13 @@
 /**
  * Rolling-window metrics over the last `window` periods. Output has the input's length; a position is
  * NaN until the window is full and whenever any value in its window is missing (pandas' default
- * `min_periods = window`). Each window is computed directly (two passes), so there is no drift from
+ * `min_periods = window`); `rollingMaxDrawdown` instead lets a missing period leave wealth unchanged,
+ * as `maxDrawdown` does. Each window is computed directly (two passes), so there is no drift from
  * running sums: O(n · window).
  */
 
-import { meanOverDeviation } from "./core.ts";
-import { checkAligned, checkInteger, excessReturns, type RiskFree } from "./_utils.ts";
+import { maxDrawdown, meanOverDeviation } from "./core.ts";
+import { checkAligned, checkInteger, excessReturns, type RiskFree, rollWindows } from "./_utils.ts";
 
 /**
  * Rolling annualised volatility: `sampleStd(window) * sqrt(periodsPerYear)` (ddof = 1), window ≥ 2.
@@ -89,6 +90,20 @@ export function rollingBeta(
     out[t] = varB / window < 1e-30 ? NaN : cov / varB;
   }
   return out;
+}
+
+/**
+ * Rolling maximum drawdown (empyrical's `roll_max_drawdown`): `maxDrawdown` of each window of
+ * `window` periods ending at t, from a wealth of 1 at the window's start; missing periods leave
+ * wealth unchanged (as in `maxDrawdown`), and NaN before the first full window.
+ *
+ * @example
+ * ```ts
+ * rollingMaxDrawdown([0.1, -0.5, 0.2, 0.1], 2); // => [NaN, -0.5, -0.5, 0]
+ * ```
+ */
+export function rollingMaxDrawdown(returns: ArrayLike<number>, window: number): Float64Array {
+  return rollWindows(returns, null, window, (w) => maxDrawdown(w));
 }
 
 /** Applies `finish(mean, sampleStd, t)` to every full, gap-free window ending at t. */
