@@ -53,8 +53,46 @@ Deno.test("metrics CLI --json prints metrics, drawdowns, yearly and monthly", as
     match(json.warnings.join("\n"), /only 5 periods \(less than one year at 252 per year\)/);
     const m = json.metrics;
     // snake_case keys exactly, benchmark keys before n_periods
-    // deno-fmt-ignore
-    deepEqual(Object.keys(m), ["cumulative_return", "annual_return", "annual_volatility", "sharpe", "sortino", "calmar", "omega", "max_drawdown", "avg_drawdown", "max_drawdown_duration", "downside_risk", "tail_ratio", "stability", "skew", "kurtosis", "var_95", "cvar_95", "var_95_gaussian", "cvar_95_gaussian", "hit_rate", "best_period", "worst_period", "alpha", "beta", "information_ratio", "tracking_error", "n_periods"]);
+    deepEqual(Object.keys(m), [
+      ...["cumulative_return", "annual_return", "annual_volatility", "sharpe", "sortino", "calmar", "omega"],
+      ...[
+        "max_drawdown",
+        "avg_drawdown",
+        "max_drawdown_duration",
+        "downside_risk",
+        "tail_ratio",
+        "stability",
+      ],
+      ...["skew", "kurtosis", "var_95", "cvar_95", "var_95_gaussian", "cvar_95_gaussian", "hit_rate"],
+      ...["best_period", "worst_period", "var_99_gpd", "es_99_gpd", "skew_adjusted", "kurtosis_adjusted"],
+      ...[
+        "win_rate",
+        "avg_win",
+        "avg_loss",
+        "payoff_ratio",
+        "profit_factor",
+        "kelly_criterion",
+        "risk_of_ruin",
+      ],
+      ...[
+        "consecutive_wins",
+        "consecutive_losses",
+        "gain_to_pain",
+        "gain_to_pain_monthly",
+        "expected_return",
+      ],
+      ...["expected_monthly_return", "expected_yearly_return", "common_sense_ratio", "cpc_index"],
+      ...[
+        "outlier_win_ratio",
+        "outlier_loss_ratio",
+        "recovery_factor",
+        "ulcer_index",
+        "ulcer_performance_index",
+      ],
+      ...["serenity_index", "smart_sharpe", "smart_sortino", "probabilistic_sharpe", "probabilistic_sortino"],
+      ...["alpha", "beta", "information_ratio", "tracking_error", "r_squared", "up_capture", "down_capture"],
+      ...["up_down_capture", "batting_average", "beta_fragility", "n_periods"],
+    ]);
     assertNear(m.cumulative_return, -0.01); // 0.99 - 1
     equal(m.n_periods, 4);
     assertNear(m.max_drawdown, -0.5);

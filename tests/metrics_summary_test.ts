@@ -8,6 +8,7 @@
 // sharpe, sortino, alpha, beta, information_ratio, cvar_95 and the Gaussian VaR / CVaR.
 
 import { deepEqual, equal, throws } from "node:assert/strict";
+import * as metrics from "../lib/metrics/mod.ts";
 import { allMetrics } from "../lib/metrics/mod.ts";
 import { assertNear } from "./fixtures/metrics/near.ts";
 import { BENCH, RET } from "./fixtures/metrics/reference.ts";
@@ -42,9 +43,70 @@ const EXPECTED = {
   n_periods: 29,
 };
 
+// The quantstats family, GPD and capture keys: allMetrics() composes the functions pinned against
+// references in metrics_extra_test.ts; here each key must equal its function on the same inputs.
+const DATES = RET.map((_, k) => Date.UTC(2024, 0, 1) + k * 86_400_000);
+const COMPOSED: Record<string, number> = {
+  var_99_gpd: -metrics.gpdRiskEstimates(RET, 0.01).var,
+  es_99_gpd: -metrics.gpdRiskEstimates(RET, 0.01).es,
+  skew_adjusted: metrics.skewAdjusted(RET),
+  kurtosis_adjusted: metrics.kurtosisAdjusted(RET),
+  win_rate: metrics.winRate(RET),
+  avg_win: metrics.avgWin(RET),
+  avg_loss: metrics.avgLoss(RET),
+  payoff_ratio: metrics.payoffRatio(RET),
+  profit_factor: metrics.profitFactor(RET),
+  kelly_criterion: metrics.kellyCriterion(RET),
+  risk_of_ruin: metrics.riskOfRuin(RET),
+  consecutive_wins: metrics.consecutiveWins(RET),
+  consecutive_losses: metrics.consecutiveLosses(RET),
+  gain_to_pain: metrics.gainToPainRatio(RET),
+  gain_to_pain_monthly: metrics.gainToPainRatio(RET, { dates: DATES, resolution: "monthly" }),
+  expected_return: metrics.expectedReturn(RET),
+  expected_monthly_return: metrics.expectedReturn(RET, "monthly", DATES),
+  expected_yearly_return: metrics.expectedReturn(RET, "yearly", DATES),
+  common_sense_ratio: metrics.commonSenseRatio(RET),
+  cpc_index: metrics.cpcIndex(RET),
+  outlier_win_ratio: metrics.outlierWinRatio(RET),
+  outlier_loss_ratio: metrics.outlierLossRatio(RET),
+  recovery_factor: metrics.recoveryFactor(RET),
+  ulcer_index: metrics.ulcerIndex(RET),
+  ulcer_performance_index: metrics.ulcerPerformanceIndex(RET),
+  serenity_index: metrics.serenityIndex(RET),
+  smart_sharpe: metrics.smartSharpe(RET, 0.0001, 252),
+  smart_sortino: metrics.smartSortino(RET, 0.0001, 252),
+  probabilistic_sharpe: metrics.probabilisticSharpeRatio(RET),
+  probabilistic_sortino: metrics.probabilisticSortinoRatio(RET),
+};
+const COMPOSED_BENCHMARK: Record<string, number> = {
+  r_squared: metrics.rSquared(RET, BENCH),
+  up_capture: metrics.upCapture(RET, BENCH, 252),
+  down_capture: metrics.downCapture(RET, BENCH, 252),
+  up_down_capture: metrics.upDownCapture(RET, BENCH, 252),
+  batting_average: metrics.battingAverage(RET, BENCH).batting_average,
+  beta_fragility: metrics.betaFragilityHeuristic(RET, BENCH),
+};
+const BENCHMARK_KEYS = [
+  "alpha",
+  "beta",
+  "information_ratio",
+  "tracking_error",
+  ...Object.keys(COMPOSED_BENCHMARK),
+];
+const { n_periods: _, ...EMPYRICAL } = EXPECTED;
+const KEYS = [
+  ...Object.keys(EMPYRICAL).filter((k) => !BENCHMARK_KEYS.includes(k)),
+  ...Object.keys(COMPOSED),
+  ...BENCHMARK_KEYS,
+  "n_periods",
+];
+
 Deno.test("allMetrics() matches the numpy/scipy empyrical reference", () => {
-  const m = allMetrics(RET, { periodsPerYear: 252, riskFree: 0.0001, benchmark: BENCH });
-  deepEqual(Object.keys(m), Object.keys(EXPECTED));
+  const m = allMetrics(RET, { periodsPerYear: 252, riskFree: 0.0001, benchmark: BENCH, dates: DATES });
+  deepEqual(Object.keys(m), KEYS);
+  for (const [key, value] of Object.entries({ ...COMPOSED, ...COMPOSED_BENCHMARK })) {
+    assertNear(m[key as keyof typeof m] as number, value, 0, key);
+  }
   for (const [key, value] of Object.entries(EXPECTED)) {
     assertNear(m[key as keyof typeof m] as number, value, 1e-12, key);
   }
@@ -52,10 +114,8 @@ Deno.test("allMetrics() matches the numpy/scipy empyrical reference", () => {
 
 Deno.test("allMetrics() leaves out the benchmark keys without a benchmark", () => {
   const m = allMetrics(RET, { riskFree: 0.0001 });
-  const keys = Object.keys(EXPECTED).filter((k) =>
-    !["alpha", "beta", "information_ratio", "tracking_error"].includes(k)
-  );
-  deepEqual(Object.keys(m), keys);
+  deepEqual(Object.keys(m), KEYS.filter((k) => !BENCHMARK_KEYS.includes(k)));
+  assertNear(m.expected_monthly_return, NaN); // calendar metrics need dates
   assertNear(m.sharpe, EXPECTED.sharpe, 1e-10);
 });
 

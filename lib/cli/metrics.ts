@@ -68,8 +68,20 @@ const PERCENT_KEYS = new Set([
   "worst_period",
   "alpha",
   "tracking_error",
+  "var_99_gpd",
+  "es_99_gpd",
+  "win_rate",
+  "avg_win",
+  "avg_loss",
+  "kelly_criterion",
+  "expected_return",
+  "expected_monthly_return",
+  "expected_yearly_return",
+  "probabilistic_sharpe",
+  "probabilistic_sortino",
+  "batting_average",
 ]);
-const COUNT_KEYS = new Set(["max_drawdown_duration", "n_periods"]);
+const COUNT_KEYS = new Set(["max_drawdown_duration", "n_periods", "consecutive_wins", "consecutive_losses"]);
 
 /**
  * Runs the CLI with `args` (without the program name); returns the exit code: 0 ok, 1 bad input
