@@ -96,6 +96,21 @@ export function aggregateReturns(
   }));
 }
 
+/**
+ * The calendar period an epoch-ms date falls in, labelled as `aggregateReturns` labels it
+ * (`2024-W05`, `2024-03`, `2024-Q1`, `2024`).
+ *
+ * @example
+ * ```ts
+ * periodLabel(Date.UTC(2024, 2, 15), "quarterly"); // => "2024-Q1"
+ * ```
+ */
+export function periodLabel(ms: number, period: AggregatePeriod): string {
+  const bucket = BUCKETS[period];
+  if (!bucket) throw new RangeError(`period must be weekly, monthly, quarterly or yearly, found "${period}"`);
+  return bucket.label(bucket.key(ms));
+}
+
 const pad = (n: number) => String(n).padStart(2, "0");
 
 const BUCKETS: Record<AggregatePeriod, { key: (ms: number) => number; label: (key: number) => string }> = {
