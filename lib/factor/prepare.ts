@@ -276,7 +276,7 @@ function filterOutliers(
 }
 
 function failureWarning(failure: BinFailure, ts: number[], dates: Float64Array, byGroup: boolean): string {
-  const unit = byGroup ? "date-group cross-sections" : "dates";
+  const unit = (byGroup ? "date-group cross-section" : "date") + (ts.length === 1 ? "" : "s");
   const first = `first ${isoDate(dates[ts[0]])}`;
   const why = failure === "constant"
     ? "a constant (all tied) factor"
