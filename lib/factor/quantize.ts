@@ -95,7 +95,7 @@ export function binCrossSection(
   n: number,
   options: BinningOptions,
   out: Int32Array,
-  scratch = new Float64Array(n),
+  scratch: Float64Array = new Float64Array(n),
 ): BinFailure {
   for (let j = 0; j < n; j++) out[idx[j]] = 0;
   if (n === 0) return "empty_side";

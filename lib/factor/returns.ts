@@ -358,7 +358,10 @@ export interface FactorAlphaBeta {
  * factorAlphaBeta(data, factorReturns(data)); // [{ period: 1, ann_alpha, beta }, …]
  * ```
  */
-export function factorAlphaBeta(data: FactorData, returns = factorReturns(data)): FactorAlphaBeta[] {
+export function factorAlphaBeta(
+  data: FactorData,
+  returns: Float64Array[] = factorReturns(data),
+): FactorAlphaBeta[] {
   const nT = data.dates.length, nS = data.securityIds.length;
   const { start, cols } = data.rows;
   return data.periods.map((period, k) => {
