@@ -59,25 +59,37 @@ export function eventReturns(
   const gSum = new Float64Array(nG * K), gCount = new Int32Array(nG * K);
   const sum = new Float64Array(Q * K), ss = new Float64Array(Q * K), n = new Int32Array(Q * K);
   const perDate: Float64Array[] = [];
+  // per name of the date's universe: its day-0 price, chain, and where its sums go
+  const names = new Int32Array(nS), p0 = new Float64Array(nS), chain0 = new Int32Array(nS);
+  const qgBase = new Int32Array(nS), gBase = new Int32Array(nS);
   for (let t = 0; t < nT; t++) {
-    if (start[t + 1] === start[t]) continue;
+    const m = start[t + 1] - start[t];
+    if (m === 0) continue;
     qgSum.fill(0);
     qgCount.fill(0);
     gSum.fill(0);
     gCount.fill(0);
     const b0 = t * nS;
+    for (let j = 0; j < m; j++) {
+      const i = cols[start[t] + j], g = groupOf(i);
+      names[j] = i;
+      p0[j] = price[b0 + i];
+      chain0[j] = chain ? chain[b0 + i] : 0;
+      qgBase[j] = ((data.quantile[b0 + i] - 1) * nG + g) * K;
+      gBase[j] = g * K;
+    }
     for (let k = 0; k < K; k++) {
       const s = t + k - before;
       if (s < 0 || s >= nT) continue;
       const bs = s * nS;
-      for (let p = start[t]; p < start[t + 1]; p++) {
-        const i = cols[p], p0 = price[b0 + i], ps = price[bs + i];
-        if (!(p0 > 0 && ps > 0) || (chain && chain[bs + i] !== chain[b0 + i])) continue;
-        const v = ps / p0 - 1, g = groupOf(i), j = ((data.quantile[b0 + i] - 1) * nG + g) * K + k;
-        qgSum[j] += v;
-        qgCount[j]++;
-        gSum[g * K + k] += v;
-        gCount[g * K + k]++;
+      for (let j = 0; j < m; j++) {
+        const i = names[j], ps = price[bs + i];
+        if (!(ps > 0 && p0[j] > 0) || (chain && chain[bs + i] !== chain0[j])) continue;
+        const v = ps / p0[j] - 1;
+        qgSum[qgBase[j] + k] += v;
+        qgCount[qgBase[j] + k]++;
+        gSum[gBase[j] + k] += v;
+        gCount[gBase[j] + k]++;
       }
     }
     const means = new Float64Array(Q * K).fill(NaN);

@@ -226,7 +226,8 @@ function groupCodes(
 
 /**
  * Alphalens' `filter_zscore`: per security, over the dates on which any security has a factor
- * value, forward returns with `|x - mean| > z · std` (ddof 1) become NaN. Returns how many.
+ * value, forward returns with `|x - mean| > z · std` (ddof 1) become NaN. Returns how many. Forward
+ * returns are finite or NaN (prices are positive), so `v === v` tests for a value.
  */
 function filterOutliers(
   factor: Float64Array,
@@ -245,27 +246,34 @@ function filterOutliers(
     }
   }
   let filtered = 0;
+  const n = new Int32Array(nS),
+    sum = new Float64Array(nS),
+    ss = new Float64Array(nS),
+    limit = new Float64Array(nS);
   for (const f of forward) {
-    for (let i = 0; i < nS; i++) {
-      let n = 0, sum = 0;
-      for (const t of factorDates) {
-        const v = f[t * nS + i];
-        if (Number.isFinite(v)) {
-          n++;
-          sum += v;
+    n.fill(0);
+    sum.fill(0);
+    ss.fill(0);
+    for (const t of factorDates) {
+      for (let i = 0, c = t * nS; i < nS; i++, c++) {
+        const v = f[c];
+        if (v === v) {
+          n[i]++;
+          sum[i] += v;
         }
       }
-      if (n < 2) continue;
-      const mean = sum / n;
-      let ss = 0;
-      for (const t of factorDates) {
-        const v = f[t * nS + i];
-        if (Number.isFinite(v)) ss += (v - mean) * (v - mean);
+    }
+    for (let i = 0; i < nS; i++) sum[i] /= n[i];
+    for (const t of factorDates) {
+      for (let i = 0, c = t * nS; i < nS; i++, c++) {
+        const d = f[c] - sum[i];
+        if (d === d) ss[i] += d * d;
       }
-      const limit = z * Math.sqrt(ss / (n - 1));
-      for (const t of factorDates) {
-        const c = t * nS + i;
-        if (Math.abs(f[c] - mean) > limit) {
+    }
+    for (let i = 0; i < nS; i++) limit[i] = n[i] < 2 ? Infinity : z * Math.sqrt(ss[i] / (n[i] - 1));
+    for (const t of factorDates) {
+      for (let i = 0, c = t * nS; i < nS; i++, c++) {
+        if (Math.abs(f[c] - sum[i]) > limit[i]) {
           f[c] = NaN;
           filtered++;
         }
