@@ -8,6 +8,9 @@ import {
   listRawFiles,
 } from "../lib/ingest/b3/download.ts";
 import { serveFixtures } from "./fixtures/b3/server.ts";
+import { writeFixtureFiles } from "./fixtures/b3/cotahist.ts";
+import { openStore } from "../lib/store/db.ts";
+import { runB3Pipeline } from "../lib/ingest/b3/pipeline.ts";
 
 /** 300 KB of deterministic bytes (a stand-in for a ZIP the server hands out). */
 function payload(n = 300_000): Uint8Array<ArrayBuffer> {
@@ -116,6 +119,49 @@ Deno.test("downloadFile() gives up after the retries with what to do", async () 
     );
   } finally {
     await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runB3Pipeline() falls back to a stale local copy when B3 cannot be reached", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "quantnb-b3-dl-" });
+  const store = await openStore(":memory:");
+  try {
+    const raw = join(dir, "raw");
+    await Deno.mkdir(raw);
+    const files = await writeFixtureFiles(dir);
+    const path = join(raw, "COTAHIST_A2024.ZIP");
+    await Deno.copyFile(files.zip, path);
+    // Fetched mid-2024, while the yearly file was still growing: the pipeline re-validates it.
+    await Deno.writeTextFile(
+      `${path}.json`,
+      JSON.stringify({
+        url: "x",
+        bytes: (await Deno.stat(path)).size,
+        downloaded_at: "2024-06-01T00:00:00Z",
+        etag: null,
+        last_modified: null,
+        period_end: "2024-12-31",
+      }),
+    );
+    const result = await runB3Pipeline(store, {
+      periods: [{ kind: "yearly", year: 2024 }],
+      rawDir: raw,
+      baseUrl: "http://127.0.0.1:9/", // discard port: nothing listens
+      retries: 0,
+      series: false,
+      snapshot: false,
+      progressMode: "none",
+      log: () => {},
+    });
+    ok(
+      result.warnings.some((w) =>
+        /COTAHIST_A2024\.ZIP: could not re-validate .*using the local copy/.test(w)
+      ),
+    );
+    equal(result.files[0].rows, 3);
+  } finally {
+    store.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -28,6 +28,7 @@ import {
   B3_COTAHIST_BASE_URL,
   cotahistFileName,
   DEFAULT_RAW_DIR,
+  DownloadError,
   downloadFile,
   type DownloadResult,
 } from "./download.ts";
@@ -196,19 +197,29 @@ export async function runB3Pipeline(
       }
       let shown = 0;
       const b = bar(1, `download ${name}`);
-      out.push(
-        await downloadFile(`${options.baseUrl ?? B3_COTAHIST_BASE_URL}${name}`, path, {
-          periodEnd,
-          retries: options.retries,
-          backoffMs: options.backoffMs,
-          onProgress: (done, total) => {
-            const f = Number.isFinite(total) && total > 0 ? done / total : 0;
-            b.tick(f - shown);
-            shown = f;
-          },
-          onRetry: (attempt, wait, reason) => log(`  retry ${attempt} of ${name} in ${wait} ms: ${reason}`),
-        }),
-      );
+      try {
+        out.push(
+          await downloadFile(`${options.baseUrl ?? B3_COTAHIST_BASE_URL}${name}`, path, {
+            periodEnd,
+            retries: options.retries,
+            backoffMs: options.backoffMs,
+            onProgress: (done, total) => {
+              const f = Number.isFinite(total) && total > 0 ? done / total : 0;
+              b.tick(f - shown);
+              shown = f;
+            },
+            onRetry: (attempt, wait, reason) => log(`  retry ${attempt} of ${name} in ${wait} ms: ${reason}`),
+          }),
+        );
+      } catch (error) {
+        // A copy fetched while its period was open is still usable when B3 cannot be reached.
+        const local = await Deno.stat(path).catch(() => null);
+        if (!local || error instanceof DownloadError) throw error;
+        warnings.push(
+          `${name}: could not re-validate (${(error as Error).message.split(" (")[0]}); using the local copy`,
+        );
+        out.push({ path, url: "", status: "cached", bytes: local.size, attempts: 0 });
+      }
       b.tick(1 - shown);
       await b.done();
     }
