@@ -22,6 +22,7 @@ export * from "./ingest/mod.ts";
 export * from "./snapshot/mod.ts";
 export * from "./signal/mod.ts";
 export * from "./engine/mod.ts";
+export * from "./engine/timeseries/mod.ts";
 export * as metrics from "./metrics/mod.ts";
 export * from "./indicators/mod.ts";
 export * from "./suite/mod.ts";

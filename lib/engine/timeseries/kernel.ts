@@ -1,0 +1,304 @@
+/**
+ * The `fromSignals` simulation kernel: one pass over the bars (date-major, bar outer, column inner) with
+ * every column's state in typed arrays, so a parameter grid is just more columns. Plain loops on typed
+ * arrays; `from_signals.ts` validates and shapes the inputs and outputs around it.
+ *
+ * Order of events inside bar t, for each column:
+ * 1. `nextOpen`: the order pending from the signal at the close of t−1 fills at the open of t.
+ * 2. Stops of an open position are checked on the bar's range (open, then low/high; close when the
+ *    bars have no range). A gap through a level fills at the open; both levels inside one bar ⇒ the
+ *    stop is assumed hit first (conservative).
+ * 3. `nextClose`: the pending order fills at the close of t.
+ * 4. Equity is marked at the close: `cash + shares · close` (last valid close when it is NaN).
+ * 5. The signals at the close of t become the order pending for bar t+1 (never filled at bar t).
+ * A pending order waits while its fill price is NaN; a newer signal replaces it.
+ */
+import { buyFillPrice, quantityForBudget, type ResolvedCosts, sellFillPrice } from "./costs.ts";
+import { EXIT, type TradeLog } from "./trades.ts";
+
+/** `direction` codes of the kernel. */
+export const DIRECTION = { long: 0, short: 1, both: 2 } as const;
+/** `sizeType` codes of the kernel. */
+export const SIZE_TYPE = { percent: 0, value: 1, shares: 2 } as const;
+
+/** Everything the kernel reads, already validated and broadcast. */
+export interface KernelInput {
+  readonly nDates: number;
+  /** Instruments (price columns) K. */
+  readonly nInstruments: number;
+  /** Signal columns C. */
+  readonly nColumns: number;
+  /** Instrument of each signal column (length C). */
+  readonly priceColumn: Int32Array;
+  readonly close: Float64Array;
+  readonly open?: Float64Array;
+  readonly high?: Float64Array;
+  readonly low?: Float64Array;
+  /** T × C date-major masks (1 = signal), or one row of C refilled by `feed` at every bar. */
+  readonly entries: Uint8Array;
+  readonly exits: Uint8Array;
+  readonly feed?: (t: number, entries: Uint8Array, exits: Uint8Array) => void;
+  readonly direction: number;
+  readonly fillAtOpen: boolean;
+  readonly sizeType: number;
+  readonly size: number;
+  readonly initialCash: number;
+  readonly costs: ResolvedCosts;
+  /** Per-column stop fractions (NaN = off), or undefined when no column has that stop. */
+  readonly stopLoss?: Float64Array;
+  readonly takeProfit?: Float64Array;
+  readonly trailingStop?: Float64Array;
+  /** Write `equity` and `position` (T × C) and the trades; else per-column stats only. */
+  readonly full: boolean;
+  readonly trades?: TradeLog;
+}
+
+/** Per-column statistics every run produces (both output modes). */
+export interface KernelStats {
+  readonly finalEquity: Float64Array;
+  /** Σ r and Σ r² of the per-bar returns `equity[t] / equity[t−1] − 1` (bar 0 against the initial cash). */
+  readonly sumRet: Float64Array;
+  readonly sumRet2: Float64Array;
+  /** Bars with a defined return (all of them unless equity reached ≤ 0). */
+  readonly nReturns: Int32Array;
+  /** Min over bars of `equity / running peak − 1` (peak starts at the initial cash). */
+  readonly maxDrawdown: Float64Array;
+  /** Closed trades, and those with pnl > 0. */
+  readonly nTrades: Int32Array;
+  readonly nWins: Int32Array;
+  /** Bars ending with a position. */
+  readonly barsInMarket: Int32Array;
+}
+
+/** The kernel's output: statistics, plus equity and position matrices in full mode. */
+export interface KernelOutput extends KernelStats {
+  readonly equity?: Float64Array;
+  readonly position?: Float64Array;
+}
+
+const NONE = 2; // no pending order (targets are −1, 0, +1)
+
+/** Runs the simulation; see the module doc for the order of events within a bar. */
+export function simulateSignals(input: KernelInput): KernelOutput {
+  const { nDates: T, nInstruments: K, nColumns: C, priceColumn, close, open, high, low } = input;
+  const { entries, exits, feed, direction, fillAtOpen, sizeType, size, initialCash, costs, full } = input;
+  const { stopLoss, takeProfit, trailingStop, trades } = input;
+  const { fee, fixedFee } = costs;
+  const anyStops = stopLoss !== undefined || takeProfit !== undefined || trailingStop !== undefined;
+
+  const cash = new Float64Array(C).fill(initialCash);
+  const shares = new Float64Array(C);
+  const entryPrice = new Float64Array(C);
+  const entryFee = new Float64Array(C);
+  const entryIdx = new Int32Array(C);
+  const extreme = new Float64Array(C); // long: highest high since entry; short: lowest low
+  const pending = new Int8Array(C).fill(NONE);
+  const mark = new Float64Array(C).fill(NaN);
+  const prevEq = new Float64Array(C).fill(initialCash);
+  const peakEq = new Float64Array(C).fill(initialCash);
+  const stats: KernelStats = {
+    finalEquity: new Float64Array(C).fill(initialCash),
+    sumRet: new Float64Array(C),
+    sumRet2: new Float64Array(C),
+    nReturns: new Int32Array(C),
+    maxDrawdown: new Float64Array(C),
+    nTrades: new Int32Array(C),
+    nWins: new Int32Array(C),
+    barsInMarket: new Int32Array(C),
+  };
+  const { sumRet, sumRet2, nReturns, maxDrawdown, nTrades, nWins, barsInMarket } = stats;
+  const equity = full ? new Float64Array(T * C) : undefined;
+  const position = full ? new Float64Array(T * C) : undefined;
+
+  /** Closes column c's position at fill price p (slippage already applied). */
+  const closePosition = (c: number, t: number, p: number, reason: number) => {
+    const q = shares[c];
+    const qty = Math.abs(q);
+    const value = qty * p;
+    const exitFee = value * fee + fixedFee;
+    const basis = qty * entryPrice[c];
+    let pnl: number;
+    if (q > 0) {
+      cash[c] += value - exitFee;
+      pnl = value - exitFee - basis - entryFee[c];
+    } else {
+      cash[c] -= value + exitFee;
+      pnl = basis - entryFee[c] - value - exitFee;
+    }
+    shares[c] = 0;
+    nTrades[c]++;
+    if (pnl > 0) nWins[c]++;
+    trades?.push(c, q > 0 ? 1 : -1, entryIdx[c], t, entryPrice[c], p, qty, entryFee[c], exitFee, pnl, reason);
+  };
+
+  /** Opens a position of sign `side` in flat column c at fill price p; skipped when unaffordable. */
+  const openPosition = (c: number, t: number, side: number, p: number) => {
+    let qty: number;
+    let outlay = NaN; // notional + fees when sized from a cash budget
+    if (sizeType === 2) {
+      qty = size;
+    } else {
+      outlay = sizeType === 0 ? size * cash[c] : size;
+      qty = quantityForBudget(outlay, p, costs);
+    }
+    if (!(qty > 0)) return;
+    const value = qty * p;
+    const f = Number.isNaN(outlay) ? value * fee + fixedFee : outlay - value;
+    if (side > 0) {
+      cash[c] -= Number.isNaN(outlay) ? value + f : outlay;
+      shares[c] = qty;
+    } else {
+      cash[c] += value - f;
+      shares[c] = -qty;
+    }
+    entryPrice[c] = p;
+    entryFee[c] = f;
+    entryIdx[c] = t;
+    extreme[c] = p;
+  };
+
+  /** Moves column c to the target sign at raw price `price` (market fill: slippage applies). */
+  const fillTarget = (c: number, t: number, target: number, price: number) => {
+    const q = shares[c];
+    const current = q > 0 ? 1 : q < 0 ? -1 : 0;
+    if (current === target) return;
+    if (current > 0) closePosition(c, t, sellFillPrice(price, costs), EXIT.signal);
+    else if (current < 0) closePosition(c, t, buyFillPrice(price, costs), EXIT.signal);
+    if (target !== 0) {
+      openPosition(c, t, target, target > 0 ? buyFillPrice(price, costs) : sellFillPrice(price, costs));
+    }
+  };
+
+  /** Checks column c's stops on bar t (open o, high h, low l); closes the position when one is hit. */
+  const checkStops = (c: number, t: number, o: number, h: number, l: number) => {
+    const q = shares[c];
+    const e = entryPrice[c];
+    const sl = stopLoss ? stopLoss[c] : NaN;
+    const tp = takeProfit ? takeProfit[c] : NaN;
+    const ts = trailingStop ? trailingStop[c] : NaN;
+    if (q > 0) {
+      let stop = -Infinity;
+      let why: number = EXIT.stop_loss;
+      if (sl === sl) stop = e * (1 - sl);
+      if (ts === ts && extreme[c] * (1 - ts) > stop) {
+        stop = extreme[c] * (1 - ts);
+        why = EXIT.trailing_stop;
+      }
+      const target = tp === tp ? e * (1 + tp) : Infinity;
+      if (o <= stop) closePosition(c, t, sellFillPrice(o, costs), why);
+      else if (o >= target) closePosition(c, t, o, EXIT.take_profit);
+      else if (l <= stop) closePosition(c, t, sellFillPrice(stop, costs), why);
+      else if (h >= target) closePosition(c, t, target, EXIT.take_profit);
+      else if (h > extreme[c]) extreme[c] = h;
+    } else {
+      let stop = Infinity;
+      let why: number = EXIT.stop_loss;
+      if (sl === sl) stop = e * (1 + sl);
+      if (ts === ts && extreme[c] * (1 + ts) < stop) {
+        stop = extreme[c] * (1 + ts);
+        why = EXIT.trailing_stop;
+      }
+      const target = tp === tp ? e * (1 - tp) : -Infinity;
+      if (o >= stop) closePosition(c, t, buyFillPrice(o, costs), why);
+      else if (o <= target) closePosition(c, t, o, EXIT.take_profit);
+      else if (h >= stop) closePosition(c, t, buyFillPrice(stop, costs), why);
+      else if (l <= target) closePosition(c, t, target, EXIT.take_profit);
+      else if (l < extreme[c]) extreme[c] = l;
+    }
+  };
+
+  /** Bar t for every column (its own function: V8 optimizes it whole instead of OSR-ing the loop). */
+  const step = (t: number, base: number) => {
+    const row = t * K;
+    const out = t * C;
+    for (let c = 0; c < C; c++) {
+      const en = entries[base + c];
+      const ex = exits[base + c];
+      let pend = pending[c];
+      if (pend === NONE && en === ex && shares[c] === 0) {
+        // flat, nothing pending, no signal: equity is the unchanged cash, the bar's return 0
+        if (prevEq[c] > 0) nReturns[c]++;
+        if (full) equity![out + c] = cash[c];
+        continue;
+      }
+      const pi = row + priceColumn[c];
+      const cl = close[pi];
+      if (pend !== NONE && fillAtOpen) {
+        const o = open![pi];
+        if (o === o) {
+          fillTarget(c, t, pend, o);
+          if (cl !== cl) mark[c] = o;
+          pend = NONE;
+        }
+      }
+      if (anyStops && shares[c] !== 0 && cl === cl) {
+        const o = open ? open[pi] : cl;
+        const h = high ? high[pi] : cl;
+        const l = low ? low[pi] : cl;
+        checkStops(c, t, o === o ? o : cl, h === h ? h : Math.max(cl, o === o ? o : cl), l === l ? l : cl);
+      }
+      if (pend !== NONE && !fillAtOpen && cl === cl) {
+        fillTarget(c, t, pend, cl);
+        pend = NONE;
+      }
+      if (cl === cl) mark[c] = cl;
+      const q = shares[c];
+      const eq = q === 0 ? cash[c] : cash[c] + q * mark[c];
+      const prev = prevEq[c];
+      if (prev > 0) {
+        const r = eq / prev - 1;
+        sumRet[c] += r;
+        sumRet2[c] += r * r;
+        nReturns[c]++;
+      }
+      if (eq !== prev) {
+        prevEq[c] = eq;
+        if (eq > peakEq[c]) peakEq[c] = eq;
+        else if (eq / peakEq[c] - 1 < maxDrawdown[c]) maxDrawdown[c] = eq / peakEq[c] - 1;
+      }
+      if (q !== 0) barsInMarket[c]++;
+      if (full) {
+        equity![out + c] = eq;
+        position![out + c] = q;
+      }
+      // signals at this close → the order pending for the next bar
+      if (en !== ex) {
+        const current = q > 0 ? 1 : q < 0 ? -1 : 0;
+        const intended = pend === NONE ? current : pend;
+        let target: number;
+        if (direction === 0) target = en ? 1 : intended === 1 ? 0 : intended;
+        else if (direction === 1) target = en ? -1 : intended === -1 ? 0 : intended;
+        else target = en ? 1 : -1;
+        pend = target === current ? NONE : target;
+      }
+      pending[c] = pend;
+    }
+  };
+  for (let t = 0; t < T; t++) {
+    if (feed) feed(t, entries, exits);
+    step(t, feed ? 0 : t * C);
+  }
+
+  // positions still open at the end: recorded as "open" trades marked at the last close
+  for (let c = 0; c < C; c++) {
+    const q = shares[c];
+    stats.finalEquity[c] = q === 0 ? cash[c] : cash[c] + q * mark[c];
+    if (q === 0 || !trades) continue;
+    const qty = Math.abs(q);
+    const pnl = (q > 0 ? mark[c] - entryPrice[c] : entryPrice[c] - mark[c]) * qty - entryFee[c];
+    trades.push(
+      c,
+      q > 0 ? 1 : -1,
+      entryIdx[c],
+      T - 1,
+      entryPrice[c],
+      mark[c],
+      qty,
+      entryFee[c],
+      0,
+      pnl,
+      EXIT.open,
+    );
+  }
+  return { ...stats, equity, position };
+}
