@@ -16,6 +16,8 @@ import {
 import { cumulativeReturn, maxDrawdown, sharpeRatio } from "../lib/metrics/mod.ts";
 import { sma } from "../lib/indicators/mod.ts";
 import { createRng } from "../lib/util/rng.ts";
+import { simulateCrossovers } from "../lib/engine/timeseries/crossover_kernel.ts";
+import { resolveCosts } from "../lib/engine/timeseries/costs.ts";
 import { assertAllClose, assertAlmostEquals } from "./_assert.ts";
 
 const f = (...v: number[]) => new Float64Array(v);
@@ -250,37 +252,51 @@ Deno.test("maCrossoverGrid() fused kernel equals fromSignals on every pair", asy
   let p = 50;
   const close = Float64Array.from({ length: T }, () => (p *= 1 + 0.02 * rng.normal()));
   const open = Float64Array.from(close, (c) => c * (1 + 0.004 * rng.normal()));
-  close[400] = NaN; // a missing bar: lines gap, fills wait
-  open[400] = NaN;
+  const gapped = { close: Float64Array.from(close), open: Float64Array.from(open) };
+  gapped.close[400] = NaN; // a missing bar: lines gap, fills wait (scan path)
+  gapped.open[400] = NaN;
   const fast = [2, 3, 5, 8, 13];
   const slow = [5, 10, 21, 34, 55];
-  for (
-    const options of [
-      { feesBps: 10 },
-      { feesBps: 5, fixedFee: 3, slippageBps: 2, fill: "nextOpen" as const },
-    ]
-  ) {
-    await t.step(JSON.stringify(options), () => {
-      const grid = maCrossoverGrid({ close, open }, { fast, slow }, { ...options, top: 2 });
+  const METRICS = [
+    "total_return",
+    "sharpe",
+    "annual_volatility",
+    "n_trades",
+    "win_rate",
+    "exposure",
+  ] as const;
+  const cases = [
+    { name: "sweep, next close", bars: { close, open }, options: { feesBps: 10 } },
+    {
+      name: "sweep, next open",
+      bars: { close, open },
+      options: { feesBps: 5, fixedFee: 3, slippageBps: 2, fill: "nextOpen" as const },
+    },
+    { name: "scan (gap), next close", bars: gapped, options: { feesBps: 10 } },
+    {
+      name: "scan (gap), next open",
+      bars: gapped,
+      options: { feesBps: 5, fixedFee: 3, slippageBps: 2, fill: "nextOpen" as const },
+    },
+  ];
+  for (const { name, bars, options } of cases) {
+    await t.step(name, () => {
+      const grid = maCrossoverGrid(bars, { fast, slow }, { ...options, top: 2 });
+      const general = maCrossoverGrid(bars, { fast, slow }, { ...options, size: 1 - 1e-15 }); // general kernel
       equal(grid.table.length, 21); // pairs with fast < slow
-      for (const row of grid.table) {
-        const { entries, exits } = crossSignals(sma(close, row.fast), sma(close, row.slow));
-        const one = fromSignals({ close, open }, entries, exits, options);
-        for (
-          const m of [
-            "total_return",
-            "sharpe",
-            "annual_volatility",
-            "n_trades",
-            "win_rate",
-            "exposure",
-          ] as const
-        ) {
+      grid.table.forEach((row, k) => {
+        const { entries, exits } = crossSignals(sma(bars.close, row.fast), sma(bars.close, row.slow));
+        const one = fromSignals(bars, entries, exits, options);
+        for (const m of METRICS) {
           assertAlmostEquals(row[m], one.stats[m][0], 1e-9, `${row.fast}/${row.slow} ${m}`);
+          assertAlmostEquals(
+            general.table[k][m],
+            one.stats[m][0],
+            1e-9,
+            `general ${row.fast}/${row.slow} ${m}`,
+          );
         }
-      }
-      const general = maCrossoverGrid({ close, open }, { fast, slow }, { ...options, size: 0.5 });
-      equal(general.table.length, 21); // size 0.5 runs the general kernel
+      });
       const best = grid.best[0];
       assertAlmostEquals(best.summary.sharpe, Math.max(...grid.table.map((r) => r.sharpe)), 1e-9);
       assertAlmostEquals(best.summary.sharpe, best.result.stats.sharpe[0], 1e-9);
@@ -303,4 +319,45 @@ Deno.test("gridSearch() runs every combination and ranks the best", () => {
   const sorted = grid.table.map((r) => r.total_return).sort((a, b) => b - a);
   deepEqual(grid.best.map((b) => b.result.stats.total_return[0]), sorted.slice(0, 3));
   equal(grid.best[0].equity.length, 400);
+});
+
+Deno.test("the crossover sweep and scan find the same crossings", () => {
+  const rng = createRng(8);
+  let p = 30;
+  const close = Float64Array.from({ length: 1500 }, () => (p *= 1 + 0.015 * rng.normal()));
+  const windows = [2, 3, 4, 6, 9, 14, 20, 30, 45, 70];
+  const pairs = windows.flatMap((a) => windows.filter((b) => b !== a).map((b) => [a, b]));
+  pairs.push([5, 5], [3, 14]); // a line against itself never crosses; a repeated pair gets the same result
+  const lines = new Map([...windows, 5].map((n) => [n, sma(close, n)]));
+  const input = {
+    close,
+    fast: Int32Array.from(pairs, (x) => x[0]),
+    slow: Int32Array.from(pairs, (x) => x[1]),
+    line: (n: number) => lines.get(n)!,
+    initialCash: 1e5,
+    costs: resolveCosts({ feesBps: 7, fixedFee: 1 }),
+  };
+  const sweep = simulateCrossovers(input, "sweep");
+  const scan = simulateCrossovers(input, "scan");
+  equal(sweep.method, "sweep");
+  deepEqual(sweep.nTrades, scan.nTrades);
+  deepEqual(sweep.barsInMarket, scan.barsInMarket);
+  assertAllClose(sweep.finalEquity, scan.finalEquity, 1e-9);
+  assertAllClose(sweep.sumRet2, scan.sumRet2, 1e-12);
+  equal(sweep.nTrades[pairs.length - 2], 0);
+  // a flat stretch makes lines exactly equal: ties (cmp 0) and their ends must give the scan's events
+  const flat = Float64Array.from(close, (c, t) => (t >= 700 && t < 800 ? 25 : c));
+  const flatLines = new Map([...windows, 5].map((n) => [n, sma(flat, n)]));
+  const flatInput = { ...input, close: flat, line: (n: number) => flatLines.get(n)! };
+  const flatSweep = simulateCrossovers(flatInput);
+  const flatScan = simulateCrossovers(flatInput, "scan");
+  equal(flatSweep.method, "sweep");
+  deepEqual(flatSweep.nTrades, flatScan.nTrades);
+  assertAllClose(flatSweep.finalEquity, flatScan.finalEquity, 1e-9);
+  // a gap in the lines: only the scan handles it
+  const gap = Float64Array.from(close, (c, t) => (t === 900 ? NaN : c));
+  const gapLines = new Map([...windows, 5].map((n) => [n, sma(gap, n)]));
+  const gapInput = { ...input, close: gap, line: (n: number) => gapLines.get(n)! };
+  equal(simulateCrossovers(gapInput).method, "scan");
+  throws(() => simulateCrossovers(gapInput, "sweep"), /gap/);
 });
