@@ -174,6 +174,18 @@ Deno.test("fromSignals() sizes by value or shares and charges fixed fees", () =>
   assertAlmostEquals(s.stats.final_equity[0], CASH - 100 * 20 - 5 + 100 * 22, 1e-9);
 });
 
+Deno.test("fromSignals() takes a size per signal", () => {
+  // half the equity at the first entry: 5,000 units at 10, then 12 ⇒ 50,000 + 60,000; exit at 12 (bar 3);
+  // the second entry (size NaN ⇒ 1) buys 110,000 / 12 units, marked at 6 at the end
+  const r = fromSignals(f(10, 10, 12, 12, 12, 6), [1, 0, 0, 1, 0, 0], [0, 1, 0, 0, 0, 0], {
+    size: [0.5, NaN, NaN, NaN, NaN, NaN],
+  });
+  assertAllClose(columnPosition(r), f(0, 5000, 0, 0, 110_000 / 12, 110_000 / 12), 1e-9);
+  assertAlmostEquals(r.stats.final_equity[0], 55_000, 1e-9);
+  throws(() => fromSignals(f(1, 2), [1, 0], [0, 0], { size: [1] }), /size has 1 values/);
+  throws(() => fromSignals(f(1, 2), [1, 0], [0, 0], { size: [-1, 1] }), /size\[0\] \(bar 0\) must be > 0/);
+});
+
 Deno.test("fromSignals() runs columns independently; priceColumn maps them to instruments", () => {
   const rng = createRng(11);
   const T = 300;

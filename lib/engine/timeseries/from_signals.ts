@@ -25,8 +25,11 @@ export interface FromSignalsOptions extends CostModel {
   readonly direction?: Direction;
   /** Fill at the next bar's open (needs `open`) or close (default `nextClose`). */
   readonly fill?: FillTiming;
-  /** Size per entry (default 1 = 100% of equity with `percent`). */
-  readonly size?: number;
+  /**
+   * Size per entry (default 1 = 100% of equity with `percent`): one number, or one per signal (`T × C`,
+   * read at the entry signal's bar; NaN = 1).
+   */
+  readonly size?: number | ArrayLike<number>;
   /**
    * `percent` (default): `size` × equity, fees paid out of it (size 1 = all in, cash 0); `value`: a fixed
    * cash amount per entry, fees included; `shares`: a fixed quantity. No margin checks: `size` > 1 or
@@ -178,8 +181,26 @@ export function runSignals(
 
 /** The option values the kernel takes, checked against the bars and the column count. */
 export function resolveOptions(bars: ResolvedBars, C: number, options: FromSignalsOptions) {
-  const { direction = "long", fill = "nextClose", size = 1, sizeType = "percent", initialCash = 100_000 } =
-    options;
+  const { direction = "long", fill = "nextClose", sizeType = "percent", initialCash = 100_000 } = options;
+  const size = typeof options.size === "number" ? options.size : 1;
+  let sizes: Float64Array | undefined;
+  if (options.size !== undefined && typeof options.size !== "number") {
+    if (options.size.length !== bars.nDates * C) {
+      throw new RangeError(
+        `fromSignals: size has ${options.size.length} values, expected one number or nDates × nColumns = ${
+          bars.nDates * C
+        }`,
+      );
+    }
+    sizes = Float64Array.from(options.size);
+    sizes.forEach((z, k) => {
+      if (!Number.isNaN(z) && !(z > 0 && Number.isFinite(z))) {
+        throw new RangeError(
+          `fromSignals: size[${k}] (bar ${Math.floor(k / C)}) must be > 0 or NaN, found ${z}`,
+        );
+      }
+    });
+  }
   if (!(direction in DIRECTION)) {
     throw new RangeError(`fromSignals: direction must be long, short or both, found "${direction}"`);
   }
@@ -231,6 +252,7 @@ export function resolveOptions(bars: ResolvedBars, C: number, options: FromSigna
     fillAtOpen: fill === "nextOpen",
     sizeType: SIZE_TYPE[sizeType],
     size,
+    sizes,
     initialCash,
     costs: resolveCosts(options),
     stopLoss: perColumn("stopLoss", options.stopLoss, C),

@@ -63,7 +63,9 @@ export interface GridResult {
 }
 
 /** Options shared by the grid helpers. */
-export interface GridOptions extends Omit<FromSignalsOptions, "output" | "priceColumn"> {
+export interface GridOptions extends Omit<FromSignalsOptions, "output" | "priceColumn" | "size"> {
+  /** Size per entry, one number for every column (see `FromSignalsOptions.size`). */
+  readonly size?: number;
   /** Metric to rank the best columns by (default `sharpe`). */
   readonly rankBy?: GridMetric;
   /** How many best columns to re-run in full (default 5). */

@@ -42,6 +42,8 @@ export interface KernelInput {
   readonly fillAtOpen: boolean;
   readonly sizeType: number;
   readonly size: number;
+  /** Per-signal sizes (`T × C`, or one row with `feed`), read at the signal bar; NaN = `size`. */
+  readonly sizes?: Float64Array;
   readonly initialCash: number;
   readonly costs: ResolvedCosts;
   /** Per-column stop fractions (NaN = off), or undefined when no column has that stop. */
@@ -81,7 +83,8 @@ const NONE = 2; // no pending order (targets are −1, 0, +1)
 /** Runs the simulation; see the module doc for the order of events within a bar. */
 export function simulateSignals(input: KernelInput): KernelOutput {
   const { nDates: T, nInstruments: K, nColumns: C, priceColumn, close, open, high, low } = input;
-  const { entries, exits, feed, direction, fillAtOpen, sizeType, size, initialCash, costs, full } = input;
+  const { entries, exits, feed, direction, fillAtOpen, sizeType, size, sizes, initialCash, costs, full } =
+    input;
   const { stopLoss, takeProfit, trailingStop, trades } = input;
   const { fee, fixedFee } = costs;
   const anyStops = stopLoss !== undefined || takeProfit !== undefined || trailingStop !== undefined;
@@ -93,6 +96,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
   const entryIdx = new Int32Array(C);
   const extreme = new Float64Array(C); // long: highest high since entry; short: lowest low
   const pending = new Int8Array(C).fill(NONE);
+  const pendingSize = new Float64Array(C).fill(size); // size of the pending entry
   const mark = new Float64Array(C).fill(NaN);
   const prevEq = new Float64Array(C).fill(initialCash);
   const peakEq = new Float64Array(C).fill(initialCash);
@@ -135,10 +139,11 @@ export function simulateSignals(input: KernelInput): KernelOutput {
   const openPosition = (c: number, t: number, side: number, p: number) => {
     let qty: number;
     let outlay = NaN; // notional + fees when sized from a cash budget
+    const n = pendingSize[c];
     if (sizeType === 2) {
-      qty = size;
+      qty = n;
     } else {
-      outlay = sizeType === 0 ? size * cash[c] : size;
+      outlay = sizeType === 0 ? n * cash[c] : n;
       qty = quantityForBudget(outlay, p, costs);
     }
     if (!(qty > 0)) return;
@@ -270,6 +275,10 @@ export function simulateSignals(input: KernelInput): KernelOutput {
         else if (direction === 1) target = en ? -1 : intended === -1 ? 0 : intended;
         else target = en ? 1 : -1;
         pend = target === current ? NONE : target;
+        if (sizes) {
+          const z = sizes[base + c];
+          pendingSize[c] = z === z ? z : size;
+        }
       }
       pending[c] = pend;
     }
