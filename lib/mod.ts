@@ -24,6 +24,7 @@ export * from "./signal/mod.ts";
 export * from "./engine/mod.ts";
 export * from "./engine/timeseries/mod.ts";
 export * from "./engine/events/mod.ts";
+export * from "./plugin/mod.ts";
 export * as metrics from "./metrics/mod.ts";
 export * from "./indicators/mod.ts";
 export * from "./suite/mod.ts";
