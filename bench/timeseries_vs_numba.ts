@@ -10,11 +10,11 @@
  */
 import { parseArgs } from "node:util";
 import { maCrossoverGrid } from "../lib/engine/timeseries/mod.ts";
-import { spxBars } from "./_spx.ts";
+import { sampleBars } from "../lib/engine/timeseries/sample.ts";
 
 const { values } = parseArgs({ args: Deno.args, options: { rounds: { type: "string", default: "7" } } });
 const rounds = Number(values.rounds);
-const { close } = spxBars();
+const { close } = sampleBars();
 const fast = Array.from({ length: 99 }, (_, k) => k + 2);
 const slow = Array.from({ length: 199 }, (_, k) => k + 2);
 const pairs = fast.flatMap((f) => slow.filter((s) => f < s).map((s) => [f, s]));

@@ -25,6 +25,17 @@ export * from "./engine/mod.ts";
 export * from "./engine/timeseries/mod.ts";
 export * from "./engine/events/mod.ts";
 export * from "./plugin/mod.ts";
+export {
+  ANALYSIS_SCRIPTS,
+  analyzeRun,
+  type AnalysisRow,
+  queryAnalysis,
+  runResults,
+  runScript,
+  visualizeRun,
+  withAnalysisView,
+} from "./python/analysis.ts";
+export { createVenv, installRequirements, listVenvs, type VenvInfo } from "./python/venv.ts";
 export * as metrics from "./metrics/mod.ts";
 export * from "./indicators/mod.ts";
 export * from "./suite/mod.ts";

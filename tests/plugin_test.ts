@@ -132,6 +132,8 @@ Deno.test("a plugin gets a scrubbed environment and its own working folder", asy
     "PYTHONNOUSERSITE",
     "PYTHONHASHSEED",
     "QUANTNB_PLUGIN",
+    "MPLBACKEND",
+    "MPLCONFIGDIR",
     "LC_CTYPE", // set by Python itself for the C.UTF-8 locale
   ];
   deepEqual(Object.keys(seen.env).filter((k) => !allowed.includes(k)), []);

@@ -6,6 +6,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { scrubbedEnv } from "../python/env.ts";
 import { systemPython, which } from "../python/interpreter.ts";
 import { venvPython } from "../python/venv.ts";
 import { PluginError } from "./errors.ts";
@@ -34,27 +35,13 @@ export interface PluginSession {
   kill(): Promise<void>;
 }
 
-/** The environment a plugin gets: only these variables. */
+/** The environment a plugin gets: only these variables (see `scrubbedEnv`), plus its own name. */
 export function pluginEnv(
   manifest: PluginManifest,
   workDir: string,
   python?: string,
 ): Record<string, string> {
-  const bin = python ? `${python.replace(/\/[^/]*$/, "")}:` : "";
-  return {
-    PATH: `${bin}/usr/local/bin:/usr/bin:/bin`,
-    HOME: workDir,
-    TMPDIR: workDir,
-    LANG: "C.UTF-8",
-    LC_ALL: "C.UTF-8",
-    TZ: "UTC",
-    PYTHONPATH: SDK_DIR,
-    PYTHONDONTWRITEBYTECODE: "1",
-    PYTHONUNBUFFERED: "1",
-    PYTHONNOUSERSITE: "1",
-    PYTHONHASHSEED: "0",
-    QUANTNB_PLUGIN: manifest.name,
-  };
+  return { ...scrubbedEnv(workDir, [SDK_DIR], python), QUANTNB_PLUGIN: manifest.name };
 }
 
 /** The executable and arguments to run, resolved against the venv, the system and the plugin folder. */
