@@ -27,8 +27,8 @@ export * from "./engine/events/mod.ts";
 export * from "./plugin/mod.ts";
 export {
   ANALYSIS_SCRIPTS,
-  analyzeRun,
   type AnalysisRow,
+  analyzeRun,
   queryAnalysis,
   runResults,
   runScript,

@@ -227,7 +227,7 @@ export async function main(args: string[]): Promise<number> {
       }
       const { path, result } = await analyzeRun(command, values.script, { runsDir, others: values.with });
       console.log(
-        values.json ? JSON.stringify(result, null, 2) : `stored ${path}\n${JSON.stringify(result, null, 2)}`,
+        values.json ? registryJson(result) : `stored ${path}\n${registryJson(result)}`,
       );
       return 0;
     }

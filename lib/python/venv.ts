@@ -151,7 +151,7 @@ async function venvInfo(name: string, dir: string): Promise<VenvInfo> {
  * (await listVenvs()).map((v) => `${v.name} ${v.version}`);
  * ```
  */
-export async function listVenvs(dir = venvsDir()): Promise<VenvInfo[]> {
+export async function listVenvs(dir: string = venvsDir()): Promise<VenvInfo[]> {
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
