@@ -10,7 +10,7 @@ import { join, relative, resolve } from "node:path";
 import type { Panel } from "../panel/types.ts";
 import { PluginError } from "./errors.ts";
 import { type PluginSession, startPlugin } from "./launch.ts";
-import type { PluginManifest } from "./manifest.ts";
+import { type PluginManifest, requireMode } from "./manifest.ts";
 import { WireDate } from "./marshal.ts";
 import { resolveParams } from "./params.ts";
 import { writeParquet } from "./parquet.ts";
@@ -49,14 +49,7 @@ export async function runBatchPlugin(
   panel: Panel,
   options: BatchRunOptions = {},
 ): Promise<BatchOutput> {
-  if (manifest.mode !== "batch") {
-    throw new PluginError(
-      manifest.name,
-      "start",
-      "manifest",
-      `is a ${manifest.mode} plugin, not a batch plugin`,
-    );
-  }
+  requireMode(manifest, "batch");
   const output = manifest.output!;
   const params = resolveParams(manifest.params, options.params, manifest.name);
   const fields = options.fields ?? DEFAULT_FIELDS.filter((f) => panel.fields[f] !== undefined);

@@ -7,6 +7,8 @@
 import { join, resolve } from "node:path";
 import { checkSchema, type PluginParamSchema } from "./params.ts";
 import { PROTOCOL_VERSION } from "./protocol.ts";
+import { PluginError } from "./errors.ts";
+import { subfoldersWith } from "../util/folders.ts";
 
 /** Where external plugins live unless told otherwise. */
 export const DEFAULT_PLUGINS_DIR = "strategies/external";
@@ -126,18 +128,19 @@ export async function loadManifest(
  * ```
  */
 export async function listPlugins(pluginsDir = DEFAULT_PLUGINS_DIR): Promise<PluginManifest[]> {
-  const names: string[] = [];
-  try {
-    for await (const e of Deno.readDir(pluginsDir)) {
-      if (!e.isDirectory) continue;
-      try {
-        Deno.statSync(join(pluginsDir, e.name, "manifest.json"));
-        names.push(e.name);
-      } catch { /* not a plugin */ }
-    }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  return await Promise.all(
+    subfoldersWith(pluginsDir, "manifest.json").map((n) => loadManifest(n, pluginsDir)),
+  );
+}
+
+/** Throws a `PluginError` (failure `manifest`) unless the plugin is of `mode`. */
+export function requireMode(manifest: PluginManifest, mode: "stream" | "batch"): void {
+  if (manifest.mode !== mode) {
+    throw new PluginError(
+      manifest.name,
+      "start",
+      "manifest",
+      `is a ${manifest.mode} plugin, not a ${mode} plugin`,
+    );
   }
-  names.sort();
-  return await Promise.all(names.map((n) => loadManifest(n, pluginsDir)));
 }

@@ -13,7 +13,7 @@ import {
 } from "../engine/timeseries/from_signals.ts";
 import { PluginError } from "./errors.ts";
 import { startPlugin } from "./launch.ts";
-import type { PluginManifest } from "./manifest.ts";
+import { type PluginManifest, requireMode } from "./manifest.ts";
 import { WireDate } from "./marshal.ts";
 import { resolveParams } from "./params.ts";
 import { checkSignal, type PluginSignal } from "./protocol.ts";
@@ -75,14 +75,7 @@ export async function runStreamPlugin(
   prices: Bars | ArrayLike<number>,
   options: StreamRunOptions = {},
 ): Promise<StreamSignals> {
-  if (manifest.mode !== "stream") {
-    throw new PluginError(
-      manifest.name,
-      "start",
-      "manifest",
-      `is a ${manifest.mode} plugin, not a stream plugin`,
-    );
-  }
+  requireMode(manifest, "stream");
   const bars = resolveBars(prices);
   const T = bars.nDates;
   const K = bars.nInstruments;

@@ -14,6 +14,7 @@ import { DEFAULT_RUNS_DIR } from "../track/types.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { fromWireJson, toWireJson, WireDate } from "../plugin/marshal.ts";
 import { SDK_DIR } from "../plugin/launch.ts";
+import { subfoldersWith } from "../util/folders.ts";
 import { scrubbedEnv } from "./env.ts";
 import { systemPython } from "./interpreter.ts";
 
@@ -237,58 +238,52 @@ export async function withAnalysisView<T>(
   const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
   try {
-    const analyses = join(runsDir, "*", "analysis", "*.json");
-    const runs = join(runsDir, "*", "run.json");
-    const none = (cols: string) => `SELECT ${cols} WHERE false`;
-    const hasAnalyses = [...expandGlobDirs(runsDir, "analysis")].length > 0;
-    await conn.run(
-      `CREATE VIEW analysis AS ${
-        hasAnalyses
-          ? `SELECT run_id, script, created_at, others, result FROM read_json(${
-            q(analyses)
-          }, columns = {run_id: 'VARCHAR', script: 'VARCHAR', created_at: 'TIMESTAMP', others: 'VARCHAR[]', result: 'JSON'})`
-          : none(
-            "NULL::VARCHAR AS run_id, NULL::VARCHAR AS script, NULL::TIMESTAMP AS created_at, NULL::VARCHAR[] AS others, NULL::JSON AS result",
-          )
-      }`,
+    /** A view over a JSON glob with typed columns (empty with the same columns when nothing matches yet). */
+    const jsonView = async (
+      name: string,
+      glob: string,
+      present: boolean,
+      columns: Record<string, string>,
+    ) => {
+      const names = Object.keys(columns).join(", ");
+      const spec = Object.entries(columns).map(([c, t]) => `${c}: '${t}'`).join(", ");
+      const empty = Object.entries(columns).map(([c, t]) => `NULL::${t} AS ${c}`).join(", ");
+      await conn.run(
+        `CREATE VIEW ${name} AS ${
+          present
+            ? `SELECT ${names} FROM read_json(${q(glob)}, columns = {${spec}})`
+            : `SELECT ${empty} WHERE false`
+        }`,
+      );
+    };
+    await jsonView(
+      "analysis",
+      join(runsDir, "*", "analysis", "*.json"),
+      subfoldersWith(runsDir, "analysis").length > 0,
+      {
+        run_id: "VARCHAR",
+        script: "VARCHAR",
+        created_at: "TIMESTAMP",
+        others: "VARCHAR[]",
+        result: "JSON",
+      },
     );
-    await conn.run(
-      `CREATE VIEW runs_json AS ${
-        hasRuns(runsDir)
-          ? `SELECT run_id, experiment, kind, created_at, config_hash FROM read_json(${
-            q(runs)
-          }, columns = {run_id: 'VARCHAR', experiment: 'VARCHAR', kind: 'VARCHAR', created_at: 'VARCHAR', config_hash: 'VARCHAR'})`
-          : none(
-            "NULL::VARCHAR AS run_id, NULL::VARCHAR AS experiment, NULL::VARCHAR AS kind, NULL::VARCHAR AS created_at, NULL::VARCHAR AS config_hash",
-          )
-      }`,
+    await jsonView(
+      "runs_json",
+      join(runsDir, "*", "run.json"),
+      subfoldersWith(runsDir, "run.json").length > 0,
+      {
+        run_id: "VARCHAR",
+        experiment: "VARCHAR",
+        kind: "VARCHAR",
+        created_at: "VARCHAR",
+        config_hash: "VARCHAR",
+      },
     );
     return await fn(conn);
   } finally {
     conn.closeSync();
     instance.closeSync();
-  }
-}
-
-/** Run folders that have an `analysis/` folder. */
-function* expandGlobDirs(runsDir: string, sub: string): Generator<string> {
-  try {
-    for (const e of Deno.readDirSync(runsDir)) {
-      if (!e.isDirectory || e.name.startsWith(".")) continue;
-      try {
-        for (const f of Deno.readDirSync(join(runsDir, e.name, sub))) {
-          if (f.name.endsWith(".json")) yield f.name;
-        }
-      } catch { /* no analysis yet */ }
-    }
-  } catch { /* no runs */ }
-}
-
-function hasRuns(runsDir: string): boolean {
-  try {
-    return [...Deno.readDirSync(runsDir)].some((e) => e.isDirectory && !e.name.startsWith("."));
-  } catch {
-    return false;
   }
 }
 

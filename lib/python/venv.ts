@@ -6,6 +6,7 @@
  */
 import { join, resolve } from "node:path";
 import { PYTHON_INSTALL_HINT, systemPython } from "./interpreter.ts";
+import { subfoldersWith } from "../util/folders.ts";
 
 /** Where venvs live: `$QUANTNB_VENVS` or `venvs/`. */
 export function venvsDir(): string {
@@ -152,18 +153,5 @@ async function venvInfo(name: string, dir: string): Promise<VenvInfo> {
  * ```
  */
 export async function listVenvs(dir: string = venvsDir()): Promise<VenvInfo[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.isDirectory) continue;
-      try {
-        Deno.statSync(join(dir, entry.name, "pyvenv.cfg"));
-        names.push(entry.name);
-      } catch { /* not a venv */ }
-    }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  names.sort();
-  return await Promise.all(names.map((n) => venvInfo(n, dir)));
+  return await Promise.all(subfoldersWith(dir, "pyvenv.cfg").map((n) => venvInfo(n, dir)));
 }

@@ -18,7 +18,7 @@ import {
   resolveCosts,
   sellFillPrice,
 } from "../timeseries/costs.ts";
-import { EXIT, tradeLog } from "../timeseries/trades.ts";
+import { EXIT, pushOpenTrade, tradeLog } from "../timeseries/trades.ts";
 import type {
   EventBar,
   EventContext,
@@ -349,23 +349,9 @@ export function runEvents(
   current = 0;
   call("onExit", () => strategy.onExit?.(ctx));
   for (let k = 0; k < K; k++) {
-    if (qty[k] === 0) continue;
-    const q = qty[k];
-    const units = Math.abs(q);
-    const pnl = (q > 0 ? mark[k] - avgPrice[k] : avgPrice[k] - mark[k]) * units - entryFees[k];
-    trades.push(
-      k,
-      q > 0 ? 1 : -1,
-      entryIdx[k],
-      T - 1,
-      avgPrice[k],
-      mark[k],
-      units,
-      entryFees[k],
-      0,
-      pnl,
-      EXIT.open,
-    );
+    if (qty[k] !== 0) {
+      pushOpenTrade(trades, k, qty[k], entryIdx[k], T - 1, avgPrice[k], mark[k], entryFees[k]);
+    }
   }
   const returns = new Float64Array(T);
   let prev = initialCash;

@@ -14,7 +14,7 @@
  * A pending order waits while its fill price is NaN; a newer signal replaces it.
  */
 import { buyFillPrice, quantityForBudget, type ResolvedCosts, sellFillPrice } from "./costs.ts";
-import { EXIT, type TradeLog } from "./trades.ts";
+import { EXIT, pushOpenTrade, type TradeLog } from "./trades.ts";
 
 /** `direction` codes of the kernel. */
 export const DIRECTION = { long: 0, short: 1, both: 2 } as const;
@@ -292,22 +292,9 @@ export function simulateSignals(input: KernelInput): KernelOutput {
   for (let c = 0; c < C; c++) {
     const q = shares[c];
     stats.finalEquity[c] = q === 0 ? cash[c] : cash[c] + q * mark[c];
-    if (q === 0 || !trades) continue;
-    const qty = Math.abs(q);
-    const pnl = (q > 0 ? mark[c] - entryPrice[c] : entryPrice[c] - mark[c]) * qty - entryFee[c];
-    trades.push(
-      c,
-      q > 0 ? 1 : -1,
-      entryIdx[c],
-      T - 1,
-      entryPrice[c],
-      mark[c],
-      qty,
-      entryFee[c],
-      0,
-      pnl,
-      EXIT.open,
-    );
+    if (q !== 0 && trades) {
+      pushOpenTrade(trades, c, q, entryIdx[c], T - 1, entryPrice[c], mark[c], entryFee[c]);
+    }
   }
   return { ...stats, equity, position };
 }

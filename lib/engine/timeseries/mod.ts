@@ -45,3 +45,5 @@ export {
   type SignalsFor,
 } from "./grid.ts";
 export { type CrossoverGrid, crossSignals, maCrossoverGrid } from "./crossover.ts";
+export { recordTimeseriesRun, type TimeseriesRunMeta } from "./record.ts";
+export { sampleBars } from "./sample.ts";

@@ -41,6 +41,37 @@ export interface TradeRecords {
   readonly exitReason: Uint8Array;
 }
 
+/**
+ * Logs a position still open at the last bar as an `open` trade: exit at the last mark, no exit fee,
+ * pnl = the unrealised gain less the entry fees.
+ */
+export function pushOpenTrade(
+  log: TradeLog,
+  column: number,
+  quantity: number,
+  entryIndex: number,
+  lastIndex: number,
+  entryPrice: number,
+  mark: number,
+  entryFees: number,
+): void {
+  const size = Math.abs(quantity);
+  const pnl = (quantity > 0 ? mark - entryPrice : entryPrice - mark) * size - entryFees;
+  log.push(
+    column,
+    quantity > 0 ? 1 : -1,
+    entryIndex,
+    lastIndex,
+    entryPrice,
+    mark,
+    size,
+    entryFees,
+    0,
+    pnl,
+    EXIT.open,
+  );
+}
+
 /** One trade as a plain row, for tables and JSON. */
 export interface TradeRow {
   column: number;
