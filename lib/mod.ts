@@ -105,3 +105,44 @@ export function analyzeFactor(
   const fa = factorAnalyzeFactor(...args);
   return displayable(fa, () => factorView(fa));
 }
+
+import {
+  fromSignals as engineFromSignals,
+  gridSearch as engineGridSearch,
+  maCrossoverGrid as engineMaCrossoverGrid,
+} from "./engine/timeseries/mod.ts";
+import { runEvents as engineRunEvents } from "./engine/events/mod.ts";
+import { eventsView, gridView, signalsView } from "./report/timeseries_views.ts";
+import type { Displayable } from "./nb/displayable.ts";
+
+/** `fromSignals` (see `lib/engine/timeseries/from_signals.ts`) whose result renders itself in a notebook. */
+export function fromSignals(
+  ...args: Parameters<typeof engineFromSignals>
+): ReturnType<typeof engineFromSignals> & Displayable {
+  const result = engineFromSignals(...args);
+  return displayable(result, () => signalsView(result));
+}
+
+/** `maCrossoverGrid` (see `lib/engine/timeseries/crossover.ts`) whose result renders itself in a notebook. */
+export function maCrossoverGrid(
+  ...args: Parameters<typeof engineMaCrossoverGrid>
+): ReturnType<typeof engineMaCrossoverGrid> & Displayable {
+  const grid = engineMaCrossoverGrid(...args);
+  return displayable(grid, () => gridView(grid));
+}
+
+/** `gridSearch` (see `lib/engine/timeseries/grid.ts`) whose result renders itself in a notebook. */
+export function gridSearch(
+  ...args: Parameters<typeof engineGridSearch>
+): ReturnType<typeof engineGridSearch> & Displayable {
+  const grid = engineGridSearch(...args);
+  return displayable(grid, () => gridView(grid));
+}
+
+/** `runEvents` (see `lib/engine/events/run_events.ts`) whose result renders itself in a notebook. */
+export function runEvents(
+  ...args: Parameters<typeof engineRunEvents>
+): ReturnType<typeof engineRunEvents> & Displayable {
+  const result = engineRunEvents(...args);
+  return displayable(result, () => eventsView(result));
+}
