@@ -5,6 +5,7 @@
 
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
+import { backtest } from "../lib/engine/backtest.ts";
 import { crossSignals, fromSignals } from "../lib/engine/timeseries/mod.ts";
 import { sma } from "../lib/indicators/mod.ts";
 import { makePanel } from "../lib/panel/make_panel.ts";
@@ -225,16 +226,17 @@ Deno.test("batch replies are read dense, long or inline, and checked against the
   deepEqual(await leftovers("bad_batch"), []);
 });
 
-Deno.test("example_pandas computes the momentum z-score quantnb computes", async () => {
+Deno.test("example_pandas computes the momentum z-score quantnb computes, and backtests", async () => {
   const T = 80;
   const N = 7;
   const rng = createRng(12);
   const close = walk(T * N, 5).map((v) => (rng.uniform() < 0.05 ? NaN : v));
+  const ret = close.map((c, k) => (k >= N ? c / close[k - N] - 1 : NaN));
   const ids = Array.from({ length: N }, (_, i) => `S${i}`);
   const panel = makePanel({
     dates: Array.from({ length: T }, (_, k) => Date.UTC(2022, 0, 3) + k * DAY),
     securityIds: ids,
-    fields: { close },
+    fields: { close, ret },
   });
   const plugin = await loadManifest("example_pandas");
   const { matrix } = await runBatchPlugin(plugin, panel, { params: { lookback: 20, skip: 3, min_names: 4 } });
@@ -249,4 +251,12 @@ Deno.test("example_pandas computes the momentum z-score quantnb computes", async
     m.forEach((x, i) => (expected[t * N + i] = (x - mean) / sd));
   }
   assertAllClose(matrix, expected, 1e-12);
+  // the Python signal through the cross-sectional backtest: the same numbers as quantnb's own matrix
+  const fromPython = backtest(panel, { known: matrix }, { mincos: 4, fractile: 3 }).summary.overall;
+  const fromQuantnb = backtest(panel, { known: expected }, { mincos: 4, fractile: 3 }).summary.overall;
+  ok(Number.isFinite(fromPython.sharpe) && fromPython.sharpe !== 0);
+  assertAllClose([fromPython.sharpe, fromPython.annual_return], [
+    fromQuantnb.sharpe,
+    fromQuantnb.annual_return,
+  ], 1e-9);
 });
