@@ -174,6 +174,40 @@ Deno.test("fromSignals() sizes by value or shares and charges fixed fees", () =>
   assertAlmostEquals(s.stats.final_equity[0], CASH - 100 * 20 - 5 + 100 * 22, 1e-9);
 });
 
+Deno.test("fromSignals() equity and position rebuild from the fills, the matrix on first access", () => {
+  // bought at bar 2's open (11) on a bar without a close: marked at that open until a close comes
+  const r = fromSignals({ close: f(10, 10, NaN, NaN, 12), open: f(10, 10, 11, 11.5, 12) }, [0, 1, 0, 0, 0], [
+    0,
+    0,
+    0,
+    0,
+    0,
+  ], { fill: "nextOpen" });
+  const q = CASH / 11;
+  assertAllClose(columnEquity(r), f(CASH, CASH, q * 11, q * 11, q * 12), 1e-9);
+  const grid = fromSignals({ close: f(1, 2, 3, 4, 5, 6), nInstruments: 2 }, [1, 0, 0, 1, 0, 0], [
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
+  // 2 columns: the T × C matrices hold what the per-column builders give
+  assertAllClose(
+    grid.equity!,
+    [0, 1, 2].flatMap((t) => [columnEquity(grid, 0)[t], columnEquity(grid, 1)[t]]),
+  );
+  assertAllClose(
+    grid.position!,
+    [0, 1, 2].flatMap((t) => [columnPosition(grid, 0)[t], columnPosition(grid, 1)[t]]),
+  );
+  throws(
+    () => columnEquity(fromSignals(f(1, 2), [0, 0], [0, 0], { output: "stats" })),
+    /run it with output "full"/,
+  );
+});
+
 Deno.test("fromSignals() takes a size per signal", () => {
   // half the equity at the first entry: 5,000 units at 10, then 12 ⇒ 50,000 + 60,000; exit at 12 (bar 3);
   // the second entry (size NaN ⇒ 1) buys 110,000 / 12 units, marked at 6 at the end

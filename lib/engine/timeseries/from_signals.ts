@@ -6,7 +6,7 @@
 import { allMetrics, type Metrics } from "../../metrics/summary.ts";
 import { type CostModel, resolveCosts } from "./costs.ts";
 import { type Bars, periodsPerYearOf, resolveBars, type ResolvedBars } from "./bars.ts";
-import { DIRECTION, type KernelOutput, simulateSignals, SIZE_TYPE } from "./kernel.ts";
+import { DIRECTION, fillSeries, type KernelOutput, simulateSignals, SIZE_TYPE } from "./kernel.ts";
 import { tradeLog, type TradeRecords } from "./trades.ts";
 
 /** Which positions signals open: entries/exits of longs, of shorts, or entries = long and exits = short. */
@@ -86,9 +86,9 @@ export interface FromSignalsResult {
   readonly periodsPerYear: number;
   readonly initialCash: number;
   readonly stats: ColumnStats;
-  /** `T × C` date-major equity marked at each close (full output). */
+  /** `T × C` date-major equity marked at each close (full output; built on first access from the fills). */
   readonly equity?: Float64Array;
-  /** `T × C` signed quantity held at each close (full output). */
+  /** `T × C` signed quantity held at each close (full output; built on first access). */
   readonly position?: Float64Array;
   /** Every trade (full output). */
   readonly trades?: TradeRecords;
@@ -164,20 +164,46 @@ export function runSignals(
     full,
     trades,
   });
-  return {
+  const { priceColumn, initialCash } = resolved;
+  const fills = out.fills;
+  const series = (c: number) =>
+    fillSeries(fills!, c, bars.close, bars.nInstruments, priceColumn[c], initialCash);
+  let matrices: { equity: Float64Array; position: Float64Array } | undefined;
+  const matrix = () => {
+    if (!matrices) {
+      matrices = { equity: new Float64Array(T * C), position: new Float64Array(T * C) };
+      for (let c = 0; c < C; c++) {
+        const { equity, position } = series(c);
+        for (let t = 0; t < T; t++) {
+          matrices.equity[t * C + c] = equity[t];
+          matrices.position[t * C + c] = position[t];
+        }
+      }
+    }
+    return matrices;
+  };
+  const result = {
     nDates: T,
     nColumns: C,
     dates: bars.dates,
-    priceColumn: resolved.priceColumn,
+    priceColumn,
     instruments: bars.names,
     periodsPerYear: resolved.periodsPerYear,
-    initialCash: resolved.initialCash,
-    stats: columnStats(out, resolved.initialCash, resolved.periodsPerYear, options.riskFree ?? 0),
-    equity: out.equity,
-    position: out.position,
+    initialCash,
+    stats: columnStats(out, initialCash, resolved.periodsPerYear, options.riskFree ?? 0),
     trades: trades?.finish(C, bars.dates),
   };
+  if (!fills) return result;
+  // equity and position are rebuilt from the fill log on demand (a column, or the whole matrix once)
+  Object.defineProperty(result, COLUMN_SERIES, { value: series, enumerable: false });
+  return Object.defineProperties(result, {
+    equity: { get: () => matrix().equity, enumerable: true },
+    position: { get: () => matrix().position, enumerable: true },
+  }) as FromSignalsResult;
 }
+
+/** Where a full result keeps its per-column series builder (not part of the data). */
+const COLUMN_SERIES = Symbol("columnSeries");
 
 /** The option values the kernel takes, checked against the bars and the column count. */
 export function resolveOptions(bars: ResolvedBars, C: number, options: FromSignalsOptions) {
@@ -352,28 +378,31 @@ export function columnReturns(result: FromSignalsResult, column = 0): Float64Arr
   return out;
 }
 
-/** Column c's equity series (length T). Needs full output. */
+/** Column c's equity series (length T), rebuilt from the fills. Needs full output. */
 export function columnEquity(result: FromSignalsResult, column = 0): Float64Array {
-  return strided(result.equity, result, column, "equity");
+  return columnSeries(result, column).equity;
 }
 
 /** Column c's signed position (quantity held at each close). Needs full output. */
 export function columnPosition(result: FromSignalsResult, column = 0): Float64Array {
-  return strided(result.position, result, column, "position");
+  return columnSeries(result, column).position;
 }
 
-function strided(
-  m: Float64Array | undefined,
+function columnSeries(
   result: FromSignalsResult,
   column: number,
-  name: string,
-): Float64Array {
-  if (!m) throw new RangeError(`fromSignals result has no ${name}: run it with output "full"`);
-  if (!(column >= 0 && column < result.nColumns)) {
+): { equity: Float64Array; position: Float64Array } {
+  const series =
+    (result as unknown as Record<symbol, (c: number) => { equity: Float64Array; position: Float64Array }>)[
+      COLUMN_SERIES
+    ];
+  if (!series) {
+    throw new RangeError(`fromSignals result has no equity or position: run it with output "full"`);
+  }
+  if (!(Number.isInteger(column) && column >= 0 && column < result.nColumns)) {
     throw new RangeError(`column must be in [0, ${result.nColumns}), found ${column}`);
   }
-  const C = result.nColumns;
-  return Float64Array.from({ length: result.nDates }, (_, t) => m[t * C + column]);
+  return series(column);
 }
 
 /**

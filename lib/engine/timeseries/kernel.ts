@@ -50,7 +50,7 @@ export interface KernelInput {
   readonly stopLoss?: Float64Array;
   readonly takeProfit?: Float64Array;
   readonly trailingStop?: Float64Array;
-  /** Write `equity` and `position` (T × C) and the trades; else per-column stats only. */
+  /** Log the fills (equity and position are rebuilt from them) and the trades; else per-column stats only. */
   readonly full: boolean;
   readonly trades?: TradeLog;
 }
@@ -72,10 +72,26 @@ export interface KernelStats {
   readonly barsInMarket: Int32Array;
 }
 
-/** The kernel's output: statistics, plus equity and position matrices in full mode. */
+/**
+ * The state after each bar with a fill, per column in time order (full mode): equity and position at any
+ * close follow as `cash + shares · mark` from the latest fill at or before it (`fillEquity`).
+ */
+export interface FillLog {
+  readonly length: number;
+  readonly column: Int32Array;
+  readonly bar: Int32Array;
+  /** Cash and signed quantity after the bar's fills. */
+  readonly cash: Float64Array;
+  readonly shares: Float64Array;
+  /** The open price used as mark when the fill bar has no close (else NaN). */
+  readonly mark: Float64Array;
+  /** Index of each column's first fill in the arrays (length C + 1). */
+  readonly start: Int32Array;
+}
+
+/** The kernel's output: statistics, plus the fill log in full mode. */
 export interface KernelOutput extends KernelStats {
-  readonly equity?: Float64Array;
-  readonly position?: Float64Array;
+  readonly fills?: FillLog;
 }
 
 const NONE = 2; // no pending order (targets are −1, 0, +1)
@@ -111,8 +127,8 @@ export function simulateSignals(input: KernelInput): KernelOutput {
     barsInMarket: new Int32Array(C),
   };
   const { sumRet, sumRet2, nReturns, maxDrawdown, nTrades, nWins, barsInMarket } = stats;
-  const equity = full ? new Float64Array(T * C) : undefined;
-  const position = full ? new Float64Array(T * C) : undefined;
+  const fillLog = full ? growableFills() : undefined;
+  let filled = false; // a fill happened in the current (bar, column)
 
   /** Closes column c's position at fill price p (slippage already applied). */
   const closePosition = (c: number, t: number, p: number, reason: number) => {
@@ -130,6 +146,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
       pnl = basis - entryFee[c] - value - exitFee;
     }
     shares[c] = 0;
+    filled = true;
     nTrades[c]++;
     if (pnl > 0) nWins[c]++;
     trades?.push(c, q > 0 ? 1 : -1, entryIdx[c], t, entryPrice[c], p, qty, entryFee[c], exitFee, pnl, reason);
@@ -160,6 +177,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
     entryFee[c] = f;
     entryIdx[c] = t;
     extreme[c] = p;
+    filled = true;
   };
 
   /** Moves column c to the target sign at raw price `price` (market fill: slippage applies). */
@@ -215,7 +233,6 @@ export function simulateSignals(input: KernelInput): KernelOutput {
   /** Bar t for every column (its own function: V8 optimizes it whole instead of OSR-ing the loop). */
   const step = (t: number, base: number) => {
     const row = t * K;
-    const out = t * C;
     for (let c = 0; c < C; c++) {
       const en = entries[base + c];
       const ex = exits[base + c];
@@ -223,7 +240,6 @@ export function simulateSignals(input: KernelInput): KernelOutput {
       if (pend === NONE && en === ex && shares[c] === 0) {
         // flat, nothing pending, no signal: equity is the unchanged cash, the bar's return 0
         if (prevEq[c] > 0) nReturns[c]++;
-        if (full) equity![out + c] = cash[c];
         continue;
       }
       const pi = row + priceColumn[c];
@@ -262,9 +278,9 @@ export function simulateSignals(input: KernelInput): KernelOutput {
         else if (eq / peakEq[c] - 1 < maxDrawdown[c]) maxDrawdown[c] = eq / peakEq[c] - 1;
       }
       if (q !== 0) barsInMarket[c]++;
-      if (full) {
-        equity![out + c] = eq;
-        position![out + c] = q;
+      if (filled) {
+        fillLog?.push(c, t, cash[c], q, cl === cl ? NaN : mark[c]);
+        filled = false;
       }
       // signals at this close → the order pending for the next bar
       if (en !== ex) {
@@ -296,5 +312,91 @@ export function simulateSignals(input: KernelInput): KernelOutput {
       pushOpenTrade(trades, c, q, entryIdx[c], T - 1, entryPrice[c], mark[c], entryFee[c]);
     }
   }
-  return { ...stats, equity, position };
+  return { ...stats, fills: fillLog?.finish(C) };
+}
+
+/** A growable fill log (capacity doubles), frozen and grouped by column by `finish`. */
+function growableFills() {
+  let n = 0;
+  let cap = 256;
+  let ints = new Int32Array(cap * 2);
+  let nums = new Float64Array(cap * 3);
+  return {
+    push(column: number, bar: number, cash: number, shares: number, mark: number) {
+      if (n === cap) {
+        cap *= 2;
+        const i2 = new Int32Array(cap * 2);
+        i2.set(ints);
+        ints = i2;
+        const n2 = new Float64Array(cap * 3);
+        n2.set(nums);
+        nums = n2;
+      }
+      ints[2 * n] = column;
+      ints[2 * n + 1] = bar;
+      nums[3 * n] = cash;
+      nums[3 * n + 1] = shares;
+      nums[3 * n + 2] = mark;
+      n++;
+    },
+    finish(C: number): FillLog {
+      const start = new Int32Array(C + 1);
+      for (let k = 0; k < n; k++) start[ints[2 * k] + 1]++;
+      for (let c = 0; c < C; c++) start[c + 1] += start[c];
+      const at = start.slice(0, C);
+      const log = {
+        length: n,
+        column: new Int32Array(n),
+        bar: new Int32Array(n),
+        cash: new Float64Array(n),
+        shares: new Float64Array(n),
+        mark: new Float64Array(n),
+        start,
+      };
+      for (let k = 0; k < n; k++) {
+        const j = at[ints[2 * k]]++;
+        log.column[j] = ints[2 * k];
+        log.bar[j] = ints[2 * k + 1];
+        log.cash[j] = nums[3 * k];
+        log.shares[j] = nums[3 * k + 1];
+        log.mark[j] = nums[3 * k + 2];
+      }
+      return log;
+    },
+  };
+}
+
+/**
+ * Column c's equity and position at every close, rebuilt from the fill log exactly as the kernel marks
+ * them: `cash + shares · mark`, mark = the last valid close (or a fill bar's open when it has no close).
+ */
+export function fillSeries(
+  fills: FillLog,
+  column: number,
+  close: Float64Array,
+  nInstruments: number,
+  instrument: number,
+  initialCash: number,
+): { equity: Float64Array; position: Float64Array } {
+  const T = close.length / nInstruments;
+  const equity = new Float64Array(T);
+  const position = new Float64Array(T);
+  let k = fills.start[column];
+  const end = fills.start[column + 1];
+  let cash = initialCash;
+  let shares = 0;
+  let mark = NaN;
+  for (let t = 0; t < T; t++) {
+    const cl = close[t * nInstruments + instrument];
+    if (k < end && fills.bar[k] === t) {
+      cash = fills.cash[k];
+      shares = fills.shares[k];
+      if (fills.mark[k] === fills.mark[k]) mark = fills.mark[k];
+      k++;
+    }
+    if (cl === cl) mark = cl;
+    equity[t] = shares === 0 ? cash : cash + shares * mark;
+    position[t] = shares;
+  }
+  return { equity, position };
 }
