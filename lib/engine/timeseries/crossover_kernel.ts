@@ -80,94 +80,71 @@ function pairBook(input: CrossoverKernelInput): PairBook {
   }
   for (let t = T - 1; t >= 0; t--) nextFill[t] = fillPrice[t] === fillPrice[t] ? t : nextFill[t + 1];
 
-  // one record of 16 doubles per pair (array of structs: an event touches one or two cache lines)
-  const S = 16;
-  const [CASH, QTY, PRICE, FEE, AT, PEND, PEND_AT, S1, S2, N_RET, TRADES, WINS, IN_MKT, DEAD] = [
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-    11,
-    12,
-    13,
-  ];
+  // One record of 8 doubles (64 bytes, about one cache line) per pair, touched once per event:
+  // AMOUNT = cash while flat, quantity while invested (cash is then exactly 0); OUTLAY = the entry's cash
+  // (> 0 ⇔ invested); PEND_AT = bar the pending order fills at (−1: none; the order flips the position);
+  // ENTRY_AT = entry bar while invested, the count of bars with a return once equity is gone;
+  // COUNTS = trades · 2^26 + wins.
+  const S = 8;
+  const [AMOUNT, OUTLAY, S1, S2, ENTRY_AT, PEND_AT, COUNTS, IN_MKT] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const WIN = 1;
+  const TRADE = 2 ** 26;
   const st = new Float64Array(P * S);
   const reset = () => {
     st.fill(0);
-    for (let p = 0; p < P; p++) {
-      st[p * S + CASH] = initialCash;
-      st[p * S + PEND] = NONE;
-      st[p * S + N_RET] = T;
+    for (let o = 0; o < P * S; o += S) {
+      st[o + AMOUNT] = initialCash;
+      st[o + PEND_AT] = -1;
     }
   };
   reset();
+  const dead = (o: number) => st[o + OUTLAY] === 0 && !(st[o + AMOUNT] > 0);
 
   /** Fills the pending order of the pair at record offset o if its fill bar is ≤ t. */
   const resolve = (o: number, t: number) => {
-    if (st[o + PEND] === NONE || st[o + PEND_AT] > t) return;
     const at = st[o + PEND_AT] | 0; // indices as int32 (a double key takes a slow path)
+    if (at < 0 || at > t) return;
+    st[o + PEND_AT] = -1;
     const px = fillPrice[at];
-    if (st[o + PEND] === 1) {
-      const price = px * (1 + slippage);
-      const outlay = st[o + CASH];
-      const q = quantityForBudget(outlay, price, costs);
-      if (q > 0) {
-        const r = (st[o + CASH] - outlay + q * mark[at]) / outlay - 1;
-        st[o + S1] += r;
-        st[o + S2] += r * r;
-        st[o + CASH] -= outlay;
-        st[o + QTY] = q;
-        st[o + PRICE] = price;
-        st[o + FEE] = outlay - q * price;
-        st[o + AT] = at;
-      }
-    } else if (st[o + QTY] > 0) {
-      const q = st[o + QTY];
-      const entry = st[o + AT] | 0;
-      const price = px * (1 - slippage);
-      const value = q * price;
-      const exitFee = value * fee + fixedFee;
-      st[o + S1] += pre1[at - 1] - pre1[entry];
-      st[o + S2] += pre2[at - 1] - pre2[entry];
-      const before = st[o + CASH] + q * mark[at - 1];
-      st[o + CASH] += value - exitFee;
-      const r = st[o + CASH] / before - 1;
+    if (st[o + OUTLAY] === 0) { // buy with all the cash
+      const outlay = st[o + AMOUNT];
+      const q = quantityForBudget(outlay, px * (1 + slippage), costs);
+      if (!(q > 0)) return;
+      const r = (q * mark[at]) / outlay - 1;
       st[o + S1] += r;
       st[o + S2] += r * r;
-      st[o + TRADES]++;
-      if (value - exitFee - q * st[o + PRICE] - st[o + FEE] > 0) st[o + WINS]++;
-      st[o + IN_MKT] += at - entry;
-      st[o + QTY] = 0;
-      if (!(st[o + CASH] > 0)) {
-        st[o + N_RET] = at + 1; // equity gone: no later bar has a return
-        st[o + DEAD] = 1;
-      }
+      st[o + AMOUNT] = q;
+      st[o + OUTLAY] = outlay;
+      st[o + ENTRY_AT] = at;
+      return;
     }
-    st[o + PEND] = NONE;
+    const q = st[o + AMOUNT];
+    const entry = st[o + ENTRY_AT] | 0;
+    const value = q * (px * (1 - slippage));
+    const cash = value - (value * fee + fixedFee);
+    const r = cash / (q * mark[at - 1]) - 1;
+    st[o + S1] += pre1[at - 1] - pre1[entry] + r;
+    st[o + S2] += pre2[at - 1] - pre2[entry] + r * r;
+    st[o + COUNTS] += TRADE + (cash - st[o + OUTLAY] > 0 ? WIN : 0);
+    st[o + IN_MKT] += at - entry;
+    st[o + AMOUNT] = cash;
+    st[o + OUTLAY] = 0;
+    if (!(cash > 0)) st[o + ENTRY_AT] = at + 1; // equity gone: no later bar has a return
   };
 
   return {
     reset,
     signal(p, t, cmp, prevCmp) {
       const o = p * S;
-      if (st[o + DEAD]) return;
+      if (dead(o)) return;
       resolve(o, t);
-      if (st[o + DEAD]) return;
-      const current = st[o + QTY] > 0 ? 1 : 0;
-      const intended = st[o + PEND] === NONE ? current : st[o + PEND];
-      let target = NONE;
-      if (cmp === 1 && (prevCmp === -1 || prevCmp === 0)) target = 1;
-      else if (cmp === -1 && (prevCmp === 1 || prevCmp === 0)) target = intended === 1 ? 0 : intended;
-      if (target === NONE) return;
-      st[o + PEND] = target === current ? NONE : target;
-      st[o + PEND_AT] = nextFill[t + 1];
+      if (dead(o)) return;
+      const invested = st[o + OUTLAY] > 0;
+      // entry when flat / exit when invested sets the order for the next bar; the other cancels a pending one
+      if (cmp === 1 && (prevCmp === -1 || prevCmp === 0)) st[o + PEND_AT] = invested ? -1 : nextFill[t + 1];
+      else if (cmp === -1 && (prevCmp === 1 || prevCmp === 0)) {
+        st[o + PEND_AT] = invested ? nextFill[t + 1] : -1;
+      }
     },
     finish() {
       const stats: KernelStats = {
@@ -182,20 +159,21 @@ function pairBook(input: CrossoverKernelInput): PairBook {
       };
       for (let p = 0; p < P; p++) {
         const o = p * S;
-        if (!st[o + DEAD]) resolve(o, T - 1);
-        const q = st[o + QTY];
-        if (q > 0) {
-          const entry = st[o + AT] | 0;
+        const gone = dead(o);
+        if (!gone) resolve(o, T - 1);
+        const invested = st[o + OUTLAY] > 0;
+        if (invested) {
+          const entry = st[o + ENTRY_AT] | 0;
           st[o + S1] += pre1[T - 1] - pre1[entry];
           st[o + S2] += pre2[T - 1] - pre2[entry];
           st[o + IN_MKT] += T - entry;
         }
-        stats.finalEquity[p] = q > 0 ? st[o + CASH] + q * mark[T - 1] : st[o + CASH];
+        stats.finalEquity[p] = invested ? st[o + AMOUNT] * mark[T - 1] : st[o + AMOUNT];
         stats.sumRet[p] = st[o + S1];
         stats.sumRet2[p] = st[o + S2];
-        stats.nReturns[p] = st[o + N_RET];
-        stats.nTrades[p] = st[o + TRADES];
-        stats.nWins[p] = st[o + WINS];
+        stats.nReturns[p] = dead(o) ? st[o + ENTRY_AT] : T;
+        stats.nTrades[p] = Math.floor(st[o + COUNTS] / TRADE);
+        stats.nWins[p] = st[o + COUNTS] % TRADE;
         stats.barsInMarket[p] = st[o + IN_MKT];
       }
       return stats;

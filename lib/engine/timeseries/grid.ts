@@ -184,22 +184,41 @@ export function gridResult(
   if (!GRID_METRICS.includes(rankBy)) {
     throw new RangeError(`grid: rankBy must be one of ${GRID_METRICS.join(", ")}, found "${rankBy}"`);
   }
-  const table: GridRow[] = [];
-  for (let col = 0; col < combos.length * bars.nInstruments; col++) {
-    const row = {
-      instrument: bars.names[Math.floor(col / combos.length)],
-      ...combos[col % combos.length],
-    } as GridRow;
-    for (const m of GRID_METRICS) (row as Record<string, number | string>)[m] = stats[m][col];
-    table.push(row);
+  const total = combos.length * bars.nInstruments;
+  const table: GridRow[] = new Array(total);
+  for (let col = 0; col < total; col++) {
+    const row: Record<string, number | string> = { instrument: bars.names[Math.floor(col / combos.length)] };
+    const params = combos[col % combos.length];
+    for (const key in params) row[key] = params[key];
+    row.total_return = stats.total_return[col];
+    row.annual_return = stats.annual_return[col];
+    row.annual_volatility = stats.annual_volatility[col];
+    row.sharpe = stats.sharpe[col];
+    row.n_trades = stats.n_trades[col];
+    row.win_rate = stats.win_rate[col];
+    row.exposure = stats.exposure[col];
+    table[col] = row as GridRow;
   }
-  const order = table.map((_, k) => k).sort((a, b) => {
-    const [x, y] = [stats[rankBy][a], stats[rankBy][b]];
-    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? a - b : 1) : -1;
-    return y - x || a - b;
-  });
+  // the best `top` columns: one pass keeping a sorted short list (descending, NaN last, ties by column)
+  const key = stats[rankBy];
+  const before = (a: number, b: number) => {
+    const [x, y] = [key[a], key[b]];
+    if (Number.isNaN(x) || Number.isNaN(y)) return !Number.isNaN(x) || (Number.isNaN(y) && a < b);
+    return x > y || (x === y && a < b);
+  };
+  const order: number[] = [];
+  const k = Math.max(0, Math.min(top, total));
+  for (let col = 0; col < total && k > 0; col++) {
+    if (order.length === k && !before(col, order[k - 1])) continue;
+    let at = order.length === k ? k - 1 : order.length;
+    while (at > 0 && before(col, order[at - 1])) {
+      order[at] = order[at - 1];
+      at--;
+    }
+    order[at] = col;
+  }
   const { rankBy: _r, top: _t, chunkColumns: _c, onProgress: _p, ...simulation } = options;
-  const best = order.slice(0, Math.max(0, top)).map((col, k): BestColumn => {
+  const best = order.map((col, rank): BestColumn => {
     const instrument = Math.floor(col / combos.length);
     const params = combos[col % combos.length];
     const s = signalsOf(params, instrument);
@@ -212,7 +231,7 @@ export function gridResult(
       exits,
     });
     return {
-      rank: k + 1,
+      rank: rank + 1,
       instrument: bars.names[instrument],
       params,
       equity: columnEquity(result, 0),
