@@ -13,7 +13,7 @@ import { type PluginSession, startPlugin } from "./launch.ts";
 import { type PluginManifest, requireMode } from "./manifest.ts";
 import { WireDate } from "./marshal.ts";
 import { resolveParams } from "./params.ts";
-import { writeParquet } from "./parquet.ts";
+import { readDenseDoubles, writeParquet } from "./parquet.ts";
 import { checkGenerate, type MatrixRef } from "./protocol.ts";
 
 /** Options of `runBatchPlugin`. */
@@ -96,8 +96,6 @@ async function writePanel(path: string, panel: Panel, fields: readonly string[])
   const T = panel.dates.length;
   const N = panel.securityIds.length;
   const daily = panel.dates.every((d) => d % DAY_MS === 0);
-  const ids = new Array<string>(T * N);
-  for (let t = 0; t < T; t++) for (let i = 0; i < N; i++) ids[t * N + i] = panel.securityIds[i];
   const date = daily
     ? {
       type: "date" as const,
@@ -109,7 +107,11 @@ async function writePanel(path: string, panel: Panel, fields: readonly string[])
     };
   await writeParquet(path, {
     date,
-    security_id: { type: "string", values: ids },
+    security_id: {
+      type: "dictionary",
+      values: Int32Array.from({ length: T * N }, (_, k) => k % N),
+      dictionary: panel.securityIds,
+    },
     ...Object.fromEntries(fields.map((f) => [f, { type: "double" as const, values: panel.fields[f] }])),
   });
 }
@@ -148,7 +150,11 @@ async function readMatrix(
     } catch {
       throw bad(`${output}: the plugin did not write ${rel}`);
     }
-    matrix = await readParquetMatrix(file, panel, output, bad);
+    const dense = await readDenseDoubles(file);
+    if (dense && dense.length !== T * N) {
+      throw bad(`${output}: ${dense.length} values, expected ${T} dates × ${N} securities = ${T * N}`);
+    }
+    matrix = dense ?? await readParquetMatrix(file, panel, output, bad);
   }
   for (let c = 0; c < matrix.length; c++) {
     if (matrix[c] === Infinity || matrix[c] === -Infinity) {

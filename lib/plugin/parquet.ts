@@ -11,12 +11,22 @@ export type ParquetColumn =
   | { readonly type: "double"; readonly values: Float64Array }
   | { readonly type: "int32" | "date"; readonly values: Int32Array }
   | { readonly type: "int64" | "timestamp_ms"; readonly values: Float64Array }
-  | { readonly type: "string"; readonly values: readonly string[] };
+  | { readonly type: "string"; readonly values: readonly string[] }
+  /** Strings given as codes into `dictionary` (a panel's security ids: `codes[t·N + i] = i`). */
+  | { readonly type: "dictionary"; readonly values: Int32Array; readonly dictionary: readonly string[] };
 
 const PLAIN = 0;
 const RLE = 3;
 const RLE_DICTIONARY = 8;
-const PHYSICAL = { double: 5, int32: 1, date: 1, int64: 2, timestamp_ms: 2, string: 6 } as const;
+const PHYSICAL = {
+  double: 5,
+  int32: 1,
+  date: 1,
+  int64: 2,
+  timestamp_ms: 2,
+  string: 6,
+  dictionary: 6,
+} as const;
 
 /** Thrift compact protocol writer (the subset Parquet's metadata needs). */
 class Compact {
@@ -126,56 +136,72 @@ function rawBytes(values: Float64Array | Int32Array | BigInt64Array): Uint8Array
 }
 
 function encodeColumn(column: ParquetColumn, rows: number): EncodedColumn {
-  if (column.type !== "string") {
-    const data = column.type === "int64" || column.type === "timestamp_ms"
-      ? rawBytes(BigInt64Array.from(column.values, (v) => BigInt(v)))
-      : rawBytes(column.values);
-    return {
-      pages: [pageHeader(0, data.length, rows, PLAIN), data],
-      dictionaryPageBytes: 0,
-      encodings: [PLAIN, RLE],
-    };
+  if (column.type === "string") {
+    const index = new Map<string, number>();
+    const codes = new Int32Array(rows);
+    column.values.forEach((v, k) => {
+      let code = index.get(v);
+      if (code === undefined) index.set(v, code = index.size);
+      codes[k] = code;
+    });
+    return encodeDictionary(codes, [...index.keys()]);
   }
-  // dictionary page (PLAIN strings) + data page of RLE_DICTIONARY indices, bit-packed in runs of ≤ 504
-  const index = new Map<string, number>();
-  const codes = new Int32Array(rows);
-  column.values.forEach((v, k) => {
-    let code = index.get(v);
-    if (code === undefined) index.set(v, code = index.size);
-    codes[k] = code;
-  });
+  if (column.type === "dictionary") return encodeDictionary(column.values, column.dictionary);
+  const data = column.type === "int64" || column.type === "timestamp_ms"
+    ? rawBytes(BigInt64Array.from(column.values, (v) => BigInt(v)))
+    : rawBytes(column.values);
+  return {
+    pages: [pageHeader(0, data.length, rows, PLAIN), data],
+    dictionaryPageBytes: 0,
+    encodings: [PLAIN, RLE],
+  };
+}
+
+/** A dictionary page (PLAIN strings) + a data page of RLE_DICTIONARY codes, bit-packed in runs of ≤ 504. */
+function encodeDictionary(codes: Int32Array, dictionary: readonly string[]): EncodedColumn {
+  const rows = codes.length;
   const encoder = new TextEncoder();
-  const words = [...index.keys()].map((w) => encoder.encode(w));
+  const words = dictionary.map((w) => encoder.encode(w));
   const dict = new Uint8Array(words.reduce((n, w) => n + 4 + w.length, 0));
+  const view = new DataView(dict.buffer);
   let at = 0;
   for (const w of words) {
-    new DataView(dict.buffer).setInt32(at, w.length, true);
+    view.setInt32(at, w.length, true);
     dict.set(w, at + 4);
     at += 4 + w.length;
   }
-  const width = Math.max(1, Math.ceil(Math.log2(Math.max(2, index.size))));
+  const width = Math.max(1, Math.ceil(Math.log2(Math.max(2, dictionary.length))));
+  if (width > 24) throw new RangeError(`writeParquet: ${dictionary.length} distinct strings is too many`);
+  for (let k = 0; k < rows; k++) {
+    if (!(codes[k] >= 0 && codes[k] < dictionary.length)) {
+      throw new RangeError(
+        `writeParquet: code ${codes[k]} at row ${k} is not in the dictionary of ${dictionary.length}`,
+      );
+    }
+  }
   const groups = Math.ceil(rows / 8);
-  const body: number[] = [width];
+  const runs = Math.ceil(groups / 63);
+  const data = new Uint8Array(1 + runs + groups * width);
+  data[0] = width;
+  let pos = 1;
   for (let g = 0; g < groups; g += 63) {
     const n = Math.min(63, groups - g);
-    body.push((n << 1) | 1);
-    const packed = new Uint8Array(n * width);
-    for (let j = 0; j < n * 8; j++) {
-      const row = (g * 8) + j;
-      const code = row < rows ? codes[row] : 0;
-      for (let b = 0; b < width; b++) {
-        if ((code >> b) & 1) {
-          const bit = j * width + b;
-          packed[bit >> 3] |= 1 << (bit & 7);
-        }
+    data[pos++] = (n << 1) | 1; // < 128: a one-byte varint header
+    let acc = 0;
+    let bits = 0;
+    for (let row = g * 8, end = (g + n) * 8; row < end; row++) {
+      acc |= (row < rows ? codes[row] : 0) << bits;
+      bits += width;
+      while (bits >= 8) {
+        data[pos++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
       }
     }
-    for (const x of packed) body.push(x);
   }
-  const data = Uint8Array.from(body);
-  const dictHeader = pageHeader(2, dict.length, index.size, PLAIN);
+  const dictHeader = pageHeader(2, dict.length, dictionary.length, PLAIN);
   return {
-    pages: [dictHeader, dict, pageHeader(0, data.length, rows, RLE_DICTIONARY), data],
+    pages: [dictHeader, dict, pageHeader(0, pos, rows, RLE_DICTIONARY), data.subarray(0, pos)],
     dictionaryPageBytes: dictHeader.length + dict.length,
     encodings: [PLAIN, RLE, RLE_DICTIONARY],
   };
@@ -224,7 +250,7 @@ export async function writeParquet(
     }
     meta.i32(1, PHYSICAL[c.column.type]).i32(3, 0).binary(4, c.name);
     const t = c.column.type;
-    if (t === "string") meta.i32(6, 0).struct(10, () => meta.struct(1, () => {}));
+    if (t === "string" || t === "dictionary") meta.i32(6, 0).struct(10, () => meta.struct(1, () => {}));
     else if (t === "date") meta.i32(6, 6).struct(10, () => meta.struct(6, () => {}));
     else if (t === "timestamp_ms") {
       meta.i32(6, 9).struct(10, () =>
@@ -260,4 +286,124 @@ export async function writeParquet(
     k += p.length;
   }
   await writeFileAtomic(path, out);
+}
+
+/** Thrift compact protocol reader: structs as `Map<field id, value>`. */
+class CompactReader {
+  constructor(private readonly bytes: Uint8Array, public pos = 0) {}
+  private varint(): number {
+    let result = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.bytes[this.pos++];
+      result += (b & 0x7f) * scale;
+      if (!(b & 0x80)) return result;
+      scale *= 128;
+    }
+  }
+  private zigzag(): number {
+    const n = this.varint();
+    return n % 2 ? -(n + 1) / 2 : n / 2;
+  }
+  value(type: number): unknown {
+    switch (type) {
+      case 1:
+        return true;
+      case 2:
+        return false;
+      case 3:
+        return this.bytes[this.pos++];
+      case 4:
+      case 5:
+      case 6:
+        return this.zigzag();
+      case 7: {
+        const v = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 8).getFloat64(0, true);
+        this.pos += 8;
+        return v;
+      }
+      case 8: {
+        const n = this.varint();
+        const v = this.bytes.subarray(this.pos, this.pos + n);
+        this.pos += n;
+        return v;
+      }
+      case 9:
+      case 10: {
+        const head = this.bytes[this.pos++];
+        const size = head >> 4 === 15 ? this.varint() : head >> 4;
+        const elem = head & 0x0f;
+        return Array.from(
+          { length: size },
+          () => (elem === 1 || elem === 2 ? this.bytes[this.pos++] === 1 : this.value(elem)),
+        );
+      }
+      case 11: {
+        const size = this.varint();
+        const types = size ? this.bytes[this.pos++] : 0;
+        return Array.from({ length: size }, () => [this.value(types >> 4), this.value(types & 0x0f)]);
+      }
+      case 12:
+        return this.struct();
+      default:
+        throw new RangeError(`thrift: unknown compact type ${type}`);
+    }
+  }
+  struct(): Map<number, unknown> {
+    const fields = new Map<number, unknown>();
+    let last = 0;
+    for (;;) {
+      const head = this.bytes[this.pos++];
+      if (head === 0) return fields;
+      const id = head >> 4 ? last + (head >> 4) : this.zigzag();
+      fields.set(id, this.value(head & 0x0f));
+      last = id;
+    }
+  }
+}
+
+/**
+ * Reads a Parquet file holding one uncompressed, PLAIN-encoded, non-null DOUBLE column (what the plugin
+ * SDK's `write_parquet` makes of a float array) straight into a Float64Array; `undefined` for any other
+ * layout (the caller then reads it with DuckDB).
+ *
+ * @example
+ * ```ts
+ * const values = await readDenseDoubles("output/signal.parquet"); // Float64Array | undefined
+ * ```
+ */
+export async function readDenseDoubles(path: string): Promise<Float64Array | undefined> {
+  const bytes = await Deno.readFile(path);
+  const n = bytes.length;
+  const magic = (at: number) =>
+    bytes[at] === 0x50 && bytes[at + 1] === 0x41 && bytes[at + 2] === 0x52 && bytes[at + 3] === 0x31;
+  if (n < 12 || !magic(0) || !magic(n - 4)) return undefined;
+  const metaLength = new DataView(bytes.buffer, bytes.byteOffset + n - 8, 4).getInt32(0, true);
+  const meta = new CompactReader(bytes, n - 8 - metaLength).struct();
+  const schema = meta.get(2) as Map<number, unknown>[];
+  const groups = (meta.get(4) ?? []) as Map<number, unknown>[];
+  if (schema.length !== 2 || schema[1].get(1) !== 5 || (schema[1].get(3) ?? 0) !== 0) return undefined;
+  const rows = Number(meta.get(3));
+  const out = new Float64Array(rows);
+  let filled = 0;
+  for (const group of groups) {
+    const chunk = ((group.get(1) as Map<number, unknown>[])[0].get(3)) as Map<number, unknown>;
+    if ((chunk.get(4) ?? 0) !== 0 || chunk.get(11) !== undefined) return undefined; // compressed or dictionary
+    let pos = Number(chunk.get(9));
+    const values = Number(chunk.get(5));
+    for (let seen = 0; seen < values;) {
+      const reader = new CompactReader(bytes, pos);
+      const header = reader.struct();
+      const body = reader.pos;
+      pos = body + Number(header.get(3));
+      if (header.get(1) !== 0) return undefined; // only v1 data pages
+      const page = header.get(5) as Map<number, unknown>;
+      const count = Number(page.get(1));
+      if (page.get(2) !== PLAIN) return undefined;
+      out.set(new Float64Array(bytes.slice(body, body + 8 * count).buffer), filled);
+      filled += count;
+      seen += count;
+    }
+  }
+  return filled === rows ? out : undefined;
 }

@@ -389,8 +389,10 @@ def _plain(buf, pos, ptype, count):
     raise ValueError(f"Parquet: physical type {ptype} is not supported by the SDK reader")
 
 
-def read_parquet(path):
+def read_parquet(path, columns=None):
     """Reads an uncompressed Parquet file (as quantnb writes them) into {column: values}.
+
+    `columns` (a list of names) reads only those, in that order; the others are not decoded.
 
     With numpy: numeric columns are numpy arrays, strings object arrays, DATE columns datetime64[D] and
     TIMESTAMP columns datetime64 (UTC); nulls are NaN / None / NaT. Without numpy: lists (dates as
@@ -404,16 +406,22 @@ def read_parquet(path):
     meta = _Reader(buf, len(buf) - 8 - meta_len).struct()
     schema = meta[2][1:]
     names = [s[4].decode() for s in schema]
+    wanted = list(columns) if columns is not None else names
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise KeyError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(names)})")
     parts = {name: [] for name in names}
     for group in meta.get(4, []):
         for k, chunk in enumerate(group[1]):
+            if names[k] not in wanted:
+                continue
             cm = chunk[3]
             if cm.get(4, 0) != 0:
                 raise ValueError(
                     f"{path}: column {names[k]} is compressed (codec {cm[4]}); the SDK reads uncompressed Parquet only"
                 )
             parts[names[k]].extend(_read_chunk(buf, cm, schema[k]))
-    return {name: _finish_column(parts[name], schema[k]) for k, name in enumerate(names)}
+    return {name: _finish_column(parts[name], schema[names.index(name)]) for name in wanted}
 
 
 def _read_chunk(buf, cm, element):

@@ -13,12 +13,12 @@ from quantnb_plugin import BatchStrategy, read_parquet, write_parquet
 
 class Momentum(BatchStrategy):
     def generate(self, params, data):
-        columns = read_parquet(data["panel"]["$parquet"])
         T, N = data["n_dates"], data["n_securities"]
-        field = "adj_close" if "adj_close" in columns else "close"
+        field = "adj_close" if "adj_close" in data["fields"] else "close"
+        values = read_parquet(data["panel"]["$parquet"], columns=[field])[field]  # only the field it needs
         close = pd.DataFrame(
-            np.asarray(columns[field], dtype=float).reshape(T, N),
-            index=pd.DatetimeIndex(columns["date"][::N]),
+            np.asarray(values, dtype=float).reshape(T, N),
+            index=pd.DatetimeIndex(data["dates"]),
             columns=data["security_ids"],
         )
         lookback, skip = int(params["lookback"]), int(params["skip"])
