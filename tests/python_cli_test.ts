@@ -127,6 +127,33 @@ Deno.test("a Python strategy runs in a backtest, is recorded, analysed into Duck
   await Deno.remove(runs, { recursive: true });
 });
 
+Deno.test("a plugin failing mid-run records no run", async () => {
+  const runs = await Deno.makeTempDir();
+  const plugins = new URL("./fixtures/plugins", import.meta.url).pathname;
+  for (const mode of ["exit1", "garbage", "wrong_shape"]) {
+    const { code, err } = await capture(() =>
+      main([
+        "strategy",
+        "run",
+        "misbehaving",
+        "--plugins",
+        plugins,
+        "--sample",
+        "--param",
+        `mode=${mode}`,
+        "--param",
+        "at=100",
+        "--runs",
+        runs,
+      ])
+    );
+    equal(code, 1);
+    match(err, /plugin "misbehaving": on_candle \(bar 100, 2000-05-25\) failed/);
+  }
+  deepEqual([...Deno.readDirSync(runs)], []); // not even a temp folder
+  await Deno.remove(runs, { recursive: true });
+});
+
 Deno.test("venvs: create, list, and a plugin that names one runs in it", async () => {
   const venvs = await Deno.makeTempDir();
   Deno.env.set("QUANTNB_VENVS", venvs);
