@@ -158,7 +158,10 @@ Deno.test("venvs: create, list, and a plugin that names one runs in it", async (
   const venvs = await Deno.makeTempDir();
   Deno.env.set("QUANTNB_VENVS", venvs);
   try {
-    const created = await capture(() => main(["venv", "create", "qtest", "--system-site-packages"]));
+    // --without-pip keeps the test fast (installing pip into a venv takes seconds); pip is not used here
+    const created = await capture(() =>
+      main(["venv", "create", "qtest", "--system-site-packages", "--without-pip"])
+    );
     equal(created.code, 0, created.err);
     const listed = await capture(() => main(["venv", "list", "--json"]));
     const [v] = JSON.parse(listed.out);

@@ -43,7 +43,8 @@ External strategy plugins (strategies/external/NAME/manifest.json), Python venvs
                     [--fees-bps X] [--slippage-bps X] [--fill nextOpen|nextClose] [--json]
                                                  stream: fromSignals backtest, recorded as a timeseries run
                                                  batch: its signal through the cross-sectional backtest
-  venv create NAME [--system-site-packages]      create venvs/NAME (QUANTNB_VENVS overrides the folder)
+  venv create NAME [--system-site-packages] [--without-pip]
+                                                 create venvs/NAME (QUANTNB_VENVS overrides the folder)
   venv install NAME (--plugin P | REQ …)         pip install a plugin's requirements (or REQs) into it
   venv list [--json]                             venvs with their Python versions
   analyze RUN_ID --script S [--with RUN_ID …]    S: ${ANALYSIS_SCRIPTS.join(", ")} or FILE.py;
@@ -72,6 +73,7 @@ const OPTIONS = {
   script: { type: "string" },
   with: { type: "string", multiple: true },
   "system-site-packages": { type: "boolean", default: false },
+  "without-pip": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
 } as const;
 

@@ -56,7 +56,7 @@ async function run(
 }
 
 /**
- * Creates a venv (`python -m venv [--system-site-packages] DIR`). Throws with the tool's output (and the
+ * Creates a venv (`python -m venv [--system-site-packages] [--without-pip] DIR`). Throws with the tool's output (and the
  * install command when `venv` is missing) on failure; an existing venv is an error unless `exist_ok`.
  *
  * @example
@@ -66,8 +66,14 @@ async function run(
  */
 export async function createVenv(
   name: string,
-  options: { systemSitePackages?: boolean; existOk?: boolean; dir?: string; onOutput?: (t: string) => void } =
-    {},
+  options: {
+    systemSitePackages?: boolean;
+    /** Skip installing pip into it (faster; pip-based installs then fail). */
+    withoutPip?: boolean;
+    existOk?: boolean;
+    dir?: string;
+    onOutput?: (t: string) => void;
+  } = {},
 ): Promise<VenvInfo> {
   const dir = options.dir ?? venvsDir();
   const path = join(dir, checkVenvName(name));
@@ -79,7 +85,13 @@ export async function createVenv(
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   await Deno.mkdir(dir, { recursive: true });
-  const args = ["-m", "venv", ...(options.systemSitePackages ? ["--system-site-packages"] : []), path];
+  const args = [
+    "-m",
+    "venv",
+    ...(options.systemSitePackages ? ["--system-site-packages"] : []),
+    ...(options.withoutPip ? ["--without-pip"] : []),
+    path,
+  ];
   const { code, out } = await run(systemPython(), args, options.onOutput);
   if (code !== 0) {
     await Deno.remove(path, { recursive: true }).catch(() => {});
