@@ -127,6 +127,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
     barsInMarket: new Int32Array(C),
   };
   const { sumRet, sumRet2, nReturns, maxDrawdown, nTrades, nWins, barsInMarket } = stats;
+  const noReturn = new Int32Array(C); // bars without a return (equity was ≤ 0 at the previous close)
   const fillLog = full ? growableFills() : undefined;
   let filled = false; // a fill happened in the current (bar, column)
 
@@ -239,7 +240,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
       let pend = pending[c];
       if (pend === NONE && en === ex && shares[c] === 0) {
         // flat, nothing pending, no signal: equity is the unchanged cash, the bar's return 0
-        if (prevEq[c] > 0) nReturns[c]++;
+        if (!(prevEq[c] > 0)) noReturn[c]++;
         continue;
       }
       const pi = row + priceColumn[c];
@@ -270,12 +271,12 @@ export function simulateSignals(input: KernelInput): KernelOutput {
         const r = eq / prev - 1;
         sumRet[c] += r;
         sumRet2[c] += r * r;
-        nReturns[c]++;
-      }
+      } else noReturn[c]++;
       if (eq !== prev) {
         prevEq[c] = eq;
-        if (eq > peakEq[c]) peakEq[c] = eq;
-        else if (eq / peakEq[c] - 1 < maxDrawdown[c]) maxDrawdown[c] = eq / peakEq[c] - 1;
+        const peak = peakEq[c];
+        if (eq > peak) peakEq[c] = eq;
+        else if (eq < peak * (1 + maxDrawdown[c])) maxDrawdown[c] = eq / peak - 1; // divide only on a new low
       }
       if (q !== 0) barsInMarket[c]++;
       if (filled) {
@@ -308,6 +309,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
   for (let c = 0; c < C; c++) {
     const q = shares[c];
     stats.finalEquity[c] = q === 0 ? cash[c] : cash[c] + q * mark[c];
+    nReturns[c] = T - noReturn[c];
     if (q !== 0 && trades) {
       pushOpenTrade(trades, c, q, entryIdx[c], T - 1, entryPrice[c], mark[c], entryFee[c]);
     }
