@@ -146,7 +146,10 @@ Deno.test({
         // the factor section: Alphalens' tables, a positive rank IC at every horizon (the sentiment
         // signal is built with a positive loading on future returns), the tear sheet written
         match(pages["02_backtest"][11], /Returns analysis .* Information analysis .* IC Mean (0\.0\d+ ){3}/);
-        match(pages["02_backtest"][13], /reports\/factor\/02_backtest\.html · IC mean \(1D\) 0\.0\d+ · t \d+/);
+        match(
+          pages["02_backtest"][13],
+          /reports\/factor\/02_backtest\.html · IC mean \(1D\) 0\.0\d+ · t \d+/,
+        );
       });
 
       await t.step("03_suite records the run and its tear sheet exists", async () => {
