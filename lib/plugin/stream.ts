@@ -11,7 +11,6 @@ import {
   type FromSignalsOptions,
   type FromSignalsResult,
 } from "../engine/timeseries/from_signals.ts";
-import { PluginError } from "./errors.ts";
 import { startPlugin } from "./launch.ts";
 import { type PluginManifest, requireMode } from "./manifest.ts";
 import { WireDate } from "./marshal.ts";

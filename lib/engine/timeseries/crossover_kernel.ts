@@ -31,8 +31,6 @@ export interface CrossoverKernelInput {
   readonly costs: ResolvedCosts;
 }
 
-const NONE = 2;
-
 /**
  * Simulates every pair; returns the kernel's per-column statistics (`maxDrawdown` NaN) and the method that
  * found the crossings (`auto`: the sweep when it can, else the scan).
