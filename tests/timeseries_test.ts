@@ -139,6 +139,36 @@ Deno.test("fromSignals() checks stops and take-profits on the bar's high and low
   });
 });
 
+Deno.test("fromSignals() fills limit orders only when the next bar reaches them", () => {
+  const bars = {
+    close: f(100, 100, 100, 100, 104),
+    open: f(100, 100, 99.5, 99, 103),
+    high: f(101, 101, 100, 100, 106),
+    low: f(99, 99, 94, 98, 102),
+  };
+  const N = NaN;
+  // limit 95 at bar 0: bar 1's low 99 never reaches it, the order lapses (no trade)
+  equal(
+    fromSignals(bars, [1, 0, 0, 0, 0], [0, 0, 0, 0, 0], { limitPrice: [95, N, N, N, N] }).trades!.length,
+    0,
+  );
+  // limit 95 at bar 1: bar 2 trades down to 94 ⇒ bought at 95, no slippage even with 10 bps
+  const buy = tradeRows(
+    fromSignals(bars, [0, 1, 0, 0, 0], [0, 0, 0, 0, 0], { limitPrice: [N, 95, N, N, N], slippageBps: 10 })
+      .trades!,
+  )[0];
+  deepEqual([buy.entry_index, buy.entry_price], [2, 95]);
+  // a gap through the limit fills at the open (99 ≤ 99.2); a sell limit 105 at bar 3 fills on bar 4's high 106
+  const both = tradeRows(
+    fromSignals(bars, [0, 0, 1, 0, 0], [0, 0, 0, 1, 0], { limitPrice: [N, N, 99.2, 105, N] }).trades!,
+  )[0];
+  deepEqual([both.entry_index, both.entry_price, both.exit_index, both.exit_price], [3, 99, 4, 105]);
+  throws(
+    () => fromSignals(bars, [1, 0, 0, 0, 0], [0, 0, 0, 0, 0], { limitPrice: [0, N, N, N, N] }),
+    /limitPrice\[0\]/,
+  );
+});
+
 Deno.test("fromSignals() books shorts and reversals", () => {
   // short: 1,000 units sold at 100 ⇒ cash 200,000; at 90 equity = 200,000 − 90,000 = 110,000
   const s = fromSignals(f(100, 100, 90), [1, 0, 0], [0, 0, 0], { direction: "short" });

@@ -12,7 +12,8 @@
  * | both   | `shutdown`                   | `{}`                                    | `null`, then exit 0                      |
  *
  * A signal is `{type: "entry" | "exit" | "hold", price?: number > 0, size?: number > 0, reason?: string}`
- * and nothing else. `M` is `{"$parquet": "path inside the working folder"}` or an inline `T × N` array of
+ * and nothing else: `price` makes its order a limit for the next bar (filled only if that bar reaches it),
+ * `size` is the entry's fraction of equity. `M` is `{"$parquet": "path inside the working folder"}` or an inline `T × N` array of
  * arrays. Every reply is checked here before use; see `marshal.ts` for NaN, ±Infinity and dates.
  */
 

@@ -47,7 +47,7 @@ export interface StreamSignals {
   readonly exits: Uint8Array;
   /** `size` of each entry reply (NaN where none). */
   readonly size: Float64Array;
-  /** `price` hints of the replies (NaN where none); `fromSignals` fills at the next open/close regardless. */
+  /** `price` of the replies (NaN where none): a limit for that signal's order in `backtestStreamPlugin`. */
   readonly price: Float64Array;
   /** `reason` of each bar's last non-hold reply (null where none). */
   readonly reasons: (string | null)[];
@@ -182,7 +182,8 @@ function alertsByBar(alerts: readonly PluginAlert[], dates: Float64Array | undef
 
 /**
  * A stream plugin backtested end to end: `runStreamPlugin`, then `fromSignals` on its entries/exits with
- * the plugin's per-entry sizes (a reply's `size` is a fraction of equity unless `sizeType` says else).
+ * the plugin's per-entry sizes (a reply's `size` is a fraction of equity unless `sizeType` says else) and
+ * limit prices (a reply's `price`: the order fills on the next bar only if it trades there, else lapses).
  *
  * @example
  * ```ts
@@ -193,7 +194,7 @@ function alertsByBar(alerts: readonly PluginAlert[], dates: Float64Array | undef
 export async function backtestStreamPlugin(
   manifest: PluginManifest,
   prices: Bars | ArrayLike<number>,
-  options: StreamRunOptions & Omit<FromSignalsOptions, "priceColumn" | "size"> = {},
+  options: StreamRunOptions & Omit<FromSignalsOptions, "priceColumn" | "size" | "limitPrice"> = {},
 ): Promise<{ signals: StreamSignals; result: FromSignalsResult }> {
   const bars = resolveBars(prices);
   const signals = await runStreamPlugin(manifest, bars, options);
@@ -203,6 +204,7 @@ export async function backtestStreamPlugin(
     ...simulation,
     priceColumn: bars.nInstruments > 1 ? [k] : undefined,
     size: signals.size,
+    limitPrice: signals.price,
   });
   return { signals, result };
 }

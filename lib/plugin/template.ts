@@ -11,8 +11,8 @@ const STREAM = `"""{{name}}: a quantnb stream plugin (created from the template:
 
 quantnb calls on_candle(candle, context) for every bar, in order; candle has t, date (datetime.date), open,
 high, low, close (NaN when missing); context has bar_index, n_bars and position (-1, 0, 1: what your signals so
-far imply). Return {"type": "entry" | "exit" | "hold"} with optional "size" (fraction of equity), "price" and
-"reason". Orders fill on the next bar. Check it with: deno task python strategy test {{name}}
+far imply). Return {"type": "entry" | "exit" | "hold"} with optional "size" (fraction of equity), "price" (a
+limit: the order fills on the next bar only if it trades there) and "reason". Orders fill on the next bar. Check it with: deno task python strategy test {{name}}
 """
 import math
 from collections import deque

@@ -137,7 +137,7 @@ export function maCrossoverGrid(
 /** The fused kernel covers long-only, all-in, stop-free runs whose bars never have an open without a close. */
 function fusedEligible(bars: ResolvedBars, options: FromSignalsOptions): boolean {
   const { direction = "long", size = 1, sizeType = "percent", stopLoss, takeProfit, trailingStop } = options;
-  if (typeof size !== "number") return false;
+  if (typeof size !== "number" || options.limitPrice !== undefined) return false;
   const noStop = (v: number | ArrayLike<number> | undefined) =>
     v === undefined ||
     (typeof v === "number" ? v === 0 || Number.isNaN(v) : Array.from(v).every((x) => !(x > 0)));

@@ -31,6 +31,12 @@ export interface FromSignalsOptions extends CostModel {
    */
   readonly size?: number | ArrayLike<number>;
   /**
+   * Limit prices, one per signal (`T × C`, NaN = market order): the order of that signal fills on the next
+   * bar only if its range reaches the limit (at the open when it gaps through, else at the limit, without
+   * slippage), and lapses otherwise.
+   */
+  readonly limitPrice?: ArrayLike<number>;
+  /**
    * `percent` (default): `size` × equity, fees paid out of it (size 1 = all in, cash 0); `value`: a fixed
    * cash amount per entry, fees included; `shares`: a fixed quantity. No margin checks: `size` > 1 or
    * shorts borrow cash at 0%.
@@ -227,6 +233,24 @@ export function resolveOptions(bars: ResolvedBars, C: number, options: FromSigna
       }
     });
   }
+  let limits: Float64Array | undefined;
+  if (options.limitPrice !== undefined) {
+    if (options.limitPrice.length !== bars.nDates * C) {
+      throw new RangeError(
+        `fromSignals: limitPrice has ${options.limitPrice.length} values, expected nDates × nColumns = ${
+          bars.nDates * C
+        }`,
+      );
+    }
+    limits = Float64Array.from(options.limitPrice);
+    limits.forEach((p, k) => {
+      if (!Number.isNaN(p) && !(p > 0 && Number.isFinite(p))) {
+        throw new RangeError(
+          `fromSignals: limitPrice[${k}] (bar ${Math.floor(k / C)}) must be > 0 or NaN, found ${p}`,
+        );
+      }
+    });
+  }
   if (!(direction in DIRECTION)) {
     throw new RangeError(`fromSignals: direction must be long, short or both, found "${direction}"`);
   }
@@ -279,6 +303,7 @@ export function resolveOptions(bars: ResolvedBars, C: number, options: FromSigna
     sizeType: SIZE_TYPE[sizeType],
     size,
     sizes,
+    limits,
     initialCash,
     costs: resolveCosts(options),
     stopLoss: perColumn("stopLoss", options.stopLoss, C),

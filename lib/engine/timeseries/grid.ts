@@ -63,7 +63,8 @@ export interface GridResult {
 }
 
 /** Options shared by the grid helpers. */
-export interface GridOptions extends Omit<FromSignalsOptions, "output" | "priceColumn" | "size"> {
+export interface GridOptions
+  extends Omit<FromSignalsOptions, "output" | "priceColumn" | "size" | "limitPrice"> {
   /** Size per entry, one number for every column (see `FromSignalsOptions.size`). */
   readonly size?: number;
   /** Metric to rank the best columns by (default `sharpe`). */

@@ -4,7 +4,8 @@
  * arrays; `from_signals.ts` validates and shapes the inputs and outputs around it.
  *
  * Order of events inside bar t, for each column:
- * 1. `nextOpen`: the order pending from the signal at the close of t−1 fills at the open of t.
+ * 1. `nextOpen`: the order pending from the signal at the close of t−1 fills at the open of t; a limit
+ *    order (either fill timing) fills on this bar's range if it reaches the limit, else lapses.
  * 2. Stops of an open position are checked on the bar's range (open, then low/high; close when the
  *    bars have no range). A gap through a level fills at the open; both levels inside one bar ⇒ the
  *    stop is assumed hit first (conservative).
@@ -44,6 +45,8 @@ export interface KernelInput {
   readonly size: number;
   /** Per-signal sizes (`T × C`, or one row with `feed`), read at the signal bar; NaN = `size`. */
   readonly sizes?: Float64Array;
+  /** Per-signal limit prices (`T × C`, NaN = market order), read at the signal bar. */
+  readonly limits?: Float64Array;
   readonly initialCash: number;
   readonly costs: ResolvedCosts;
   /** Per-column stop fractions (NaN = off), or undefined when no column has that stop. */
@@ -101,7 +104,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
   const { nDates: T, nInstruments: K, nColumns: C, priceColumn, close, open, high, low } = input;
   const { entries, exits, feed, direction, fillAtOpen, sizeType, size, sizes, initialCash, costs, full } =
     input;
-  const { stopLoss, takeProfit, trailingStop, trades } = input;
+  const { stopLoss, takeProfit, trailingStop, trades, limits } = input;
   const { fee, fixedFee } = costs;
   const anyStops = stopLoss !== undefined || takeProfit !== undefined || trailingStop !== undefined;
 
@@ -113,6 +116,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
   const extreme = new Float64Array(C); // long: highest high since entry; short: lowest low
   const pending = new Int8Array(C).fill(NONE);
   const pendingSize = new Float64Array(C).fill(size); // size of the pending entry
+  const pendingLimit = new Float64Array(C).fill(NaN); // limit price of the pending order (NaN = market)
   const mark = new Float64Array(C).fill(NaN);
   const prevEq = new Float64Array(C).fill(initialCash);
   const peakEq = new Float64Array(C).fill(initialCash);
@@ -181,16 +185,36 @@ export function simulateSignals(input: KernelInput): KernelOutput {
     filled = true;
   };
 
-  /** Moves column c to the target sign at raw price `price` (market fill: slippage applies). */
-  const fillTarget = (c: number, t: number, target: number, price: number) => {
+  /** Moves column c to the target sign at raw price `price` (market fill: slippage applies; limit: none). */
+  const fillTarget = (c: number, t: number, target: number, price: number, slip = true) => {
     const q = shares[c];
     const current = q > 0 ? 1 : q < 0 ? -1 : 0;
     if (current === target) return;
-    if (current > 0) closePosition(c, t, sellFillPrice(price, costs), EXIT.signal);
-    else if (current < 0) closePosition(c, t, buyFillPrice(price, costs), EXIT.signal);
-    if (target !== 0) {
-      openPosition(c, t, target, target > 0 ? buyFillPrice(price, costs) : sellFillPrice(price, costs));
-    }
+    const buy = slip ? buyFillPrice(price, costs) : price;
+    const sell = slip ? sellFillPrice(price, costs) : price;
+    if (current > 0) closePosition(c, t, sell, EXIT.signal);
+    else if (current < 0) closePosition(c, t, buy, EXIT.signal);
+    if (target !== 0) openPosition(c, t, target, target > 0 ? buy : sell);
+  };
+
+  /**
+   * A limit order on bar t: buys (target above the current position) fill when the bar trades at or below
+   * the limit, sells at or above it — at the open when it gaps through, else at the limit; no slippage. It
+   * lapses after this one bar either way.
+   */
+  const fillLimit = (
+    c: number,
+    t: number,
+    target: number,
+    limit: number,
+    o: number,
+    h: number,
+    l: number,
+  ) => {
+    const q = shares[c];
+    const buying = target > (q > 0 ? 1 : q < 0 ? -1 : 0);
+    if (buying ? o <= limit : o >= limit) fillTarget(c, t, target, o, false);
+    else if (buying ? l <= limit : h >= limit) fillTarget(c, t, target, limit, false);
   };
 
   /** Checks column c's stops on bar t (open o, high h, low l); closes the position when one is hit. */
@@ -245,7 +269,24 @@ export function simulateSignals(input: KernelInput): KernelOutput {
       }
       const pi = row + priceColumn[c];
       const cl = close[pi];
-      if (pend !== NONE && fillAtOpen) {
+      if (pend !== NONE && pendingLimit[c] === pendingLimit[c]) {
+        if (cl === cl) { // a limit order is checked on the next bar with a price, then lapses
+          const o = open ? open[pi] : cl;
+          const oo = o === o ? o : cl;
+          const h = high ? high[pi] : cl;
+          const l = low ? low[pi] : cl;
+          fillLimit(
+            c,
+            t,
+            pend,
+            pendingLimit[c],
+            oo,
+            h === h ? h : Math.max(cl, oo),
+            l === l ? l : Math.min(cl, oo),
+          );
+          pend = NONE;
+        }
+      } else if (pend !== NONE && fillAtOpen) {
         const o = open![pi];
         if (o === o) {
           fillTarget(c, t, pend, o);
@@ -296,6 +337,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
           const z = sizes[base + c];
           pendingSize[c] = z === z ? z : size;
         }
+        if (limits) pendingLimit[c] = limits[base + c];
       }
       pending[c] = pend;
     }
