@@ -39,19 +39,24 @@ ${COMMON_HELP}
 
 Validation rows are data rows: row 1 is the first line under the header.`;
 
+/** The options of one backtest (also a batch job's, see `lib/jobs`), as `parseTaskArgs` takes them. */
+export const BACKTEST_OPTIONS = {
+  snapshot: { type: "string" },
+  signal: { type: "string" },
+  lag: { type: "string" },
+  residualize: { type: "string" },
+  "tc-bps": { type: "string" },
+  weight: { type: "string" },
+  fractile: { type: "string" },
+  "from-open": { type: "boolean", default: false },
+  mincos: { type: "string" },
+} as const;
+
 /** `deno task backtest`: see `--help`. Returns the exit code (0 ok, 1 failure, 2 usage or invalid signal). */
 export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     const { values } = parseTaskArgs(args, {
-      snapshot: { type: "string" },
-      signal: { type: "string" },
-      lag: { type: "string" },
-      residualize: { type: "string" },
-      "tc-bps": { type: "string" },
-      weight: { type: "string" },
-      fractile: { type: "string" },
-      "from-open": { type: "boolean", default: false },
-      mincos: { type: "string" },
+      ...BACKTEST_OPTIONS,
       json: { type: "boolean", default: false },
     });
     if (values.help) {
@@ -82,7 +87,8 @@ export async function main(args: string[]): Promise<number> {
   }, HELP);
 }
 
-function backtestOptions(values: Record<string, string | boolean | undefined>): BacktestOptions {
+/** The engine options from `BACKTEST_OPTIONS` values; a bad value is a `UsageError` naming its option. */
+export function backtestOptions(values: Record<string, string | boolean | undefined>): BacktestOptions {
   const number = (name: string): number | undefined => {
     const text = values[name];
     if (text === undefined) return undefined;

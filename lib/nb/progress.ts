@@ -20,6 +20,8 @@ export interface ProgressOptions {
   write?: (text: string) => void;
   /** Clock in milliseconds (default `performance.now`); tests pass a fake one. */
   now?: () => number;
+  /** More state shown after the counts on each redraw (e.g. "3 failed · 2 running"). */
+  detail?: () => string;
 }
 
 /** A running progress report. */
@@ -69,7 +71,7 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
   if (!Number.isFinite(total) || total < 0) {
     throw new RangeError(`progress: total must be a finite number ≥ 0, found ${total}`);
   }
-  const { label = "progress", now = () => performance.now() } = options;
+  const { label = "progress", now = () => performance.now(), detail } = options;
   const mode = options.mode ?? detectMode();
   const write = options.write ?? writeStdout;
   const start = now();
@@ -82,7 +84,10 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
     const elapsed = now() - start;
     const f = fraction();
     const eta = f > 0 && f < 1 ? ` · eta ${formatSeconds((elapsed * (1 - f)) / f)}` : "";
-    return `${count}/${total} (${Math.round(f * 100)}%) · ${formatSeconds(elapsed)}${eta}`;
+    const more = detail?.();
+    return `${count}/${total} (${Math.round(f * 100)}%)${more ? ` · ${more}` : ""} · ${
+      formatSeconds(elapsed)
+    }${eta}`;
   };
 
   const kernel = mode === "jupyter" ? jupyterKernel() : undefined;

@@ -1,0 +1,189 @@
+/**
+ * `deno task batch FILE.yaml|FILE.json [options]` — run a batch of jobs (backtests, suites, factor
+ * analyses, …) unattended: checked before anything runs, in parallel worker processes, one log per
+ * job, resumable after a crash, with a summary CSV and an HTML index.
+ */
+import { formatProblem } from "../jobs/batch_file.ts";
+import { BatchFileError } from "../jobs/batch_file.ts";
+import { defaultWorkers, loadBatch, runBatchFile } from "../jobs/batch.ts";
+import { JOB_KINDS } from "../jobs/kinds/mod.ts";
+import { batchDir, jobStatuses, selectJobs } from "../jobs/run_batch.ts";
+import { renderTextTable } from "../nb/text_table.ts";
+import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+
+const HELP = `deno task batch FILE.yaml|FILE.json [options]
+
+Runs every job of a batch file whose run is not recorded yet. The file lists jobs with defaults,
+matrices and overrides; it is checked before anything runs (every problem with its line and
+column). A job is identified by the config hash of the run it records, so rerunning the batch after
+a failure, Ctrl-C or kill -9 skips the completed jobs and runs the rest, without duplicates.
+
+  name: nightly
+  defaults: { snapshot: demo }
+  jobs:
+    - kind: backtest
+      job: mom-lag{lag}
+      signal: data/demo_signal.parquet
+      matrix: { lag: [0, 1, 2], residualize: [off, industry] }
+
+Job kinds: ${
+  JOB_KINDS.map((k) => k.kind).join(", ")
+} (options: those of the task, e.g. deno task backtest --help).
+
+Options:
+  --workers N        worker processes (default: one per core, here ${defaultWorkers()}; 0 = in this process)
+  --dry-run          list the expanded jobs and which are already done; run nothing
+  --only PATTERN     run only jobs whose name matches (* and ? wildcards; plain text = substring);
+                     repeat for several patterns
+  --retry-failed     run only the jobs whose last attempt failed
+  --runs DIR         run registry (default: the file's "runs:", else runs/)
+  --out DIR          batch folder: events, logs/, summary.csv, index.html (default reports/batch/<name>)
+  --min-free-gb X    refuse to start with less free disk than X GiB (default 1)
+  --json             print the result as JSON
+${COMMON_HELP}
+  (--snapshots given here wins over the file's "snapshots:")
+
+Exit codes: 0 every selected job completed, 1 a job failed, 2 usage or an invalid batch file,
+130 interrupted.`;
+
+/** `deno task batch`: see `--help`. Returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  return await runTask(async () => {
+    const { values, positionals } = parseTaskArgs(args, {
+      workers: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      only: { type: "string", multiple: true },
+      "retry-failed": { type: "boolean", default: false },
+      runs: { type: "string" },
+      out: { type: "string" },
+      "min-free-gb": { type: "string", default: "1" },
+      json: { type: "boolean", default: false },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (positionals.length !== 1) {
+      throw new UsageError("give exactly one batch file (FILE.yaml or FILE.json)");
+    }
+    const [file] = positionals;
+    const workers = values.workers === undefined ? undefined : Number(values.workers);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
+      throw new UsageError(`--workers expects an integer ≥ 0, found "${values.workers}"`);
+    }
+    const minFreeGb = Number(values["min-free-gb"]);
+    if (!(Number.isFinite(minFreeGb) && minFreeGb >= 0)) {
+      throw new UsageError(`--min-free-gb expects a number ≥ 0, found "${values["min-free-gb"]}"`);
+    }
+    const places = {
+      snapshotsDir: args.some((a) => a === "--snapshots" || a.startsWith("--snapshots="))
+        ? values.snapshots
+        : undefined,
+      runsDir: values.runs,
+    };
+    const select = { only: values.only ?? [], retryFailed: values["retry-failed"] };
+    try {
+      if (values["dry-run"]) return await dryRun(file, places, select, values.out, values.json);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      Deno.addSignalListener("SIGINT", stop);
+      Deno.addSignalListener("SIGTERM", stop);
+      try {
+        const result = await runBatchFile(file, {
+          ...places,
+          ...select,
+          workers,
+          batchDir: values.out,
+          minFreeBytes: minFreeGb * 2 ** 30,
+          signal: controller.signal,
+        });
+        const c = result.counts;
+        if (values.json) {
+          console.log(JSON.stringify(
+            {
+              batch_dir: result.batchDir,
+              counts: c,
+              cancelled: result.cancelled,
+              summary_csv: result.summaryCsv,
+              index: result.index,
+              jobs: result.jobs.map((r) => ({
+                job: r.job.spec.name,
+                kind: r.job.spec.kind.kind,
+                status: r.status,
+                config_hash: r.job.configHash,
+                run_id: r.run_id ?? null,
+                error: r.error ?? null,
+              })),
+            },
+            null,
+            2,
+          ));
+        } else {
+          for (const r of result.jobs) {
+            if (r.status === "failed") console.error(`failed: ${r.job.spec.name}: ${r.error}`);
+          }
+          console.log(
+            `batch ${result.batchDir}: ${c.completed} completed, ${c.done} already done, ${c.failed} failed` +
+              (c.cancelled || c.pending ? `, ${c.cancelled} cancelled, ${c.pending} not started` : "") +
+              (c.skipped ? `, ${c.skipped} not selected` : ""),
+          );
+          console.log(`summary ${result.summaryCsv}\nindex   ${result.index}`);
+        }
+        if (result.cancelled) return 130;
+        return c.failed > 0 ? 1 : 0;
+      } finally {
+        Deno.removeSignalListener("SIGINT", stop);
+        Deno.removeSignalListener("SIGTERM", stop);
+      }
+    } catch (error) {
+      if (error instanceof BatchFileError) {
+        for (const p of error.problems) console.error(formatProblem(p));
+        console.error(
+          `${file}: ${error.problems.length} problem${
+            error.problems.length === 1 ? "" : "s"
+          }; nothing was run`,
+        );
+        return 2;
+      }
+      throw error;
+    }
+  }, HELP);
+}
+
+/** `--dry-run`: the expanded jobs, their status and whether this invocation would run them. */
+async function dryRun(
+  file: string,
+  places: { snapshotsDir?: string; runsDir?: string },
+  select: { only: string[]; retryFailed: boolean },
+  out: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const plan = await loadBatch(file, places);
+  const dir = out ?? batchDir(plan.spec.name);
+  const statuses = await jobStatuses(plan, dir);
+  const toRun = new Set(selectJobs(statuses, select));
+  const rows = plan.jobs.map((job) => {
+    const s = statuses.get(job)!;
+    return {
+      job: job.spec.name,
+      kind: job.spec.kind.kind,
+      status: s.status,
+      run: toRun.has(job) ? "yes" : "no",
+      config_hash: job.configHash,
+      run_id: s.run_id ?? "",
+    };
+  });
+  if (json) console.log(JSON.stringify({ batch: plan.spec.name, batch_dir: dir, jobs: rows }, null, 2));
+  else {
+    console.log(
+      renderTextTable(rows, { maxRows: rows.length, caption: `batch ${plan.spec.name} (${file})` }),
+    );
+    const done = rows.filter((r) => r.status === "done").length;
+    console.log(
+      `\n${rows.length} jobs: ${done} already done, ${toRun.size} would run (dry run: nothing was run)`,
+    );
+  }
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,79 @@
+/**
+ * A batch file end to end, as library calls: `loadBatch` reads, expands, checks and plans it (nothing
+ * runs); `runBatchFile` runs it on worker processes (or in this process) after the disk guard.
+ */
+import { DEFAULT_SNAPSHOTS } from "../snapshot/paths.ts";
+import { DEFAULT_RUNS_DIR } from "../track/types.ts";
+import { readBatchFile } from "./batch_file.ts";
+import { expandBatch } from "./batch_spec.ts";
+import { createJobCache } from "./cache.ts";
+import { checkFreeSpace } from "./disk.ts";
+import { JOB_KINDS } from "./kinds/mod.ts";
+import { type BatchPlan, planBatch } from "./plan.ts";
+import { type Executor, inProcess, processPool } from "./pool.ts";
+import { batchDir, type BatchResult, runBatch, type RunBatchOptions } from "./run_batch.ts";
+
+/** Where a batch reads snapshots and records runs, when the caller chooses (else the file, else defaults). */
+export interface BatchPlaces {
+  readonly snapshotsDir?: string;
+  readonly runsDir?: string;
+}
+
+/**
+ * Reads, expands, checks and plans a batch file. Folders: `places` given here win over the file's
+ * `snapshots:` / `runs:`, which win over the defaults (`snapshots/`, `runs/`). Every problem of the
+ * file is a `BatchFileError` with line and column.
+ *
+ * @example
+ * ```ts
+ * const plan = await loadBatch("batches/nightly.yaml");
+ * plan.jobs.map((j) => [j.spec.name, j.recorded ? "done" : "to run"]);
+ * ```
+ */
+export async function loadBatch(path: string, places: BatchPlaces = {}): Promise<BatchPlan> {
+  const spec = expandBatch(await readBatchFile(path), JOB_KINDS);
+  return await planBatch(spec, {
+    snapshotsDir: places.snapshotsDir ?? spec.snapshotsDir ?? DEFAULT_SNAPSHOTS,
+    runsDir: places.runsDir ?? spec.runsDir ?? DEFAULT_RUNS_DIR,
+  }, createJobCache());
+}
+
+/** The default worker count: one per core, at most 8. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
+}
+
+/** Options of `runBatchFile`. */
+export interface RunBatchFileOptions extends BatchPlaces, Omit<RunBatchOptions, "executor" | "batchDir"> {
+  /** Worker processes (default `defaultWorkers()`); 0 runs the jobs in this process. */
+  readonly workers?: number;
+  /** Run on this executor instead (e.g. a Redis queue). */
+  readonly executor?: Executor;
+  /** The batch folder (default `reports/batch/<batch name>`). */
+  readonly batchDir?: string;
+  /** Refuse to start with less free disk than this where runs and the batch folder go (default 1 GiB). */
+  readonly minFreeBytes?: number;
+}
+
+/**
+ * Runs a batch file: plans it, checks free disk space, runs the jobs not done yet and writes the
+ * summary (see `runBatch`).
+ *
+ * @example
+ * ```ts
+ * const result = await runBatchFile("batches/nightly.yaml", { workers: 2 });
+ * console.log(result.counts, result.index);
+ * ```
+ */
+export async function runBatchFile(path: string, options: RunBatchFileOptions = {}): Promise<BatchResult> {
+  const plan = await loadBatch(path, options);
+  const dir = options.batchDir ?? batchDir(plan.spec.name);
+  checkFreeSpace([plan.places.runsDir, dir], options.minFreeBytes ?? 2 ** 30);
+  const workers = options.workers ?? defaultWorkers();
+  const executor = options.executor ?? (workers === 0 ? inProcess() : processPool(workers));
+  try {
+    return await runBatch(plan, { ...options, executor, batchDir: dir });
+  } finally {
+    if (!options.executor) await executor.close();
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Every job kind a batch can run, one file each. A kind reuses its task's option definitions and
+ * library entry points (see `JobKind`).
+ */
+import type { JobKind } from "../kind.ts";
+import { backtestKind } from "./backtest.ts";
+
+/** The job kinds, by the name a batch file gives as `kind:`. */
+export const JOB_KINDS: readonly JobKind[] = [backtestKind];
