@@ -28,6 +28,15 @@ import type {
   SliceSummary,
 } from "./types.ts";
 
+/** What a backtester computes beyond the configuration's results. */
+export interface BacktesterOptions {
+  /**
+   * Compute `diagnostics.rank_autocorrelation` (one extra pass over the sorted signal per residualize
+   * mode, cached). Default false: it is NaN in the results. `backtest()` asks for it.
+   */
+  rankAutocorrelation?: boolean;
+}
+
 /** A signal bound to a panel, with caches; `run(options)` backtests one configuration. */
 export interface Backtester {
   /** The `T × N` matrix of values known at each close (before residualization). */
@@ -38,7 +47,7 @@ export interface Backtester {
 
 /**
  * Binds a signal to a panel for repeated backtests. Caches, each built on first use: per residualize
- * mode the residualized matrix, its per-date sort orders and the rank autocorrelation; per PANEL
+ * mode the residualized matrix, its per-date sort orders and (when asked) the rank autocorrelation; per PANEL
  * (shared by every backtester on it, held weakly) the earned returns and their sort orders per
  * `fromOpen`, and the mcap sort orders — panels are treated as immutable. Memory stays proportional
  * to the panel (a few `T × N` arrays per mode used).
@@ -51,7 +60,11 @@ export interface Backtester {
  * }
  * ```
  */
-export function createBacktester(panel: Panel, signal: SignalInput): Backtester {
+export function createBacktester(
+  panel: Panel,
+  signal: SignalInput,
+  backtesterOptions: BacktesterOptions = {},
+): Backtester {
   const nT = panel.dates.length, nS = panel.securityIds.length;
   if (!panel.fields.ret) {
     throw new RangeError(
@@ -95,8 +108,8 @@ export function createBacktester(panel: Panel, signal: SignalInput): Backtester 
       );
     }
     const sim = simulate(sig, shared.returns(config.fromOpen), capInput, nT, nS, config);
-    let autocorrelation = autocorrelations.get(config.residualize);
-    if (autocorrelation === undefined) {
+    let autocorrelation = autocorrelations.get(config.residualize) ?? NaN;
+    if (backtesterOptions.rankAutocorrelation && !autocorrelations.has(config.residualize)) {
       autocorrelation = rankAutocorrelation(sig, nT, nS);
       autocorrelations.set(config.residualize, autocorrelation);
     }
@@ -118,7 +131,7 @@ export function createBacktester(panel: Panel, signal: SignalInput): Backtester 
  * ```
  */
 export function backtest(panel: Panel, signal: SignalInput, options: BacktestOptions = {}): BacktestResult {
-  return createBacktester(panel, signal).run(options);
+  return createBacktester(panel, signal, { rankAutocorrelation: true }).run(options);
 }
 
 /** Per-panel preparations that do not depend on the signal. */
@@ -143,7 +156,9 @@ function panelCache(panel: Panel): PanelCache {
         const orders = rowOrders(earned, nT, nS);
         const withRet = new Int32Array(nT);
         for (let t = 0; t < nT; t++) withRet[t] = orders.start[t + 1] - orders.start[t];
-        prepared = { earned, overnight, orders, withRet };
+        const valid = new Uint8Array(earned.length);
+        for (let c = 0; c < valid.length; c++) valid[c] = Number.isFinite(earned[c]) ? 1 : 0;
+        prepared = { earned, overnight, orders, valid, withRet };
         returns.set(fromOpen, prepared);
       }
       return prepared;
@@ -220,7 +235,11 @@ function assemble(
   const wealth = new Float64Array(overall.net.length);
   let w = 1;
   overall.net.forEach((r, k) => (wealth[k] = (w *= 1 + r) - 1));
-  const meanReturn = sim.bucketSum.map((s, b) => (sim.bucketCount[b] > 0 ? s / sim.bucketCount[b] : NaN));
+  const meanReturn = sim.bucketDateMeanSum.map((
+    s,
+    b,
+  ) => (sim.bucketDates[b] > 0 ? s / sim.bucketDates[b] : NaN));
+  const pooled = sim.bucketSum.map((s, b) => (sim.bucketCount[b] > 0 ? s / sim.bucketCount[b] : NaN));
   const ic = Float64Array.from(overall.index, (t) => sim.ic[t]);
   const icMean = mean(ic), icStd = sampleStd(ic);
   let icN = 0;
@@ -242,7 +261,9 @@ function assemble(
     fractiles: {
       buckets: meanReturn.length,
       mean_return: meanReturn,
+      mean_return_pooled: pooled,
       count: sim.bucketCount,
+      dates: sim.bucketDates,
       monotonicity: spearman(meanReturn.map((_, b) => b), meanReturn),
     },
     ic: { date, ic, mean: icMean, std: icStd, ir: icMean / icStd, t_stat: (icMean / icStd) * Math.sqrt(icN) },
@@ -252,7 +273,16 @@ function assemble(
       rank_autocorrelation: rankAutocorrelation,
       skipped_dates: sim.skipped.length,
       skipped: Float64Array.from(sim.skipped, (t) => dates[t]),
+      tied_dates: sim.tied.length,
+      tied: Float64Array.from(sim.tied, (t) => dates[t]),
     },
+    warnings: sim.tied.length
+      ? [
+        `${sim.tied.length} of ${
+          sim.tied.length + overall.index.length
+        } dates have no position: the signal is tied across a leg's edge there (e.g. constant that day), and tied values are never split by column order`,
+      ]
+      : [],
     config,
   };
 }

@@ -15,7 +15,7 @@
  * @module
  */
 export { backtest, createBacktester } from "./backtest.ts";
-export type { Backtester } from "./backtest.ts";
+export type { Backtester, BacktesterOptions } from "./backtest.ts";
 export { DEFAULT_CONFIG, resolveConfig } from "./config.ts";
 export { residualize, riskDescriptors } from "./residualize.ts";
 export { earnedReturns } from "./returns.ts";

@@ -137,20 +137,30 @@ function scratchFor(n: number): Scratch {
 
 /**
  * Per-row sort orders of a date-major matrix: for each row `t`, the columns with a finite value,
- * ascending by value (ties by column index). Row `t`'s order is `order[start[t] .. start[t + 1])`.
- * Memory: one Int32 per cell.
+ * ascending by value (ties by column index). Row `t`'s order is `order[start[t] .. start[t + 1])`;
+ * `ties[p]` is 1 when the value at position `p` equals the one before it in its row, and
+ * `tiedRows[t]` is 1 when row `t` has any such pair. Memory: 5 bytes per cell.
+ *
+ * Exact, and about twice as fast as a full 64-bit radix sort: each row is radix-sorted (stable) on
+ * the high 32 bits of the order-preserving image of its doubles (4 passes instead of 8), then the
+ * rare runs that share a high word are put in full order by an insertion pass on the values
+ * themselves; a row where that pass would do real work (values crowded within ~1e-6 of each other)
+ * is sorted again with the full 64-bit radix sort.
  *
  * @example
  * ```ts
- * const { order, start } = rowOrders(Float64Array.of(2, NaN, 1, 5, 4, 4), 2, 3);
- * // row 0 => [2, 0]; row 1 => [1, 2, 0]
+ * const { order, start, ties } = rowOrders(Float64Array.of(2, NaN, 1, 5, 4, 4), 2, 3);
+ * // row 0 => [2, 0]; row 1 => [1, 2, 0]; ties => [0, 0, 0, 1, 0]
  * ```
  */
 export function rowOrders(matrix: Float64Array, nRows: number, nCols: number): RowOrders {
   const start = new Int32Array(nRows + 1);
   const order = new Int32Array(nRows * nCols);
+  const ties = new Uint8Array(nRows * nCols);
+  const tiedRows = new Uint8Array(nRows);
   const keys = new Float64Array(nCols);
   const ids = new Int32Array(nCols);
+  const s = scratchFor(nCols);
   for (let t = 0; t < nRows; t++) {
     const base = t * nCols, at = start[t];
     let n = 0;
@@ -161,20 +171,105 @@ export function rowOrders(matrix: Float64Array, nRows: number, nCols: number): R
         ids[n++] = i;
       }
     }
+    let maybeTied = true;
     if (n < 48) {
       insertionSort(keys, ids, n);
       order.set(ids.subarray(0, n), at);
     } else {
-      const pos = radixPermutation(keys, 0, n, scratchFor(n));
-      for (let j = 0; j < n; j++) order[at + j] = ids[pos[j]];
+      const sharedHighWord = highWordOrder(keys, ids, n, s, order, at);
+      if (sharedHighWord < 0) {
+        const pos = radixPermutation(keys, 0, n, s);
+        for (let j = 0; j < n; j++) order[at + j] = ids[pos[j]];
+      } else maybeTied = sharedHighWord > 0;
+    }
+    if (maybeTied) {
+      for (let p = at + 1; p < at + n; p++) {
+        if (matrix[base + order[p]] === matrix[base + order[p - 1]]) {
+          ties[p] = 1;
+          tiedRows[t] = 1;
+        }
+      }
     }
     start[t + 1] = at + n;
   }
-  return { order, start };
+  return { order, start, ties, tiedRows };
 }
 
-/** Sorted finite columns per row of a matrix (see `rowOrders`). */
+/**
+ * Writes `ids[0..n)` ordered by `keys` into `out[at..at + n)`: a stable radix sort on the high word
+ * of each key's order-preserving image, then an insertion pass on the full keys inside runs of equal
+ * high words. Returns how many neighbours share a high word (0: no ties possible), or −1 (leaving
+ * `out` to be rewritten) when that pass would move more than `n` entries, so crowded rows fall back
+ * to the full sort and the cost stays linear.
+ */
+function highWordOrder(
+  keys: Float64Array,
+  ids: Int32Array,
+  n: number,
+  s: Scratch,
+  out: Int32Array,
+  at: number,
+): number {
+  let hi = s.hi, pos = s.pos, hi2 = s.hi2, pos2 = s.pos2;
+  const count = s.count, word = s.word, bits = s.bits;
+  count.fill(0, 0, 1024);
+  for (let j = 0; j < n; j++) {
+    word[0] = keys[j] + 0;
+    const raw = bits[1];
+    const h = raw & 0x80000000 ? ~raw >>> 0 : (raw | 0x80000000) >>> 0;
+    hi[j] = h;
+    pos[j] = j;
+    count[h & 255]++;
+    count[256 + ((h >>> 8) & 255)]++;
+    count[512 + ((h >>> 16) & 255)]++;
+    count[768 + (h >>> 24)]++;
+  }
+  for (let pass = 0; pass < 4; pass++) {
+    const shift = pass * 8, base = pass * 256;
+    if (count[base + ((hi[0] >>> shift) & 255)] === n) continue;
+    let sum = 0;
+    for (let b = base; b < base + 256; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (let j = 0; j < n; j++) {
+      const d = count[base + ((hi[j] >>> shift) & 255)]++;
+      hi2[d] = hi[j];
+      pos2[d] = pos[j];
+    }
+    const h = hi, p = pos;
+    hi = hi2;
+    pos = pos2;
+    hi2 = h;
+    pos2 = p;
+  }
+  let moves = 0, shared = 0;
+  for (let j = 0; j < n; j++) {
+    const p = pos[j];
+    let q = j;
+    if (j > 0 && hi[j] === hi[j - 1]) {
+      shared++;
+      const v = keys[p];
+      while (q > 0 && hi[q - 1] === hi[j] && keys[out[at + q - 1]] > v) {
+        out[at + q] = out[at + q - 1];
+        q--;
+      }
+      moves += j - q;
+      if (moves > n) return -1;
+    }
+    out[at + q] = p;
+  }
+  for (let j = 0; j < n; j++) out[at + j] = ids[out[at + j]];
+  return shared;
+}
+
+/** Sorted finite columns per row of a matrix, with tie flags (see `rowOrders`). */
 export interface RowOrders {
   readonly order: Int32Array;
   readonly start: Int32Array;
+  /** Per position: 1 when its value equals the previous position's (same row). */
+  readonly ties: Uint8Array;
+  /** Per row: 1 when the row holds any tie. */
+  readonly tiedRows: Uint8Array;
 }
