@@ -7,8 +7,6 @@ import { isoDate } from "../lib/panel/types.ts";
 import { writeTables } from "../lib/store/write.ts";
 import { tempStore } from "./fixtures/foundation/helpers.ts";
 
-const EPS = 1e-12;
-
 const split = (ex_date: number, value: number): Action => ({ ex_date, kind: "split", value });
 const dividend = (ex_date: number, value: number): Action => ({ ex_date, kind: "dividend", value });
 

@@ -67,7 +67,7 @@ Deno.test("ingest synthetic → snapshot create → list → verify, end to end"
     // 20 securities, 252 trading days (1 year × 252).
     match(
       r.out,
-      /^synthetic: \{"securities":20,"prices":\d+,"corporate_actions":\d+,"descriptors":\d+,"calendar":252\}/,
+      /^synthetic: \{"securities":20,"prices":\d+,"corporate_actions":\d+,"descriptors":\d+,"calendar":252,"series":0,"series_info":0\}/,
     );
     const store = await openStore(db, { readOnly: true });
     try {

@@ -311,6 +311,8 @@ Deno.test("ingestFile() names file, row and column of every bad input and writes
         corporate_actions: 0,
         descriptors: 0,
         calendar: 1,
+        series: 0,
+        series_info: 0,
         ingest_log: 2,
       });
     });

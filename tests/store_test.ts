@@ -55,13 +55,23 @@ Deno.test("writeTables() is an idempotent upsert keyed by (security_id, date)", 
   try {
     await t.step("first load counts every row", async () => {
       const counts = await writeTables(store, BASE, { source: "hand", params: { v: 1 } });
-      deepEqual(counts, { securities: 2, prices: 6, corporate_actions: 1, descriptors: 2, calendar: 3 });
+      deepEqual(counts, {
+        securities: 2,
+        prices: 6,
+        corporate_actions: 1,
+        descriptors: 2,
+        calendar: 3,
+        series: 0,
+        series_info: 0,
+      });
       deepEqual(await tableCounts(store.conn), {
         securities: 2,
         prices: 6,
         corporate_actions: 1,
         descriptors: 2,
         calendar: 3,
+        series: 0,
+        series_info: 0,
         ingest_log: 1,
       });
     });
@@ -74,6 +84,8 @@ Deno.test("writeTables() is an idempotent upsert keyed by (security_id, date)", 
         corporate_actions: 1,
         descriptors: 2,
         calendar: 3,
+        series: 0,
+        series_info: 0,
         ingest_log: 2,
       });
     });

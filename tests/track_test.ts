@@ -3,7 +3,15 @@ import { deepStrictEqual as deepEqual, match, ok, rejects } from "node:assert/st
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import denoJson from "../deno.json" with { type: "json" };
-import { compareRuns, getRun, listRuns, readDaily, recordRun, type RunInput } from "../lib/track/mod.ts";
+import {
+  compareRuns,
+  getRun,
+  listRuns,
+  readDaily,
+  readTableParquet,
+  recordRun,
+  type RunInput,
+} from "../lib/track/mod.ts";
 import { main as runsCli } from "../lib/cli/runs.ts";
 import { writeDirAtomic, writeFileAtomic } from "../lib/util/atomic.ts";
 import { configHash, sha256Hex, stableJson } from "../lib/util/hash.ts";
@@ -32,7 +40,7 @@ function input(over: Partial<RunInput> = {}): RunInput {
       gross: new Float64Array([0.11, NaN, 0.06]),
     },
     summaryRows: [{ variant: "q5", sharpe: 1.25 }, { variant: 'q10, "wide"', sharpe: 0.9, note: "x" }],
-    signalHash: "h-signal",
+    inputHash: "h-signal",
     ...over,
   };
 }
@@ -53,8 +61,8 @@ Deno.test("recordRun() writes run.json, daily.parquet, summary.csv and the artif
     { runsDir, now: NOW },
   );
   // config hash computed independently: the canonical JSON written out by hand, hashed with Web Crypto.
-  const canonical = '{"params":{"costs":{"tc_bps":5},"fractiles":5,"lag":1},' +
-    '"signal_hash":"h-signal","snapshot_hash":"h-snap"}';
+  const canonical = '{"input_hash":"h-signal","kind":"backtest",' +
+    '"params":{"costs":{"tc_bps":5},"fractiles":5,"lag":1},"snapshot_hash":"h-snap"}';
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));
   const hash12 = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 12);
 
@@ -98,7 +106,7 @@ Deno.test("recordRun() writes run.json, daily.parquet, summary.csv and the artif
       snapshot_id: "snap-1",
       snapshot_hash: "h-snap",
       region: "us",
-      signal_hash: "h-signal",
+      input_hash: "h-signal",
       quantnb_version: denoJson.version,
     });
     deepEqual(json.params, { costs: { tc_bps: 5 }, fractiles: 5, lag: 1 });
@@ -162,7 +170,7 @@ Deno.test("recordRun() recognises an identical rerun and gives a new config a ne
       runsDir,
       now: NOW,
     });
-    const bySignal = await recordRun(input({ signalHash: "h-other" }), { runsDir, now: NOW });
+    const bySignal = await recordRun(input({ inputHash: "h-other" }), { runsDir, now: NOW });
     const bySnapshot = await recordRun(
       input({ tags: { signal_name: "momentum", snapshot_id: "snap-1", snapshot_hash: "h-snap-2" } }),
       { runsDir, now: NOW },
@@ -181,6 +189,62 @@ Deno.test("recordRun() recognises an identical rerun and gives a new config a ne
     deepEqual(forced.config_hash, first.config_hash);
     deepEqual(forced.run_id, `20240306-000000-momentum-us-${first.config_hash}`);
   });
+});
+
+Deno.test("recordRun() records any kind: no snapshot, no daily series, table artifacts as Parquet", async (t) => {
+  const runsDir = await Deno.makeTempDir();
+  const trial = Float64Array.of(0, 1, 2);
+  const run = await recordRun({
+    experiment: "grid over lag",
+    kind: "optimize",
+    tags: {},
+    params: { space: { lag: [0, 1, 2] } },
+    metrics: { best_sharpe: 1.5 },
+    inputHash: "",
+    tables: { trials: { trial, method: ["grid", "grid", null], sharpe: Float64Array.of(1, NaN, 1.5) } },
+  }, { runsDir, now: NOW });
+
+  await t.step("folder holds run.json and the table only", async () => {
+    deepEqual(await entries(run.dir), ["run.json", "trials.parquet"]);
+    deepEqual(run.kind, "optimize");
+    deepEqual(run.tags.snapshot_id, undefined);
+  });
+  await t.step("the table reads back with its types, NULLs as NaN / null", async () => {
+    const table = await readTableParquet(join(run.dir, "trials.parquet"));
+    deepEqual(Object.keys(table), ["trial", "method", "sharpe"]);
+    deepEqual(table.trial, trial);
+    deepEqual(table.method, ["grid", "grid", null]);
+    deepEqual(Array.from(table.sharpe as Float64Array), [1, NaN, 1.5]);
+  });
+  await t.step("readDaily of a run without a daily series is empty; listRuns filters by kind", async () => {
+    deepEqual((await readDaily(run.run_id, { runsDir })).date.length, 0);
+    await recordRun(input(), { runsDir, now: NOW });
+    deepEqual((await listRuns({ runsDir, kind: "optimize" })).map((r) => r.run_id), [run.run_id]);
+    deepEqual((await listRuns({ runsDir })).length, 2);
+  });
+  await t.step(
+    "the kind is part of the identity; unknown kinds and lone snapshot tags are refused",
+    async () => {
+      const asBacktest = await recordRun(input(), { runsDir: await Deno.makeTempDir(), now: NOW });
+      const asSuite = await recordRun(input({ kind: "suite" }), {
+        runsDir: await Deno.makeTempDir(),
+        now: NOW,
+      });
+      ok(asBacktest.config_hash !== asSuite.config_hash);
+      await rejects(
+        recordRun(input({ kind: "nope" as RunInput["kind"] }), { runsDir }),
+        /kind must be one of/,
+      );
+      await rejects(
+        recordRun(input({ tags: { signal_name: "m", snapshot_id: "s" } }), { runsDir }),
+        /snapshot_id and tags.snapshot_hash go together/,
+      );
+      await rejects(
+        recordRun(input({ tables: { daily: { x: Float64Array.of(1) } } }), { runsDir }),
+        /table name "daily"/,
+      );
+    },
+  );
 });
 
 Deno.test("recordRun() leaves no run behind when writing fails or the process is killed", async (t) => {
@@ -267,7 +331,7 @@ async function registry(): Promise<{ runsDir: string; ids: string[] }> {
     input({
       experiment: undefined,
       tags: { signal_name: "value", author: "ana", snapshot_id: "snap-1", snapshot_hash: "h-snap" },
-      signalHash: "h-value",
+      inputHash: "h-value",
     }),
     { runsDir, now: new Date("2024-01-20T12:00:00Z") },
   );
@@ -382,7 +446,7 @@ Deno.test("compareRuns() diffs metrics and params and aligns equity curves on da
   await t.step("without a net column the first numeric column is compounded", async () => {
     const c = await recordRun(
       input({
-        signalHash: "h-c",
+        inputHash: "h-c",
         daily: { date: new Float64Array([d("2024-01-02")]), gross: new Float64Array([0.5]) },
       }),
       { runsDir },

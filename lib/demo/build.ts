@@ -1,6 +1,6 @@
 import { DEFAULT_DB, openStore, queryRows, type Store } from "../store/db.ts";
 import { DEFAULT_SNAPSHOTS } from "../snapshot/paths.ts";
-import { TABLES } from "../store/schema.ts";
+import { SECURITY_TABLES, TABLE_DATE_COLUMN, TABLES } from "../store/schema.ts";
 import {
   DEFAULT_SYNTHETIC,
   ingestSample,
@@ -37,13 +37,6 @@ export interface DemoData {
   signalFile: string;
   tables: TableStats[];
 }
-
-const DATE_COLUMNS: Record<string, string> = {
-  prices: "date",
-  descriptors: "date",
-  corporate_actions: "ex_date",
-  calendar: "date",
-};
 
 /**
  * Builds the demo data: the synthetic universe (defaults, seed 42) and the S&P 500 sample into the
@@ -103,10 +96,10 @@ export async function ensureDemoData(paths: DemoPaths = {}): Promise<Omit<DemoDa
 export async function tableStats(store: Store): Promise<TableStats[]> {
   const stats: TableStats[] = [];
   for (const table of TABLES) {
-    const col = DATE_COLUMNS[table];
+    const col = TABLE_DATE_COLUMN[table];
     const [r] = await queryRows(
       store.conn,
-      `SELECT count(*) AS n, ${table === "calendar" ? "NULL" : "count(DISTINCT security_id)"} AS s,
+      `SELECT count(*) AS n, ${SECURITY_TABLES.includes(table) ? "count(DISTINCT security_id)" : "NULL"} AS s,
        ${col ? `min(${col})::VARCHAR` : "NULL"} AS lo, ${
         col ? `max(${col})::VARCHAR` : "NULL"
       } AS hi FROM ${table}`,

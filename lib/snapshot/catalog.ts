@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { sqlString } from "../store/db.ts";
-import { TABLES } from "../store/schema.ts";
+import { SCHEMA_SQL, TABLES } from "../store/schema.ts";
 import type { Manifest } from "./manifest.ts";
 import { DEFAULT_SNAPSHOTS, readManifest, snapshotDir } from "./paths.ts";
 
@@ -25,8 +25,9 @@ export interface SnapshotEntry {
 }
 
 /**
- * Opens snapshot `id` for read-only queries: the views `securities`, `prices`, `corporate_actions`,
- * `descriptors` and `calendar` read its Parquet files directly, so any number of notebooks and jobs
+ * Opens snapshot `id` for read-only queries: one view per store table (`securities`, `prices`,
+ * `corporate_actions`, `descriptors`, `calendar`, `series`, `series_info`) reads its Parquet file directly
+ * (a table the snapshot predates is present and empty), so any number of notebooks and jobs
  * can read the same snapshot at once.
  *
  * @example
@@ -41,7 +42,11 @@ export async function openSnapshot(id: string, snapshotsDir = DEFAULT_SNAPSHOTS)
   const dir = snapshotDir(id, snapshotsDir);
   const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
+  // Tables a snapshot predates (no file in its manifest) are there empty, with the store's schema.
+  await conn.run(SCHEMA_SQL);
   for (const table of TABLES) {
+    if (!manifest.files[`${table}.parquet`]) continue;
+    await conn.run(`DROP TABLE ${table}`);
     await conn.run(
       `CREATE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(join(dir, `${table}.parquet`))})`,
     );

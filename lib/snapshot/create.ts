@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import denoJson from "../../deno.json" with { type: "json" };
 import { queryRows, sqlString, type Store } from "../store/db.ts";
-import { TABLES } from "../store/schema.ts";
+import { SECURITY_TABLES, TABLE_DATE_COLUMN, TABLE_KEYS, TABLES } from "../store/schema.ts";
 import { writeDirAtomic, writeFileAtomic } from "../util/atomic.ts";
 import { sha256File, sha256Hex, stableJson } from "../util/hash.ts";
 import { parseIsoDate } from "../panel/types.ts";
@@ -18,15 +18,6 @@ export interface SnapshotOptions {
   /** Last date kept (YYYY-MM-DD). */
   end?: string;
 }
-
-/** The date column each table is filtered and ordered on. */
-const DATE_COLUMN: Record<string, string | null> = {
-  securities: null,
-  prices: "date",
-  corporate_actions: "ex_date",
-  descriptors: "date",
-  calendar: "date",
-};
 
 /**
  * Writes snapshot `id`: one Parquet file per store table plus `manifest.json` (ids, per-file sha256,
@@ -79,17 +70,14 @@ export async function createSnapshot(
   let written: Manifest | undefined;
   await writeDirAtomic(finalDir, async (tmp) => {
     for (const table of TABLES) {
-      const dateColumn = DATE_COLUMN[table];
+      const dateColumn = TABLE_DATE_COLUMN[table];
       const where = [
-        table === "calendar" ? "" : `security_id IN (${selected})`,
+        SECURITY_TABLES.includes(table) ? `security_id IN (${selected})` : "",
         dateColumn ? dateFilter(dateColumn) : "",
       ].filter(Boolean).join(" AND ") || "TRUE";
-      const order = table === "calendar" ? "date" : ["security_id", dateColumn].filter(Boolean).join(", ");
       const file = join(tmp, `${table}.parquet`);
       await conn.run(
-        `COPY (SELECT * FROM ${table} WHERE ${where} ORDER BY ${order}${
-          table === "corporate_actions" ? ", kind" : ""
-        })
+        `COPY (SELECT * FROM ${table} WHERE ${where} ORDER BY ${TABLE_KEYS[table].join(", ")})
          TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`,
       );
       const [stats] = await queryRows(

@@ -1,5 +1,5 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { SCHEMA_SQL } from "./schema.ts";
+import { SCHEMA_SQL, TABLES } from "./schema.ts";
 import { envOr } from "../util/env.ts";
 
 /** Default location of the embedded store (`QUANTNB_DB` overrides it). */
@@ -14,8 +14,10 @@ export interface Store {
 }
 
 /**
- * Opens the DuckDB store at `path` (`":memory:"` for tests). Read-write opens create the schema;
- * open read-only wherever you only read: a read-write handle held open blocks every other process.
+ * Opens the DuckDB store at `path` (`":memory:"` for tests). Read-write opens create the schema (and
+ * add tables a store written by an older version lacks); read-only opens of such a store see those
+ * tables empty (as temp tables). Open read-only wherever you only read: a read-write handle held open
+ * blocks every other process.
  *
  * @example
  * ```ts
@@ -32,6 +34,7 @@ export async function openStore(path = DEFAULT_DB, { readOnly = false } = {}): P
   const instance = await DuckDBInstance.create(path, readOnly ? { access_mode: "READ_ONLY" } : {});
   const conn = await instance.connect();
   if (!readOnly) await conn.run(SCHEMA_SQL);
+  else await addMissingTablesAsTemp(conn);
   return {
     path,
     readOnly,
@@ -41,6 +44,20 @@ export async function openStore(path = DEFAULT_DB, { readOnly = false } = {}): P
       instance.closeSync();
     },
   };
+}
+
+/** In a read-only store, the schema's tables it lacks, created empty in the connection's temp schema. */
+async function addMissingTablesAsTemp(conn: DuckDBConnection): Promise<void> {
+  const present = new Set(
+    (await conn.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"))
+      .getRows().map((r) => String(r[0])),
+  );
+  for (const statement of SCHEMA_SQL.split(";")) {
+    const table = /CREATE TABLE IF NOT EXISTS (\w+)/.exec(statement)?.[1];
+    if (table && TABLES.includes(table) && !present.has(table)) {
+      await conn.run(statement.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE"));
+    }
+  }
 }
 
 /** Runs `body` inside one transaction: committed when it resolves, rolled back when it throws. */

@@ -1,5 +1,6 @@
 /**
- * The store's schema: raw facts only (prices as traded, corporate actions, descriptors); adjusted
+ * The store's schema: raw facts only (prices as traded, corporate actions, descriptors, and dated
+ * series that belong to no security: cash rates such as the CDI, benchmark index levels); adjusted
  * series are derived on load (see `lib/ingest/adjust.ts`), so a corrected action never leaves stale
  * adjusted prices behind.
  *
@@ -33,6 +34,18 @@ CREATE TABLE IF NOT EXISTS descriptors (
   mcap DOUBLE, adv DOUBLE, value DOUBLE, beta DOUBLE
 );
 CREATE TABLE IF NOT EXISTS calendar (date DATE PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS series (
+  series_id VARCHAR NOT NULL,
+  date DATE NOT NULL,
+  value DOUBLE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS series_info (
+  series_id VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL CHECK (kind IN ('rate', 'index')),
+  unit VARCHAR NOT NULL CHECK (unit IN ('percent_per_day', 'percent_per_year', 'level')),
+  source VARCHAR NOT NULL DEFAULT ''
+);
 CREATE TABLE IF NOT EXISTS ingest_log (
   loaded_at TIMESTAMP NOT NULL,
   source VARCHAR NOT NULL,
@@ -48,7 +61,28 @@ export const TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
   corporate_actions: ["security_id", "ex_date", "kind"],
   descriptors: ["security_id", "date"],
   calendar: ["date"],
+  series: ["series_id", "date"],
+  series_info: ["series_id"],
 };
+
+/** The date column each table is filtered and ordered on (null: not dated). */
+export const TABLE_DATE_COLUMN: Readonly<Record<string, string | null>> = {
+  securities: null,
+  prices: "date",
+  corporate_actions: "ex_date",
+  descriptors: "date",
+  calendar: "date",
+  series: "date",
+  series_info: null,
+};
+
+/** Tables keyed by `security_id` (a lightweight snapshot keeps their selected securities only). */
+export const SECURITY_TABLES: readonly string[] = [
+  "securities",
+  "prices",
+  "corporate_actions",
+  "descriptors",
+];
 
 /** The store's table names, in load order. */
 export const TABLES = Object.keys(TABLE_KEYS);

@@ -47,6 +47,30 @@ export interface DescriptorColumns {
   beta: Float64Array;
 }
 
+/**
+ * Dated values of series that belong to no security, keyed by (series_id, date): a cash rate (the
+ * CDI, a policy rate) or a benchmark level (Ibovespa). Units are in `SeriesInfoRow.unit`.
+ */
+export interface SeriesColumns {
+  series_id: string[];
+  date: Float64Array;
+  value: Float64Array;
+}
+
+/**
+ * What a series is. `kind` "rate": `unit` "percent_per_day" (e.g. BCB series 12, the daily CDI, 0.05 =
+ * 0.05% for the day) or "percent_per_year" (e.g. the Selic target, 252-business-day basis); `kind`
+ * "index": `unit` "level" (index points).
+ */
+export interface SeriesInfoRow {
+  series_id: string;
+  name: string;
+  kind: "rate" | "index";
+  unit: "percent_per_day" | "percent_per_year" | "level";
+  /** Where the values came from (a URL, a file, "synthetic"). */
+  source: string;
+}
+
 /** Everything one ingest produces; any part may be empty. */
 export interface Tables {
   securities: SecurityRow[];
@@ -55,4 +79,7 @@ export interface Tables {
   descriptors: DescriptorColumns;
   /** Trading days, epoch ms ascending. */
   calendar: Float64Array;
+  /** Rates and benchmark levels (most ingests have none). */
+  series?: SeriesColumns;
+  series_info?: SeriesInfoRow[];
 }

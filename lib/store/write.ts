@@ -25,7 +25,7 @@ export interface IngestSource {
 }
 
 /** Rows loaded per table by one `writeTables` call. */
-export type LoadCounts = Record<keyof Tables, number>;
+export type LoadCounts = Record<keyof Required<Tables>, number>;
 
 /**
  * Loads ingested tables into the store in ONE transaction with idempotent upserts keyed by each
@@ -43,7 +43,7 @@ export async function writeTables(
   tables: Partial<Tables>,
   source: IngestSource = { source: "unknown", params: {} },
 ): Promise<LoadCounts> {
-  const plan: [keyof Tables, Column[]][] = [];
+  const plan: [keyof LoadCounts, Column[]][] = [];
   if (tables.securities?.length) {
     const s = tables.securities;
     plan.push(["securities", [
@@ -87,12 +87,38 @@ export async function writeTables(
       { name: "beta", type: "DOUBLE", values: d.beta },
     ]]);
   }
+  if (tables.series_info?.length) {
+    const s = tables.series_info;
+    plan.push(["series_info", [
+      { name: "series_id", type: "VARCHAR", values: s.map((r) => r.series_id) },
+      { name: "name", type: "VARCHAR", values: s.map((r) => r.name) },
+      { name: "kind", type: "VARCHAR", values: s.map((r) => r.kind) },
+      { name: "unit", type: "VARCHAR", values: s.map((r) => r.unit) },
+      { name: "source", type: "VARCHAR", values: s.map((r) => r.source) },
+    ]]);
+  }
+  if (tables.series?.date.length) {
+    const v = tables.series;
+    plan.push(["series", [
+      { name: "series_id", type: "VARCHAR", values: v.series_id },
+      { name: "date", type: "DATE", values: v.date },
+      { name: "value", type: "DOUBLE", values: v.value },
+    ]]);
+  }
   const calendar = tables.calendar?.length
     ? tables.calendar
     : tables.prices && Float64Array.from(new Set(tables.prices.date)).sort();
   if (calendar?.length) plan.push(["calendar", [{ name: "date", type: "DATE", values: calendar }]]);
 
-  const counts: LoadCounts = { securities: 0, prices: 0, corporate_actions: 0, descriptors: 0, calendar: 0 };
+  const counts: LoadCounts = {
+    securities: 0,
+    prices: 0,
+    corporate_actions: 0,
+    descriptors: 0,
+    calendar: 0,
+    series: 0,
+    series_info: 0,
+  };
   await inTransaction(store.conn, async () => {
     for (const [table, columns] of plan) counts[table] = await upsert(store.conn, table, columns);
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);

@@ -1,8 +1,7 @@
 import type { Manifest } from "../snapshot/manifest.ts";
-import { recordRun } from "../track/record_run.ts";
+import { recordRun, runConfigHash } from "../track/record_run.ts";
 import { runId } from "../track/run_id.ts";
 import type { RunRecord } from "../track/types.ts";
-import { configHash } from "../util/hash.ts";
 import { gitSha } from "../util/git.ts";
 import { tearsheet, type TearsheetContext } from "../report/tearsheet.ts";
 import type { SuiteResult } from "./run_suite.ts";
@@ -41,9 +40,10 @@ export async function recordSuite(suite: SuiteResult, options: RecordSuiteOption
   const params = { preset: suite.preset, variants: suite.signal.variants.map((v) => v.result.config) };
   const experiment = options.experiment ?? options.signalName;
   const now = new Date();
-  const hash = await configHash({
-    snapshot_hash: options.manifest.hash,
-    signal_hash: options.signalHash,
+  const hash = await runConfigHash({
+    kind: "suite",
+    tags: { snapshot_hash: options.manifest.hash },
+    inputHash: options.signalHash,
     params,
   });
   const id = runId(now, experiment, hash);
@@ -103,7 +103,7 @@ export async function recordSuite(suite: SuiteResult, options: RecordSuiteOption
     },
     daily: { date, net, gross, long, short, cumulative, drawdown, turnover },
     summaryRows,
-    signalHash: options.signalHash,
+    inputHash: options.signalHash,
     artifacts: { "tearsheet.html": html },
   }, { runsDir: options.runsDir, now });
 }

@@ -12,6 +12,8 @@ export interface ListRunsOptions {
   readonly since?: string;
   readonly experiment?: string;
   readonly configHash?: string;
+  /** Only runs of this kind (`RUN_KINDS`). */
+  readonly kind?: string;
 }
 
 /** A `run.json` path whose run folder is visible: hidden `.<name>.tmp-…` folders of writes in flight are not. */
@@ -59,7 +61,7 @@ function sinceIso(since: string): string {
 
 /**
  * Lists recorded runs, newest first (`created_at` descending, then `run_id`), optionally filtered by
- * signal name, author, experiment, config hash and creation time (`since`, inclusive). Reads every
+ * signal name, author, experiment, config hash, kind and creation time (`since`, inclusive). Reads every
  * `runs/*\/run.json` with DuckDB's `read_json_objects` (schema-free, so runs with different params
  * mix); folders whose name starts with `.` (writes in flight or crashed) are skipped. A missing or
  * empty runs folder gives `[]`. Headline metrics (`sharpe`, `annual_return`, `max_drawdown`,
@@ -81,6 +83,7 @@ export async function listRuns(options: ListRunsOptions = {}): Promise<RunSummar
     ["author", "author"],
     ["experiment", "experiment"],
     ["configHash", "config_hash"],
+    ["kind", "kind"],
   ];
   for (const [option, column] of filters) {
     const value = options[option];

@@ -1,6 +1,6 @@
 /**
- * The run registry: every backtest or suite run is recorded as an immutable folder of plain files,
- * `runs/<run_id>/{run.json, daily.parquet, summary.csv, …artifacts}`, written atomically (temp folder +
+ * The run registry: every run, of any kind (`RUN_KINDS`), is recorded as an immutable folder of plain files,
+ * `runs/<run_id>/{run.json, daily.parquet, summary.csv, <table>.parquet…, …artifacts}`, written atomically (temp folder +
  * rename). Queries run DuckDB in memory over the `runs/*\/run.json` and `daily.parquet` files, so there
  * is no shared writable database: notebooks and batch jobs never block each other (DuckDB allows one
  * read-write process per database file). MLflow-like experiments without a server.
@@ -15,7 +15,8 @@
  *
  * @module
  */
-export { recordRun, type RecordRunOptions } from "./record_run.ts";
+export { recordRun, type RecordRunOptions, runConfigHash } from "./record_run.ts";
+export { readTableParquet, writeTableParquet } from "./table_parquet.ts";
 export { listRuns, type ListRunsOptions } from "./list_runs.ts";
 export { getRun, resolveRunDir, type RunsDirOptions } from "./get_run.ts";
 export { readDaily } from "./read_daily.ts";
@@ -33,9 +34,12 @@ export {
   type Daily,
   DEFAULT_RUNS_DIR,
   HEADLINE_METRICS,
+  RUN_KINDS,
   type RunInput,
   type RunJson,
+  type RunKind,
   type RunRecord,
   type RunSummary,
+  type RunTable,
   type RunTags,
 } from "./types.ts";

@@ -6,7 +6,8 @@ import type { Daily } from "./types.ts";
 
 /**
  * Reads the daily series of a run (id or unique prefix) from its `daily.parquet`: `date` as epoch ms,
- * the other columns as Float64Array with NULL read as NaN.
+ * the other columns as Float64Array with NULL read as NaN. A run recorded without a daily series gives
+ * `{ date: Float64Array [] }`.
  *
  * @example
  * ```ts
@@ -14,5 +15,12 @@ import type { Daily } from "./types.ts";
  * ```
  */
 export async function readDaily(id: string, options: RunsDirOptions = {}): Promise<Daily> {
-  return readDailyParquet(join(await resolveRunDir(id, options.runsDir), "daily.parquet"));
+  const path = join(await resolveRunDir(id, options.runsDir), "daily.parquet");
+  try {
+    await Deno.lstat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { date: new Float64Array(0) };
+    throw e;
+  }
+  return readDailyParquet(path);
 }

@@ -10,7 +10,8 @@ import { getRun } from "./get_run.ts";
 import { listRuns } from "./list_runs.ts";
 import { runId } from "./run_id.ts";
 import { summaryCsv } from "./summary_csv.ts";
-import { DEFAULT_RUNS_DIR, type RunInput, type RunJson, type RunRecord } from "./types.ts";
+import { writeTableParquet } from "./table_parquet.ts";
+import { DEFAULT_RUNS_DIR, RUN_KINDS, type RunInput, type RunJson, type RunRecord } from "./types.ts";
 
 /** Options of `recordRun`. */
 export interface RecordRunOptions {
@@ -22,7 +23,7 @@ export interface RecordRunOptions {
   readonly now?: Date;
 }
 
-/** Files every run folder has; artifacts may not take these names. */
+/** Files a run folder may have besides its artifacts; artifacts may not take these names. */
 const RUN_FILES = ["run.json", "daily.parquet", "summary.csv"];
 
 /** The folder of this source tree, for the git sha of the code (undefined when not loaded from a file). */
@@ -32,37 +33,48 @@ const CODE_DIR = import.meta.url.startsWith("file:")
 
 /** Checks the parts of the input that are not checked where they are written. */
 function validateInput(input: RunInput): void {
-  if (input.kind !== "backtest" && input.kind !== "suite") {
-    throw new TypeError(`recordRun: kind must be "backtest" or "suite", found ${JSON.stringify(input.kind)}`);
+  if (!(RUN_KINDS as readonly string[]).includes(input.kind)) {
+    throw new TypeError(
+      `recordRun: kind must be one of ${RUN_KINDS.join(", ")}; found ${JSON.stringify(input.kind)}`,
+    );
   }
-  if (typeof input.tags?.signal_name !== "string" || input.tags.signal_name === "") {
-    throw new TypeError(`recordRun: tags.signal_name must be a non-empty string`);
+  if (typeof input.tags !== "object" || input.tags === null) {
+    throw new TypeError(`recordRun: tags must be an object`);
   }
   for (const [tag, value] of Object.entries(input.tags)) {
     if (value !== undefined && typeof value !== "string") {
       throw new TypeError(`recordRun: tags.${tag} must be a string, found ${typeof value}`);
     }
   }
-  for (const tag of ["snapshot_id", "snapshot_hash"]) {
-    if (typeof input.tags[tag] !== "string") throw new TypeError(`recordRun: tags.${tag} is required`);
+  if (!(input.experiment ?? input.tags.signal_name)) {
+    throw new TypeError(`recordRun: experiment (or tags.signal_name) must be a non-empty string`);
   }
-  if (typeof input.signalHash !== "string" || input.signalHash === "") {
-    throw new TypeError(`recordRun: signalHash must be a non-empty string`);
+  if ((input.tags.snapshot_id === undefined) !== (input.tags.snapshot_hash === undefined)) {
+    throw new TypeError(`recordRun: tags.snapshot_id and tags.snapshot_hash go together; one is missing`);
+  }
+  if (typeof input.inputHash !== "string") {
+    throw new TypeError(`recordRun: inputHash must be a string ("" when the run reads nothing else)`);
   }
   for (const [name, value] of Object.entries(input.metrics)) {
     if (typeof value !== "number") {
       throw new TypeError(`recordRun: metrics.${name} must be a number, found ${typeof value}`);
     }
   }
+  const tableFiles = Object.keys(input.tables ?? {}).map((name) => {
+    if (!/^[a-z][a-z0-9_]*$/.test(name) || name === "daily") {
+      throw new RangeError(`recordRun: table name "${name}" must be snake_case and not "daily"`);
+    }
+    return `${name}.parquet`;
+  });
   for (const name of Object.keys(input.artifacts ?? {})) {
     const clean = normalize(name);
     if (
       isAbsolute(name) || clean === ".." || clean.startsWith("../") || clean === "." ||
-      RUN_FILES.includes(clean)
+      RUN_FILES.includes(clean) || tableFiles.includes(clean)
     ) {
       throw new RangeError(
         `recordRun: artifact name "${name}" must be a relative path inside the run folder, other than ${
-          RUN_FILES.join(", ")
+          [...RUN_FILES, ...tableFiles].join(", ")
         }`,
       );
     }
@@ -70,14 +82,33 @@ function validateInput(input: RunInput): void {
 }
 
 /**
- * Records a backtest or suite run as `runs/<run_id>/` with `run.json` (id, experiment, kind,
- * created_at, config_hash, tags + `author`, `signal_hash`, `git_sha`, `quantnb_version`, params,
- * metrics), `daily.parquet` (the daily columns; `date` as DATE), `summary.csv` (the summary rows) and
- * the artifacts. The folder is built under a hidden temp name and renamed into place, so a crash
- * leaves no half-written run.
+ * A run's identity: the first 12 hex of `sha256(stableJson({kind, snapshot_hash, input_hash, params}))`
+ * (`snapshot_hash` null when the run read no snapshot). Call it before computing to find a run to reuse.
  *
- * Identity: `config_hash` = first 12 hex of `sha256(stableJson({snapshot_hash, signal_hash, params}))`
- * and `run_id` = `<yyyymmdd-hhmmss UTC>-<slug of experiment>-<config_hash>`. An identical rerun (same
+ * @example
+ * ```ts
+ * await runConfigHash({ kind: "suite", tags: { snapshot_hash: "ab…" }, inputHash: "9f…", params }); // => "3fa94c0e12d7"
+ * ```
+ */
+export async function runConfigHash(
+  input: Pick<RunInput, "kind" | "tags" | "inputHash" | "params">,
+): Promise<string> {
+  return await configHash({
+    kind: input.kind,
+    snapshot_hash: input.tags.snapshot_hash ?? null,
+    input_hash: input.inputHash,
+    params: input.params,
+  });
+}
+
+/**
+ * Records a run of any kind (`RUN_KINDS`) as `runs/<run_id>/` with `run.json` (id, experiment, kind,
+ * created_at, config_hash, tags + `author`, `input_hash`, `git_sha`, `quantnb_version`, params,
+ * metrics), `daily.parquet` (the daily columns, when given; `date` as DATE), `summary.csv` (the summary
+ * rows, when given), one `<name>.parquet` per table and the artifacts. The folder is built under a
+ * hidden temp name and renamed into place, so a crash leaves no half-written run.
+ *
+ * Identity: `config_hash` = `runConfigHash(input)` and `run_id` = `<yyyymmdd-hhmmss UTC>-<slug of experiment>-<config_hash>`. An identical rerun (same
  * config hash already under `runsDir`) writes nothing and returns the existing run with
  * `reused: true`; `force: true` records a new run anyway (which fails with `AlreadyExists` if it lands
  * on the same second, hence the same id). `experiment` defaults to `tags.signal_name`, `author` to
@@ -89,7 +120,7 @@ function validateInput(input: RunInput): void {
  *   kind: "backtest",
  *   tags: { signal_name: "momentum", snapshot_id: "s1", snapshot_hash: "ab12…" },
  *   params: { fractiles: 5, lag: 1 }, metrics: { sharpe: 1.2 },
- *   daily: { date: dates, net }, summaryRows: [{ fractile: 5, sharpe: 1.2 }], signalHash: "9f…",
+ *   daily: { date: dates, net }, summaryRows: [{ fractile: 5, sharpe: 1.2 }], inputHash: "9f…",
  * });
  * run.run_id; // => "20240102-101500-momentum-3fa94c0e12d7"
  * ```
@@ -97,23 +128,19 @@ function validateInput(input: RunInput): void {
 export async function recordRun(input: RunInput, options: RecordRunOptions = {}): Promise<RunRecord> {
   validateInput(input);
   const runsDir = options.runsDir ?? DEFAULT_RUNS_DIR;
-  const config_hash = await configHash({
-    snapshot_hash: input.tags.snapshot_hash,
-    signal_hash: input.signalHash,
-    params: input.params,
-  });
+  const config_hash = await runConfigHash(input);
   if (!options.force) {
     const [existing] = await listRuns({ runsDir, configHash: config_hash });
     if (existing) return { ...(await getRun(existing.run_id, { runsDir })), reused: true };
   }
   const now = options.now ?? new Date();
-  const experiment = input.experiment ?? input.tags.signal_name;
+  const experiment = (input.experiment ?? input.tags.signal_name)!;
   const run_id = runId(now, experiment, config_hash);
   const tags: Record<string, string> = {};
   for (const [tag, value] of Object.entries(input.tags)) if (value !== undefined) tags[tag] = value;
   Object.assign(tags, {
     author: input.tags.author ?? (Deno.env.get("USER") || "unknown"),
-    signal_hash: input.signalHash,
+    input_hash: input.inputHash,
     git_sha: await gitSha(CODE_DIR),
     quantnb_version: denoJson.version,
   });
@@ -130,8 +157,11 @@ export async function recordRun(input: RunInput, options: RecordRunOptions = {})
   const dir = join(runsDir, run_id);
   await writeDirAtomic(dir, async (tmp) => {
     await Deno.writeTextFile(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
-    await Deno.writeTextFile(join(tmp, "summary.csv"), summaryCsv(input.summaryRows));
-    await writeDailyParquet(input.daily, join(tmp, "daily.parquet"));
+    if (input.summaryRows) await Deno.writeTextFile(join(tmp, "summary.csv"), summaryCsv(input.summaryRows));
+    if (input.daily) await writeDailyParquet(input.daily, join(tmp, "daily.parquet"));
+    for (const [name, table] of Object.entries(input.tables ?? {})) {
+      await writeTableParquet(table, join(tmp, `${name}.parquet`), name);
+    }
     for (const [name, data] of Object.entries(input.artifacts ?? {})) {
       const path = join(tmp, normalize(name));
       await Deno.mkdir(dirname(path), { recursive: true });
