@@ -6,6 +6,7 @@ import {
   residualize,
   resolveConfig,
   riskDescriptors,
+  rowOrders,
   sortByKey,
   spearman,
 } from "../lib/engine/mod.ts";
@@ -43,6 +44,39 @@ Deno.test("sortByKey() is exact and stable on ties, both below and above the rad
     sortByKey(sorted, ids, n);
     deepEqual([...ids], expected);
     deepEqual([...sorted], expected.map((i) => keys[i]));
+  }
+});
+
+Deno.test("rowOrders() is exact, stable and flags ties on every kind of row", () => {
+  // Expected orders from Array.prototype.sort with an explicit (value, column) comparator.
+  const rng = createRng(11);
+  const nCols = 300;
+  const rows: Record<string, () => number> = {
+    normal: () => rng.normal(),
+    ties: () => rng.int(8) / 4, // many exact ties
+    crowded: () => 1 + 1e-9 * rng.normal(), // one shared high word: falls back to the 64-bit sort
+    tiny: () => (rng.uniform() < 0.5 ? -0 : 0) + 1e-300 * rng.int(3), // ±0 tie, subnormals
+  };
+  const names = Object.keys(rows);
+  const matrix = new Float64Array((names.length + 1) * nCols).fill(NaN);
+  names.forEach((name, t) => {
+    for (let i = 0; i < nCols; i++) matrix[t * nCols + i] = rng.uniform() < 0.1 ? NaN : rows[name]();
+  });
+  // A last row with 20 values only (the insertion sort path).
+  for (let i = 0; i < 20; i++) matrix[names.length * nCols + 7 * i] = i % 3;
+  const { order, start, ties, tiedRows } = rowOrders(matrix, names.length + 1, nCols);
+  for (let t = 0; t <= names.length; t++) {
+    const base = t * nCols;
+    const expected = [...Array(nCols).keys()].filter((i) => Number.isFinite(matrix[base + i]))
+      .sort((a, b) => matrix[base + a] - matrix[base + b] || a - b);
+    const got = [...order.subarray(start[t], start[t + 1])];
+    deepEqual(got, expected, names[t] ?? "short");
+    const flags = expected.map((
+      i,
+      j,
+    ) => (j > 0 && matrix[base + i] === matrix[base + expected[j - 1]] ? 1 : 0));
+    deepEqual([...ties.subarray(start[t], start[t + 1])], flags, names[t] ?? "short");
+    equal(tiedRows[t], flags.includes(1) ? 1 : 0);
   }
 });
 

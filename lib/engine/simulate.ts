@@ -179,8 +179,8 @@ export function simulate(
   };
   const skipped: number[] = [], tied: number[] = [];
   const sel = new Int32Array(nS);
-  const lists = [new Int32Array(nS), new Int32Array(nS), new Int32Array(nS)], counts = new Int32Array(3);
-  const mark = new Int32Array(nS), tercile = new Int32Array(nS);
+  const split = tercileSplit(nS);
+  const mark = new Int32Array(nS);
   const rankSig = new Float64Array(nS), sums = new Float64Array(1);
   const tFirst = sig.firstRow < 0 ? nT : sig.firstRow + 1 + lag;
   const tLast = sig.firstRow < 0 ? -1 : Math.min(sig.lastRow + 1 + lag, nT - 1);
@@ -212,11 +212,11 @@ export function simulate(
     }
     if (!terciles || !cap) continue;
     // mcap terciles of the valid names at the prior close, each in signal order.
-    splitTerciles(cap.orders, t - 1, cap.mcap, mark, stamp, sel, n, tercile, lists, counts);
-    const [n0, n1, n2] = counts;
-    trade(terciles[0], lists[0], n0, ctx);
-    trade(terciles[1], lists[1], n1, ctx);
-    trade(terciles[2], lists[2], n2, ctx);
+    splitTerciles(cap.orders, t - 1, cap.mcap, mark, stamp, sel, n, split);
+    const [n0, n1, n2] = split.counts;
+    trade(terciles[0], split.lists[0], n0, ctx);
+    trade(terciles[1], split.lists[1], n1, ctx);
+    trade(terciles[2], split.lists[2], n2, ctx);
   }
   return {
     overall,
@@ -270,11 +270,29 @@ function bookBuckets(
   }
 }
 
+/** Scratch of `splitTerciles`: four lists of N names in one buffer (the fourth: names without a tercile). */
+interface TercileSplit {
+  readonly flat: Int32Array;
+  readonly lists: readonly Int32Array[];
+  readonly counts: Int32Array;
+  /** A name's tercile g on the current date, stored as 4 · stamp + g (older stamps read as none). */
+  readonly code: Int32Array;
+}
+
+function tercileSplit(nS: number): TercileSplit {
+  const flat = new Int32Array(4 * nS);
+  return {
+    flat,
+    lists: [0, 1, 2, 3].map((g) => flat.subarray(g * nS, (g + 1) * nS)),
+    counts: new Int32Array(4),
+    code: new Int32Array(nS),
+  };
+}
+
 /**
  * Splits the signal-sorted valid names `sel[0..n)` (stamped in `mark`) into their mcap terciles at
- * row `row` (average ranks of mcap among them: tied caps stay in one tercile), writing each
- * tercile's names in signal order into `lists[g]` and their counts into `counts[g]`. `code` is
- * scratch: a name's tercile g this date is stored as 4 · stamp + g, so older stamps read as none.
+ * row `row` (average ranks of mcap among them: tied caps stay in one tercile): tercile g's names, in
+ * signal order, end up in `split.lists[g][0 .. split.counts[g])`.
  */
 function splitTerciles(
   orders: RowOrders,
@@ -284,32 +302,27 @@ function splitTerciles(
   stamp: number,
   sel: Int32Array,
   n: number,
-  code: Int32Array,
-  lists: readonly Int32Array[],
-  counts: Int32Array,
+  split: TercileSplit,
 ): void {
-  const byCap = lists[0], order = orders.order, base = row * mark.length;
+  const nS = mark.length, byCap = split.lists[3], code = split.code, order = orders.order;
   let m = 0;
   for (let p = orders.start[row], end = orders.start[row + 1]; p < end; p++) {
     const i = order[p];
     if (mark[i] === stamp) byCap[m++] = i;
   }
+  const base = row * nS;
   const cut1 = fractileCut(byCap, m, mcap, base, 3, 1), cut2 = fractileCut(byCap, m, mcap, base, 3, 2);
   const today = 4 * stamp;
   for (let j = 0; j < cut1; j++) code[byCap[j]] = today;
   for (let j = cut1; j < cut2; j++) code[byCap[j]] = today + 1;
   for (let j = cut2; j < m; j++) code[byCap[j]] = today + 2;
-  const l0 = lists[0], l1 = lists[1], l2 = lists[2];
-  let n0 = 0, n1 = 0, n2 = 0;
+  // Branch-free (a name's tercile is unpredictable in signal order): list 3 takes names without one.
+  const flat = split.flat, counts = split.counts;
+  counts.fill(0);
   for (let j = 0; j < n; j++) {
-    const i = sel[j], g = code[i] - today;
-    if (g === 0) l0[n0++] = i;
-    else if (g === 1) l1[n1++] = i;
-    else if (g === 2) l2[n2++] = i;
+    const i = sel[j], d = code[i] - today, g = d >>> 0 < 3 ? d : 3;
+    flat[g * nS + counts[g]++] = i;
   }
-  counts[0] = n0;
-  counts[1] = n1;
-  counts[2] = n2;
 }
 
 /**

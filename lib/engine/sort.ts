@@ -99,8 +99,13 @@ function insertionSort(keys: Float64Array, ids: Int32Array, n: number): void {
   }
 }
 
+/** Index of a double's high 32-bit word within its 8 bytes on this platform. */
+const HIGH = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
+
 /** Scratch buffers of the radix sort, grown on demand and re-used (one set per worker/module). */
 interface Scratch {
+  /** Count of values `highWordOrder` collected. */
+  n: number;
   hi: Uint32Array;
   lo: Uint32Array;
   pos: Int32Array;
@@ -120,6 +125,7 @@ function scratchFor(n: number): Scratch {
   if (scratch && scratch.hi.length >= n) return scratch;
   const word = new Float64Array(1);
   scratch = {
+    n: 0,
     hi: new Uint32Array(n),
     lo: new Uint32Array(n),
     pos: new Int32Array(n),
@@ -158,31 +164,32 @@ export function rowOrders(matrix: Float64Array, nRows: number, nCols: number): R
   const order = new Int32Array(nRows * nCols);
   const ties = new Uint8Array(nRows * nCols);
   const tiedRows = new Uint8Array(nRows);
-  const keys = new Float64Array(nCols);
-  const ids = new Int32Array(nCols);
   const s = scratchFor(nCols);
+  const words = new Uint32Array(matrix.buffer, matrix.byteOffset, 2 * matrix.length);
   for (let t = 0; t < nRows; t++) {
     const base = t * nCols, at = start[t];
-    let n = 0;
-    for (let i = 0; i < nCols; i++) {
-      const v = matrix[base + i];
-      if (Number.isFinite(v)) {
-        keys[n] = v;
-        ids[n++] = i;
+    const sorted = highWordOrder(matrix, words, base, nCols, s, order, at);
+    const n = s.n;
+    if (sorted < 0) {
+      // Few values, or crowded ones: sort the finite values exactly on all 64 bits.
+      const keys = s.keys, ids = s.ids;
+      let m = 0;
+      for (let i = 0; i < nCols; i++) {
+        const v = matrix[base + i];
+        if (Number.isFinite(v)) {
+          keys[m] = v;
+          ids[m++] = i;
+        }
+      }
+      if (n < 48) {
+        insertionSort(keys, ids, n);
+        order.set(ids.subarray(0, n), at);
+      } else {
+        const pos = radixPermutation(keys, 0, n, s);
+        for (let j = 0; j < n; j++) order[at + j] = s.ids[pos[j]];
       }
     }
-    let maybeTied = true;
-    if (n < 48) {
-      insertionSort(keys, ids, n);
-      order.set(ids.subarray(0, n), at);
-    } else {
-      const sharedHighWord = highWordOrder(keys, ids, n, s, order, at);
-      if (sharedHighWord < 0) {
-        const pos = radixPermutation(keys, 0, n, s);
-        for (let j = 0; j < n; j++) order[at + j] = ids[pos[j]];
-      } else maybeTied = sharedHighWord > 0;
-    }
-    if (maybeTied) {
+    if (sorted !== 0) {
       for (let p = at + 1; p < at + n; p++) {
         if (matrix[base + order[p]] === matrix[base + order[p - 1]]) {
           ties[p] = 1;
@@ -196,46 +203,53 @@ export function rowOrders(matrix: Float64Array, nRows: number, nCols: number): R
 }
 
 /**
- * Writes `ids[0..n)` ordered by `keys` into `out[at..at + n)`: a stable radix sort on the high word
- * of each key's order-preserving image, then an insertion pass on the full keys inside runs of equal
- * high words. Returns how many neighbours share a high word (0: no ties possible), or −1 (leaving
- * `out` to be rewritten) when that pass would move more than `n` entries, so crowded rows fall back
- * to the full sort and the cost stays linear.
+ * Writes the columns of `matrix[base .. base + nCols)` holding a finite value, ordered by value,
+ * into `out[at ..]` and their count into `s.n`: a stable radix sort on the high word of each value's
+ * order-preserving image (read from `words`, the matrix's buffer as 32-bit words), then an insertion
+ * pass on the values themselves inside runs of equal high words. Returns how many neighbours share a high word (0: no ties possible), or −1 (leaving `out`
+ * to be rewritten) for fewer than 48 values or when that pass would move more than n entries, so
+ * crowded rows fall back to the full sort and the cost stays linear.
  */
 function highWordOrder(
-  keys: Float64Array,
-  ids: Int32Array,
-  n: number,
+  matrix: Float64Array,
+  words: Uint32Array,
+  base: number,
+  nCols: number,
   s: Scratch,
   out: Int32Array,
   at: number,
 ): number {
   let hi = s.hi, pos = s.pos, hi2 = s.hi2, pos2 = s.pos2;
-  const count = s.count, word = s.word, bits = s.bits;
+  const count = s.count;
   count.fill(0, 0, 1024);
-  for (let j = 0; j < n; j++) {
-    word[0] = keys[j] + 0;
-    const raw = bits[1];
+  let n = 0;
+  for (let i = 0; i < nCols; i++) {
+    const v = matrix[base + i];
+    if (!Number.isFinite(v)) continue;
+    const raw = v === 0 ? 0 : words[2 * (base + i) + HIGH]; // −0 sorts with +0
     const h = raw & 0x80000000 ? ~raw >>> 0 : (raw | 0x80000000) >>> 0;
-    hi[j] = h;
-    pos[j] = j;
+    hi[n] = h;
+    pos[n++] = i;
     count[h & 255]++;
     count[256 + ((h >>> 8) & 255)]++;
     count[512 + ((h >>> 16) & 255)]++;
     count[768 + (h >>> 24)]++;
   }
+  s.n = n;
+  if (n < 48) return -1;
   for (let pass = 0; pass < 4; pass++) {
-    const shift = pass * 8, base = pass * 256;
-    if (count[base + ((hi[0] >>> shift) & 255)] === n) continue;
+    const shift = pass * 8, offset = pass * 256;
+    if (count[offset + ((hi[0] >>> shift) & 255)] === n) continue;
     let sum = 0;
-    for (let b = base; b < base + 256; b++) {
+    for (let b = offset; b < offset + 256; b++) {
       const c = count[b];
       count[b] = sum;
       sum += c;
     }
     for (let j = 0; j < n; j++) {
-      const d = count[base + ((hi[j] >>> shift) & 255)]++;
-      hi2[d] = hi[j];
+      const h = hi[j];
+      const d = count[offset + ((h >>> shift) & 255)]++;
+      hi2[d] = h;
       pos2[d] = pos[j];
     }
     const h = hi, p = pos;
@@ -246,21 +260,20 @@ function highWordOrder(
   }
   let moves = 0, shared = 0;
   for (let j = 0; j < n; j++) {
-    const p = pos[j];
-    let q = j;
+    const id = pos[j];
+    let q = at + j;
     if (j > 0 && hi[j] === hi[j - 1]) {
       shared++;
-      const v = keys[p];
-      while (q > 0 && hi[q - 1] === hi[j] && keys[out[at + q - 1]] > v) {
-        out[at + q] = out[at + q - 1];
+      const v = matrix[base + id], h = hi[j];
+      while (q > at && hi[q - at - 1] === h && matrix[base + out[q - 1]] > v) {
+        out[q] = out[q - 1];
         q--;
       }
-      moves += j - q;
+      moves += at + j - q;
       if (moves > n) return -1;
     }
-    out[at + q] = p;
+    out[q] = id;
   }
-  for (let j = 0; j < n; j++) out[at + j] = ids[out[at + j]];
   return shared;
 }
 
