@@ -18,6 +18,7 @@ import {
   type SliceSeries,
 } from "./simulate.ts";
 import { rowOrders } from "./sort.ts";
+import { sharedInt32, sharedUint8 } from "../util/shared.ts";
 import { pickDays, type SliceDaily, sliceSummary } from "./summary.ts";
 import type {
   BacktestConfig,
@@ -134,7 +135,17 @@ export function backtest(panel: Panel, signal: SignalInput, options: BacktestOpt
   return createBacktester(panel, signal, { rankAutocorrelation: true }).run(options);
 }
 
-/** Per-panel preparations that do not depend on the signal. */
+/**
+ * A panel's preparations that do not depend on the signal: per-date sorted earned returns
+ * (close-to-close) and market caps. Built once per panel object and shared by every backtester on
+ * it; a suite builds them in shared memory and hands them to its workers (`adoptPreparation`).
+ */
+export interface PanelPreparation {
+  readonly returns: PreparedReturns;
+  readonly cap: PreparedCap | null;
+}
+
+/** Per-panel caches: earned returns per `fromOpen`, market caps. */
 interface PanelCache {
   returns(fromOpen: boolean): PreparedReturns;
   cap(): PreparedCap | null;
@@ -142,7 +153,35 @@ interface PanelCache {
 
 const panelCaches = new WeakMap<Panel, PanelCache>();
 
-function panelCache(panel: Panel): PanelCache {
+/**
+ * The close-to-close preparation of `panel` (built on first use and cached for the panel object),
+ * in shared memory when `shared` — then it can be posted to workers without a copy.
+ *
+ * @example
+ * ```ts
+ * const prep = preparePanel(panel, true);
+ * worker.postMessage({ panel, prep }); // the worker calls adoptPreparation(panel, prep)
+ * ```
+ */
+export function preparePanel(panel: Panel, shared = false): PanelPreparation {
+  const cache = panelCache(panel, shared);
+  return { returns: cache.returns(false), cap: cache.cap() };
+}
+
+/**
+ * Makes a preparation built elsewhere (by `preparePanel` on another thread, for the same data) the
+ * cache of this panel object, so its backtesters do not sort the returns and caps again.
+ */
+export function adoptPreparation(panel: Panel, preparation: PanelPreparation): void {
+  const cache = panelCache(panel);
+  const { returns: build } = cache;
+  panelCaches.set(panel, {
+    returns: (fromOpen) => (fromOpen ? build(true) : preparation.returns),
+    cap: () => preparation.cap,
+  });
+}
+
+function panelCache(panel: Panel, shared = false): PanelCache {
   let cache = panelCaches.get(panel);
   if (cache) return cache;
   const nT = panel.dates.length, nS = panel.securityIds.length;
@@ -153,10 +192,10 @@ function panelCache(panel: Panel): PanelCache {
       let prepared = returns.get(fromOpen);
       if (!prepared) {
         const { earned, overnight } = earnedReturns(panel, fromOpen);
-        const orders = rowOrders(earned, nT, nS);
-        const withRet = new Int32Array(nT);
+        const orders = rowOrders(earned, nT, nS, shared);
+        const withRet = shared ? sharedInt32(nT) : new Int32Array(nT);
         for (let t = 0; t < nT; t++) withRet[t] = orders.start[t + 1] - orders.start[t];
-        const valid = new Uint8Array(earned.length);
+        const valid = shared ? sharedUint8(earned.length) : new Uint8Array(earned.length);
         for (let c = 0; c < valid.length; c++) valid[c] = Number.isFinite(earned[c]) ? 1 : 0;
         prepared = { earned, overnight, orders, valid, withRet };
         returns.set(fromOpen, prepared);
@@ -166,7 +205,7 @@ function panelCache(panel: Panel): PanelCache {
     cap() {
       if (cap === undefined) {
         const mcap = panel.fields.mcap;
-        cap = mcap ? { mcap, orders: rowOrders(mcap, nT, nS) } : null;
+        cap = mcap ? { mcap, orders: rowOrders(mcap, nT, nS, shared) } : null;
       }
       return cap;
     },

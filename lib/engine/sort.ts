@@ -1,6 +1,7 @@
 /**
  * Typed-array sorting for the engine's hot loops: no comparator callbacks, no per-row objects.
  */
+import { sharedInt32, sharedUint8 } from "../util/shared.ts";
 
 /**
  * Sorts `keys[0..n)` ascending in place and moves `ids` along. The sort is STABLE: equal keys keep
@@ -145,7 +146,8 @@ function scratchFor(n: number): Scratch {
  * Per-row sort orders of a date-major matrix: for each row `t`, the columns with a finite value,
  * ascending by value (ties by column index). Row `t`'s order is `order[start[t] .. start[t + 1])`;
  * `ties[p]` is 1 when the value at position `p` equals the one before it in its row, and
- * `tiedRows[t]` is 1 when row `t` has any such pair. Memory: 5 bytes per cell.
+ * `tiedRows[t]` is 1 when row `t` has any such pair. Memory: 5 bytes per cell (in shared memory when
+ * `shared`, for worker threads).
  *
  * Exact, and about twice as fast as a full 64-bit radix sort: each row is radix-sorted (stable) on
  * the high 32 bits of the order-preserving image of its doubles (4 passes instead of 8), then the
@@ -159,11 +161,13 @@ function scratchFor(n: number): Scratch {
  * // row 0 => [2, 0]; row 1 => [1, 2, 0]; ties => [0, 0, 0, 1, 0]
  * ```
  */
-export function rowOrders(matrix: Float64Array, nRows: number, nCols: number): RowOrders {
-  const start = new Int32Array(nRows + 1);
-  const order = new Int32Array(nRows * nCols);
-  const ties = new Uint8Array(nRows * nCols);
-  const tiedRows = new Uint8Array(nRows);
+export function rowOrders(matrix: Float64Array, nRows: number, nCols: number, shared = false): RowOrders {
+  const int32 = shared ? sharedInt32 : (n: number) => new Int32Array(n);
+  const uint8 = shared ? sharedUint8 : (n: number) => new Uint8Array(n);
+  const start = int32(nRows + 1);
+  const order = int32(nRows * nCols);
+  const ties = uint8(nRows * nCols);
+  const tiedRows = uint8(nRows);
   const s = scratchFor(nCols);
   const words = new Uint32Array(matrix.buffer, matrix.byteOffset, 2 * matrix.length);
   for (let t = 0; t < nRows; t++) {

@@ -18,6 +18,7 @@
  */
 export { lowerBound } from "../util/bisect.ts";
 import { lowerBoundCursor } from "../util/bisect.ts";
+import { sharedFloat64 } from "../util/shared.ts";
 import type { Panel } from "../panel/types.ts";
 import type { Signal } from "./types.ts";
 
@@ -30,7 +31,7 @@ import type { Signal } from "./types.ts";
  *
  * One pass over the rows: trading days come from a merge cursor over the sorted calendar (O(1) per
  * row for files sorted by date, or by security then date) and a run of rows of one security looks
- * its column up once.
+ * its column up once. The matrix lives in shared memory (suites hand it to workers without a copy).
  *
  * @example
  * ```ts
@@ -43,7 +44,7 @@ export function knownMatrix(panel: Panel, signal: Signal): Float64Array {
   const { dates } = panel;
   const nT = dates.length, nS = panel.securityIds.length;
   const index = securityIndex(panel);
-  const known = new Float64Array(nT * nS).fill(NaN);
+  const known = sharedFloat64(nT * nS).fill(NaN);
   const winner = new Int32Array(nT * nS).fill(-1); // the row that set each cell
   const { security_id: ids, date_sig: sig, signal: values } = signal;
   const avail = signal.date_avail ?? sig;
