@@ -213,10 +213,7 @@ export function simulate(
     if (!terciles || !cap) continue;
     // mcap terciles of the valid names at the prior close, each in signal order.
     splitTerciles(cap.orders, t - 1, cap.mcap, mark, stamp, sel, n, split);
-    const [n0, n1, n2] = split.counts;
-    trade(terciles[0], split.lists[0], n0, ctx);
-    trade(terciles[1], split.lists[1], n1, ctx);
-    trade(terciles[2], split.lists[2], n2, ctx);
+    for (let g = 0; g < 3; g++) trade(terciles[g], split.lists[g], split.counts[g], ctx);
   }
   return {
     overall,
