@@ -108,8 +108,10 @@ export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}):
   const nS = secs.length;
   const cells = dates.length * nS;
 
+  // Adjusted closes and returns need only closes: open is read when asked for or for adj_open / ret_oc.
+  const needsOpen = wanted.has("adj_open") || wanted.has("ret_oc");
   const priceFields = PRICE_FIELDS.filter((f) =>
-    wanted.has(f) || (needsPrices && (f === "open" || f === "close"))
+    wanted.has(f) || (needsPrices && f === "close") || (needsOpen && f === "open")
   ).concat(storedRet ? ["ret"] : []);
   const descriptorFields = DESCRIPTOR_FIELDS.filter((f) => wanted.has(f));
   const loaded: Record<string, Float64Array> = {};
@@ -119,7 +121,9 @@ export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}):
   }
   if (needsPrices) {
     const actions = await readActions(conn, nS, query.end);
-    const { ret, ...prices } = adjustPanel(dates, nS, loaded.close, loaded.open, actions);
+    // Without open, the closes stand in for it: only adj_open and ret_oc read it, and they are not kept.
+    const open = needsOpen ? loaded.open : loaded.close;
+    const { ret, ...prices } = adjustPanel(dates, nS, loaded.close, open, actions);
     Object.assign(loaded, prices, storedRet ? {} : { ret });
   }
   const lead = start ? lowerBound(dates, parseIsoDate(query.start!)) : 0;
