@@ -19,7 +19,7 @@ import {
 } from "./simulate.ts";
 import { rowOrders } from "./sort.ts";
 import { sharedInt32, sharedUint8 } from "../util/shared.ts";
-import { pickDays, type SliceDaily, sliceSummary } from "./summary.ts";
+import { gather, pickDays, type SliceDaily, sliceSummary } from "./summary.ts";
 import type {
   BacktestConfig,
   BacktestOptions,
@@ -225,7 +225,7 @@ function sliceDaily(
   const index = new Int32Array(n);
   n = 0;
   for (let t = 0; t < series.traded.length; t++) if (series.traded[t]) index[n++] = t;
-  const pick = (x: Float64Array) => Float64Array.from(index, (t) => x[t]);
+  const pick = (x: Float64Array) => gather(x, index);
   const long = pick(series.long), short = pick(series.short), turnover = pick(series.turnover);
   const gross = long.map((l, k) => l - short[k]);
   const net = gross.map((g, k) => g - (tcBps / 1e4) * turnover[k]);
@@ -251,7 +251,7 @@ function assemble(
   const ppy = panel.periodsPerYear;
   const dates = panel.dates;
   const overall = sliceDaily(sim.overall, sim.coverage, config.tcBps);
-  const date = Float64Array.from(overall.index, (t) => dates[t]);
+  const date = gather(dates, overall.index);
   const years = new Map<string, number[]>();
   date.forEach((d, k) => {
     const year = String(new Date(d).getUTCFullYear());
@@ -279,7 +279,7 @@ function assemble(
     b,
   ) => (sim.bucketDates[b] > 0 ? s / sim.bucketDates[b] : NaN));
   const pooled = sim.bucketSum.map((s, b) => (sim.bucketCount[b] > 0 ? s / sim.bucketCount[b] : NaN));
-  const ic = Float64Array.from(overall.index, (t) => sim.ic[t]);
+  const ic = gather(sim.ic, overall.index);
   const icMean = mean(ic), icStd = sampleStd(ic);
   let icN = 0;
   for (let k = 0; k < ic.length; k++) if (Number.isFinite(ic[k])) icN++;
@@ -311,9 +311,9 @@ function assemble(
       missing_share: sim.missingShare,
       rank_autocorrelation: rankAutocorrelation,
       skipped_dates: sim.skipped.length,
-      skipped: Float64Array.from(sim.skipped, (t) => dates[t]),
+      skipped: gather(dates, sim.skipped),
       tied_dates: sim.tied.length,
-      tied: Float64Array.from(sim.tied, (t) => dates[t]),
+      tied: gather(dates, sim.tied),
     },
     warnings: sim.tied.length
       ? [
