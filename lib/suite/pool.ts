@@ -42,20 +42,26 @@ export async function runUnits(
     }
     return results;
   }
+  // Start the workers first: they load their modules while this thread prepares what they share.
+  const count = Math.min(workers, units.length);
+  const pool = Array.from(
+    { length: count },
+    () => new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" }),
+  );
   const shared = sharedPanel(panel);
-  const init: WorkerInit = {
-    type: "init",
-    panel: shared,
-    preparation: preparePanel(shared, true),
-    input: toShared(input),
-  };
+  let init: WorkerInit;
+  try {
+    init = { type: "init", panel: shared, preparation: preparePanel(shared, true), input: toShared(input) };
+  } catch (error) {
+    for (const worker of pool) worker.terminate();
+    throw error;
+  }
   const knowns = new Map<string, Float64Array>([[INPUT, init.input]]);
   const knownOf = (signal: string): Float64Array => {
     let known = knowns.get(signal);
     if (!known) knowns.set(signal, known = BASELINES[signal](shared).known);
     return known;
   };
-  const count = Math.min(workers, units.length);
   let next = 0;
   // While the first units run, build the baselines the later ones need, one per turn of the event
   // loop so that finished workers are handed their next unit in between.
@@ -67,8 +73,7 @@ export async function runUnits(
   })();
   await Promise.all([
     prebuild,
-    ...Array.from({ length: count }, async () => {
-      const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+    ...pool.map(async (worker) => {
       try {
         worker.postMessage(init);
         while (next < units.length) {
