@@ -15,6 +15,7 @@ export * from "./panel/types.ts";
 export * from "./panel/make_panel.ts";
 export * from "./panel/load.ts";
 export * from "./panel/series.ts";
+export * from "./panel/shared.ts";
 export * from "./store/db.ts";
 export * from "./store/tables.ts";
 export * from "./store/write.ts";
