@@ -2,6 +2,7 @@ import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/stric
 import { fileURLToPath } from "node:url";
 import { main } from "../lib/cli/batch.ts";
 import { backtest } from "../lib/engine/backtest.ts";
+import { analyzeFactor } from "../lib/factor/analyze.ts";
 import { loadPanel } from "../lib/panel/load.ts";
 import { readSignal } from "../lib/signal/read_signal.ts";
 import { writeSignal } from "../lib/signal/write_signal.ts";
@@ -43,6 +44,10 @@ jobs:
     matrix:
       lag: [0, 1, 2]
       residualize: [off, industry]
+  - kind: factor
+    job: factor-1-5
+    signal: ${w.signal}
+    periods: [1, 5]
   - kind: backtest
     job: broken
     signal: ${bad}
@@ -61,7 +66,7 @@ jobs:
     "0",
   ];
 
-  await t.step("--dry-run lists 7 jobs to run and runs nothing", async () => {
+  await t.step("--dry-run lists 8 jobs to run and runs nothing", async () => {
     const { code, out: text } = await capture(() => main([...args, "--dry-run", "--json"]));
     assertEquals(code, 0);
     const jobs = JSON.parse(text).jobs;
@@ -72,6 +77,7 @@ jobs:
       "sent-lag1-industry",
       "sent-lag2-off",
       "sent-lag2-industry",
+      "factor-1-5",
       "broken",
     ]);
     assert(jobs.every((j: { status: string; run: string }) => j.status === "pending" && j.run === "yes"));
@@ -79,25 +85,29 @@ jobs:
   });
 
   let summary: Record<string, string>[] = [];
-  await t.step("one failing job is recorded as failed with its error; the six others complete", async () => {
-    const { code, out: text, err } = await capture(() => main([...args, "--workers", "2"]));
-    assertEquals(code, 1, err);
-    assert(text.includes("6 completed, 0 already done, 1 failed"), text);
-    assert(err.includes("failed: broken:") && err.includes("duplicate"), err);
-    summary = readCsv(await Deno.readTextFile(`${out}/summary.csv`));
-    assertEquals(summary.map((r) => [r.job, r.status]), [
-      ["sent-lag0-off", "completed"],
-      ["sent-lag0-industry", "completed"],
-      ["sent-lag1-off", "completed"],
-      ["sent-lag1-industry", "completed"],
-      ["sent-lag2-off", "completed"],
-      ["sent-lag2-industry", "completed"],
-      ["broken", "failed"],
-    ]);
-    assertEquals(runFolders(w.runsDir).length, 6);
-    const log = await Deno.readTextFile(`${out}/logs/broken-${summary[6].config_hash}.log`);
-    assert(log.includes("signal INVALID") && log.includes("=== failed after"), log);
-  });
+  await t.step(
+    "one failing job is recorded as failed with its error; the seven others complete",
+    async () => {
+      const { code, out: text, err } = await capture(() => main([...args, "--workers", "2"]));
+      assertEquals(code, 1, err);
+      assert(text.includes("7 completed, 0 already done, 1 failed"), text);
+      assert(err.includes("failed: broken:") && err.includes("duplicate"), err);
+      summary = readCsv(await Deno.readTextFile(`${out}/summary.csv`));
+      assertEquals(summary.map((r) => [r.job, r.status]), [
+        ["sent-lag0-off", "completed"],
+        ["sent-lag0-industry", "completed"],
+        ["sent-lag1-off", "completed"],
+        ["sent-lag1-industry", "completed"],
+        ["sent-lag2-off", "completed"],
+        ["sent-lag2-industry", "completed"],
+        ["factor-1-5", "completed"],
+        ["broken", "failed"],
+      ]);
+      assertEquals(runFolders(w.runsDir).length, 7);
+      const log = await Deno.readTextFile(`${out}/logs/broken-${summary[7].config_hash}.log`);
+      assert(log.includes("signal INVALID") && log.includes("=== failed after"), log);
+    },
+  );
 
   await t.step("each run holds the engine's own numbers for its config (lag, residualize)", async () => {
     const panel = await loadPanel({
@@ -115,29 +125,40 @@ jobs:
       assertEquals(Number(row.sharpe), direct.summary.overall.sharpe, row.job);
       assertEquals(run.metrics.ic_mean, direct.ic.mean);
     }
+    const factorRun = await getRun(summary[6].run_id, { runsDir: w.runsDir });
+    const factorPanel = await loadPanel({
+      snapshot: "s",
+      snapshotsDir: w.snapshotsDir,
+      fields: ["adj_close", "ret"],
+    });
+    const fa = analyzeFactor(factorPanel, signal, { periods: [1, 5] });
+    assertEquals(factorRun.kind, "factor");
+    assertEquals(factorRun.metrics.ic_mean, fa.information[0].summary.mean);
+    assertEquals(factorRun.metrics.ic_mean_5d, fa.information[1].summary.mean);
+    assertEquals(factorRun.metrics.spread_mean, fa.returns[0].spread.mean);
   });
 
   await t.step("the index links each run's tear sheet and each log", async () => {
     const html = await Deno.readTextFile(`${out}/index.html`);
-    for (const row of summary.slice(0, 6)) {
+    for (const row of summary.slice(0, 7)) {
       assert(html.includes(`href="../runs/${row.run_id}/tearsheet.html"`), row.run_id);
       assert(html.includes(`href="logs/${row.job}-${row.config_hash}.log"`), row.job);
     }
     assert(html.includes("signal INVALID"));
   });
 
-  await t.step("a rerun skips the six completed jobs; --retry-failed runs the fixed one only", async () => {
+  await t.step("a rerun skips the seven completed jobs; --retry-failed runs the fixed one only", async () => {
     await Deno.writeTextFile(bad, good);
     const dry = await capture(() => main([...args, "--dry-run", "--json", "--retry-failed"]));
     const jobs = JSON.parse(dry.out).jobs as { job: string; status: string; run: string }[];
     assertEquals(jobs.filter((j) => j.run === "yes").map((j) => j.job), ["broken"]);
-    assertEquals(jobs.filter((j) => j.status === "done").length, 6);
+    assertEquals(jobs.filter((j) => j.status === "done").length, 7);
     // the fixed file hashes differently (a new run identity) and is still the job that failed
     assertEquals(jobs.find((j) => j.job === "broken")?.status, "failed");
     const { code, out: text } = await capture(() => main([...args, "--workers", "1", "--retry-failed"]));
     assertEquals(code, 0, text);
-    assert(text.includes("1 completed, 6 already done, 0 failed"), text);
-    assertEquals(runFolders(w.runsDir).length, 7);
+    assert(text.includes("1 completed, 7 already done, 0 failed"), text);
+    assertEquals(runFolders(w.runsDir).length, 8);
   });
 });
 

@@ -54,26 +54,31 @@ ${COMMON_HELP}
 
 Exit codes: 0 ok, 1 failure (e.g. more than --max-loss dropped), 2 usage or an invalid signal.`;
 
+/** The options of one factor analysis (also a batch job's, see `lib/jobs`), as `parseTaskArgs` takes them. */
+export const FACTOR_OPTIONS = {
+  snapshot: { type: "string" },
+  signal: { type: "string" },
+  periods: { type: "string" },
+  quantiles: { type: "string" },
+  bins: { type: "string" },
+  "zero-aware": { type: "boolean", default: false },
+  by: { type: "string" },
+  "bin-by-group": { type: "boolean", default: false },
+  "group-neutral": { type: "boolean", default: false },
+  "long-only": { type: "boolean", default: false },
+  "equal-weight": { type: "boolean", default: false },
+  lag: { type: "string" },
+  "single-period": { type: "boolean", default: false },
+  events: { type: "string" },
+  "max-loss": { type: "string" },
+  zscore: { type: "string" },
+} as const;
+
 /** `deno task factor`: see `--help`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     const { values } = parseTaskArgs(args, {
-      snapshot: { type: "string" },
-      signal: { type: "string" },
-      periods: { type: "string" },
-      quantiles: { type: "string" },
-      bins: { type: "string" },
-      "zero-aware": { type: "boolean", default: false },
-      by: { type: "string" },
-      "bin-by-group": { type: "boolean", default: false },
-      "group-neutral": { type: "boolean", default: false },
-      "long-only": { type: "boolean", default: false },
-      "equal-weight": { type: "boolean", default: false },
-      lag: { type: "string" },
-      "single-period": { type: "boolean", default: false },
-      events: { type: "string" },
-      "max-loss": { type: "string" },
-      zscore: { type: "string" },
+      ...FACTOR_OPTIONS,
       out: { type: "string" },
       json: { type: "boolean", default: false },
     });
@@ -182,7 +187,8 @@ function number(flag: string, text: string | undefined): number | undefined {
   return x;
 }
 
-function analysisOptions(values: Record<string, string | boolean | undefined>): FactorAnalysisOptions {
+/** The analysis options from `FACTOR_OPTIONS` values; a bad value is a `UsageError` naming its option. */
+export function analysisOptions(values: Record<string, string | boolean | undefined>): FactorAnalysisOptions {
   const str = (k: string) => values[k] as string | undefined;
   if (str("quantiles") !== undefined && str("bins") !== undefined) {
     throw new UsageError("give either --quantiles or --bins, not both");

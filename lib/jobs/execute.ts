@@ -108,6 +108,11 @@ export async function executeJob(
     }
     const context: JobContext = { ...places, log, progress: io.progress, cache: io.cache };
     const run = await kind.run(options, identity, context);
+    if (run.config_hash !== hash) {
+      throw new Error(
+        `the ${kind.kind} job recorded run ${run.run_id}, not the run planned (config hash ${hash})`,
+      );
+    }
     log(`=== ${run.reused ? "reused" : "recorded"} run ${run.run_id} in ${seconds()} s`);
     return {
       status: "completed",

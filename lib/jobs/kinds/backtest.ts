@@ -10,15 +10,11 @@ import type { BacktestConfig, BacktestResult, SliceSummary } from "../../engine/
 import { htmlPage } from "../../report/html.ts";
 import { backtestView } from "../../report/views.ts";
 import { recordRun } from "../../track/record_run.ts";
-import type { JobCache } from "../cache.ts";
 import { defineKind, type JobContext, type JobIdentity } from "../kind.ts";
-import { loadValidSignal, signalLabel } from "./signal_input.ts";
+import { loadValidSignal, signalIdentity, type SignalJob } from "./signal_input.ts";
 
 /** A backtest job: where, what signal, under which name, with which engine config. */
-export interface BacktestJob {
-  readonly snapshot: string;
-  readonly signal: string;
-  readonly name?: string;
+export interface BacktestJob extends SignalJob {
   readonly config: BacktestConfig;
 }
 
@@ -46,18 +42,6 @@ function sliceRows(result: BacktestResult): Record<string, string | number>[] {
 /** The panel fields a backtest reads. */
 function fieldsFor(config: BacktestConfig): string[] {
   return ["ret", "mcap", "value", "beta", ...(config.fromOpen ? ["ret_oc"] : [])];
-}
-
-async function identity(job: BacktestJob, places: { snapshotsDir: string }, cache: JobCache) {
-  const manifest = await cache.manifest(job.snapshot, places.snapshotsDir);
-  const signal_name = job.name ?? await signalLabel(job.signal, cache);
-  return {
-    experiment: signal_name,
-    kind: "backtest",
-    tags: { signal_name, snapshot_id: job.snapshot, snapshot_hash: manifest.hash },
-    params: { config: job.config },
-    inputHash: await cache.fileHash(job.signal),
-  } satisfies JobIdentity;
 }
 
 async function run(job: BacktestJob, id: JobIdentity, context: JobContext) {
@@ -116,6 +100,6 @@ export const backtestKind = defineKind<BacktestJob>({
       config,
     };
   },
-  identity,
+  identity: (job, places, cache) => signalIdentity("backtest", job, { config: job.config }, places, cache),
   run,
 });

@@ -8,7 +8,8 @@ import { knownMatrix } from "../../signal/align.ts";
 import { formatReport } from "../../signal/problem.ts";
 import { validate } from "../../signal/validate.ts";
 import type { JobCache } from "../cache.ts";
-import type { JobContext } from "../kind.ts";
+import type { RunKind } from "../../track/types.ts";
+import type { JobContext, JobIdentity, JobPlaces } from "../kind.ts";
 
 /** A validated signal on a panel. */
 export interface ValidSignal {
@@ -73,4 +74,39 @@ export async function loadValidSignal(
   const { known, name, warnings } = await entry;
   if (warnings) context.log(warnings);
   return { known, name };
+}
+
+/** What identifies a run of a signal file on a snapshot. */
+export interface SignalJob {
+  readonly snapshot: string;
+  readonly signal: string;
+  /** Signal name (default: `signalLabel`). */
+  readonly name?: string;
+}
+
+/**
+ * The identity of a signal-driven run: experiment and `signal_name` = the job's name or the file's
+ * label, the snapshot and its content hash, the signal file's hash as input hash, and `params`.
+ *
+ * @example
+ * ```ts
+ * await signalIdentity("backtest", job, { config }, places, cache); // => { kind: "backtest", tags: {…}, … }
+ * ```
+ */
+export async function signalIdentity(
+  kind: RunKind,
+  job: SignalJob,
+  params: Record<string, unknown>,
+  places: Pick<JobPlaces, "snapshotsDir">,
+  cache: JobCache,
+): Promise<JobIdentity> {
+  const manifest = await cache.manifest(job.snapshot, places.snapshotsDir);
+  const signal_name = job.name ?? await signalLabel(job.signal, cache);
+  return {
+    experiment: signal_name,
+    kind,
+    tags: { signal_name, snapshot_id: job.snapshot, snapshot_hash: manifest.hash },
+    params,
+    inputHash: await cache.fileHash(job.signal),
+  };
 }
