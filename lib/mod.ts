@@ -47,6 +47,7 @@ export { factorTables, factorTearsheet, factorView } from "./report/factor_tears
 export * from "./report/factor_charts.ts";
 export * from "./suite/mod.ts";
 export * from "./track/mod.ts";
+export * from "./jobs/mod.ts";
 export * from "./nb/mod.ts";
 export * from "./nb/tables.ts";
 export * from "./report/charts.ts";

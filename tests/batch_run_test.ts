@@ -7,6 +7,7 @@ import { loadPanel } from "../lib/panel/load.ts";
 import { readSignal } from "../lib/signal/read_signal.ts";
 import { writeSignal } from "../lib/signal/write_signal.ts";
 import { getRun } from "../lib/track/get_run.ts";
+import { listJobs } from "../lib/jobs/control/job_record.ts";
 import { capture } from "./fixtures/capture.ts";
 import { jobsWorld, runFolders } from "./fixtures/jobs/world.ts";
 
@@ -62,6 +63,8 @@ jobs:
     w.runsDir,
     "--out",
     out,
+    "--jobs",
+    `${w.dir}/jobs`,
     "--min-free-gb",
     "0",
   ];
@@ -184,6 +187,8 @@ Deno.test("a batch killed with kill -9 mid-run loses no completed run, leaves no
     w.runsDir,
     "--out",
     out,
+    "--jobs",
+    `${w.dir}/jobs`,
     "--min-free-gb",
     "0",
   ];
@@ -210,6 +215,9 @@ Deno.test("a batch killed with kill -9 mid-run loses no completed run, leaves no
     for (const name of before) await Deno.stat(`${w.runsDir}/${name}/run.json`); // complete, never partial
     await new Promise((r) => setTimeout(r, 1000));
     assertEquals(runFolders(w.runsDir), before, "no worker kept recording after the batch died");
+    const [job] = await listJobs(`${w.dir}/jobs`);
+    assertEquals([job.kind, job.status], ["batch", "failed"]);
+    assert(job.error?.includes("ended without finishing"), job.error);
   });
 
   await t.step("the rerun skips the recorded jobs and completes the rest, one run per job", async () => {
@@ -227,5 +235,7 @@ Deno.test("a batch killed with kill -9 mid-run loses no completed run, leaves no
       new Set(result.jobs.map((j: { config_hash: string }) => j.config_hash)),
       new Set(hashes),
     );
+    const [job] = await listJobs(`${w.dir}/jobs`); // the killed batch's lock did not block this one
+    assertEquals([job.kind, job.status], ["batch", "completed"]);
   });
 });

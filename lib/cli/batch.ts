@@ -5,9 +5,10 @@
  */
 import { formatProblem } from "../jobs/batch_file.ts";
 import { BatchFileError } from "../jobs/batch_file.ts";
-import { defaultWorkers, loadBatch, runBatchFile } from "../jobs/batch.ts";
+import { batchWorkers, loadBatch, runBatchFile } from "../jobs/batch.ts";
 import { JOB_KINDS } from "../jobs/kinds/mod.ts";
-import { batchDir, jobStatuses, selectJobs } from "../jobs/run_batch.ts";
+import { batchDir, type BatchResult, jobStatuses, selectJobs } from "../jobs/run_batch.ts";
+import { currentJob, JobCancelled, runJob } from "../jobs/control/run_job.ts";
 import { renderTextTable } from "../nb/text_table.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
@@ -31,7 +32,7 @@ Job kinds: ${
 } (options: those of the task, e.g. deno task backtest --help).
 
 Options:
-  --workers N        worker processes (default: one per core, here ${defaultWorkers()}; 0 = in this process)
+  --workers N        worker processes (default: one per core, here ${batchWorkers()}; 0 = in this process)
   --dry-run          list the expanded jobs and which are already done; run nothing
   --only PATTERN     run only jobs whose name matches (* and ? wildcards; plain text = substring);
                      repeat for several patterns
@@ -39,9 +40,13 @@ Options:
   --runs DIR         run registry (default: the file's "runs:", else runs/)
   --out DIR          batch folder: events, logs/, summary.csv, index.html (default reports/batch/<name>)
   --min-free-gb X    refuse to start with less free disk than X GiB (default 1)
+  --jobs DIR         jobs folder the batch registers in (default runs/.jobs; see deno task jobs)
   --json             print the result as JSON
 ${COMMON_HELP}
   (--snapshots given here wins over the file's "snapshots:")
+
+The batch runs as a job of kind "batch" (deno task jobs list shows its progress; one batch at a
+time per jobs folder; deno task jobs cancel ID or Ctrl-C stops it, keeping every completed run).
 
 Exit codes: 0 every selected job completed, 1 a job failed, 2 usage or an invalid batch file,
 130 interrupted.`;
@@ -57,6 +62,7 @@ export async function main(args: string[]): Promise<number> {
       runs: { type: "string" },
       out: { type: "string" },
       "min-free-gb": { type: "string", default: "1" },
+      jobs: { type: "string" },
       json: { type: "boolean", default: false },
     });
     if (values.help) {
@@ -84,57 +90,41 @@ export async function main(args: string[]): Promise<number> {
     const select = { only: values.only ?? [], retryFailed: values["retry-failed"] };
     try {
       if (values["dry-run"]) return await dryRun(file, places, select, values.out, values.json);
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      Deno.addSignalListener("SIGINT", stop);
-      Deno.addSignalListener("SIGTERM", stop);
-      try {
+      const run = async (signal: AbortSignal): Promise<number> => {
         const result = await runBatchFile(file, {
           ...places,
           ...select,
           workers,
           batchDir: values.out,
           minFreeBytes: minFreeGb * 2 ** 30,
-          signal: controller.signal,
+          signal,
         });
-        const c = result.counts;
-        if (values.json) {
-          console.log(JSON.stringify(
-            {
-              batch_dir: result.batchDir,
-              counts: c,
-              cancelled: result.cancelled,
-              summary_csv: result.summaryCsv,
-              index: result.index,
-              jobs: result.jobs.map((r) => ({
-                job: r.job.spec.name,
-                kind: r.job.spec.kind.kind,
-                status: r.status,
-                config_hash: r.job.configHash,
-                run_id: r.run_id ?? null,
-                error: r.error ?? null,
-              })),
-            },
-            null,
-            2,
-          ));
-        } else {
-          for (const r of result.jobs) {
-            if (r.status === "failed") console.error(`failed: ${r.job.spec.name}: ${r.error}`);
-          }
-          console.log(
-            `batch ${result.batchDir}: ${c.completed} completed, ${c.done} already done, ${c.failed} failed` +
-              (c.cancelled || c.pending ? `, ${c.cancelled} cancelled, ${c.pending} not started` : "") +
-              (c.skipped ? `, ${c.skipped} not selected` : ""),
-          );
-          console.log(`summary ${result.summaryCsv}\nindex   ${result.index}`);
-        }
+        printResult(result, values.json);
         if (result.cancelled) return 130;
-        return c.failed > 0 ? 1 : 0;
-      } finally {
-        Deno.removeSignalListener("SIGINT", stop);
-        Deno.removeSignalListener("SIGTERM", stop);
+        return result.counts.failed > 0 ? 1 : 0;
+      };
+      const inside = currentJob();
+      if (inside) return await run(inside.signal);
+      let code = 0;
+      try {
+        await runJob({
+          kind: "batch",
+          title: `batch ${file}`,
+          command: ["deno", "task", "batch", ...args],
+          jobsDir: values.jobs,
+          dedicated: true,
+          onWait: (holder) =>
+            console.error(`waiting for batch job ${holder ?? "?"} to finish (one batch at a time)…`),
+        }, async (job) => {
+          code = await run(job.signal);
+          if (code === 1) throw new Error("some jobs failed (see the batch summary)");
+        });
+      } catch (error) {
+        if (error instanceof JobCancelled) return 130;
+        if (code === 1) return 1;
+        throw error;
       }
+      return code;
     } catch (error) {
       if (error instanceof BatchFileError) {
         for (const p of error.problems) console.error(formatProblem(p));
@@ -148,6 +138,42 @@ export async function main(args: string[]): Promise<number> {
       throw error;
     }
   }, HELP);
+}
+
+/** The outcome on the terminal (or as JSON). */
+function printResult(result: BatchResult, json: boolean): void {
+  const c = result.counts;
+  if (json) {
+    console.log(JSON.stringify(
+      {
+        batch_dir: result.batchDir,
+        counts: c,
+        cancelled: result.cancelled,
+        summary_csv: result.summaryCsv,
+        index: result.index,
+        jobs: result.jobs.map((r) => ({
+          job: r.job.spec.name,
+          kind: r.job.spec.kind.kind,
+          status: r.status,
+          config_hash: r.job.configHash,
+          run_id: r.run_id ?? null,
+          error: r.error ?? null,
+        })),
+      },
+      null,
+      2,
+    ));
+    return;
+  }
+  for (const r of result.jobs) {
+    if (r.status === "failed") console.error(`failed: ${r.job.spec.name}: ${r.error}`);
+  }
+  console.log(
+    `batch ${result.batchDir}: ${c.completed} completed, ${c.done} already done, ${c.failed} failed` +
+      (c.cancelled || c.pending ? `, ${c.cancelled} cancelled, ${c.pending} not started` : "") +
+      (c.skipped ? `, ${c.skipped} not selected` : ""),
+  );
+  console.log(`summary ${result.summaryCsv}\nindex   ${result.index}`);
 }
 
 /** `--dry-run`: the expanded jobs, their status and whether this invocation would run them. */

@@ -38,14 +38,28 @@ export async function loadBatch(path: string, places: BatchPlaces = {}): Promise
   }, createJobCache());
 }
 
-/** The default worker count: one per core, at most 8. */
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
+/** Memory a worker process may take: the runtime, DuckDB and a demo-sized panel and signal, with room. */
+const WORKER_BYTES = 1.5 * 2 ** 30;
+
+/**
+ * The default worker count: one per core, at most 8, and no more than half the available memory
+ * holds (`WORKER_BYTES` each: every worker process loads its own panel).
+ *
+ * @example
+ * ```ts
+ * batchWorkers(2, 24 * 2 ** 30); // => 2
+ * ```
+ */
+export function batchWorkers(
+  cores: number = navigator.hardwareConcurrency || 1,
+  available: number = Deno.systemMemoryInfo().available,
+): number {
+  return Math.max(1, Math.min(8, cores, Math.floor(available / 2 / WORKER_BYTES)));
 }
 
 /** Options of `runBatchFile`. */
 export interface RunBatchFileOptions extends BatchPlaces, Omit<RunBatchOptions, "executor" | "batchDir"> {
-  /** Worker processes (default `defaultWorkers()`); 0 runs the jobs in this process. */
+  /** Worker processes (default `batchWorkers()`); 0 runs the jobs in this process. */
   readonly workers?: number;
   /** Run on this executor instead (e.g. a Redis queue). */
   readonly executor?: Executor;
@@ -69,7 +83,7 @@ export async function runBatchFile(path: string, options: RunBatchFileOptions = 
   const plan = await loadBatch(path, options);
   const dir = options.batchDir ?? batchDir(plan.spec.name);
   checkFreeSpace([plan.places.runsDir, dir], options.minFreeBytes ?? 2 ** 30);
-  const workers = options.workers ?? defaultWorkers();
+  const workers = options.workers ?? batchWorkers();
   const executor = options.executor ?? (workers === 0 ? inProcess() : processPool(workers));
   try {
     return await runBatch(plan, { ...options, executor, batchDir: dir });

@@ -138,10 +138,17 @@ export function processPool(size: number): Executor {
     size,
     async run(message, hooks) {
       const w = await acquire();
-      await w.ready;
+      const start = performance.now();
+      if (!(await Promise.race([w.ready.then(() => true), w.exited.then(() => false)]))) {
+        return {
+          status: "failed",
+          error: "the worker process exited before it could take the job",
+          seconds: 0,
+        };
+      }
       const id = ++nextId;
       return await new Promise<JobReply>((resolve) => {
-        w.current = { id, hooks, resolve, start: performance.now() };
+        w.current = { id, hooks, resolve, start };
         w.stdin.write(encoder.encode(JSON.stringify({ id, message }) + "\n")).catch(() => {});
       });
     },

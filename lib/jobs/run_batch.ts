@@ -23,12 +23,19 @@ import { writeBatchSummary } from "./summary.ts";
  * now), `failed`, `interrupted` (started by an earlier invocation that died), `cancelled` (stopped by
  * this one), `pending` (not started), `skipped` (not selected by `only` / `retryFailed`).
  */
-export type JobStatus = "done" | "completed" | "failed" | "interrupted" | "cancelled" | "pending" | "skipped";
+export type BatchJobStatus =
+  | "done"
+  | "completed"
+  | "failed"
+  | "interrupted"
+  | "cancelled"
+  | "pending"
+  | "skipped";
 
 /** One job's outcome. */
-export interface JobResult {
+export interface BatchJobResult {
   readonly job: PlannedJob;
-  readonly status: JobStatus;
+  readonly status: BatchJobStatus;
   readonly run_id?: string;
   readonly metrics?: Readonly<Record<string, number>>;
   readonly error?: string;
@@ -38,9 +45,9 @@ export interface JobResult {
 /** A batch's outcome. */
 export interface BatchResult {
   readonly batchDir: string;
-  readonly jobs: readonly JobResult[];
+  readonly jobs: readonly BatchJobResult[];
   /** Jobs per status. */
-  readonly counts: Readonly<Record<JobStatus, number>>;
+  readonly counts: Readonly<Record<BatchJobStatus, number>>;
   /** True when the batch was stopped before every selected job ran. */
   readonly cancelled: boolean;
   readonly summaryCsv: string;
@@ -66,7 +73,7 @@ export interface RunBatchOptions extends SelectOptions {
   readonly progressMode?: ProgressMode;
   readonly progressWrite?: (text: string) => void;
   /** Called after each job finishes. */
-  readonly onJob?: (result: JobResult) => void;
+  readonly onJob?: (result: BatchJobResult) => void;
 }
 
 /**
@@ -93,9 +100,9 @@ export function batchDir(name: string, reportsDir = "reports"): string {
  * const statuses = await jobStatuses(plan, "reports/batch/nightly");
  * ```
  */
-export async function jobStatuses(plan: BatchPlan, dir: string): Promise<Map<PlannedJob, JobResult>> {
+export async function jobStatuses(plan: BatchPlan, dir: string): Promise<Map<PlannedJob, BatchJobResult>> {
   const events = await lastEvents(dir);
-  const out = new Map<PlannedJob, JobResult>();
+  const out = new Map<PlannedJob, BatchJobResult>();
   for (const job of plan.jobs) {
     const last = events.byHash.get(job.configHash) ?? events.byName.get(job.spec.name);
     if (job.recorded) {
@@ -118,7 +125,10 @@ export async function jobStatuses(plan: BatchPlan, dir: string): Promise<Map<Pla
  * selectJobs(statuses, { only: ["mom-*"] }).map((j) => j.spec.name);
  * ```
  */
-export function selectJobs(statuses: Map<PlannedJob, JobResult>, options: SelectOptions = {}): PlannedJob[] {
+export function selectJobs(
+  statuses: Map<PlannedJob, BatchJobResult>,
+  options: SelectOptions = {},
+): PlannedJob[] {
   const { only = [], retryFailed = false } = options;
   return [...statuses.values()].filter(({ job, status }) =>
     status !== "done" && (only.length === 0 || only.some((p) => matchesPattern(job.spec.name, p))) &&
@@ -178,7 +188,7 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
   await Deno.mkdir(join(dir, "logs"), { recursive: true });
   const statuses = await jobStatuses(plan, dir);
   const selected = new Set(selectJobs(statuses, options));
-  const results = new Map<PlannedJob, JobResult>();
+  const results = new Map<PlannedJob, BatchJobResult>();
   for (const [job, status] of statuses) {
     results.set(
       job,
@@ -219,7 +229,7 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
       log.close();
     }
     const cancelled = signal?.aborted && reply.status === "failed";
-    const result: JobResult = cancelled
+    const result: BatchJobResult = cancelled
       ? { job, status: "cancelled", error: "cancelled", seconds: reply.seconds }
       : reply.status === "completed"
       ? {
@@ -268,7 +278,7 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     (["done", "completed", "failed", "interrupted", "cancelled", "pending", "skipped"] as const).map((
       s,
     ) => [s, 0]),
-  ) as Record<JobStatus, number>;
+  ) as Record<BatchJobStatus, number>;
   for (const r of jobs) counts[r.status]++;
   const { summaryCsv, index } = await writeBatchSummary(plan, jobs, dir);
   return { batchDir: dir, jobs, counts, cancelled: Boolean(signal?.aborted), summaryCsv, index };

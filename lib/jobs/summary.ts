@@ -8,7 +8,7 @@ import { escapeHtml, formatNumber, htmlPage, isPercentKey } from "../report/html
 import { summaryCsv } from "../track/summary_csv.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import type { BatchPlan } from "./plan.ts";
-import type { JobResult, JobStatus } from "./run_batch.ts";
+import type { BatchJobResult, BatchJobStatus } from "./run_batch.ts";
 
 /** The metrics a batch summary shows when some job has them, in this order. */
 export const SUMMARY_METRICS = [
@@ -20,7 +20,7 @@ export const SUMMARY_METRICS = [
   "ic_mean",
 ] as const;
 
-const STATUS_COLOR: Record<JobStatus, string> = {
+const STATUS_COLOR: Record<BatchJobStatus, string> = {
   done: "#1a7f37",
   completed: "#1a7f37",
   failed: "#cf222e",
@@ -31,7 +31,7 @@ const STATUS_COLOR: Record<JobStatus, string> = {
 };
 
 /** Options whose value differs between jobs (the matrix axes, mostly), in first-seen order. */
-function varyingOptions(jobs: readonly JobResult[]): string[] {
+function varyingOptions(jobs: readonly BatchJobResult[]): string[] {
   const keys = [...new Set(jobs.flatMap((r) => Object.keys(r.job.spec.values)))];
   return keys.filter((k) => new Set(jobs.map((r) => String(r.job.spec.values[k] ?? ""))).size > 1);
 }
@@ -41,10 +41,10 @@ function varyingOptions(jobs: readonly JobResult[]): string[] {
  *
  * @example
  * ```ts
- * summaryRows(result.jobs)[0]; // => { job: "mom-lag0", kind: "backtest", status: "completed", …, sharpe: 1.2 }
+ * batchSummaryRows(result.jobs)[0]; // => { job: "mom-lag0", kind: "backtest", status: "completed", …, sharpe: 1.2 }
  * ```
  */
-export function summaryRows(jobs: readonly JobResult[]): Record<string, string | number>[] {
+export function batchSummaryRows(jobs: readonly BatchJobResult[]): Record<string, string | number>[] {
   const options = varyingOptions(jobs);
   const metrics = SUMMARY_METRICS.filter((m) => jobs.some((r) => r.metrics && m in r.metrics));
   return jobs.map((r) => {
@@ -73,10 +73,10 @@ export function summaryRows(jobs: readonly JobResult[]): Record<string, string |
  */
 export async function writeBatchSummary(
   plan: BatchPlan,
-  jobs: readonly JobResult[],
+  jobs: readonly BatchJobResult[],
   dir: string,
 ): Promise<{ summaryCsv: string; index: string }> {
-  const rows = summaryRows(jobs);
+  const rows = batchSummaryRows(jobs);
   const csvPath = join(dir, "summary.csv"), indexPath = join(dir, "index.html");
   await writeFileAtomic(csvPath, summaryCsv(rows));
   const columns = Object.keys(rows[0] ?? {}).filter((c) => !["config_hash", "run_id", "error"].includes(c));

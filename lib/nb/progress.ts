@@ -32,6 +32,32 @@ export interface Progress {
   done(): Promise<void>;
 }
 
+/** The state of a progress report, as listeners (`watchProgress`) see it. */
+export interface ProgressState {
+  readonly label: string;
+  readonly done: number;
+  readonly total: number;
+  /** True once `done()` was called. */
+  readonly finished: boolean;
+}
+
+const listeners = new Set<(state: ProgressState) => void>();
+
+/**
+ * Calls `listener` on every tick and end of every progress report of this process (a job runner
+ * records them as the job's progress); returns the function that stops listening.
+ *
+ * @example
+ * ```ts
+ * const stop = watchProgress((s) => console.error(`${s.label} ${s.done}/${s.total}`));
+ * stop();
+ * ```
+ */
+export function watchProgress(listener: (state: ProgressState) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 const REDRAW_MS = 100;
 const LINE_EVERY_MS = 5000;
 const LINE_STEPS = 10;
@@ -136,9 +162,11 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
     tick(n = 1) {
       count += n;
       draw(false);
+      for (const listener of listeners) listener({ label, done: count, total, finished: false });
     },
     async done() {
       draw(true);
+      for (const listener of listeners) listener({ label, done: count, total, finished: true });
       await pending;
       if (mode === "jupyter") await settle();
     },
