@@ -1,6 +1,7 @@
 import { openStore } from "../store/db.ts";
-import { createSnapshot, listSnapshots, verifySnapshot } from "../snapshot/mod.ts";
-import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { parseIsoDate } from "../panel/types.ts";
+import { createSnapshot, listSnapshots, validateSnapshotId, verifySnapshot } from "../snapshot/mod.ts";
+import { COMMON_HELP, numberOption, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task snapshot <command> [options]
 
@@ -32,11 +33,20 @@ export async function main(args: string[]): Promise<number> {
     const [command, id] = positionals;
     if (command === "create") {
       if (!id) throw new UsageError("create needs an ID");
+      const top = numberOption(values, "top", { integer: true, min: 1 });
+      try {
+        validateSnapshotId(id);
+        for (const name of ["start", "end"] as const) {
+          if (values[name] !== undefined) parseIsoDate(values[name]);
+        }
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
       const store = await openStore(values.db, { readOnly: true });
       try {
         const m = await createSnapshot(store, id, {
           snapshotsDir: values.snapshots,
-          top: values.top === undefined ? undefined : Number(values.top),
+          top,
           start: values.start,
           end: values.end,
         });

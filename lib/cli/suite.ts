@@ -3,7 +3,7 @@ import { PRESETS, type SuiteResult } from "../suite/mod.ts";
 import { runSuiteFile } from "../suite/run_file.ts";
 import { type Progress, progress } from "../nb/progress.ts";
 import { renderTextTable } from "../nb/text_table.ts";
-import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { COMMON_HELP, numberOption, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task suite --snapshot ID --signal FILE [options]
 
@@ -46,10 +46,7 @@ export async function main(args: string[]): Promise<number> {
     if (!values.snapshot) throw new UsageError("--snapshot ID is required");
     if (!values.signal) throw new UsageError("--signal FILE is required");
     if (!(values.preset in PRESETS)) throw new UsageError(`unknown --preset "${values.preset}"`);
-    const workers = values.workers === undefined ? undefined : Number(values.workers);
-    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
-      throw new UsageError(`--workers must be an integer ≥ 0, found "${values.workers}"`);
-    }
+    const workers = numberOption(values, "workers", { integer: true, min: 0 });
     const log = values.json ? () => {} : console.log;
     let bar: Progress | undefined;
     const out = await runSuiteFile({
