@@ -2,7 +2,7 @@
  * Crashed writes leave no garbage (issue 8 item 13): the next `writeDirAtomic` into the same parent
  * removes temp folders whose writer died (really killed here), never one a live writer holds.
  */
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepStrictEqual as deepEqual, equal, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { ORPHAN_AGE_MS, removeOrphans, writeDirAtomic, writeFileAtomic } from "../lib/util/atomic.ts";
 

@@ -2,7 +2,7 @@
  * The shared task parser (issue 8 item 15): negative values read as values (`--x -1`), usage errors
  * exit 2 as every task's help says, and bad option values are refused before anything is read.
  */
-import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { deepStrictEqual as deepEqual, equal, ok, throws } from "node:assert/strict";
 import { joinNegativeValues, numberOption, parseTaskArgs, UsageError } from "../lib/cli/args.ts";
 import { main as backtestCli } from "../lib/cli/backtest.ts";
 import { main as snapshotCli } from "../lib/cli/snapshot.ts";

@@ -5,7 +5,7 @@
  * independent `spearman()` on plain arrays (average ranks, Pearson of ranks), and the t and z
  * statistics from their definitions (t = m / s · √n, z = (|m| − 0.05) / (s / √n)).
  */
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepStrictEqual as deepEqual, equal, ok } from "node:assert/strict";
 import { assertAlmostEquals } from "./_assert.ts";
 import { spearman } from "../lib/engine/rank.ts";
 import { backtest } from "../lib/engine/backtest.ts";

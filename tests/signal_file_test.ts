@@ -2,7 +2,7 @@
  * Signal paths are literal and bad files get clear messages (issue 8 items 12 and 15, issue 10
  * "missing signal file"): no glob, no directory merge, no DuckDB SQL in any message.
  */
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepStrictEqual as deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { readSignal, readSignalTable } from "../lib/signal/mod.ts";
 import { duckdbReason } from "../lib/util/literal_file.ts";
 

@@ -4,7 +4,7 @@
  * full hashes only where it changed); empty selections are refused (item 10); a corrupt manifest or
  * a missing file gets a message naming it, not DuckDB's SQL (item 15).
  */
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepStrictEqual as deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { generateUniverse } from "../lib/ingest/synthetic.ts";
 import { loadPanel } from "../lib/panel/load.ts";

@@ -10,6 +10,7 @@ import {
   readDaily,
   readTableParquet,
   recordRun,
+  runConfigHash,
   type RunInput,
 } from "../lib/track/mod.ts";
 import { main as runsCli } from "../lib/cli/runs.ts";
@@ -303,8 +304,11 @@ await recordRun({
     await reader.cancel();
     await Deno.remove(child);
 
-    const left = await entries(runsDir);
-    deepEqual(left.length, 2); // the temp folder and the lock file its (dead) writer held
+    // The dead writer's run lock (released by the kernel) stays as a file until the next run with
+    // that config hash takes and removes it; besides it: the temp folder and its owner's lock file.
+    deepEqual(await entries(join(runsDir, ".locks")), [`${await runConfigHash(input())}.lock`]);
+    const left = (await entries(runsDir)).filter((name) => name !== ".locks");
+    deepEqual(left.length, 2);
     match(left[0], /^\.2\d{7}-\d{6}-momentum-us-[0-9a-f]{12}\.tmp-[0-9a-f]{12}$/);
     deepEqual(left[1], `${left[0]}.lock`);
     deepEqual((await entries(join(runsDir, left[0]))).includes("big.bin"), true);

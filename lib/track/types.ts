@@ -69,6 +69,11 @@ export interface RunInput {
   readonly tables?: Readonly<Record<string, RunTable>>;
   /** Extra files written into the run folder, by relative path (e.g. `"tearsheet.html"`). */
   readonly artifacts?: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * The full result (any JSON-like value with typed arrays), stored as `result.bin` so an identical
+   * rerun returns it without computing (`recordOnce`, `readRunResult`).
+   */
+  readonly result?: unknown;
 }
 
 /**
