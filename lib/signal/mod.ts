@@ -19,7 +19,7 @@ export { formatReport, problem } from "./problem.ts";
 export type { ProblemKind, SignalProblem, ValidationResult } from "./problem.ts";
 export { missingValueProblem, parseSignal, parseSignalDate } from "./parse_signal.ts";
 export type { ParsedSignal, SignalTable } from "./parse_signal.ts";
-export { readSignal, readSignalTable } from "./read_signal.ts";
+export { readSignal, readSignalName, readSignalTable } from "./read_signal.ts";
 export { validate } from "./validate.ts";
 export type { ValidateOptions } from "./validate.ts";
 export { LOOKAHEAD, lookaheadStats } from "./lookahead.ts";

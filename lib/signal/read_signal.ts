@@ -64,6 +64,29 @@ export async function readSignal(path: string): Promise<ParsedSignal> {
 }
 
 /**
+ * The signal's name as its file states it (the first non-empty `signal_name` cell), without reading
+ * the rest: what a run is named after by default. `undefined` when the file has no such column.
+ *
+ * @example
+ * ```ts
+ * await readSignalName("data/demo_signal.parquet"); // => "vendor_sentiment"
+ * ```
+ */
+export async function readSignalName(path: string): Promise<string | undefined> {
+  const format = await checkDataFile(path, "signal file");
+  return await withSignalConnection(path, format, async (conn, source) => {
+    const columns = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowsJS().map((r) =>
+      r[0]
+    );
+    if (!columns.includes("signal_name")) return undefined;
+    const [row] = (await conn.runAndReadAll(
+      `SELECT trim(signal_name::VARCHAR) FROM ${source} WHERE trim(signal_name::VARCHAR) <> '' LIMIT 1`,
+    )).getRowsJS();
+    return row ? row[0] as string : undefined;
+  }, true);
+}
+
+/**
  * Runs `fn` on a fresh in-memory DuckDB with the DuckDB table expression reading the file literally
  * (`read_parquet` / `read_csv` of a plainly named link; `allText` reads CSV cells as text). DuckDB
  * errors become a `TypeError` naming the file.

@@ -263,7 +263,8 @@ export async function recordRun(input: RunInput, options: RecordRunOptions = {})
  * an identical run (same config hash and labels) is returned with its stored result and `compute`
  * is not called; otherwise `compute(previous)` runs — `previous` being an identical run recorded
  * under other labels, with its stored result, so the computation can reuse it — and its input is
- * recorded with the result. Check, compute and record hold the config hash's lock: identical calls
+ * recorded with the result (an identical run recorded before results were stored is recomputed for
+ * the caller and returned as reused, not recorded twice). Check, compute and record hold the config hash's lock: identical calls
  * started together (in any process) compute once and all return that one run. `force` computes and
  * records regardless. Throws when the computed input's config hash differs from the identity's.
  *
@@ -296,8 +297,9 @@ export async function recordOnce<T>(
   return await withRunLock(runsDir, config_hash, async () => {
     const existing = await findRuns(config_hash, { runsDir });
     let previous: { run: RunRecord; result: T } | undefined;
+    const same = options.force ? undefined : sameLabels(existing, labels);
     if (!options.force) {
-      const hit = await stored(sameLabels(existing, labels));
+      const hit = await stored(same);
       if (hit) return { run: { ...hit.run, reused: true }, result: hit.result };
       for (const run of [...existing].reverse()) if ((previous = await stored(run))) break;
     }
@@ -309,6 +311,8 @@ export async function recordOnce<T>(
         `recordOnce: the computed run's config hash ${computed} differs from its identity's ${config_hash}`,
       );
     }
+    // The same run recorded before results were stored: recomputed for the caller, not recorded twice.
+    if (same) return { run: { ...same, reused: true }, result };
     const run = await writeRun({ ...input, result }, config_hash, existing, options);
     return { run, result };
   }, options.onWait);
@@ -367,9 +371,10 @@ async function writeRun(
     if (input.result !== undefined) {
       await Deno.writeFile(join(tmp, "result.bin"), await encodeResult(input.result));
     }
-    for (const [name, data] of Object.entries(input.artifacts ?? {})) {
+    for (const [name, artifact] of Object.entries(input.artifacts ?? {})) {
       const path = join(tmp, normalize(name));
       await Deno.mkdir(dirname(path), { recursive: true });
+      const data = typeof artifact === "function" ? artifact(run) : artifact;
       if (typeof data === "string") await Deno.writeTextFile(path, data);
       else await Deno.writeFile(path, data);
     }
