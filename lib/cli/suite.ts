@@ -1,5 +1,5 @@
 import { formatReport } from "../signal/mod.ts";
-import { PRESETS, type SuiteResult } from "../suite/mod.ts";
+import { PRESETS, type SuiteResult, suiteRows } from "../suite/mod.ts";
 import { runSuiteFile } from "../pipeline/suite_file.ts";
 import { type Progress, progress } from "../nb/progress.ts";
 import { renderTextTable } from "../nb/text_table.ts";
@@ -121,21 +121,10 @@ export function printSuite(suite: SuiteResult, log: (line: string) => void = con
   const { color, reasons } = suite.verdict;
   log(`\nverdict: ${color.toUpperCase()}`);
   for (const reason of reasons) log(`  • ${reason}`);
-  const rows = [suite.signal, ...suite.baselines].flatMap((run) =>
-    run.variants.map((v) => {
-      const s = v.result.summary.overall;
-      return {
-        signal: run.name,
-        variant: v.label,
-        sharpe: s.sharpe,
-        sharpe_gross: s.sharpe_gross,
-        annual_return: s.annual_return,
-        max_drawdown: s.max_drawdown,
-        turnover: s.turnover,
-        ic: v.result.ic.mean,
-      };
-    })
-  );
+  const rows = suiteRows(suite).map(({ annual_volatility: _v, hit_rate: _h, ic_mean, ...row }) => ({
+    ...row,
+    ic: ic_mean,
+  }));
   log("");
   log(renderTextTable(rows, { plain: ["turnover"], maxRows: rows.length }));
   log("");

@@ -10,7 +10,7 @@ import type { RunInput, RunJson, RunRecord } from "../track/types.ts";
 import type { CapacityStats } from "../report/capacity.ts";
 import { tearsheet, type TearsheetContext } from "../report/tearsheet.ts";
 import { expandPreset, type SuitePreset } from "../suite/preset.ts";
-import type { SuiteResult } from "../suite/run_suite.ts";
+import { type SuiteResult, suiteRows } from "../suite/run_suite.ts";
 
 /** What a suite run stores as its result (`result.bin`): the suite and its best variant's capacity. */
 export interface StoredSuite {
@@ -73,23 +73,7 @@ export function suiteRunInput(suite: SuiteResult, options: RecordSuiteOptions): 
   const identity = suiteIdentity(suite.preset, options);
   const best = suite.signal.best;
   const overall = best.result.summary.overall;
-  const summaryRows = [suite.signal, ...suite.baselines].flatMap((run) =>
-    run.variants.map((v) => {
-      const s = v.result.summary.overall;
-      return {
-        signal: run.name,
-        variant: v.label,
-        sharpe: s.sharpe,
-        sharpe_gross: s.sharpe_gross,
-        annual_return: s.annual_return,
-        annual_volatility: s.annual_volatility,
-        max_drawdown: s.max_drawdown,
-        turnover: s.turnover,
-        hit_rate: s.hit_rate,
-        ic_mean: v.result.ic.mean,
-      };
-    })
-  );
+  const summaryRows = suiteRows(suite).map((row) => ({ ...row }));
   const { date, net, gross, long, short, cumulative, drawdown, turnover } = best.result.daily;
   const sheet = (run: RunJson) =>
     tearsheet(suite, {

@@ -20,7 +20,7 @@
  * leaks that enter through the panel (prices, descriptors) rather than the signal.
  */
 import { averageRanksInto, pearsonOver } from "../engine/rank.ts";
-import { sortByKey } from "../engine/sort.ts";
+import { rowOrders, sortByKey } from "../engine/sort.ts";
 import type { Panel } from "../panel/types.ts";
 
 /** Thresholds of the lookahead check, in one place. */
@@ -151,18 +151,10 @@ interface RowRanks {
 function rowRanks(matrix: Float64Array, nRows: number, nCols: number): RowRanks {
   const rank = new Float32Array(nRows * nCols).fill(NaN);
   const n = new Int32Array(nRows), ss = new Float64Array(nRows);
-  const keys = new Float64Array(nCols), ids = new Int32Array(nCols), out = new Float64Array(nCols);
+  const { order, start } = rowOrders(matrix, nRows, nCols);
+  const out = new Float64Array(nCols);
   for (let t = 0; t < nRows; t++) {
-    const base = t * nCols;
-    let m = 0;
-    for (let i = 0; i < nCols; i++) {
-      const v = matrix[base + i];
-      if (Number.isFinite(v)) {
-        keys[m] = v;
-        ids[m++] = i;
-      }
-    }
-    sortByKey(keys, ids, m);
+    const base = t * nCols, ids = order.subarray(start[t], start[t + 1]), m = ids.length;
     averageRanksInto(ids, m, matrix, base, out);
     const mean = (m + 1) / 2;
     let s = 0;

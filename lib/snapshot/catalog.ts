@@ -1,3 +1,4 @@
+import { exists } from "../util/fs.ts";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { sqlString } from "../store/db.ts";
@@ -121,13 +122,4 @@ export async function listSnapshots(snapshotsDir = DEFAULT_SNAPSHOTS): Promise<S
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   return entries.sort((a, b) => a.snapshot_id.localeCompare(b.snapshot_id));
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

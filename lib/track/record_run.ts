@@ -10,6 +10,7 @@
  * Check and record happen under a per-config-hash lock (`run_lock.ts`), so identical runs started
  * together record one run.
  */
+import { exists } from "../util/fs.ts";
 import { dirname, isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
@@ -380,13 +381,4 @@ async function writeRun(
     }
   });
   return { ...run, dir, reused: false };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
