@@ -119,9 +119,11 @@ function backtestOptions(values: Record<string, string | boolean | undefined>): 
 /** Why a backtest traded nothing, in one message. */
 function noTradedDays(run: BacktestResult, signal: string): string {
   const { skipped_dates } = run.diagnostics;
+  const { mincos, fractile } = run.config;
   return `the backtest of ${signal} traded 0 days: ${
     skipped_dates > 0
-      ? `all ${skipped_dates} dates the signal spans have fewer than --mincos ${run.config.mincos} valid names`
+      ? `on all ${skipped_dates} dates the signal spans, fewer than --mincos ${mincos} names had a value and a ` +
+        `return, or the long or short leg was empty (--fractile ${fractile} needs more names)`
       : "no signal value is held on a day with a return (check the signal's dates, date_avail and --lag)"
   }; nothing to report`;
 }
