@@ -103,7 +103,10 @@ Deno.test("readSignal() reads Parquet: missing values are no opinion (one warnin
       ]]);
       ok(parsed.problems[0].message.startsWith("2 rows have no signal value"), parsed.problems[0].message);
       ok(parsed.problems[0].message.endsWith("rows 2, 3"), parsed.problems[0].message);
-      deepEqual(parseSignal(await readSignalTable(`${dir}/missing.parquet`)), parsed);
+      const { securityCodes, ...typed } = parsed; // the typed path also hands over the id codes
+      deepEqual(parseSignal(await readSignalTable(`${dir}/missing.parquet`)), typed);
+      deepEqual(securityCodes?.names, ["A", "B", "C"]); // every id of the file; codes of the kept rows
+      deepEqual([...securityCodes!.codes], [0]);
       equal(validate(parsed).ok, true);
     });
     await t.step("+Infinity is an error naming its row", async () => {

@@ -20,6 +20,11 @@ export interface ParsedSignal {
   readonly signal: Signal;
   readonly rows: Int32Array;
   readonly problems: readonly SignalProblem[];
+  /**
+   * The security ids as codes, when the reader has them already (the typed path):
+   * `names[codes[r]] === signal.security_id[r]`. Validation then skips coding them again.
+   */
+  readonly securityCodes?: { readonly codes: Int32Array; readonly names: readonly string[] };
 }
 
 const REQUIRED = ["security_id", "date_sig", "signal"] as const;

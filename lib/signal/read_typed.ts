@@ -3,7 +3,8 @@
  * TIMESTAMP and numeric columns, or a CSV DuckDB types the same way) and no required cell is bad
  * (NULL or empty id, NULL date_sig, ±Infinity signal), the signal comes back from DuckDB as whole
  * typed buffers: one query aggregates each column into a single list (ids as an ENUM, so as small
- * integer codes), so the client hands over four buffers instead of 2,048-row chunks. Anything else
+ * integer codes, handed on to validation) and counts the bad cells, so the client hands over four
+ * buffers instead of 2,048-row chunks. Anything else
  * returns `undefined` and the caller takes the text path, which reports every problem with its row.
  *
  * A missing signal value (NULL or NaN) is "no opinion": the row is dropped and counted in one
@@ -48,11 +49,6 @@ export async function readTypedSignal(
     [...types.keys()].some((k) => k !== k.trim().toLowerCase())
   ) return undefined;
   const id = "trim(security_id::VARCHAR)";
-  const [bad] = (await conn.runAndReadAll(
-    `SELECT count(*) FILTER (WHERE security_id IS NULL OR ${id} = '' OR date_sig IS NULL
-       OR (signal IS NOT NULL AND isinf(signal::DOUBLE))) FROM ${source}`,
-  )).getRowsJS()[0] as [bigint];
-  if (Number(bad) > 0) return undefined;
   await conn.run("SET threads = 1");
   await conn.run(
     `CREATE TYPE qn_security AS ENUM (SELECT DISTINCT ${id} FROM ${source} WHERE security_id IS NOT NULL ORDER BY 1)`,
@@ -63,10 +59,13 @@ export async function readTypedSignal(
     : epoch("date_sig");
   const result = await conn.run(
     `SELECT list(${id}::qn_security), list(${epoch("date_sig")}), list(${avail}),
-       list(coalesce(signal::DOUBLE, 'NaN'::DOUBLE)) FROM ${source}`,
+       list(coalesce(signal::DOUBLE, 'NaN'::DOUBLE)),
+       count(*) FILTER (WHERE security_id IS NULL OR ${id} = '' OR date_sig IS NULL
+         OR (signal IS NOT NULL AND isinf(signal::DOUBLE)))
+     FROM ${source}`,
   );
   const chunk = await result.fetchChunk();
-  if (!chunk || chunk.rowCount !== 1) return undefined;
+  if (!chunk || chunk.rowCount !== 1 || Number(chunk.getColumnVector(4).getItem(0)) > 0) return undefined;
   const [codes, sigs, avails, values] = [0, 1, 2, 3].map((k) =>
     (chunk.getColumnVector(k) as unknown as { childVector: ChildVector }).childVector
   );
@@ -79,11 +78,11 @@ export async function readTypedSignal(
   const kept = n - missing.length;
   const ids = new Array<string>(kept);
   const outSig = new Float64Array(kept), outAvail = new Float64Array(kept), outVal = new Float64Array(kept);
-  const rows = new Int32Array(kept);
+  const rows = new Int32Array(kept), outCodes = new Int32Array(kept);
   for (let r = 0, k = 0; r < n; r++) {
     const v = val[r];
     if (v !== v) continue;
-    ids[k] = names && code ? names[code[r]] : codes.getItem(r) as string;
+    ids[k] = names && code ? names[outCodes[k] = code[r]] : codes.getItem(r) as string;
     outSig[k] = sig[r];
     outAvail[k] = av[r];
     outVal[k] = v;
@@ -106,7 +105,8 @@ export async function readTypedSignal(
   };
   const problems = missing.length ? [missingValueProblem(missing)] : [];
   if (kept === 0) problems.push(problem("empty", "the signal has no rows with a value"));
-  return { signal, rows, problems };
+  const securityCodes = names && code ? { codes: outCodes, names } : undefined;
+  return { signal, rows, problems, ...(securityCodes ? { securityCodes } : {}) };
 }
 
 /** A DOUBLE child vector as a typed array: its own buffer when exposed, else copied item by item. */

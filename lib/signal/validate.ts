@@ -70,7 +70,8 @@ export function validate(
   const avail = signal.date_avail ?? signal.date_sig;
   const usable = new Uint8Array(n);
   const missing: number[] = [];
-  const { codes, names } = codeSecurities(signal.security_id);
+  const given = parsed?.securityCodes;
+  const { codes, names } = given && given.codes.length === n ? given : codeSecurities(signal.security_id);
   for (let r = 0; r < n; r++) {
     let good = true;
     const v = signal.signal[r];
@@ -162,7 +163,7 @@ function codeSecurities(ids: readonly string[]): { codes: Int32Array; names: str
 /** Reports each second row of a (security_id, date_sig): rows grouped by security (counting sort), dates compared in order. */
 function checkDuplicates(
   signal: Signal,
-  codes: Int32Array,
+  codes: ArrayLike<number>,
   names: readonly string[],
   usable: Uint8Array,
   rowOf: (r: number) => number,
@@ -203,7 +204,7 @@ function checkDuplicates(
  */
 function checkPanel(
   signal: Signal,
-  codes: Int32Array,
+  codes: ArrayLike<number>,
   names: readonly string[],
   usable: Uint8Array,
   rowOf: (r: number) => number,
@@ -217,7 +218,7 @@ function checkPanel(
   calendar?.forEach((d, t) => day.set(d, t));
   const avail = signal.date_avail ?? signal.date_sig;
   const first = calendar?.[0] ?? NaN, last = calendar?.[calendar.length - 1] ?? NaN;
-  let matched = 0;
+  let matched = 0, lastDate = NaN, lastKnown = false;
   for (let r = 0; r < usable.length; r++) {
     if (!usable[r]) continue;
     let good = true;
@@ -232,7 +233,8 @@ function checkPanel(
     }
     if (calendar && calendar.length > 0) {
       const d = signal.date_sig[r];
-      if (day.has(d)) {
+      if (d !== lastDate) lastKnown = day.has(lastDate = d); // rows usually come a date at a time
+      if (lastKnown) {
         if (avail[r] > last) {
           problems.push(problem(
             "date_after_calendar",
