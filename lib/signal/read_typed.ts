@@ -53,7 +53,9 @@ export async function readTypedSignal(
   await conn.run(
     `CREATE TYPE qn_security AS ENUM (SELECT DISTINCT ${id} FROM ${source} WHERE security_id IS NOT NULL ORDER BY 1)`,
   );
-  const epoch = (c: string) => `epoch_ms(${c}::TIMESTAMP)::DOUBLE`;
+  // Zoned timestamps are instants already; DATE and naive TIMESTAMP are read as UTC.
+  const epoch = (c: string) =>
+    /WITH TIME ZONE/.test(types.get(c)!) ? `epoch_ms(${c})::DOUBLE` : `epoch_ms(${c}::TIMESTAMP)::DOUBLE`;
   const avail = types.has("date_avail")
     ? `coalesce(${epoch("date_avail")}, ${epoch("date_sig")})`
     : epoch("date_sig");
