@@ -233,3 +233,33 @@ await withRunLock(${JSON.stringify(runsDir)}, "abcdef012345", async () => {
   deepEqual([...Deno.readDirSync(runsDir)], []); // lock file and folder removed
   await Deno.remove(runsDir, { recursive: true });
 });
+
+Deno.test("recordOnce() recomputes (and says so) when a stored result.bin is damaged", async () => {
+  const runsDir = await Deno.makeTempDir();
+  const first = await recordOnce(
+    identity(),
+    () => Promise.resolve({ input: input(identity()), result: result() }),
+    {
+      runsDir,
+    },
+  );
+  await Deno.writeFile(join(first.run.dir, "result.bin"), new Uint8Array([1, 2, 3]));
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...parts: unknown[]) => warnings.push(parts.join(" "));
+  let computed = 0;
+  try {
+    const again = await recordOnce(identity(), () => {
+      computed++;
+      return Promise.resolve({ input: input(identity()), result: result() });
+    }, { runsDir });
+    equal(computed, 1);
+    equal(again.run.run_id, first.run.run_id); // the same run, not recorded twice
+    equal(again.run.reused, true);
+  } finally {
+    console.warn = warn;
+  }
+  ok(warnings.some((w) => w.includes("result.bin: not a result bundle")), warnings.join("\n"));
+  equal((await findRuns(first.run.config_hash, { runsDir })).length, 1);
+  await Deno.remove(runsDir, { recursive: true });
+});

@@ -288,7 +288,13 @@ export async function recordOnce<T>(
   const labels = runLabels(identity);
   const stored = async (run: RunRecord | undefined): Promise<{ run: RunRecord; result: T } | undefined> => {
     if (!run) return undefined;
-    const result = await readRunResult(run);
+    let result: unknown;
+    try {
+      result = await readRunResult(run);
+    } catch (error) {
+      console.warn(`warning: ${(error as Error).message}; recomputing instead of reusing it`);
+      return undefined;
+    }
     return result === undefined ? undefined : { run, result: result as T };
   };
   if (!options.force) {

@@ -85,3 +85,11 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
     return undefined;
   }
 }
+
+function hostname(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "unknown"; // no --allow-sys
+  }
+}
