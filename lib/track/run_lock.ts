@@ -62,7 +62,7 @@ export async function withRunLock<T>(
       await file.truncate(0);
       const holder: LockHolder = {
         pid: Deno.pid,
-        hostname: Deno.hostname(),
+        hostname: hostname(),
         since: new Date().toISOString(),
       };
       await file.write(new TextEncoder().encode(JSON.stringify(holder)));
