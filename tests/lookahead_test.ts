@@ -16,13 +16,14 @@ import { createRng } from "../lib/util/rng.ts";
 
 const DAY = 86_400_000;
 
-/** `nS` names × `nT` days of iid N(0, 0.02²) returns (seeded). */
-function randomPanel(nT: number, nS: number, seed = 7): Panel {
+/** `nS` names × `nT` days of iid N(0, 0.02²) returns (seeded), a share `missing` of them NaN. */
+function randomPanel(nT: number, nS: number, seed = 7, missing = 0): Panel {
   const rng = createRng(seed);
+  const draw = () => (missing > 0 && rng.uniform() < missing ? null : 0.02 * rng.normal());
   return makePanel({
     dates: Array.from({ length: nT }, (_, t) => Date.UTC(2024, 0, 1) + t * DAY),
     securityIds: Array.from({ length: nS }, (_, i) => `S${String(i).padStart(3, "0")}`),
-    fields: { ret: Array.from({ length: nT }, () => Array.from({ length: nS }, () => 0.02 * rng.normal())) },
+    fields: { ret: Array.from({ length: nT }, () => Array.from({ length: nS }, draw)) },
   });
 }
 
@@ -78,7 +79,8 @@ const kinds = (s: Signal, panel: Panel, lags?: number[]) =>
   validate(s, { panel, lags }).problems.map((p) => p.kind);
 
 Deno.test("lookaheadStats() measures the held value's rank IC per horizon exactly (vs spearman())", () => {
-  const panel = randomPanel(120, 60);
+  // 10% of returns missing: the names finite on both sides differ from day to day (the slow path).
+  const panel = randomPanel(120, 60, 7, 0.1);
   const signal = leak(panel, { lead: 1, noise: 3 }); // tomorrow's return + noise, dated today
   const known = knownMatrix(panel, signal);
   const report = lookaheadStats(panel, known, { lags: [0, 1] });

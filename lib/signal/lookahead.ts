@@ -20,7 +20,7 @@
  * leaks that enter through the panel (prices, descriptors) rather than the signal.
  */
 import { averageRanksInto, pearsonOver } from "../engine/rank.ts";
-import { rowOrders, sortByKey } from "../engine/sort.ts";
+import { rowOrders } from "../engine/sort.ts";
 import type { Panel } from "../panel/types.ts";
 
 /** Thresholds of the lookahead check, in one place. */
@@ -137,11 +137,16 @@ export function lookaheadStats(
   return { horizons, maxPlausibleIc, zCritical };
 }
 
-/** Per-row average ranks of a `T × N` matrix over its finite cells (NaN elsewhere), with each row's count and Σ(rank − mean)². */
+/**
+ * Per-row average ranks of a `T × N` matrix over its finite cells (NaN elsewhere), with each row's
+ * count, Σ(rank − mean)², and its finite columns in ascending order (`rowOrders`).
+ */
 interface RowRanks {
   readonly rank: Float32Array;
   readonly n: Int32Array;
   readonly ss: Float64Array;
+  readonly order: Int32Array;
+  readonly start: Int32Array;
 }
 
 /**
@@ -166,15 +171,14 @@ function rowRanks(matrix: Float64Array, nRows: number, nCols: number): RowRanks 
     n[t] = m;
     ss[t] = s;
   }
-  return { rank, n, ss };
+  return { rank, n, ss, order, start };
 }
 
 /** Scratch buffers of the slow path of `rankIc`. */
 function pairScratch(nS: number) {
   return {
-    keys: new Float64Array(nS),
-    ids: new Int32Array(nS),
-    order: new Int32Array(nS),
+    idsA: new Int32Array(nS),
+    idsB: new Int32Array(nS),
     ra: new Float64Array(nS),
     rb: new Float64Array(nS),
   };
@@ -184,7 +188,7 @@ function pairScratch(nS: number) {
  * Spearman correlation of row `k` of `a` with row `t` of `b` over the names finite in both. When
  * both rows are finite on exactly the same names (the usual case) the precomputed row ranks are the
  * ranks of that set: one pass, `Σ (ra − m)(rb − m) / √(ssA · ssB)` with `m = (n + 1) / 2`. Otherwise
- * both sides are re-ranked over the common names. NaN with fewer than `minNames` common names.
+ * both sides are re-ranked over the common names (from their sorted orders, without sorting again). NaN with fewer than `minNames` common names.
  */
 function rankIc(
   ra: RowRanks,
@@ -212,19 +216,17 @@ function rankIc(
     const den = Math.sqrt(ra.ss[k] * rb.ss[t]);
     return den > 0 ? (sab - common * m * m) / den : NaN;
   }
-  let n = 0;
-  for (let i = 0; i < nS; i++) {
-    if (A[aBase + i] === A[aBase + i] && B[bBase + i] === B[bBase + i]) s.ids[n++] = i;
+  // Each row's sorted order restricted to the names finite on the other side stays sorted: no sort.
+  let n = 0, m = 0;
+  for (let j = ra.start[k]; j < ra.start[k + 1]; j++) {
+    const i = ra.order[j];
+    if (B[bBase + i] === B[bBase + i]) s.idsA[n++] = i;
   }
-  const rankOver = (values: Float64Array, base: number, out: Float64Array) => {
-    for (let j = 0; j < n; j++) {
-      s.order[j] = s.ids[j];
-      s.keys[j] = values[base + s.ids[j]];
-    }
-    sortByKey(s.keys, s.order, n);
-    averageRanksInto(s.order, n, values, base, out);
-  };
-  rankOver(a, aBase, s.ra);
-  rankOver(b, bBase, s.rb);
-  return pearsonOver(s.ra, s.rb, s.ids, n);
+  for (let j = rb.start[t]; j < rb.start[t + 1]; j++) {
+    const i = rb.order[j];
+    if (A[aBase + i] === A[aBase + i]) s.idsB[m++] = i;
+  }
+  averageRanksInto(s.idsA, n, a, aBase, s.ra);
+  averageRanksInto(s.idsB, m, b, bBase, s.rb);
+  return pearsonOver(s.ra, s.rb, s.idsA, n);
 }

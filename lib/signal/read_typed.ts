@@ -78,17 +78,28 @@ export async function readTypedSignal(
   const missing: number[] = [];
   for (let r = 0; r < n; r++) if (val[r] !== val[r]) missing.push(r + 1); // NaN: no opinion
   const kept = n - missing.length;
-  const ids = new Array<string>(kept);
-  const outSig = new Float64Array(kept), outAvail = new Float64Array(kept), outVal = new Float64Array(kept);
-  const rows = new Int32Array(kept), outCodes = new Int32Array(kept);
-  for (let r = 0, k = 0; r < n; r++) {
-    const v = val[r];
-    if (v !== v) continue;
-    ids[k] = names && code ? names[outCodes[k] = code[r]] : codes.getItem(r) as string;
-    outSig[k] = sig[r];
-    outAvail[k] = av[r];
-    outVal[k] = v;
-    rows[k++] = r + 1;
+  const ids = new Array<string>(kept), outCodes = new Int32Array(kept);
+  let outSig: Float64Array, outAvail: Float64Array, outVal: Float64Array, rows: Int32Array;
+  if (kept === n) { // the usual case: whole-buffer copies
+    [outSig, outAvail, outVal] = [sig, av, val].map((x) => new Float64Array(x));
+    rows = new Int32Array(n);
+    for (let r = 0; r < n; r++) rows[r] = r + 1;
+    if (names && code) {
+      outCodes.set(code);
+      for (let r = 0; r < n; r++) ids[r] = names[outCodes[r]];
+    } else for (let r = 0; r < n; r++) ids[r] = codes.getItem(r) as string;
+  } else {
+    outSig = new Float64Array(kept), outAvail = new Float64Array(kept), outVal = new Float64Array(kept);
+    rows = new Int32Array(kept);
+    for (let r = 0, k = 0; r < n; r++) {
+      const v = val[r];
+      if (v !== v) continue;
+      ids[k] = names && code ? names[outCodes[k] = code[r]] : codes.getItem(r) as string;
+      outSig[k] = sig[r];
+      outAvail[k] = av[r];
+      outVal[k] = v;
+      rows[k++] = r + 1;
+    }
   }
   const meta: Record<string, string> = {};
   for (const c of META) {

@@ -132,8 +132,10 @@ function finish(problems: SignalProblem[]): ValidationResult {
   return { ok: !problems.some((p) => p.severity === "error"), problems };
 }
 
+const DAY_MS = 86_400_000;
+
 function stamp(ms: number): string {
-  return ms % 86_400_000 === 0 ? isoDate(ms) : new Date(ms).toISOString();
+  return ms % DAY_MS === 0 ? isoDate(ms) : new Date(ms).toISOString();
 }
 
 /** Codes each row's security id: `names[codes[r]]` is the trimmed-as-given id of row r. */
@@ -214,9 +216,8 @@ function checkPanel(
 ): number {
   const knownIds = ids ? new Set(ids) : undefined;
   const isKnown = Uint8Array.from(names, (id) => (knownIds ? (knownIds.has(id) ? 1 : 0) : 1));
-  const day = new Map<number, number>();
-  calendar?.forEach((d, t) => day.set(d, t));
-  const avail = signal.date_avail ?? signal.date_sig;
+  const isDay = calendarMembership(calendar ?? new Float64Array(0));
+  const avail = signal.date_avail ?? signal.date_sig, dateSig = signal.date_sig;
   const first = calendar?.[0] ?? NaN, last = calendar?.[calendar.length - 1] ?? NaN;
   let matched = 0, lastDate = NaN, lastKnown = false;
   for (let r = 0; r < usable.length; r++) {
@@ -232,8 +233,8 @@ function checkPanel(
       good = false;
     }
     if (calendar && calendar.length > 0) {
-      const d = signal.date_sig[r];
-      if (d !== lastDate) lastKnown = day.has(lastDate = d); // rows usually come a date at a time
+      const d = dateSig[r];
+      if (d !== lastDate) lastKnown = isDay(lastDate = d);
       if (lastKnown) {
         if (avail[r] > last) {
           problems.push(problem(
@@ -279,6 +280,23 @@ function checkPanel(
     else usable[r] = 0;
   }
   return matched;
+}
+
+/**
+ * A test of "is this instant one of the calendar's days": a bitmap over the day numbers when the
+ * calendar is made of UTC midnights (daily bars), else a set.
+ */
+function calendarMembership(calendar: Float64Array): (d: number) => boolean {
+  if (calendar.length === 0 || !calendar.every((d) => d % DAY_MS === 0)) {
+    const set = new Set(calendar);
+    return (d) => set.has(d);
+  }
+  const first = calendar[0], bitmap = new Uint8Array((calendar[calendar.length - 1] - first) / DAY_MS + 1);
+  for (const d of calendar) bitmap[(d - first) / DAY_MS] = 1;
+  return (d) => {
+    const q = (d - first) / DAY_MS;
+    return q >= 0 && q < bitmap.length && Number.isInteger(q) && bitmap[q] === 1;
+  };
 }
 
 /** Runs the lookahead check on the usable rows as the engine would hold them; adds one problem per suspect horizon. */
