@@ -8,10 +8,12 @@
  *
  * The runner alternates, in each round, quantnb's read + validate with DuckDB's own read of the same
  * file into a table (`CREATE TABLE … AS SELECT * FROM read_parquet(…)`, default threads), and
- * reports each one's median and the median of the per-round ratios. `--baseline DIR` (a checkout of
+ * reports each one's median and the median of the per-round ratios, plus the process CPU time of
+ * quantnb's path (less sensitive to other processes on a busy machine than wall time). `--baseline DIR` (a checkout of
  * an older `lib/`, e.g. `git archive main lib | tar -x -C DIR`) adds that version's read + validate
  * to each round, for a before/after in the same run.
  */
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { openStore } from "../lib/store/db.ts";
@@ -93,9 +95,12 @@ if (import.meta.main) {
       check: (await import(`file://${Deno.realPathSync(values.baseline)}/lib/signal/validate.ts`)).validate,
     }
     : undefined;
-  const time = async (fn: () => Promise<unknown>) => {
-    const t0 = performance.now();
+  const cpu: number[] = [];
+  const time = async (fn: () => Promise<unknown>, cpuTimes?: number[]) => {
+    const t0 = performance.now(), c0 = process.cpuUsage();
     await fn();
+    const c = process.cpuUsage(c0);
+    cpuTimes?.push((c.user + c.system) / 1000);
     return performance.now() - t0;
   };
   const ours: number[] = [], ref: number[] = [], before: number[] = [];
@@ -103,7 +108,7 @@ if (import.meta.main) {
   await duckdbRead();
   if (baseline) await readAndValidate(baseline.read, baseline.check);
   for (let r = 0; r < rounds; r++) {
-    ours.push(await time(() => readAndValidate()));
+    ours.push(await time(() => readAndValidate(), cpu));
     ref.push(await time(duckdbRead));
     if (baseline) before.push(await time(() => readAndValidate(baseline.read, baseline.check)));
   }
@@ -114,6 +119,7 @@ if (import.meta.main) {
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   console.log(`rows: ${await readAndValidate()} · rounds: ${rounds}`);
   console.log(`quantnb read + validate: median ${ms(median(ours))} (${ours.map(ms).join(", ")})`);
+  console.log(`  its process CPU time (user + system, all threads): median ${ms(median(cpu))}`);
   console.log(`DuckDB read_parquet → table: median ${ms(median(ref))} (${ref.map(ms).join(", ")})`);
   console.log(
     `ratio quantnb / DuckDB (median of per-round ratios): ${

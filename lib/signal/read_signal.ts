@@ -86,8 +86,20 @@ export async function readSignalName(path: string): Promise<string | undefined> 
   }, true);
 }
 
+let database: Promise<DuckDBInstance> | undefined;
+
 /**
- * Runs `fn` on a fresh in-memory DuckDB with the DuckDB table expression reading the file literally
+ * The in-memory DuckDB every signal read of this process connects to (created once: opening and
+ * closing an instance per read costs more than a small file's read). Single-threaded, so lists keep
+ * file order. Reads share nothing else: temp tables live in their own connection, types get a
+ * unique name and are dropped.
+ */
+function signalDatabase(): Promise<DuckDBInstance> {
+  return database ??= DuckDBInstance.create(":memory:", { threads: "1" });
+}
+
+/**
+ * Runs `fn` on a new connection to the signal database with the DuckDB table expression reading the file literally
  * (`read_parquet` / `read_csv` of a plainly named link; `allText` reads CSV cells as text). DuckDB
  * errors become a `TypeError` naming the file.
  */
@@ -104,15 +116,13 @@ async function withSignalConnection<T>(
       : `read_csv(${quoted}, header = true${
         allText ? ", all_varchar = true" : ", types = {'security_id': 'VARCHAR'}"
       })`;
-    const instance = await DuckDBInstance.create(":memory:");
-    const connection = await instance.connect();
+    const connection = await (await signalDatabase()).connect();
     try {
       return await fn(connection, source);
     } catch (error) {
       throw new TypeError(`cannot read signal file ${path}: ${duckdbReason(error)}`);
     } finally {
       connection.closeSync();
-      instance.closeSync();
     }
   });
 }

@@ -32,8 +32,8 @@ interface ChildVector {
 
 /**
  * Reads `source` (a DuckDB table expression such as `read_parquet('x.parquet')`) as a typed signal,
- * or returns `undefined` when the fast path does not apply. The connection runs single-threaded so
- * every list keeps the file's row order (reported rows are file rows).
+ * or returns `undefined` when the fast path does not apply. The connection must run single-threaded
+ * so every list keeps the file's row order (reported rows are file rows).
  */
 export async function readTypedSignal(
   conn: DuckDBConnection,
@@ -49,10 +49,25 @@ export async function readTypedSignal(
     [...types.keys()].some((k) => k !== k.trim().toLowerCase())
   ) return undefined;
   const id = "trim(security_id::VARCHAR)";
-  await conn.run("SET threads = 1");
+  const type = `qn_security_${crypto.randomUUID().replaceAll("-", "")}`; // types are database-wide
   await conn.run(
-    `CREATE TYPE qn_security AS ENUM (SELECT DISTINCT ${id} FROM ${source} WHERE security_id IS NOT NULL ORDER BY 1)`,
+    `CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${id} FROM ${source} WHERE security_id IS NOT NULL ORDER BY 1)`,
   );
+  try {
+    return await readLists(conn, source, types, type);
+  } finally {
+    await conn.run(`DROP TYPE IF EXISTS ${type}`).catch(() => {});
+  }
+}
+
+/** The lists query of `readTypedSignal` and the arrays built from it. */
+async function readLists(
+  conn: DuckDBConnection,
+  source: string,
+  types: ReadonlyMap<string, string>,
+  type: string,
+): Promise<ParsedSignal | undefined> {
+  const id = "trim(security_id::VARCHAR)";
   // Zoned timestamps are instants already; DATE and naive TIMESTAMP are read as UTC.
   const epoch = (c: string) =>
     /WITH TIME ZONE/.test(types.get(c)!) ? `epoch_ms(${c})::DOUBLE` : `epoch_ms(${c}::TIMESTAMP)::DOUBLE`;
@@ -60,7 +75,7 @@ export async function readTypedSignal(
     ? `coalesce(${epoch("date_avail")}, ${epoch("date_sig")})`
     : epoch("date_sig");
   const result = await conn.run(
-    `SELECT list(${id}::qn_security), list(${epoch("date_sig")}), list(${avail}),
+    `SELECT list(${id}::${type}), list(${epoch("date_sig")}), list(${avail}),
        list(coalesce(signal::DOUBLE, 'NaN'::DOUBLE)),
        count(*) FILTER (WHERE security_id IS NULL OR ${id} = '' OR date_sig IS NULL
          OR (signal IS NOT NULL AND isinf(signal::DOUBLE)))
