@@ -21,7 +21,7 @@ Options:
   --experiment NAME  group of runs (default: the signal name)
   --author NAME      recorded author (default $USER)
   --force            compute and record a new run even when an identical one is recorded
-  --workers N        Web Workers (default: one per core; 0 = in-process)
+  --workers N        Web Workers (default: one per core, fewer when memory is short; 0 = in-process)
   --runs DIR         run registry folder (default runs/)
   --json             print the result as JSON instead of text
 ${COMMON_HELP}
