@@ -84,10 +84,9 @@ export const backtestKind = defineKind<BacktestJob>({
   files: ["signal"],
   page: "tearsheet.html",
   parse(values) {
-    const options = backtestOptions({ ...values });
     let config: BacktestConfig;
     try {
-      config = resolveConfig(options);
+      config = resolveConfig(backtestOptions({ ...values }));
     } catch (error) {
       const message = (error as Error).message;
       const field = /config "(\w+)"/.exec(message)?.[1];
