@@ -5,6 +5,7 @@ import { backtest } from "../lib/engine/backtest.ts";
 import { analyzeFactor } from "../lib/factor/analyze.ts";
 import { loadPanel } from "../lib/panel/load.ts";
 import { readSignal } from "../lib/signal/read_signal.ts";
+import { expandPreset, PRESETS } from "../lib/suite/preset.ts";
 import { writeSignal } from "../lib/signal/write_signal.ts";
 import { getRun } from "../lib/track/get_run.ts";
 import { listJobs } from "../lib/jobs/control/job_record.ts";
@@ -49,6 +50,10 @@ jobs:
     job: factor-1-5
     signal: ${w.signal}
     periods: [1, 5]
+  - kind: suite
+    job: suite-quick
+    signal: ${w.signal}
+    preset: quick
   - kind: backtest
     job: broken
     signal: ${bad}
@@ -69,7 +74,7 @@ jobs:
     "0",
   ];
 
-  await t.step("--dry-run lists 8 jobs to run and runs nothing", async () => {
+  await t.step("--dry-run lists 9 jobs to run and runs nothing", async () => {
     const { code, out: text } = await capture(() => main([...args, "--dry-run", "--json"]));
     assertEquals(code, 0);
     const jobs = JSON.parse(text).jobs;
@@ -81,6 +86,7 @@ jobs:
       "sent-lag2-off",
       "sent-lag2-industry",
       "factor-1-5",
+      "suite-quick",
       "broken",
     ]);
     assert(jobs.every((j: { status: string; run: string }) => j.status === "pending" && j.run === "yes"));
@@ -89,11 +95,11 @@ jobs:
 
   let summary: Record<string, string>[] = [];
   await t.step(
-    "one failing job is recorded as failed with its error; the seven others complete",
+    "one failing job is recorded as failed with its error; the eight others complete",
     async () => {
       const { code, out: text, err } = await capture(() => main([...args, "--workers", "2"]));
       assertEquals(code, 1, err);
-      assert(text.includes("7 completed, 0 already done, 1 failed"), text);
+      assert(text.includes("8 completed, 0 already done, 1 failed"), text);
       assert(err.includes("failed: broken:") && err.includes("duplicate"), err);
       summary = readCsv(await Deno.readTextFile(`${out}/summary.csv`));
       assertEquals(summary.map((r) => [r.job, r.status]), [
@@ -104,10 +110,11 @@ jobs:
         ["sent-lag2-off", "completed"],
         ["sent-lag2-industry", "completed"],
         ["factor-1-5", "completed"],
+        ["suite-quick", "completed"],
         ["broken", "failed"],
       ]);
-      assertEquals(runFolders(w.runsDir).length, 7);
-      const log = await Deno.readTextFile(`${out}/logs/broken-${summary[7].config_hash}.log`);
+      assertEquals(runFolders(w.runsDir).length, 8);
+      const log = await Deno.readTextFile(`${out}/logs/broken-${summary[8].config_hash}.log`);
       assert(log.includes("signal INVALID") && log.includes("=== failed after"), log);
     },
   );
@@ -139,29 +146,34 @@ jobs:
     assertEquals(factorRun.metrics.ic_mean, fa.information[0].summary.mean);
     assertEquals(factorRun.metrics.ic_mean_5d, fa.information[1].summary.mean);
     assertEquals(factorRun.metrics.spread_mean, fa.returns[0].spread.mean);
+    const suiteRun = await getRun(summary[7].run_id, { runsDir: w.runsDir });
+    assertEquals([suiteRun.kind, suiteRun.params.preset], ["suite", PRESETS.quick]);
+    assert(["green", "yellow", "red"].includes(suiteRun.tags.verdict));
+    const best = expandPreset(PRESETS.quick).find((v) => v.label === suiteRun.tags.best_variant)!;
+    assertEquals(suiteRun.metrics.sharpe, backtest(panel, signal, best.options).summary.overall.sharpe);
   });
 
   await t.step("the index links each run's tear sheet and each log", async () => {
     const html = await Deno.readTextFile(`${out}/index.html`);
-    for (const row of summary.slice(0, 7)) {
+    for (const row of summary.slice(0, 8)) {
       assert(html.includes(`href="../runs/${row.run_id}/tearsheet.html"`), row.run_id);
       assert(html.includes(`href="logs/${row.job}-${row.config_hash}.log"`), row.job);
     }
     assert(html.includes("signal INVALID"));
   });
 
-  await t.step("a rerun skips the seven completed jobs; --retry-failed runs the fixed one only", async () => {
+  await t.step("a rerun skips the eight completed jobs; --retry-failed runs the fixed one only", async () => {
     await Deno.writeTextFile(bad, good);
     const dry = await capture(() => main([...args, "--dry-run", "--json", "--retry-failed"]));
     const jobs = JSON.parse(dry.out).jobs as { job: string; status: string; run: string }[];
     assertEquals(jobs.filter((j) => j.run === "yes").map((j) => j.job), ["broken"]);
-    assertEquals(jobs.filter((j) => j.status === "done").length, 7);
+    assertEquals(jobs.filter((j) => j.status === "done").length, 8);
     // the fixed file hashes differently (a new run identity) and is still the job that failed
     assertEquals(jobs.find((j) => j.job === "broken")?.status, "failed");
     const { code, out: text } = await capture(() => main([...args, "--workers", "1", "--retry-failed"]));
     assertEquals(code, 0, text);
-    assert(text.includes("1 completed, 7 already done, 0 failed"), text);
-    assertEquals(runFolders(w.runsDir).length, 8);
+    assert(text.includes("1 completed, 8 already done, 0 failed"), text);
+    assertEquals(runFolders(w.runsDir).length, 9);
   });
 });
 

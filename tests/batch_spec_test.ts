@@ -96,8 +96,8 @@ Deno.test("expandBatch() reports every problem with its line and column", async 
 `;
     assertEquals(problems(text), [
       '2:11: unknown job kind "backtst"; kinds: ' + JOB_KINDS.map((k) => k.kind).join(", "),
-      '6:10: --lag: backtest config "lag": expected an integer ≥ 0, found -1',
-      '7:13: --tc-bps expects a number, found "abc"',
+      '6:10: --lag expects an integer ≥ 0, found "-1"',
+      '7:13: --tc-bps expects a number ≥ 0, found "abc"',
       '8:5: a backtest job has no option "colour"; its options: ' +
       Object.keys(JOB_KINDS.find((k) => k.kind === "backtest")!.options).join(", "),
       '9:5: a backtest job needs "snapshot" (missing)',
@@ -156,7 +156,7 @@ jobs:
   {"kind": "backtest", "snapshot": "demo",
    "signal": "a.csv", "lag": "x", "weight": "equal"}
 ]}`;
-    assertEquals(problems(json, "b.json"), ['3:30: --lag expects a number, found "x"']);
+    assertEquals(problems(json, "b.json"), ['3:30: --lag expects an integer ≥ 0, found "x"']);
   });
   await t.step("the error message lists every problem as file:line:col", () => {
     throws(

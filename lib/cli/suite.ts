@@ -33,16 +33,30 @@ compute once (the others wait for it).
 
 Exit codes: 0 ok, 1 failure, 2 invalid signal or usage.`;
 
+/** The options of one suite (also a batch job's, see `lib/jobs`), as `parseTaskArgs` takes them. */
+export const SUITE_OPTIONS = {
+  snapshot: { type: "string" },
+  signal: { type: "string" },
+  preset: { type: "string", default: "standard" },
+  name: { type: "string" },
+  experiment: { type: "string" },
+  author: { type: "string" },
+} as const;
+
+/** Checks `SUITE_OPTIONS` values before anything is read: a known preset, no empty label. */
+export function checkSuiteOptions(values: Record<string, string | boolean | undefined>): void {
+  if (!((values.preset as string) in PRESETS)) throw new UsageError(`unknown --preset "${values.preset}"`);
+  for (const label of ["name", "experiment", "author"] as const) {
+    const value = values[label];
+    if (typeof value === "string" && !value.trim()) throw new UsageError(`--${label} must not be empty`);
+  }
+}
+
 /** `deno task suite`: see `--help`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     const { values } = parseTaskArgs(args, {
-      snapshot: { type: "string" },
-      signal: { type: "string" },
-      preset: { type: "string", default: "standard" },
-      name: { type: "string" },
-      experiment: { type: "string" },
-      author: { type: "string" },
+      ...SUITE_OPTIONS,
       force: { type: "boolean", default: false },
       workers: { type: "string" },
       runs: { type: "string", default: "runs" },
@@ -54,13 +68,8 @@ export async function main(args: string[]): Promise<number> {
     }
     if (!values.snapshot) throw new UsageError("--snapshot ID is required");
     if (!values.signal) throw new UsageError("--signal FILE is required");
-    if (!(values.preset in PRESETS)) throw new UsageError(`unknown --preset "${values.preset}"`);
+    checkSuiteOptions(values);
     const workers = numberOption(values, "workers", { integer: true, min: 0 });
-    for (const label of ["name", "experiment", "author"] as const) {
-      if (values[label] !== undefined && !values[label].trim()) {
-        throw new UsageError(`--${label} must not be empty`);
-      }
-    }
     const log = values.json ? () => {} : console.log;
     let bar: Progress | undefined;
     const out = await runSuiteFile({

@@ -7,7 +7,7 @@
 import { loadPanel } from "../panel/load.ts";
 import type { Panel } from "../panel/types.ts";
 import type { ParsedSignal } from "../signal/parse_signal.ts";
-import { readSignal } from "../signal/read_signal.ts";
+import { readSignal, readSignalName } from "../signal/read_signal.ts";
 import type { Manifest } from "../snapshot/manifest.ts";
 import { readManifest } from "../snapshot/paths.ts";
 import { sha256File } from "../util/hash.ts";
@@ -22,6 +22,8 @@ export interface JobCache {
   panel(snapshot: string, snapshotsDir: string, fields: readonly string[]): Promise<Panel>;
   /** The signal file, read and parsed. */
   signal(path: string): Promise<ParsedSignal>;
+  /** The signal file's `signal_name` (read without the rest of the file), if it has one. */
+  signalName(path: string): Promise<string | undefined>;
 }
 
 /** A map that keeps its `capacity` most recently used entries. */
@@ -61,6 +63,7 @@ export function createJobCache({ panels = 2, signals = 8 } = {}): JobCache {
   const hashes = new Lru<string>(256);
   const panelCache = new Lru<Panel>(panels);
   const signalCache = new Lru<ParsedSignal>(signals);
+  const names = new Lru<string | undefined>(256);
   const cache: JobCache = {
     async manifest(snapshot, snapshotsDir) {
       const key = await fileKey(`${snapshotsDir}/${snapshot}/manifest.json`).catch(() => `${snapshot}?`);
@@ -77,6 +80,9 @@ export function createJobCache({ panels = 2, signals = 8 } = {}): JobCache {
     },
     async signal(path) {
       return await signalCache.get(await fileKey(path), () => readSignal(path));
+    },
+    async signalName(path) {
+      return await names.get(await fileKey(path), () => readSignalName(path));
     },
   };
   return cache;

@@ -5,6 +5,7 @@
 import type { JobKind } from "../kind.ts";
 import { backtestKind } from "./backtest.ts";
 import { factorKind } from "./factor.ts";
+import { suiteKind } from "./suite.ts";
 
 /** The job kinds, by the name a batch file gives as `kind:`. */
-export const JOB_KINDS: readonly JobKind[] = [backtestKind, factorKind];
+export const JOB_KINDS: readonly JobKind[] = [backtestKind, suiteKind, factorKind];

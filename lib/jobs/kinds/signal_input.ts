@@ -33,8 +33,7 @@ const validated = new WeakMap<Panel, Map<string, Promise<Validated>>>();
  * ```
  */
 export async function signalLabel(path: string, cache: JobCache): Promise<string> {
-  const parsed = await cache.signal(path);
-  return parsed.signal.signal_name ?? path.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
+  return (await cache.signalName(path)) ?? path.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
 }
 
 /**
@@ -60,7 +59,7 @@ export async function loadValidSignal(
   if (!entry) {
     entry = (async () => {
       const parsed = await context.cache.signal(path);
-      const result = validate(parsed, { panel });
+      const result = validate(parsed, { panel, lags });
       if (!result.ok) throw new Error(`${path}: ${formatReport(result)}`);
       return {
         known: knownMatrix(panel, parsed.signal),
