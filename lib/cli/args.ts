@@ -137,3 +137,16 @@ export function shareStoreWithNotebooks(values: { db: string; snapshots: string 
   Deno.env.set("QUANTNB_DB", values.db);
   Deno.env.set("QUANTNB_SNAPSHOTS", values.snapshots);
 }
+
+/**
+ * Whether `--name` was given on the command line (as `--name X` or `--name=X`), as opposed to taking
+ * its default: for options whose default another source (a batch file, a job) may override.
+ *
+ * @example
+ * ```ts
+ * givenOption(["--snapshots", "/shared/snap"], "snapshots"); // => true
+ * ```
+ */
+export function givenOption(args: readonly string[], name: string): boolean {
+  return args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+}

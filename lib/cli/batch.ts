@@ -9,8 +9,9 @@ import { batchWorkers, loadBatch, runBatchFile } from "../jobs/batch.ts";
 import { JOB_KINDS } from "../jobs/kinds/mod.ts";
 import { batchDir, type BatchResult, jobStatuses, selectJobs } from "../jobs/run_batch.ts";
 import { currentJob, JobCancelled, runJob } from "../jobs/control/run_job.ts";
+import { parseRedisUrl as parseQueueUrl } from "../jobs/queue/redis_url.ts";
 import { renderTextTable } from "../nb/text_table.ts";
-import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { COMMON_HELP, givenOption, numberOption, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task batch FILE.yaml|FILE.json [options]
 
@@ -37,6 +38,9 @@ Options:
   --only PATTERN     run only jobs whose name matches (* and ? wildcards; plain text = substring);
                      repeat for several patterns
   --retry-failed     run only the jobs whose last attempt failed
+  --queue URL        redis://HOST:PORT: enqueue the jobs for "deno task worker" processes (on any machine)
+                     instead of running them here; progress and summary as for a local run
+  --queue-name NAME  queue name (default quantnb-jobs; the workers' --queue-name)
   --runs DIR         run registry (default: the file's "runs:", else runs/)
   --out DIR          batch folder: events, logs/, summary.csv, index.html (default reports/batch/<name>)
   --min-free-gb X    refuse to start with less free disk than X GiB (default 1)
@@ -63,6 +67,8 @@ export async function main(args: string[]): Promise<number> {
       out: { type: "string" },
       "min-free-gb": { type: "string", default: "1" },
       jobs: { type: "string" },
+      queue: { type: "string" },
+      "queue-name": { type: "string" },
       json: { type: "boolean", default: false },
     });
     if (values.help) {
@@ -73,18 +79,16 @@ export async function main(args: string[]): Promise<number> {
       throw new UsageError("give exactly one batch file (FILE.yaml or FILE.json)");
     }
     const [file] = positionals;
-    const workers = values.workers === undefined ? undefined : Number(values.workers);
-    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
-      throw new UsageError(`--workers expects an integer ≥ 0, found "${values.workers}"`);
+    const workers = numberOption(values, "workers", { integer: true, min: 0 });
+    const minFreeGb = numberOption(values, "min-free-gb", { min: 0 })!;
+    if (values.queue !== undefined && workers !== undefined) {
+      throw new UsageError(
+        "--workers is for a local run; with --queue, workers are deno task worker processes",
+      );
     }
-    const minFreeGb = Number(values["min-free-gb"]);
-    if (!(Number.isFinite(minFreeGb) && minFreeGb >= 0)) {
-      throw new UsageError(`--min-free-gb expects a number ≥ 0, found "${values["min-free-gb"]}"`);
-    }
+    if (values.queue !== undefined) parseQueueUrl(values.queue);
     const places = {
-      snapshotsDir: args.some((a) => a === "--snapshots" || a.startsWith("--snapshots="))
-        ? values.snapshots
-        : undefined,
+      snapshotsDir: givenOption(args, "snapshots") ? values.snapshots : undefined,
       runsDir: values.runs,
     };
     const select = { only: values.only ?? [], retryFailed: values["retry-failed"] };
@@ -95,6 +99,8 @@ export async function main(args: string[]): Promise<number> {
           ...places,
           ...select,
           workers,
+          queue: values.queue,
+          queueName: values["queue-name"],
           batchDir: values.out,
           minFreeBytes: minFreeGb * 2 ** 30,
           signal,

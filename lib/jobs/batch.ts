@@ -11,6 +11,7 @@ import { checkFreeSpace } from "./disk.ts";
 import { JOB_KINDS } from "./kinds/mod.ts";
 import { type BatchPlan, planBatch } from "./plan.ts";
 import { type Executor, inProcess, processPool } from "./pool.ts";
+import { queueExecutor } from "./queue/producer.ts";
 import { batchDir, type BatchResult, runBatch, type RunBatchOptions } from "./run_batch.ts";
 
 /** Where a batch reads snapshots and records runs, when the caller chooses (else the file, else defaults). */
@@ -61,7 +62,11 @@ export function batchWorkers(
 export interface RunBatchFileOptions extends BatchPlaces, Omit<RunBatchOptions, "executor" | "batchDir"> {
   /** Worker processes (default `batchWorkers()`); 0 runs the jobs in this process. */
   readonly workers?: number;
-  /** Run on this executor instead (e.g. a Redis queue). */
+  /** Enqueue the jobs on this BullMQ queue (`redis://HOST:PORT`) for `deno task worker`s instead. */
+  readonly queue?: string;
+  /** The queue's name (default `quantnb-jobs`). */
+  readonly queueName?: string;
+  /** Run on this executor instead (not closed here). */
   readonly executor?: Executor;
   /** The batch folder (default `reports/batch/<batch name>`). */
   readonly batchDir?: string;
@@ -70,8 +75,8 @@ export interface RunBatchFileOptions extends BatchPlaces, Omit<RunBatchOptions, 
 }
 
 /**
- * Runs a batch file: plans it, checks free disk space, runs the jobs not done yet and writes the
- * summary (see `runBatch`).
+ * Runs a batch file: plans it, checks free disk space, runs the jobs not done yet — on worker
+ * processes, in this process, or through a Redis queue — and writes the summary (see `runBatch`).
  *
  * @example
  * ```ts
@@ -84,7 +89,12 @@ export async function runBatchFile(path: string, options: RunBatchFileOptions = 
   const dir = options.batchDir ?? batchDir(plan.spec.name);
   checkFreeSpace([plan.places.runsDir, dir], options.minFreeBytes ?? 2 ** 30);
   const workers = options.workers ?? batchWorkers();
-  const executor = options.executor ?? (workers === 0 ? inProcess() : processPool(workers));
+  const executor = options.executor ??
+    (options.queue !== undefined
+      ? queueExecutor(options.queue, { queueName: options.queueName })
+      : workers === 0
+      ? inProcess()
+      : processPool(workers));
   try {
     return await runBatch(plan, { ...options, executor, batchDir: dir });
   } finally {

@@ -5,6 +5,8 @@
  *   overrides; every problem with its line and column), skips the jobs whose run is recorded (a job is
  *   the config hash of its run), runs the rest on worker processes with one log per job, and writes
  *   `summary.csv` and `index.html`; `loadBatch` plans without running.
+ * - Queue: `deno task batch FILE --queue redis://HOST:PORT` enqueues on BullMQ (`queueExecutor`);
+ *   `deno task worker` (`runQueueWorker`) runs them on any machine, once each.
  * - Jobs: `startJob("suite", args)` runs a task in the background, one running job per kind;
  *   `watchJob(job)` shows its status, progress and log live in a notebook cell; `listJobs`, `readJob`,
  *   `cancelJob`; `runJob` runs work of this process as a job.
@@ -61,3 +63,6 @@ export {
 } from "./control/run_job.ts";
 export { JOB_TASKS, startJob } from "./control/start_job.ts";
 export { followLog, jobView, watchJob } from "./control/watch.ts";
+export { queueExecutor, type QueueExecutorOptions, queueJobId } from "./queue/producer.ts";
+export { type QueueWorkerOptions, runQueueWorker } from "./queue/worker.ts";
+export { DEFAULT_QUEUE, parseRedisUrl, type RedisConnection } from "./queue/redis_url.ts";
