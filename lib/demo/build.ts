@@ -1,6 +1,7 @@
 import { DEFAULT_DB, openStore, queryRows, type Store } from "../store/db.ts";
 import { DEFAULT_SNAPSHOTS } from "../snapshot/paths.ts";
 import { SECURITY_TABLES, TABLE_DATE_COLUMN, TABLES } from "../store/schema.ts";
+import { writeStore } from "../store/write_store.ts";
 import {
   DEFAULT_SYNTHETIC,
   ingestSample,
@@ -56,14 +57,16 @@ export async function buildDemoData(paths: DemoPaths = {}): Promise<DemoData> {
     signalFile = "data/demo_signal.parquet",
     log = () => {},
   } = paths;
-  const store = await openStore(db);
-  try {
+  await writeStore(db, async (store) => {
     log("generating the synthetic universe and loading it…");
     const universe = simulateUniverse(DEFAULT_SYNTHETIC);
     await loadUniverse(store, universe, DEFAULT_SYNTHETIC);
     await writeSignal(signalFile, sentimentSignal(universe));
     log("loading the S&P 500 sample…");
     await ingestSample(store);
+  }, { log });
+  const store = await openStore(db, { readOnly: true });
+  try {
     const tables = await tableStats(store);
     const manifest = await demoSnapshot(store, snapshotsDir, log);
     return { manifest, signalFile, tables };

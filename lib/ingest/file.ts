@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { inTransaction, queryRows, sqlString, type Store } from "../store/db.ts";
 import { TABLE_KEYS } from "../store/schema.ts";
-import { replaceRows } from "../store/write.ts";
+import { logLoad, replaceRows } from "../store/write.ts";
 import { detectDateFormat } from "./date_format.ts";
 import { InputError, type InputProblem } from "./errors.ts";
 
@@ -128,11 +128,10 @@ export async function ingestFile(
       conn,
       "SELECT count(*) AS n, count(DISTINCT security_id) AS s FROM typed_input",
     );
-    await conn.run(
-      `INSERT INTO ingest_log VALUES (now()::TIMESTAMP, ${sqlString(`file:${table}`)}, ${
-        sqlString(JSON.stringify({ file, table, mapping, date_format: dateFormat }))
-      }, ${c.n})`,
-    );
+    await logLoad(conn, {
+      source: `file:${table}`,
+      params: { file, table, mapping, date_format: dateFormat },
+    }, c.n as number);
     return c;
   });
   await conn.run("DROP TABLE typed_input; DROP TABLE raw_input");

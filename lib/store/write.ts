@@ -8,8 +8,9 @@ import {
   VARCHAR,
 } from "@duckdb/node-api";
 import type { Tables } from "./tables.ts";
-import { inTransaction, sqlString, type Store } from "./db.ts";
+import { inTransaction, queryRows, sqlString, type Store } from "./db.ts";
 import { TABLE_KEYS } from "./schema.ts";
+import { rowCounts } from "./check.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -121,14 +122,27 @@ export async function writeTables(
   };
   await inTransaction(store.conn, async () => {
     for (const [table, columns] of plan) counts[table] = await upsert(store.conn, table, columns);
-    const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-    await store.conn.run(
-      `INSERT INTO ingest_log VALUES (now()::TIMESTAMP, ${sqlString(source.source)}, ${
-        sqlString(JSON.stringify(source.params))
-      }, ${rows})`,
-    );
+    await logLoad(store.conn, source, Object.values(counts).reduce((a, b) => a + b, 0));
   });
   return counts;
+}
+
+/**
+ * Records one load in `ingest_log`: source, parameters, rows loaded and the row count of every table
+ * after it (what `checkStore` compares the tables with). Call last, inside the load's transaction.
+ *
+ * @example
+ * ```ts
+ * await logLoad(store.conn, { source: "file:prices", params: { file } }, 1250);
+ * ```
+ */
+export async function logLoad(conn: DuckDBConnection, source: IngestSource, rows: number): Promise<void> {
+  const counts = JSON.stringify(await rowCounts(conn));
+  await conn.run(
+    `INSERT INTO ingest_log (loaded_at, source, params, rows, counts) VALUES (now()::TIMESTAMP, ${
+      sqlString(source.source)
+    }, ${sqlString(JSON.stringify(source.params))}, ${rows}, ${sqlString(counts)})`,
+  );
 }
 
 /** Rows per appended data chunk (DuckDB's vector size). */
@@ -175,18 +189,38 @@ async function upsert(conn: DuckDBConnection, table: string, columns: Column[]):
   return n;
 }
 
+/** What `replaceRows` did. */
+export interface ReplaceStats {
+  /** Rows whose key was new to the table. */
+  inserted: number;
+  /** Rows that replaced a stored row with the same key. */
+  replaced: number;
+  /** Per loaded column: stored non-NULL values the load set to NULL (missing in the source). */
+  cleared: Record<string, number>;
+}
+
 /**
  * Upserts the rows of `source` into `table` by the table's key: refuses duplicate keys within
  * `source` (an `Error` naming the first one; skipped when the caller has `checked` them already),
- * deletes the rows whose keys are being loaded, then inserts. Call inside a transaction.
+ * deletes the rows whose keys are being loaded, then inserts. Only `columns` come from `source`:
+ * a stored row keeps its values in every other column (a close-only correction keeps open, high,
+ * low and volume), and a new row gets the column's `defaults` (SQL over the source row `s`), its
+ * declared DEFAULT or NULL there. Call inside a transaction.
+ *
+ * @example
+ * ```ts
+ * // staged(security_id, date, close): corrects closes, keeps the other columns
+ * const stats = await replaceRows(conn, "prices", "staged", ["security_id", "date", "close"]);
+ * stats.replaced; // rows that existed
+ * ```
  */
 export async function replaceRows(
   conn: DuckDBConnection,
   table: string,
   source: string,
   columns: readonly string[],
-  { checked = false } = {},
-): Promise<void> {
+  { checked = false, defaults = {} }: { checked?: boolean; defaults?: Record<string, string> } = {},
+): Promise<ReplaceStats> {
   const keys = TABLE_KEYS[table];
   const dup = checked ? undefined : await conn.runAndReadAll(
     `SELECT ${
@@ -200,11 +234,50 @@ export async function replaceRows(
       }) in the rows loaded into ${table}`,
     );
   }
-  await conn.run(
-    `DELETE FROM ${table} USING ${source} s WHERE ${keys.map((k) => `${table}.${k} = s.${k}`).join(" AND ")}`,
+  const declared = await queryRows(
+    conn,
+    `SELECT column_name AS name, column_default AS def FROM information_schema.columns
+     WHERE table_schema = 'main' AND table_name = ${sqlString(table)} ORDER BY ordinal_position`,
   );
-  const names = columns.join(", ");
-  await conn.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM ${source}`);
+  const on = keys.map((k) => `t.${k} = s.${k}`).join(" AND ");
+  const values = columns.filter((c) => !keys.includes(c));
+  const [stats] = await queryRows(
+    conn,
+    `SELECT count(*) AS replaced${
+      values.map((c, k) => `, count(*) FILTER (WHERE s.${c} IS NULL AND t.${c} IS NOT NULL) AS c${k}`).join(
+        "",
+      )
+    }, (SELECT count(*) FROM ${source}) AS total FROM ${source} s JOIN ${table} t ON ${on}`,
+  );
+  const kept = declared.filter((d) => !columns.includes(d.name as string));
+  let rows = source;
+  if (kept.length) {
+    rows = `merged_${table}`;
+    const fill = kept.map((d) => {
+      const name = d.name as string;
+      const fresh = defaults[name] ?? (d.def as string | null) ?? "NULL";
+      return `CASE WHEN t.${keys[0]} IS NULL THEN ${fresh} ELSE t.${name} END AS ${name}`;
+    });
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE ${rows} AS SELECT ${columns.map((c) => `s.${c}`).join(", ")}, ${
+        fill.join(", ")
+      } FROM ${source} s LEFT JOIN ${table} t ON ${on}`,
+    );
+  }
+  await conn.run(
+    `DELETE FROM ${table} USING ${rows} s WHERE ${keys.map((k) => `${table}.${k} = s.${k}`).join(" AND ")}`,
+  );
+  const names = [...columns, ...kept.map((d) => d.name as string)].join(", ");
+  await conn.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM ${rows}`);
+  if (kept.length) await conn.run(`DROP TABLE ${rows}`);
+  const replaced = stats.replaced as number;
+  return {
+    inserted: (stats.total as number) - replaced,
+    replaced,
+    cleared: Object.fromEntries(
+      values.map((c, k) => [c, stats[`c${k}`] as number]).filter(([, n]) => (n as number) > 0),
+    ),
+  };
 }
 
 /** One chunk of a column as DuckDB values (NaN/null/undefined → NULL, epoch ms → its DATE). */
