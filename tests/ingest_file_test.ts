@@ -91,6 +91,9 @@ Deno.test("ingestFile() loads CSV prices with default and explicit column mappin
         rows: 3,
         securities: 2,
         dateFormat: "%Y-%m-%d",
+        inserted: 3,
+        replaced: 0,
+        warnings: [],
         mapping: {
           security_id: "Ticker",
           date: "DATE",

@@ -2,7 +2,7 @@ import type { ParseArgsConfig } from "node:util";
 import type { Store } from "../store/db.ts";
 import { writeStore } from "../store/write_store.ts";
 import { ingestFile, ingestSample, ingestSynthetic } from "../ingest/mod.ts";
-import type { FileTable } from "../ingest/file.ts";
+import { FILE_TABLES, type FileTable } from "../ingest/file_rules.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 /** Parsed option values (strings and booleans, as `parseArgs` gives them). */
@@ -20,22 +20,25 @@ export interface IngestCommand {
   run(store: Store, values: Values, args: string[]): Promise<string[]>;
 }
 
-const FILE_TABLES: FileTable[] = ["prices", "descriptors", "corporate_actions"];
-
 const fileCommand = (kind: "csv" | "parquet"): IngestCommand => ({
   files: true,
   help: `  ${kind} FILE…${
     kind === "csv" ? "          " : "      "
-  }your own files, loaded together in one atomic load
-    --table T           ${FILE_TABLES.join(" | ")} (default prices)
+  }your own files (each path literal), loaded together in one atomic load
+    --table T           ${FILE_TABLES.join(" | ")} (default prices);
+                        securities: name, industry, asset_class, listed, delisted by security_id
     --map a=B,c=D       target column = file column, e.g. --map "date=Date,close=Adj Close"
     --security ID       security id for every row (files without an id column)
-    --date-format F     strptime pattern (default: detected, e.g. %Y-%m-%d, %m/%d/%Y, %d.%m.%Y)`,
+    --date-format F     strptime pattern (default: detected, e.g. %Y-%m-%d, %m/%d/%Y, %d.%m.%Y;
+                        a file whose days and months are all ≤ 12 needs it)
+    --min-date D        earliest plausible date (default 1900-01-01)
+    A file updates only the columns it has: a close-only file corrects closes and keeps the rest.`,
   options: {
     table: { type: "string", default: "prices" },
     map: { type: "string" },
     security: { type: "string" },
     "date-format": { type: "string" },
+    "min-date": { type: "string" },
   },
   async run(store, values, files) {
     if (files.length === 0) throw new UsageError(`${kind} needs a FILE`);
@@ -50,10 +53,14 @@ const fileCommand = (kind: "csv" | "parquet"): IngestCommand => ({
         map: parseMap(values.map as string | undefined),
         security: values.security as string | undefined,
         dateFormat: values["date-format"] as string | undefined,
+        minDate: values["min-date"] as string | undefined,
       });
       lines.push(
-        `${file}: ${r.rows} rows, ${r.securities} securities into ${r.table} (dates ${r.dateFormat})`,
+        `${file}: ${r.rows} rows, ${r.securities} securities into ${r.table} (${r.inserted} new, ${r.replaced} replaced${
+          r.dateFormat ? `; dates ${r.dateFormat}` : ""
+        })`,
       );
+      for (const w of r.warnings) console.error(`warning: ${file}, column "${w.column}": ${w.message}`);
     }
     return lines;
   },

@@ -64,11 +64,11 @@ export async function checkStore(store: Store): Promise<StoreCheck> {
     const keys = TABLE_KEYS[table];
     const [{ n }] = await queryRows(conn, `SELECT count(*) AS n FROM ${t}`);
     tables[table] = n as number;
+    const cols = keys.map(sqlIdent).join(", ");
     const [dup] = await queryRows(
       conn,
-      `SELECT count(*) AS keys, coalesce(sum(c - 1), 0) AS extra, min(k) AS example FROM (
-         SELECT concat_ws(', ', ${keys.map((k) => `${sqlIdent(k)}::VARCHAR`).join(", ")}) AS k, count(*) AS c
-         FROM ${t} GROUP BY ALL HAVING count(*) > 1)`,
+      `SELECT count(*) AS keys, coalesce(sum(c - 1), 0) AS extra FROM (
+         SELECT count(*) AS c FROM ${t} GROUP BY ${cols} HAVING count(*) > 1)`,
     );
     if ((dup.keys as number) > 0) {
       problems.push({
@@ -77,7 +77,7 @@ export async function checkStore(store: Store): Promise<StoreCheck> {
         rows: dup.extra as number,
         message: `${table}: ${dup.keys} key(s) (${
           keys.join(", ")
-        }) appear more than once, ${dup.extra} extra row(s); e.g. (${dup.example})`,
+        }) appear more than once, ${dup.extra} extra row(s); e.g. (${await duplicateExample(conn, t, keys)})`,
       });
     }
     if (table !== "securities" && withSecurity.has(table) && present.has("securities")) {
@@ -114,6 +114,21 @@ export async function checkStore(store: Store): Promise<StoreCheck> {
     }
   }
   return { ok: problems.length === 0, tables, problems, ...(lastLoad ? { lastLoad } : {}) };
+}
+
+/** The smallest duplicated key of a table, as `a, b` text. */
+async function duplicateExample(
+  conn: DuckDBConnection,
+  table: string,
+  keys: readonly string[],
+): Promise<string> {
+  const cols = keys.map(sqlIdent).join(", ");
+  const [row] = await queryRows(
+    conn,
+    `SELECT concat_ws(', ', ${keys.map((k) => `${sqlIdent(k)}::VARCHAR`).join(", ")}) AS k FROM ${table}
+     GROUP BY ${cols} HAVING count(*) > 1 ORDER BY ${cols} LIMIT 1`,
+  );
+  return row.k as string;
 }
 
 /** Row counts of every `TABLE_KEYS` table present, as `ingest_log.counts` records them. */
