@@ -18,6 +18,7 @@ import { dirOf, openDuckDB, queryRows, sqlString, type Store } from "./db.ts";
 import { acquireWriteLock, type LockOptions } from "./lock.ts";
 import { checkStore, rowCounts, type StoreCheck, UNKNOWN_COUNTS } from "./check.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { fileIdentity } from "../util/file_identity.ts";
 
 /** Options of `writeStore`. */
 export interface WriteStoreOptions extends LockOptions {
@@ -96,7 +97,7 @@ export async function writeStore<T>(
       log(`removed ${removed.files} leftover file(s) of an interrupted load (${mb(removed.bytes)})`);
     }
     const existing = await statOrUndefined(path);
-    const verified = existing !== undefined && await isVerified(path, existing);
+    const verified = existing !== undefined && await isVerified(path);
     if (existing) await prepareOriginal(path, log, options.waitMs);
     if (existing) {
       if (existing.size > 64 << 20) log(`copying the store (${mb(existing.size)})…`);
@@ -220,23 +221,14 @@ function verifiedPath(path: string): string {
 }
 
 async function recordVerified(path: string): Promise<void> {
-  const info = await Deno.stat(path);
-  await writeFileAtomic(verifiedPath(path), JSON.stringify(fileIdentity(info)) + "\n");
+  await writeFileAtomic(verifiedPath(path), (await fileIdentity(path))! + "\n");
 }
 
 /** True when `path` is exactly the file the last `writeStore` published (and no log is beside it). */
-async function isVerified(path: string, info: Deno.FileInfo): Promise<boolean> {
-  try {
-    const stamp = JSON.parse(await Deno.readTextFile(verifiedPath(path)));
-    if (await statOrUndefined(`${path}.wal`)) return false;
-    return JSON.stringify(stamp) === JSON.stringify(fileIdentity(info));
-  } catch {
-    return false;
-  }
-}
-
-function fileIdentity(info: Deno.FileInfo) {
-  return { size: info.size, mtime: info.mtime?.getTime() ?? null, ino: info.ino ?? null, dev: info.dev };
+async function isVerified(path: string): Promise<boolean> {
+  if (await statOrUndefined(`${path}.wal`)) return false;
+  const stamp = await Deno.readTextFile(verifiedPath(path)).catch(() => "");
+  return stamp.trim() === await fileIdentity(path);
 }
 
 function refuseClose(): never {
