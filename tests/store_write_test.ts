@@ -10,34 +10,19 @@ import { StoreIntegrityError, writeStore } from "../lib/store/write_store.ts";
 import { writeTables } from "../lib/store/write.ts";
 import { main as storeMain } from "../lib/cli/store.ts";
 import { sha256File } from "../lib/util/hash.ts";
-import { capture, handTables, listDir, tableCounts } from "./fixtures/foundation/helpers.ts";
+import {
+  capture,
+  handTables,
+  listDir,
+  tableCounts,
+  TWO_SECURITIES_COUNTS,
+  twoSecurities,
+} from "./fixtures/foundation/helpers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
-// Two securities over three days: 6 price rows, 3 calendar days, 1 action, 2 descriptor rows.
-const BASE = handTables(
-  [
-    ["AAA", "2024-01-02", 10],
-    ["AAA", "2024-01-03", 11],
-    ["AAA", "2024-01-04", 12],
-    ["BBB", "2024-01-02", 20],
-    ["BBB", "2024-01-03", 21],
-    ["BBB", "2024-01-04", 22],
-  ],
-  {
-    actions: [["AAA", "2024-01-04", "dividend", 0.5]],
-    descriptors: [["AAA", "2024-01-02", 1e9, 1e6, 0.1, 1.2], ["BBB", "2024-01-02", 2e9, 2e6, -0.3, 0.8]],
-  },
-);
-const BASE_COUNTS = {
-  securities: 2,
-  prices: 6,
-  corporate_actions: 1,
-  descriptors: 2,
-  calendar: 3,
-  series: 0,
-  series_info: 0,
-};
+const BASE = twoSecurities();
+const BASE_COUNTS = TWO_SECURITIES_COUNTS;
 
 /** A temp folder with a store holding BASE, written by `writeStore`. */
 async function baseStore(): Promise<{ dir: string; db: string }> {

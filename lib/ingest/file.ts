@@ -104,8 +104,8 @@ export async function ingestFile(
       minDate,
       maxDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
     };
-    const warnings = (format.fast && await fastRead(conn, source, rules, mapping, security, context)) ||
-      await preciseRead(conn, source, rules, mapping, security, context, maxProblems);
+    const plan: ReadPlan = { conn, source, rules, mapping, security, context };
+    const warnings = (format.fast && await fastRead(plan)) || await preciseRead(plan, maxProblems);
     const result = await load(conn, file, table, Object.keys(columns), format.dateFormat, mapping);
     return { ...result, warnings: [...warnings, ...result.warnings] };
   } finally {
@@ -115,37 +115,36 @@ export async function ingestFile(
   }
 }
 
+/** What both reads of a file work from. */
+interface ReadPlan {
+  conn: DuckDBConnection;
+  source: SourceFile;
+  rules: Record<string, ColumnRule>;
+  mapping: Record<string, string>;
+  security: string | undefined;
+  context: Omit<CheckContext, "precise">;
+}
+
 /**
  * The fast path: DuckDB parses and types the mapped columns into `typed_input`, rows it cannot
  * read go to its rejects table, and one scan counts every check. Returns the warnings when the file
  * is clean, `undefined` when anything needs the precise pass.
  */
 async function fastRead(
-  conn: DuckDBConnection,
-  source: SourceFile,
-  rules: Record<string, ColumnRule>,
-  mapping: Record<string, string>,
-  security: string | undefined,
-  context: Omit<CheckContext, "precise">,
+  { conn, source, rules, mapping, security, context }: ReadPlan,
 ): Promise<InputWarning[] | undefined> {
   const types: Record<string, string> = {};
-  const select: string[] = [];
-  for (const [target, rule] of Object.entries(rules)) {
-    const src = mapping[target];
-    if (src === undefined) {
-      if (target === "security_id" && security) select.push(`${sqlString(security)} AS security_id`);
-      continue;
+  let native = true;
+  const select = selectList(rules, mapping, security, (target, rule, src, col) => {
+    if (rule.kind !== "number" && rule.kind !== "date") {
+      return [`${textSql(`${col}::VARCHAR`, rule)} AS ${target}`];
     }
-    const col = sqlIdent(src);
-    if (rule.kind === "number" || rule.kind === "date") {
-      const wanted = rule.kind === "number" ? "DOUBLE" : "DATE";
-      if (source.format === "csv") types[src] = wanted;
-      else if (!nativeType(source.types![src], rule.kind)) return undefined;
-      select.push(`${source.format === "csv" ? col : `${col}::${wanted}`} AS ${target}`);
-    } else {
-      select.push(`${textSql(`${col}::VARCHAR`, rule)} AS ${target}`);
-    }
-  }
+    const wanted = rule.kind === "number" ? "DOUBLE" : "DATE";
+    if (source.format === "csv") types[src] = wanted;
+    else native &&= nativeType(source.types![src], rule.kind);
+    return [`${source.format === "csv" ? col : `${col}::${wanted}`} AS ${target}`];
+  });
+  if (!native) return undefined; // Parquet text columns: the precise pass parses them
   await clearRejects(conn);
   const from = readSql(source, { types, dateFormat: context.dateFormat || undefined, rejects: true });
   try {
@@ -171,12 +170,7 @@ async function fastRead(
  * `InputError` when there is any; otherwise returns the warnings (the load then reads this table).
  */
 async function preciseRead(
-  conn: DuckDBConnection,
-  source: SourceFile,
-  rules: Record<string, ColumnRule>,
-  mapping: Record<string, string>,
-  security: string | undefined,
-  context: Omit<CheckContext, "precise">,
+  { conn, source, rules, mapping, security, context }: ReadPlan,
   maxProblems: number,
 ): Promise<InputWarning[]> {
   await clearRejects(conn);
@@ -407,25 +401,35 @@ function typedSelect(
   dateFormat: string,
   security?: string,
 ): string {
-  const parts: string[] = [];
+  return selectList(rules, mapping, security, (target, rule, _src, col) => [
+    `${col} AS "raw_${target}"`,
+    rule.kind === "date"
+      ? `try_strptime(regexp_replace(trim(${col}), '[ T]\\d.*$', ''), ${
+        sqlString(dateFormat)
+      })::DATE AS ${target}`
+      : rule.kind === "number"
+      ? `try_cast(trim(${col}) AS DOUBLE) AS ${target}`
+      : `${textSql(col, rule)} AS ${target}`,
+  ]).join(", ");
+}
+
+/**
+ * A SELECT list over the rules' targets the file maps: `parts(target, rule, file column, its SQL
+ * name)` for each, and the `--security` id as `security_id` when the file has no id column.
+ */
+function selectList(
+  rules: Record<string, ColumnRule>,
+  mapping: Record<string, string>,
+  security: string | undefined,
+  parts: (target: string, rule: ColumnRule, src: string, col: string) => string[],
+): string[] {
+  const out: string[] = [];
   for (const [target, rule] of Object.entries(rules)) {
     const src = mapping[target];
-    if (src === undefined) {
-      if (target === "security_id" && security) parts.push(`${sqlString(security)} AS security_id`);
-      continue;
-    }
-    const col = sqlIdent(src);
-    parts.push(`${col} AS "raw_${target}"`);
-    if (rule.kind === "date") {
-      parts.push(
-        `try_strptime(regexp_replace(trim(${col}), '[ T]\\d.*$', ''), ${
-          sqlString(dateFormat)
-        })::DATE AS ${target}`,
-      );
-    } else if (rule.kind === "number") parts.push(`try_cast(trim(${col}) AS DOUBLE) AS ${target}`);
-    else parts.push(`${textSql(col, rule)} AS ${target}`);
+    if (src !== undefined) out.push(...parts(target, rule, src, sqlIdent(src)));
+    else if (target === "security_id" && security) out.push(`${sqlString(security)} AS security_id`);
   }
-  return parts.join(", ");
+  return out;
 }
 
 /** A text column trimmed: kinds and asset classes lower-cased, free text never NULL (its column is NOT NULL). */

@@ -17,7 +17,7 @@ import { basename, join } from "node:path";
 import { dirOf, openDuckDB, queryRows, sqlString, type Store } from "./db.ts";
 import { acquireWriteLock, type LockOptions } from "./lock.ts";
 import { checkStore, rowCounts, type StoreCheck, UNKNOWN_COUNTS } from "./check.ts";
-import { writeFileAtomic } from "../util/atomic.ts";
+import { statOrUndefined, writeFileAtomic } from "../util/atomic.ts";
 import { fileIdentity } from "../util/file_identity.ts";
 
 /** Options of `writeStore`. */
@@ -233,15 +233,6 @@ async function isVerified(path: string): Promise<boolean> {
 
 function refuseClose(): never {
   throw new Error("writeStore opens and closes the store itself; do not close it inside the body");
-}
-
-async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
-  try {
-    return await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
 }
 
 async function syncFile(path: string): Promise<void> {
