@@ -70,7 +70,7 @@ Deno.test("a load killed at 20+ instants leaves the store before or after the lo
     });
   }
   console.log(`outcomes over ${kills.length} kills: ${JSON.stringify(outcomes)}`);
-  ok(outcomes.before >= KILLS / 2, "most kills land before the rename");
+  ok(outcomes.before >= KILLS / 4, "the kills land during the load, not after it");
 
   await t.step("the next load removes the leftovers of killed loads and completes", async () => {
     await reset();
