@@ -376,3 +376,21 @@ Deno.test("`ingest csv A B` is one atomic load: a bad second file leaves the sto
   // 2020-01-04 is a Saturday.
   match(loaded.err, /warning: .*good\.csv, column "date": 1 row\(s\) fall on a Saturday or Sunday \(row 1\)/);
 });
+
+Deno.test("ingestFile() into an empty table (read straight into it) names bad values the same way", async () => {
+  const { dir, store } = await tempStore();
+  try {
+    const path = await file(
+      dir,
+      "bad.csv",
+      "security_id,date,close\nAAA,2020-01-02,abc\nAAA,2020-01-03,-2\n",
+    );
+    await refused(store, path, {}, [
+      { row: 1, column: "close", expected: "a finite number", found: '"abc"' },
+      { row: 2, column: "close", expected: "a positive number", found: '"-2"' },
+    ]);
+    deepEqual(await rows(store, "SELECT count(*) FROM prices"), [[0]]);
+  } finally {
+    store.close();
+  }
+});

@@ -105,9 +105,21 @@ export async function ingestFile(
       maxDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
     };
     const plan: ReadPlan = { conn, source, rules, mapping, security, context };
+    const log = { file, table, columns: Object.keys(columns), dateFormat: format.dateFormat, mapping };
+    if (format.fast && await isEmpty(conn, table)) {
+      // An empty table: DuckDB reads the file straight into it, checked in the same transaction.
+      try {
+        return await inTransaction(conn, async () => {
+          const warnings = await fastRead(plan, table);
+          if (!warnings) throw NEEDS_PRECISE_PASS;
+          return await load(conn, table, log, warnings);
+        });
+      } catch (error) {
+        if (error !== NEEDS_PRECISE_PASS) throw error;
+      }
+    }
     const warnings = (format.fast && await fastRead(plan)) || await preciseRead(plan, maxProblems);
-    const result = await load(conn, file, table, Object.keys(columns), format.dateFormat, mapping);
-    return { ...result, warnings: [...warnings, ...result.warnings] };
+    return await inTransaction(conn, () => load(conn, "typed_input", log, warnings));
   } finally {
     await source.close();
     await conn.run("DROP TABLE IF EXISTS typed_input; DROP TABLE IF EXISTS raw_input");
@@ -132,6 +144,7 @@ interface ReadPlan {
  */
 async function fastRead(
   { conn, source, rules, mapping, security, context }: ReadPlan,
+  into?: FileTable,
 ): Promise<InputWarning[] | undefined> {
   const types: Record<string, string> = {};
   let native = true;
@@ -147,8 +160,19 @@ async function fastRead(
   if (!native) return undefined; // Parquet text columns: the precise pass parses them
   await clearRejects(conn);
   const from = readSql(source, { types, dateFormat: context.dateFormat || undefined, rejects: true });
+  const read = `SELECT ${select.join(", ")} FROM ${from}`;
+  const relation = into ?? "typed_input";
   try {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE typed_input AS SELECT ${select.join(", ")} FROM ${from}`);
+    if (into) {
+      const names = Object.keys(rules).filter((t) =>
+        mapping[t] !== undefined || (t === "security_id" && security)
+      );
+      const defaults = Object.entries(NEW_ROW_DEFAULTS[into] ?? {}).filter(([c]) => !names.includes(c));
+      await conn.run(
+        `INSERT INTO ${into} (${[...names, ...defaults.map(([c]) => c)].join(", ")})
+         SELECT s.*${defaults.map(([, sql]) => `, ${sql}`).join("")} FROM (${read}) s`,
+      );
+    } else await conn.run(`CREATE OR REPLACE TEMP TABLE typed_input AS ${read}`);
   } catch (error) {
     throw new InputError(source.file, await unreadableProblems(source, error));
   }
@@ -157,11 +181,24 @@ async function fastRead(
     throw new InputError(source.file, rejected.problems, rejected.total - rejected.problems.length);
   }
   if (rejected.casts > 0) return undefined; // values DuckDB could not type: the precise pass names them
-  await refuseEmpty(conn, source);
+  await refuseEmpty(conn, source, relation);
   const checks = fileChecks({ ...context, precise: false });
-  const { errors, counts } = await countChecks(conn, "typed_input", context.table, checks);
+  const { errors, counts } = await countChecks(conn, relation, context.table, checks);
   if (errors > 0) return undefined;
-  return await listWarnings(conn, "typed_input", checks, counts);
+  return await listWarnings(
+    conn,
+    relation,
+    checks,
+    counts,
+    `rowid - (SELECT min(rowid) FROM ${relation}) + 1`,
+  );
+}
+
+/** Thrown inside the direct load's transaction to roll it back when the precise pass must run. */
+const NEEDS_PRECISE_PASS = new Error("the file needs the precise pass");
+
+async function isEmpty(conn: DuckDBConnection, table: string): Promise<boolean> {
+  return (await queryRows(conn, `SELECT 1 FROM ${table} LIMIT 1`)).length === 0;
 }
 
 /**
@@ -204,55 +241,62 @@ async function preciseRead(
   return await listWarnings(conn, "typed_input", checks, counts, "_row");
 }
 
-/** Upserts `typed_input` into `table` in one transaction (registering new securities) and logs it. */
+/** What a load records, and where. */
+interface LoadLog {
+  file: string;
+  table: FileTable;
+  /** Target columns the load writes (mapped, and security_id from --security). */
+  columns: string[];
+  dateFormat: string;
+  mapping: Record<string, string>;
+}
+
+/**
+ * Finishes a load inside its transaction: upserts `typed_input` into the table (or, with `rows` =
+ * the table itself, takes the rows a direct read put there), registers new securities, adds price
+ * dates to the calendar and logs the load.
+ */
 async function load(
   conn: DuckDBConnection,
-  file: string,
-  table: FileTable,
-  columns: string[],
-  dateFormat: string,
-  mapping: Record<string, string>,
-): Promise<Omit<IngestFileResult, "warnings"> & { warnings: InputWarning[] }> {
+  rows: string,
+  { file, table, columns, dateFormat, mapping }: LoadLog,
+  warnings: InputWarning[],
+): Promise<IngestFileResult> {
   const dateColumn = Object.keys(RULES[table]).find((c) =>
     RULES[table][c].kind === "date" && RULES[table][c].required
   );
-  return await inTransaction(conn, async () => {
-    if (table !== "securities") {
-      await conn.run(`INSERT OR IGNORE INTO securities (security_id, name, listed)
-        SELECT security_id, security_id, min(${dateColumn}) FROM typed_input GROUP BY security_id`);
-    }
-    const stats = await replaceRows(conn, table, "typed_input", columns, {
-      checked: true,
-      defaults: NEW_ROW_DEFAULTS[table],
-    });
-    if (table === "prices") {
-      await conn.run("INSERT OR IGNORE INTO calendar SELECT DISTINCT date FROM typed_input");
-    }
-    const [c] = await queryRows(
-      conn,
-      "SELECT count(*) AS n, count(DISTINCT security_id) AS s FROM typed_input",
-    );
-    await logLoad(conn, {
-      source: `file:${table}`,
-      params: { file, table, mapping, date_format: dateFormat },
-    }, c.n as number);
-    return {
-      file,
-      table,
-      rows: c.n as number,
-      securities: c.s as number,
-      dateFormat,
-      mapping,
-      inserted: stats.inserted,
-      replaced: stats.replaced,
-      warnings: Object.entries(stats.cleared).map(([target, count]) => ({
+  if (table !== "securities") {
+    await conn.run(`INSERT OR IGNORE INTO securities (security_id, name, listed)
+      SELECT security_id, security_id, min(${dateColumn}) FROM ${rows} GROUP BY security_id`);
+  }
+  const [c] = await queryRows(conn, `SELECT count(*) AS n, count(DISTINCT security_id) AS s FROM ${rows}`);
+  const stats = rows === table
+    ? { inserted: c.n as number, replaced: 0, cleared: {} }
+    : await replaceRows(conn, table, rows, columns, { checked: true, defaults: NEW_ROW_DEFAULTS[table] });
+  if (table === "prices") await conn.run(`INSERT OR IGNORE INTO calendar SELECT DISTINCT date FROM ${rows}`);
+  await logLoad(conn, {
+    source: `file:${table}`,
+    params: { file, table, mapping, date_format: dateFormat },
+  }, c.n as number);
+  return {
+    file,
+    table,
+    rows: c.n as number,
+    securities: c.s as number,
+    dateFormat,
+    mapping,
+    inserted: stats.inserted,
+    replaced: stats.replaced,
+    warnings: [
+      ...warnings,
+      ...Object.entries(stats.cleared).map(([target, count]) => ({
         column: mapping[target] ?? target,
         count,
         rows: [],
         message: `${count} stored value(s) of ${target} cleared: the file's cells are empty there`,
       })),
-    };
-  });
+    ],
+  };
 }
 
 /** A file with a header and no data rows is an error, not a load of nothing. */
@@ -291,11 +335,14 @@ async function chooseDateFormat(
   }
   const from = readSql(source);
   const values = dateColumns.map((c) => `${sqlIdent(c)}::VARCHAR`);
-  const rows = await queryRows(
-    conn,
-    `SELECT unnest([${values.join(", ")}]) AS v FROM (SELECT * FROM ${from} LIMIT ${SAMPLE_ROWS})`,
-  ).catch(() => []); // an unreadable file is reported by the read itself
-  const samples = rows.map((r) => r.v as string | null).filter((v): v is string => !!v && v.trim() !== "");
+  const indexes = dateColumns.map((c) => source.header.indexOf(c));
+  const sampled = source.sample?.length
+    ? source.sample.flatMap((fields) => indexes.map((k) => fields[k]))
+    : (await queryRows(
+      conn,
+      `SELECT unnest([${values.join(", ")}]) AS v FROM (SELECT * FROM ${from} LIMIT ${SAMPLE_ROWS})`,
+    ).catch(() => [])).map((r) => r.v as string | null); // an unreadable file is reported by the read itself
+  const samples = sampled.filter((v): v is string => !!v && v.trim() !== "");
   const timed = samples.some((v) => /[ T]\d/.test(v.trim()));
   const fast = source.format === "csv" && !timed;
   if (given) return { dateFormat: given, fast };

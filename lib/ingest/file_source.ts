@@ -24,8 +24,13 @@ export interface SourceFile {
   types?: Record<string, string>;
   /** CSV: the field delimiter. */
   delimiter?: string;
+  /** CSV: the first data rows (up to 2,000 complete lines of the first 2 MB), split into fields. */
+  sample?: string[][];
   close(): Promise<void>;
 }
+
+/** How many first data rows `openSource` keeps as a sample. */
+const SAMPLE_LINES = 2000;
 
 /** Characters DuckDB treats as a glob in a path. */
 const GLOB = /[*?[]/;
@@ -99,7 +104,12 @@ export async function openSource(conn: DuckDBConnection, file: string): Promise<
       }
     });
     if (problems.length) throw new InputError(file, problems);
-    return { file, path, format, header, delimiter, close };
+    const lines = text.slice(end).split(/\r?\n|\r/).slice(1, -1).filter((l) => l !== "").slice(
+      0,
+      SAMPLE_LINES,
+    );
+    const sample = lines.map((l) => splitCsvLine(l, delimiter));
+    return { file, path, format, header, delimiter, sample, close };
   } catch (error) {
     await close();
     throw error;
