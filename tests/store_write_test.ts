@@ -260,3 +260,13 @@ Deno.test("a write-ahead log left by a killed direct write is checked before it 
     equal(check.tables.prices, 6);
   });
 });
+
+Deno.test("`deno task store` has --help and refuses unknown commands with exit 2", async () => {
+  const help = await capture(() => storeMain(["--help"]));
+  equal(help.code, 0);
+  match(help.out, /^deno task store <command>/);
+  match(help.out, /check {16}integrity of every table/);
+  const bad = await capture(() => storeMain(["repair"]));
+  equal(bad.code, 2);
+  match(bad.err, /^error: unknown command "repair"/);
+});
