@@ -7,6 +7,7 @@ import {
   tableCounts,
   tempStore,
   TWO_SECURITIES_COUNTS,
+  TWO_SECURITIES_STORE,
   twoSecurities,
 } from "./fixtures/foundation/helpers.ts";
 
@@ -48,12 +49,12 @@ Deno.test("writeTables() is an idempotent upsert keyed by (security_id, date)", 
     await t.step("first load counts every row", async () => {
       const counts = await writeTables(store, BASE, { source: "hand", params: { v: 1 } });
       deepEqual(counts, TWO_SECURITIES_COUNTS);
-      deepEqual(await tableCounts(store.conn), { ...TWO_SECURITIES_COUNTS, ingest_log: 1 });
+      deepEqual(await tableCounts(store.conn), { ...TWO_SECURITIES_STORE, ingest_log: 1 });
     });
     await t.step("loading the same tables again changes no table (only the log grows)", async () => {
       await writeTables(store, BASE, { source: "hand", params: { v: 1 } });
       const c = await tableCounts(store.conn);
-      deepEqual(c, { ...TWO_SECURITIES_COUNTS, ingest_log: 2 });
+      deepEqual(c, { ...TWO_SECURITIES_STORE, ingest_log: 2 });
     });
     await t.step("a corrected row replaces the old one, a new row is added", async () => {
       // BBB 2024-01-03 corrected from 21 to 21.5; BBB 2024-01-05 is new.

@@ -15,14 +15,14 @@ import {
   handTables,
   listDir,
   tableCounts,
-  TWO_SECURITIES_COUNTS,
+  TWO_SECURITIES_STORE,
   twoSecurities,
 } from "./fixtures/foundation/helpers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
 const BASE = twoSecurities();
-const BASE_COUNTS = TWO_SECURITIES_COUNTS;
+const BASE_COUNTS = TWO_SECURITIES_STORE;
 
 /** A temp folder with a store holding BASE, written by `writeStore`. */
 async function baseStore(): Promise<{ dir: string; db: string }> {

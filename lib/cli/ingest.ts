@@ -4,6 +4,7 @@ import { writeStore } from "../store/write_store.ts";
 import { ingestFile, ingestSample, ingestSynthetic } from "../ingest/mod.ts";
 import { FILE_TABLES, type FileTable } from "../ingest/file_rules.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { main as ingestB3 } from "./ingest_b3.ts";
 
 /** Parsed option values (strings and booleans, as `parseArgs` gives them). */
 type Values = Record<string, string | boolean | undefined>;
@@ -119,6 +120,7 @@ Loads are idempotent upserts by key. One writer at a time: a second load waits u
 
 Sources:
 ${Object.values(INGEST_COMMANDS).map((c) => c.help).join("\n")}
+  b3 …                  B3 COTAHIST pipeline (see deno task ingest b3 --help)
 
 Options:
   --wait S              seconds to wait for another load of the same store (default 10)
@@ -142,6 +144,7 @@ function parseMap(text: string | undefined): Record<string, string> {
 
 /** `deno task ingest`: see `--help`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
+  if (args[0] === "b3") return await ingestB3(args.slice(1));
   return await runTask(async () => {
     const parsed = parseTaskArgs(args, {
       wait: { type: "string", default: "10" },
