@@ -23,6 +23,7 @@ export * from "./snapshot/mod.ts";
 export * from "./signal/mod.ts";
 export * from "./engine/mod.ts";
 export * as metrics from "./metrics/mod.ts";
+export * from "./indicators/mod.ts";
 export * from "./suite/mod.ts";
 export * from "./track/mod.ts";
 export * from "./nb/mod.ts";
