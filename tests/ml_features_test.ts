@@ -254,3 +254,33 @@ Deno.test("features are point-in-time: changing data after t leaves every featur
     });
   }
 });
+
+Deno.test("the 19 base features agree with pandas group-by code on a panel with a late listing and a gap", async () => {
+  // tests/fixtures/ml/pandas_features.py (command in its header) runs bench/ml_features_pandas.py's features().
+  const ref = JSON.parse(
+    await Deno.readTextFile(new URL("./fixtures/ml/pandas_features.json", import.meta.url)),
+  );
+  const nT = ref.dates.length, nS = 3;
+  const fields: Record<string, Float64Array> = {};
+  for (const name of ["close", "ret", "volume", "mcap", "value"]) {
+    fields[name] = new Float64Array(nT * nS).fill(NaN);
+    ref.rows[name].forEach((v: number | null, r: number) => {
+      fields[name][ref.rows.t[r] * nS + ref.rows.sec[r]] = v ?? NaN;
+    });
+  }
+  const panel = makePanel({
+    dates: ref.dates,
+    securityIds: ["S0", "S1", "S2"],
+    industries: ref.industries,
+    fields,
+  });
+  const f = computeFeatures(panel, BASE_FEATURES);
+  deepEqual(f.names, Object.keys(ref.features));
+  f.names.forEach((name, j) => {
+    const mine = ref.rows.t.map((t: number, r: number) => f.columns[j][t * nS + ref.rows.sec[r]]);
+    const theirs = ref.features[name].map((v: number | null) => v ?? NaN);
+    ok(theirs.filter(Number.isFinite).length > 30, `${name} has values`);
+    const scale = Math.max(1, ...theirs.filter(Number.isFinite).map(Math.abs));
+    assertAllClose(mine, theirs, 1e-12 * scale, name);
+  });
+});

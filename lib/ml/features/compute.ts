@@ -108,6 +108,28 @@ function perSecurity(
 }
 
 /**
+ * Like `perSecurity` over the point-in-time price, but `fn` sees each RUN of the security's price
+ * separately: a run starts at a bar whose return is missing (the first bar, or the bar after a gap
+ * in the security's data), where the price restarts at the raw close. Price indicators (RSI, MACD,
+ * distance from the high / low) therefore restart after a gap instead of reading a jump across it.
+ */
+function perRun(ctx: FeatureContext, fn: (x: Float64Array) => ArrayLike<number>): Float64Array {
+  const ret = ctx.series("ret"), price = ctx.price();
+  const compact = new Float64Array(price.length);
+  const { own } = ctx;
+  for (let i = 0; i < ctx.nSecurities; i++) {
+    const to = own.offsets[i + 1];
+    for (let start = own.offsets[i]; start < to;) {
+      let end = start + 1;
+      while (end < to && Number.isFinite(ret[end])) end++;
+      compact.set(fn(price.subarray(start, end)), start);
+      start = end;
+    }
+  }
+  return perSecurity(ctx, compact, (x) => x);
+}
+
+/**
  * Matrix of the `horizon`-bar simple return, cached in the context for reuse: the ratio of the
  * point-in-time price, `p[k] / p[k − h] − 1` (= `Π(1 + ret)` over bars k−h+1..k), NaN when a return in
  * the window is missing.
@@ -145,9 +167,9 @@ function builtin(ctx: FeatureContext, spec: BuiltinFeature): Float64Array[] {
     case "volatility":
       return [perSecurity(ctx, ctx.series("ret"), (x) => rollingStd(x, spec.window))];
     case "rsi":
-      return [perSecurity(ctx, ctx.price(), (x) => rsi(x, spec.window))];
+      return [perRun(ctx, (x) => rsi(x, spec.window))];
     case "macd":
-      return [perSecurity(ctx, ctx.price(), (x) => {
+      return [perRun(ctx, (x) => {
         const fast = ema(x, spec.fast), slow = ema(x, spec.slow);
         for (let k = 0; k < fast.length; k++) fast[k] -= slow[k];
         return fast;
@@ -155,7 +177,7 @@ function builtin(ctx: FeatureContext, spec: BuiltinFeature): Float64Array[] {
     case "high_distance":
     case "low_distance": {
       const extreme = spec.kind === "high_distance" ? rollingMax : rollingMin;
-      return [perSecurity(ctx, ctx.price(), (x) => {
+      return [perRun(ctx, (x) => {
         const e = extreme(x, spec.window);
         for (let k = 0; k < e.length; k++) e[k] = x[k] / e[k] - 1;
         return e;
