@@ -6,7 +6,7 @@ import { accuracy } from "../lib/ml/evaluate/classification.ts";
 import { fitModel, loadModel } from "../lib/ml/models/registry.ts";
 import { linearCoefficients } from "../lib/ml/models/logistic.ts";
 import type { Model, ModelSpec, TrainingSet } from "../lib/ml/models/types.ts";
-import { fitBins } from "../lib/ml/models/binning.ts";
+import { binMatrix, binTraining, fitBins } from "../lib/ml/models/binning.ts";
 
 /**
  * A fixed small problem: 4 standard-normal features, y = 1 when x0 + 0.5 x1 − 0.5 x2² + 0.5 + noise > 0
@@ -193,4 +193,56 @@ Deno.test("fitBins() cuts few distinct values at midpoints and many at quantiles
   deepEqual(Array.from(few.edges[0]), [1.5, 2.5]);
   const many = fitBins({ data: Float32Array.from({ length: 1000 }, (_, k) => k), nRows: 1000, nCols: 1 }, 4);
   deepEqual(Array.from(many.edges[0]), [250, 500, 750]);
+  // binTraining's sorted pass bins exactly as a search per value does (ties included).
+  const X = problem(2000, 3).X;
+  const rounded = { ...X, data: X.data.map((v) => Math.round(v * 4) / 4) };
+  for (const m of [X, rounded]) {
+    const { bins, binned } = binTraining(m, 32);
+    deepEqual(Array.from(binned), Array.from(binMatrix(m, bins)));
+    deepEqual(bins.edges.map((e) => Array.from(e)), fitBins(m, 32).edges.map((e) => Array.from(e)));
+  }
+});
+
+Deno.test("gbdt: learns, stops early on the most recent rows, saves and loads exactly", async (t) => {
+  const train = problem(3000, 11), test = problem(1000, 12);
+  await t.step("binary: beats the base rate, is seeded, round-trips", async () => {
+    const model = await fitModel({ type: "gbdt", params: { rounds: 60, maxDepth: 3 } }, train, { seed: 2 });
+    ok(accuracy(test.y, model.predict(test.X)) > 0.8);
+    const loaded = await roundTrip(model);
+    deepEqual(Array.from(loaded.predictProba(test.X)), Array.from(model.predictProba(test.X)));
+    const again = await fitModel({ type: "gbdt", params: { rounds: 60, maxDepth: 3 } }, train, { seed: 2 });
+    deepEqual(again.toJSON(), model.toJSON());
+    const imp = model.importance()!;
+    ok(imp[0] > imp[3] && imp[2] > imp[3], `gain importance favours a and c: ${Array.from(imp)}`);
+  });
+  await t.step("early stopping keeps the best round count on the held-out last 10%", async () => {
+    // A learning rate of 1 with deep trees overfits fast: validation loss turns up within a few rounds.
+    const model = await fitModel(
+      { type: "gbdt", params: { rounds: 200, maxDepth: 6, learningRate: 1, minSamplesLeaf: 1, patience: 5 } },
+      train,
+      { seed: 2 },
+    );
+    const used = model.params.roundsUsed as number;
+    ok(used >= 1 && used < 30, `rounds used ${used}`);
+  });
+  await t.step("multiclass (softmax, one tree per class per round) and regression", async () => {
+    const m3 = problem(3000, 13, "multiclass"), t3 = problem(1000, 14, "multiclass");
+    const multi = await fitModel({ type: "gbdt", params: { rounds: 40 } }, m3, { seed: 1 });
+    ok(accuracy(t3.y, multi.predict(t3.X)) > 0.6);
+    const proba = multi.predictProba(t3.X);
+    for (let r = 0; r < 5; r++) {
+      assertAlmostEquals(proba[3 * r] + proba[3 * r + 1] + proba[3 * r + 2], 1, 1e-12);
+    }
+    const reg = await fitModel({ type: "gbdt", params: { rounds: 40 } }, problem(3000, 15, "regression"), {
+      seed: 1,
+    });
+    const tr = problem(500, 16, "regression");
+    const pred = reg.predict(tr.X);
+    const mean = tr.y.reduce((a, b) => a + b, 0) / tr.y.length;
+    let ss = 0, tot = 0;
+    for (let r = 0; r < pred.length; r++) {
+      [ss, tot] = [ss + (pred[r] - tr.y[r]) ** 2, tot + (tr.y[r] - mean) ** 2];
+    }
+    ok(1 - ss / tot > 0.5, `R² ${1 - ss / tot}`);
+  });
 });

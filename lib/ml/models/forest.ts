@@ -15,7 +15,7 @@ import {
   requireClassification,
   resolveParams,
 } from "./_codec.ts";
-import { binMatrix, fitBins } from "./binning.ts";
+import { binTraining } from "./binning.ts";
 import { concatTrees, decodeEnsemble, encodeEnsemble, type Ensemble, sumLeaves } from "./ensemble.ts";
 import { type GrowParams, openTreePool } from "./grow.ts";
 import type { FitOptions, Model, ModelJson, TrainingSet } from "./types.ts";
@@ -105,9 +105,9 @@ export async function fitForest(
   const { X } = data;
   if (X.nRows < 2) throw new RangeError(`forest: need at least 2 training rows, found ${X.nRows}`);
   const seed = options.seed ?? 0;
-  const bins = fitBins(X, params.maxBins, 200_000, seed);
+  const { bins, binned } = binTraining(X, params.maxBins, 200_000, seed);
   const treeData = {
-    binned: binMatrix(X, bins),
+    binned,
     nRows: X.nRows,
     nFeatures: X.nCols,
     edges: bins.edges,

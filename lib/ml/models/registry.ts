@@ -1,5 +1,6 @@
 /** The model families by name: one `fitModel` and one `loadModel` for all of them. */
 import { fitForest, loadForest } from "./forest.ts";
+import { fitGbdt, loadGbdt } from "./gbdt.ts";
 import { fitLogistic, loadLogistic } from "./logistic.ts";
 import { fitMlRandomForest, loadMlRandomForest } from "./ml_rf.ts";
 import type { FitOptions, Model, ModelJson, ModelSpec, ModelType, TrainingSet } from "./types.ts";
@@ -12,6 +13,7 @@ interface Family {
 const FAMILIES: Partial<Record<ModelType, Family>> = {
   forest: { fit: fitForest, load: loadForest },
   ml_random_forest: { fit: fitMlRandomForest, load: loadMlRandomForest },
+  gbdt: { fit: fitGbdt, load: loadGbdt },
   logistic: { fit: fitLogistic, load: loadLogistic },
 };
 

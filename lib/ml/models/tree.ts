@@ -22,7 +22,7 @@ export interface TreeParams {
 
 /** The training data of a tree: binned features and targets. */
 export interface TreeData {
-  /** Column-major bins, `binned[f * nRows + r]`. */
+  /** Row-major bins, `binned[r * nFeatures + f]`. */
   readonly binned: Uint8Array;
   readonly nRows: number;
   readonly nFeatures: number;
@@ -163,19 +163,18 @@ export function buildTree(data: TreeData, weights: Float64Array, params: TreePar
       order[swap] = order[v];
       order[v] = f;
       const nBins = edges[f].length + 1;
-      const col = f * n;
       hist.fill(0, 0, nBins * width);
       counts.fill(0, 0, nBins);
       if (regression) {
         for (let j = start; j < end; j++) {
-          const b = binned[col + rows[j]], w = rowWeight[j];
+          const b = binned[rows[j] * p + f], w = rowWeight[j];
           hist[2 * b] += w;
           hist[2 * b + 1] += w * rowTarget[j];
           counts[b]++;
         }
       } else {
         for (let j = start; j < end; j++) {
-          const b = binned[col + rows[j]];
+          const b = binned[rows[j] * p + f];
           hist[b * K + rowCode[j]] += rowWeight[j];
           counts[b]++;
         }
@@ -226,10 +225,9 @@ export function buildTree(data: TreeData, weights: Float64Array, params: TreePar
     if (bestFeature < 0) continue;
 
     // Partition the node's rows: bin ≤ bestBin to the left.
-    const col = bestFeature * n;
     let i = start, k = end - 1;
     while (i <= k) {
-      if (binned[col + rows[i]] <= bestBin) i++;
+      if (binned[rows[i] * p + bestFeature] <= bestBin) i++;
       else {
         swapRows(i, k--);
       }
