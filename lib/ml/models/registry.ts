@@ -15,16 +15,17 @@ const FAMILIES: Partial<Record<ModelType, Family>> = {
   ml_random_forest: { fit: fitMlRandomForest, load: loadMlRandomForest },
   gbdt: { fit: fitGbdt, load: loadGbdt },
   logistic: { fit: fitLogistic, load: loadLogistic },
+  // The tfjs nets load @tensorflow/tfjs only when one is fitted or loaded.
+  ...Object.fromEntries((["mlp", "conv1d", "lstm"] as const).map((type) => [type, {
+    fit: async (data: TrainingSet, params: Readonly<Record<string, unknown>>, options: FitOptions) =>
+      await (await import("./nets.ts")).fitNet(type, data, params, options),
+    load: async (json: ModelJson) => await (await import("./nets.ts")).loadNet(json),
+  }])),
 };
 
 /** The model types that can be fitted, in a stable order. */
 export function modelTypes(): ModelType[] {
   return Object.keys(FAMILIES) as ModelType[];
-}
-
-/** Adds a family (used by the modules of families with heavier dependencies, such as the tfjs nets). */
-export function registerFamily(type: ModelType, family: Family): void {
-  FAMILIES[type] = family;
 }
 
 function family(type: string): Family {
