@@ -91,6 +91,27 @@ export function buildDataset(features: FeatureMatrix, label: LabelMatrix): Datas
 }
 
 /**
+ * The same rows and features with another label (same feature matrix, no copy): datasets of several
+ * labels over one feature set share their `X`.
+ *
+ * @example
+ * ```ts
+ * const t3 = withLabel(b1Data, computeLabel(panel, { type: "T3", horizon: 5 }), panel.securityIds.length);
+ * ```
+ */
+export function withLabel(data: Dataset, label: LabelMatrix, nSecurities: number): Dataset {
+  const n = data.t.length;
+  const y = new Float64Array(n), forward = new Float64Array(n), end = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const c = data.t[r] * nSecurities + data.i[r];
+    y[r] = label.value[c];
+    forward[r] = label.forward[c];
+    end[r] = label.end[c];
+  }
+  return { ...data, y, forward, end, label: label.name, task: label.task, classes: label.classes };
+}
+
+/**
  * The rows `rows` of a matrix, as a new matrix.
  *
  * @example

@@ -29,8 +29,8 @@ export interface LogisticParams extends Record<string, unknown> {
   tolerance: number;
 }
 
-/** Defaults: sklearn's C = 1. */
-export const LOGISTIC_DEFAULTS: LogisticParams = { C: 1, maxIterations: 500, tolerance: 1e-9 };
+/** Defaults: sklearn's C = 1; gradient tolerance 1e-6 of the mean objective (sklearn's `tol` is 1e-4). */
+export const LOGISTIC_DEFAULTS: LogisticParams = { C: 1, maxIterations: 500, tolerance: 1e-6 };
 
 const RULES = {
   C: { type: "number", min: 1e-12 },

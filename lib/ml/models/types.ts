@@ -23,6 +23,8 @@ export interface TrainingSet {
 /** A model to fit: its family and hyperparameters (plain data; unknown keys are refused). */
 export interface ModelSpec {
   readonly type: ModelType;
+  /** Display name in leaderboards (default: the type); tells two specs of one type apart. */
+  readonly name?: string;
   readonly params?: Readonly<Record<string, unknown>>;
 }
 
