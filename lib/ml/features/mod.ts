@@ -20,6 +20,7 @@ export {
   featureSetConfig,
   type FeatureSpec,
   isCrossSectional,
+  knownFeature,
   windowEmbedding,
 } from "./spec.ts";
 export { computeFeatures, type FeatureMatrix, type FeatureOptions, type Standardize } from "./compute.ts";

@@ -115,6 +115,34 @@ export function windowEmbedding(length = 32, name = `emb${length}`): FeatureSpec
   return { name, kind: "window", length };
 }
 
+/**
+ * A feature from data already on the panel grid: a date-major `T × N` matrix of values known at each
+ * close, such as a vendor signal's `knownMatrix(panel, signal)` (point-in-time by the signal contract:
+ * a row lands on the first close at or after its `date_avail`). `version` names the data in configs.
+ *
+ * @example
+ * ```ts
+ * const sentiment = knownFeature("sentiment", knownMatrix(panel, signal), "demo_signal.parquet");
+ * computeFeatures(panel, [...BASE_FEATURES, sentiment]);
+ * ```
+ */
+export function knownFeature(name: string, known: Float64Array, version?: string): FeatureSpec {
+  return {
+    name,
+    kind: "custom",
+    version,
+    compute: (panel) => {
+      const cells = panel.dates.length * panel.securityIds.length;
+      if (known.length !== cells) {
+        throw new RangeError(
+          `feature "${name}": the known matrix has ${known.length} cells, the panel ${cells}`,
+        );
+      }
+      return known;
+    },
+  };
+}
+
 /** The column names a spec produces: its name, or one per lag for window embeddings. */
 export function columnNames(spec: FeatureSpec): string[] {
   if (spec.kind !== "window") return [spec.name];
