@@ -1,6 +1,6 @@
 import { type Progress, progress } from "../nb/progress.ts";
 import { renderTextTable } from "../nb/text_table.ts";
-import { researchJob } from "../ml/job.ts";
+import { researchJob, studyJob } from "../ml/job.ts";
 import type { LabelSpec, LabelType } from "../ml/labels.ts";
 import type { ModelSpec, ModelType } from "../ml/models/types.ts";
 import { modelTypes } from "../ml/models/registry.ts";
@@ -8,6 +8,7 @@ import type { ResearchConfig } from "../ml/research.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task research --snapshot ID [options]
+deno task research study --snapshot ID --model TYPE --label TYPE:HORIZON --trials N [options]
 
 "Is there predictable structure in these features, and does it survive costs?" Computes point-in-time
 features and labels on the snapshot's panel, fits every model on walk-forward folds (purged: no training
@@ -16,6 +17,11 @@ precision/recall/F1, Brier, log loss, rank IC) and trades them as a signal, rank
 variants (score = 0.4 · balanced accuracy + 0.6 · min(Sharpe / 3, 1); kept ≥ 0.6), explains the best
 (impurity and permutation importance), runs its signal through the standard suite, and records a run
 with the final model (model.json), the predictions, the leaderboard and an HTML report.
+
+"study" tunes one model family's hyperparameters instead: N trials drawn by a TPE-style sampler (or
+--sampler random), each fitted on the older rows and scored (AUC, macro AUC or R²) on the most recent 20%
+of the dates, with the median pruner stopping weak trials early. Every trial is stored as it finishes, so
+an interrupted study resumes where it stopped; the finished study is recorded as an ml_study run.
 
 Options:
   --snapshot ID        snapshot to research on (required)
@@ -27,7 +33,11 @@ Options:
   --max-train-rows N   training rows per fold at most (default 60000)
   --seed N             seed of every random choice (default 0)
   --workers N          Web Workers for forests and the suite (default: one per core)
-  --experiment NAME    run grouping (default ml_research)
+  --experiment NAME    run grouping (default ml_research; study_TYPE for a study)
+  --model TYPE         (study) the model family to tune
+  --label TYPE:HORIZON (study) the label, e.g. B1:5
+  --trials N           (study) trials in total (default 20; more extends a finished study)
+  --sampler NAME       (study) tpe (default) or random
   --runs DIR           run registry folder (default runs/)
   --json               print the result as JSON instead of text
 ${COMMON_HELP}
@@ -67,7 +77,7 @@ function integer(name: string, text: string | undefined, min: number): number | 
 /** `deno task research`: see `--help`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
-    const { values } = parseTaskArgs(args, {
+    const { values, positionals } = parseTaskArgs(args, {
       snapshot: { type: "string" },
       config: { type: "string" },
       labels: { type: "string" },
@@ -78,12 +88,20 @@ export async function main(args: string[]): Promise<number> {
       experiment: { type: "string" },
       runs: { type: "string", default: "runs" },
       json: { type: "boolean", default: false },
+      model: { type: "string" },
+      label: { type: "string" },
+      trials: { type: "string" },
+      sampler: { type: "string" },
     });
     if (values.help) {
       console.log(HELP);
       return 0;
     }
     if (!values.snapshot) throw new UsageError("--snapshot ID is required");
+    if (positionals.length > 1 || (positionals[0] && positionals[0] !== "study")) {
+      throw new UsageError(`unknown command "${positionals.join(" ")}"; expected nothing or "study"`);
+    }
+    if (positionals[0] === "study") return await study(values);
     let config: ResearchConfig = {};
     if (values.config) {
       try {
@@ -166,6 +184,68 @@ export async function main(args: string[]): Promise<number> {
     console.log(`model: ${run.dir}/model.json`);
     return 0;
   }, HELP);
+}
+
+/** `deno task research study`: tunes one family, prints the trials and the best parameters. */
+async function study(values: Record<string, string | boolean | undefined>): Promise<number> {
+  if (!values.model) throw new UsageError("study: --model TYPE is required");
+  if (!values.label) throw new UsageError("study: --label TYPE:HORIZON is required");
+  const [model] = parseModels(values.model as string);
+  const [label] = parseLabels(values.label as string);
+  const sampler = (values.sampler ?? "tpe") as string;
+  if (sampler !== "tpe" && sampler !== "random") {
+    throw new UsageError(`--sampler must be tpe or random, found "${sampler}"`);
+  }
+  const trials = integer("trials", values.trials as string | undefined, 1) ?? 20;
+  let bar: Progress | undefined;
+  const out = await studyJob({
+    snapshot: values.snapshot as string,
+    snapshotsDir: values.snapshots as string,
+    model: model.type,
+    label,
+    trials,
+    sampler,
+    seed: integer("seed", values.seed as string | undefined, 0),
+    maxTrainRows: integer("max-train-rows", values["max-train-rows"] as string | undefined, 100),
+    experiment: values.experiment as string | undefined,
+    runsDir: values.runs as string,
+    workers: integer("workers", values.workers as string | undefined, 0),
+    onTrial: (_trial, done, total) => {
+      if (values.json) return;
+      bar ??= progress(total, { label: `study ${model.type}` });
+      bar.tick();
+    },
+  });
+  await bar?.done();
+  const { run, study } = out;
+  if (values.json) {
+    console.log(
+      JSON.stringify(
+        { run_id: run.run_id, reused: run.reused, metrics: run.metrics, dir: out.dir, best: study?.best },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  if (study) {
+    if (study.resumed) console.log(`resumed after ${study.resumed} finished trials (${out.dir})`);
+    console.log(renderTextTable(
+      study.trials.map((t) => ({
+        trial: t.number,
+        state: t.state,
+        value: t.value,
+        steps: t.intermediate.length,
+        ...t.params,
+      })),
+      { caption: "trials", maxRows: study.trials.length, plain: ["value"] },
+    ));
+    console.log(`
+best trial ${study.best?.number ?? "—"}: ${JSON.stringify(study.best?.params ?? {})} → ${study.best?.value}`);
+  }
+  console.log(`
+run ${run.run_id}${run.reused ? " (identical study already recorded; reused)" : ""}`);
+  return 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -4,7 +4,8 @@
  * sheet) and the research itself as a `research` run — `run.json` with the config and the best
  * variant's metrics, `daily.parquet` (its backtest), the `leaderboard`, `metrics`, `importance` and
  * `predictions` tables (the best variant's out-of-sample predictions in the signal contract), and the
- * artifacts `model.json` (the final model, for strategies) and `report.html`. Orchestration: it sits
+ * artifacts `model.json` (the final model, for strategies) and `report.html`; and the study job
+ * (`studyJob`), which tunes one model family and records an `ml_study` run. Orchestration: it sits
  * above the pipeline and the report builders. An identical config on the same snapshot is found by
  * its config hash before anything is computed, and reused.
  */
@@ -19,6 +20,16 @@ import type { RunRecord } from "../track/types.ts";
 import { gitSha } from "../util/git.ts";
 import { researchReport } from "../report/research.ts";
 import { type ResearchConfig, researchParams, type ResearchResult, runResearch } from "./research.ts";
+import { join } from "node:path";
+import { slugify } from "../track/run_id.ts";
+import { DEFAULT_RUNS_DIR } from "../track/types.ts";
+import { buildDataset } from "./dataset.ts";
+import { BASE_FEATURES, computeFeatures, featureSetConfig, type FeatureSpec } from "./features/mod.ts";
+import { computeLabel, labelName, type LabelSpec } from "./labels.ts";
+import type { ModelType } from "./models/types.ts";
+import { modelObjective, SEARCH_SPACES } from "./study/model_study.ts";
+import type { Distribution } from "./study/space.ts";
+import { runStudy, type StudyResult, type TrialRecord } from "./study/study.ts";
 
 /** What `researchJob` needs. */
 export interface ResearchJobOptions {
@@ -175,4 +186,134 @@ export async function researchJob(options: ResearchJobOptions): Promise<Research
     artifacts: { "model.json": JSON.stringify(best.model.toJSON()), "report.html": report },
   }, { runsDir, now });
   return { run, suiteRun, research };
+}
+
+/** What `studyJob` needs. */
+export interface StudyJobOptions {
+  readonly snapshot: string;
+  readonly snapshotsDir?: string;
+  /** The model family to tune. */
+  readonly model: ModelType;
+  readonly label: LabelSpec;
+  readonly features?: readonly FeatureSpec[];
+  readonly space?: Readonly<Record<string, Distribution>>;
+  readonly fixed?: Readonly<Record<string, unknown>>;
+  readonly trials: number;
+  readonly sampler?: "tpe" | "random";
+  readonly seed?: number;
+  readonly maxTrainRows?: number;
+  readonly validationFraction?: number;
+  readonly experiment?: string;
+  readonly runsDir?: string;
+  readonly workers?: number;
+  readonly onTrial?: (trial: TrialRecord, done: number, total: number) => void;
+}
+
+/** A study run: recorded (or reused) with its trials. */
+export interface StudyJobResult {
+  readonly run: RunRecord;
+  readonly study?: StudyResult;
+  /** The folder the trials are stored in as they finish (resume reads it). */
+  readonly dir: string;
+}
+
+/**
+ * Runs a hyperparameter study of one model family on a snapshot and records it as an `ml_study` run
+ * (params: the whole setting; metrics: best validation score, trial counts; `trials` table: one row
+ * per trial with its state, score, steps and parameters; artifact `best_params.json`). Trials are
+ * stored as they finish under `<runs>/.studies/<id>/`, so an interrupted study picks up where it
+ * stopped when started again; asking for more trials extends it.
+ *
+ * @example
+ * ```ts
+ * const { run, study } = await studyJob({ snapshot: "demo", model: "forest", label: { type: "B1", horizon: 5 }, trials: 20 });
+ * ```
+ */
+export async function studyJob(options: StudyJobOptions): Promise<StudyJobResult> {
+  const runsDir = options.runsDir ?? DEFAULT_RUNS_DIR;
+  const manifest = await readManifest(options.snapshot, options.snapshotsDir);
+  const features = options.features ?? BASE_FEATURES;
+  const space = options.space ?? SEARCH_SPACES[options.model];
+  const setting = {
+    snapshot: options.snapshot,
+    model: options.model,
+    label: options.label,
+    features: featureSetConfig(features),
+    space,
+    fixed: options.fixed ?? {},
+    sampler: options.sampler ?? "tpe",
+    seed: options.seed ?? 0,
+    maxTrainRows: options.maxTrainRows ?? 60_000,
+    validationFraction: options.validationFraction ?? 0.2,
+  };
+  const tags = { snapshot_id: manifest.snapshot_id, snapshot_hash: manifest.hash };
+  const studyId = await runConfigHash({ kind: "ml_study", tags, inputHash: "", params: setting });
+  const dir = join(
+    runsDir,
+    ".studies",
+    `${slugify(`${options.model}-${labelName(options.label)}`)}-${studyId}`,
+  );
+  const params = { ...setting, trials: options.trials };
+  const hash = await runConfigHash({ kind: "ml_study", tags, inputHash: "", params });
+  const [existing] = await listRuns({ runsDir, configHash: hash });
+  if (existing) return { run: { ...(await getRun(existing.run_id, { runsDir })), reused: true }, dir };
+
+  const panel = await loadPanel({
+    snapshot: options.snapshot,
+    snapshotsDir: options.snapshotsDir,
+    fields: RESEARCH_FIELDS,
+  });
+  const data = buildDataset(computeFeatures(panel, features), computeLabel(panel, options.label));
+  const objective = modelObjective(data, {
+    type: options.model,
+    space,
+    fixed: options.fixed,
+    validationFraction: setting.validationFraction,
+    maxTrainRows: setting.maxTrainRows,
+    seed: setting.seed,
+    workers: options.workers,
+  });
+  const study = await runStudy(objective, {
+    dir,
+    trials: options.trials,
+    sampler: setting.sampler,
+    seed: setting.seed,
+    onTrial: options.onTrial,
+  });
+  const names = Object.keys(space);
+  const t = study.trials;
+  const run = await recordRun({
+    experiment: options.experiment ?? `study_${options.model}`,
+    kind: "ml_study",
+    tags: { ...tags, model: options.model, label: labelName(options.label), study_dir: dir },
+    params,
+    metrics: {
+      best_value: study.best?.value ?? NaN,
+      best_trial: study.best?.number ?? NaN,
+      trials_complete: t.filter((x) => x.state === "complete").length,
+      trials_pruned: t.filter((x) => x.state === "pruned").length,
+      trials_failed: t.filter((x) => x.state === "failed").length,
+    },
+    tables: {
+      trials: {
+        number: Float64Array.from(t, (x) => x.number),
+        state: t.map((x) => x.state),
+        value: Float64Array.from(t, (x) => x.value),
+        steps: Float64Array.from(t, (x) => x.intermediate.length),
+        last_intermediate: Float64Array.from(t, (x) => x.intermediate.at(-1)?.[1] ?? NaN),
+        ...Object.fromEntries(names.map((name) => {
+          const numeric = space[name].type !== "categorical";
+          return [
+            `param_${name}`,
+            numeric
+              ? Float64Array.from(t, (x) => (x.params[name] as number) ?? NaN)
+              : t.map((x) => (x.params[name] === undefined ? null : String(x.params[name]))),
+          ];
+        })),
+      },
+    },
+    inputHash: "",
+    artifacts: { "best_params.json": JSON.stringify(study.best?.params ?? null, null, 2) + "\n" },
+  }, { runsDir });
+  return { run, study, dir };
 }
