@@ -210,7 +210,7 @@ async function study(values: Record<string, string | boolean | undefined>): Prom
     experiment: values.experiment as string | undefined,
     runsDir: values.runs as string,
     workers: integer("workers", values.workers as string | undefined, 0),
-    onTrial: (_trial, done, total) => {
+    onTrial: (_trial, _done, total) => {
       if (values.json) return;
       bar ??= progress(total, { label: `study ${model.type}` });
       bar.tick();
