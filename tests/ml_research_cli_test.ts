@@ -6,6 +6,9 @@ import { main } from "../lib/cli/research.ts";
 import { getRun, listRuns, readTableParquet } from "../lib/track/mod.ts";
 import { loadModel } from "../lib/ml/models/registry.ts";
 import { capture } from "./fixtures/capture.ts";
+import { loadRunModel, modelSignal } from "../lib/ml/saved.ts";
+import { loadPanel } from "../lib/panel/load.ts";
+import { knownMatrix } from "../lib/signal/align.ts";
 
 Deno.test("deno task research records the run (model, predictions, leaderboard, report) and reuses an identical rerun", async (t) => {
   const dir = await Deno.makeTempDir();
@@ -97,6 +100,22 @@ Deno.test("deno task research records the run (model, predictions, leaderboard, 
     ok(!/https?:\/\/(?!www\.w3\.org)/.test(html), "self-contained");
     const suite = await getRun(json.suite_run, { runsDir: `${dir}/runs` });
     equal(suite.kind, "suite");
+  });
+  await t.step("the saved model scores a panel as a signal, available once the model exists", async () => {
+    const saved = await loadRunModel(runId, { runsDir: `${dir}/runs` });
+    deepEqual(saved.features.map((f) => f.name), ["ret_5", "ret_21", "vol_21"]);
+    const panel = await loadPanel({ snapshot: "s", snapshotsDir: `${dir}/snap`, fields: ["close", "ret"] });
+    const signal = modelSignal(panel, saved, "ml");
+    const through = Date.parse(`${saved.trained_through}T00:00:00Z`);
+    ok(signal.signal.length > 10_000);
+    ok(signal.date_avail!.every((d, k) => d === Math.max(signal.date_sig[k], through)));
+    // The final model trains on every label, the last ending on the panel's last date: on this panel
+    // its predictions are only known from that close on (for trading new data), never in sample.
+    equal(through, panel.dates[panel.dates.length - 1]);
+    const known = knownMatrix(panel, signal);
+    const tEnd = panel.dates.length - 1;
+    ok(known.subarray(tEnd * 40).filter(Number.isFinite).length >= 30);
+    ok(known.subarray(0, tEnd * 40).every(Number.isNaN), "nothing is known before the model exists");
   });
   await t.step("an identical rerun is found before computing", async () => {
     const { code, out } = await capture(() => main(args));

@@ -4,7 +4,8 @@
  * sheet) and the research itself as a `research` run — `run.json` with the config and the best
  * variant's metrics, `daily.parquet` (its backtest), the `leaderboard`, `metrics`, `importance` and
  * `predictions` tables (the best variant's out-of-sample predictions in the signal contract), and the
- * artifacts `model.json` (the final model, for strategies) and `report.html`; and the study job
+ * artifacts `model.json` (the final model), `pipeline.json` (its features, label and training end:
+ * what `loadRunModel` reads for strategies) and `report.html`; and the study job
  * (`studyJob`), which tunes one model family and records an `ml_study` run. Orchestration: it sits
  * above the pipeline and the report builders. An identical config on the same snapshot is found by
  * its config hash before anything is computed, and reused.
@@ -19,7 +20,14 @@ import { runId } from "../track/run_id.ts";
 import type { RunRecord } from "../track/types.ts";
 import { gitSha } from "../util/git.ts";
 import { researchReport } from "../report/research.ts";
-import { type ResearchConfig, researchParams, type ResearchResult, runResearch } from "./research.ts";
+import {
+  DEFAULT_RESEARCH,
+  type ResearchConfig,
+  researchParams,
+  type ResearchResult,
+  runResearch,
+} from "./research.ts";
+import { modelPipeline } from "./saved.ts";
 import { join } from "node:path";
 import { slugify } from "../track/run_id.ts";
 import { DEFAULT_RUNS_DIR } from "../track/types.ts";
@@ -183,7 +191,20 @@ export async function researchJob(options: ResearchJobOptions): Promise<Research
       },
     },
     inputHash: "",
-    artifacts: { "model.json": JSON.stringify(best.model.toJSON()), "report.html": report },
+    artifacts: {
+      "model.json": JSON.stringify(best.model.toJSON()),
+      "pipeline.json": JSON.stringify(
+        modelPipeline(
+          config.features ?? DEFAULT_RESEARCH.features,
+          config.standardize ?? DEFAULT_RESEARCH.standardize,
+          best.variant.label,
+          panel.dates[best.trainedThrough],
+        ),
+        null,
+        2,
+      ),
+      "report.html": report,
+    },
   }, { runsDir, now });
   return { run, suiteRun, research };
 }

@@ -114,6 +114,8 @@ export interface ResearchBest {
   readonly permutation: PermutationImportance;
   /** Fitted on every labelled row (what a strategy loads). */
   readonly model: Model;
+  /** Date index of the last label end among the final model's training rows. */
+  readonly trainedThrough: number;
   readonly suite: SuiteResult;
 }
 
@@ -254,6 +256,7 @@ export async function runResearch(
     c.maxTrainRows,
     c.seed,
   );
+  const trainedThrough = all.reduce((m, r) => Math.max(m, data.end[r]), 0);
   const model = await fitModel(variant.model, {
     X: takeRows(data.X, all),
     y: takeValues(data.y, all),
@@ -273,7 +276,15 @@ export async function runResearch(
     featureNames: features.names,
     variants,
     leaderboard: board,
-    best: { variant, row, impurity: variant.oos.lastModel.importance(), permutation, model, suite },
+    best: {
+      variant,
+      row,
+      impurity: variant.oos.lastModel.importance(),
+      permutation,
+      model,
+      trainedThrough,
+      suite,
+    },
     rows: first.t.length,
     folds: folds[0].length,
   };
