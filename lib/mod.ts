@@ -24,6 +24,8 @@ export * from "./signal/mod.ts";
 export * from "./engine/mod.ts";
 export * as metrics from "./metrics/mod.ts";
 export * from "./indicators/mod.ts";
+export * as ml from "./ml/mod.ts";
+export { researchReport, researchView, withResearchDisplay } from "./report/research.ts";
 export * from "./suite/mod.ts";
 export * from "./track/mod.ts";
 export * from "./nb/mod.ts";

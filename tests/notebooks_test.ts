@@ -24,6 +24,8 @@ const NOTEBOOKS: Record<string, number[]> = {
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, registry, comparison table, equity curves
   "04_history": [0, 0, 0, 0, 1],
+  // setup, folds, research view (score + Sharpe heatmaps), importance, sentiment job, its run, study, picks
+  "07_ml_research": [0, 0, 2, 1, 0, 0, 0, 0],
 };
 
 const hasJupyter = await nbconvertCommand().then(() => true, () => false);

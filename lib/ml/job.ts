@@ -39,10 +39,19 @@ import { modelObjective, SEARCH_SPACES } from "./study/model_study.ts";
 import type { Distribution } from "./study/space.ts";
 import { runStudy, type StudyResult, type TrialRecord } from "./study/study.ts";
 
+/** Which part of the snapshot a job reads (recorded in its params): securities and inclusive dates. */
+export interface PanelSubset {
+  readonly securities?: readonly string[];
+  readonly start?: string;
+  readonly end?: string;
+}
+
 /** What `researchJob` needs. */
 export interface ResearchJobOptions {
   readonly snapshot: string;
   readonly snapshotsDir?: string;
+  /** Research on part of the snapshot only (default: all of it). */
+  readonly subset?: PanelSubset;
   readonly config?: ResearchConfig;
   /** Grouping of the run (default "ml_research"). */
   readonly experiment?: string;
@@ -78,13 +87,13 @@ export async function researchJob(options: ResearchJobOptions): Promise<Research
   const { snapshot, snapshotsDir, runsDir, config = {} } = options;
   const experiment = options.experiment ?? "ml_research";
   const manifest = await readManifest(snapshot, snapshotsDir);
-  const params = { snapshot, ...researchParams(config) };
+  const params = { snapshot, subset: options.subset ?? {}, ...researchParams(config) };
   const tags = { snapshot_id: manifest.snapshot_id, snapshot_hash: manifest.hash };
   const hash = await runConfigHash({ kind: "research", tags, inputHash: "", params });
   const [existing] = await listRuns({ runsDir, configHash: hash });
   if (existing) return { run: { ...(await getRun(existing.run_id, { runsDir })), reused: true } };
 
-  const panel = await loadPanel({ snapshot, snapshotsDir, fields: RESEARCH_FIELDS });
+  const panel = await loadPanel({ snapshot, snapshotsDir, fields: RESEARCH_FIELDS, ...options.subset });
   const research = await runResearch(panel, config, {
     workers: options.workers,
     onProgress: options.onProgress,
@@ -213,6 +222,7 @@ export async function researchJob(options: ResearchJobOptions): Promise<Research
 export interface StudyJobOptions {
   readonly snapshot: string;
   readonly snapshotsDir?: string;
+  readonly subset?: PanelSubset;
   /** The model family to tune. */
   readonly model: ModelType;
   readonly label: LabelSpec;
@@ -257,6 +267,7 @@ export async function studyJob(options: StudyJobOptions): Promise<StudyJobResult
   const space = options.space ?? SEARCH_SPACES[options.model];
   const setting = {
     snapshot: options.snapshot,
+    subset: options.subset ?? {},
     model: options.model,
     label: options.label,
     features: featureSetConfig(features),

@@ -31,7 +31,8 @@ export interface SavedModel extends ModelPipeline {
 
 /**
  * Loads `model.json` and `pipeline.json` of a research run (by id or folder). Custom features are
- * code, not data: a pipeline with one is refused, naming it.
+ * code, not data: pass them (by name) in `features`; a pipeline naming one that is not passed is
+ * refused, naming it.
  *
  * @example
  * ```ts
@@ -39,7 +40,10 @@ export interface SavedModel extends ModelPipeline {
  * const signal = modelSignal(panel, saved, "ml_forest");
  * ```
  */
-export async function loadRunModel(run: string, options: { runsDir?: string } = {}): Promise<SavedModel> {
+export async function loadRunModel(
+  run: string,
+  options: { runsDir?: string; features?: readonly FeatureSpec[] } = {},
+): Promise<SavedModel> {
   const dir = await resolveRunDir(run, options.runsDir ?? DEFAULT_RUNS_DIR);
   const read = async (file: string) => {
     try {
@@ -49,15 +53,20 @@ export async function loadRunModel(run: string, options: { runsDir?: string } = 
     }
   };
   const pipeline = await read("pipeline.json") as ModelPipeline;
-  const custom = pipeline.features.find((f) => f.kind === "custom");
-  if (custom) {
-    throw new RangeError(
-      `${
-        join(dir, "pipeline.json")
-      }: feature "${custom.name}" is a custom feature (code); pass it with modelSignal(panel, { ...saved, features })`,
-    );
-  }
-  return { ...pipeline, model: await loadModel(await read("model.json")) };
+  const given = new Map((options.features ?? []).map((f) => [f.name, f]));
+  const features = pipeline.features.map((f) => {
+    if (f.kind !== "custom") return f;
+    const own = given.get(f.name);
+    if (!own) {
+      throw new RangeError(
+        `${
+          join(dir, "pipeline.json")
+        }: feature "${f.name}" is a custom feature (code); pass it in loadRunModel(run, { features: [...] })`,
+      );
+    }
+    return own;
+  });
+  return { ...pipeline, features, model: await loadModel(await read("model.json")) };
 }
 
 /** The `pipeline.json` of a model trained on `features` for `label` through date `trainedThrough` (epoch ms). */

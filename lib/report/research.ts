@@ -14,6 +14,8 @@ import { escapeHtml, REPORT_CSS } from "./html.ts";
 import { renderSvg } from "./render.ts";
 import { columnTable, keyNumbers, variantTable, verdictPanel } from "./tearsheet_parts.ts";
 import { isoDate } from "../panel/types.ts";
+import { type Displayable, displayable } from "../nb/displayable.ts";
+import { withDisplay } from "./views.ts";
 
 /** Who, what and where of a research run: header and reproducibility footer. */
 export interface ResearchContext {
@@ -230,6 +232,20 @@ export function researchView(result: ResearchResult): string {
   return `<div style="font:14px/1.5 system-ui,sans-serif;">` + leaderboardTable(result.leaderboard) +
     `<div style="display:flex;flex-wrap:wrap;gap:12px;">${score}${sharpe}</div>` +
     verdictPanel(result.best.suite.verdict) + `</div>`;
+}
+
+/**
+ * Attaches the notebook view to a research result (and the suite view to its best variant's suite),
+ * so the result renders itself as a cell's last expression.
+ *
+ * @example
+ * ```ts
+ * withResearchDisplay(await ml.runResearch(panel, config)); // leaderboard, heatmaps, verdict
+ * ```
+ */
+export function withResearchDisplay<T extends ResearchResult>(result: T): T & Displayable {
+  withDisplay(result.best.suite);
+  return displayable(result, () => researchView(result));
 }
 
 const RESEARCH_CSS = `
