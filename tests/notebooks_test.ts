@@ -18,14 +18,17 @@ const NOTEBOOKS: Record<string, number[]> = {
   // setup, store tables, manifest, generator params, price chart, drawdown chart, drawdown table, snapshots
   "01_ingest": [0, 0, 0, 0, 1, 1, 0, 0],
   // setup, panel/signal, validation, backtest view, by year/size, drawdown, deciles, IC, IC histogram,
-  // Sharpe by year, lags
-  "02_backtest": [0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0],
+  // Sharpe by year, lags, factor analysis view (quantile bars, cumulative by quantile), event study,
+  // factor tear sheet written
+  "02_backtest": [0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 2, 1, 0],
   // setup, run, suite view, baselines, recorded run
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, registry, comparison table, equity curves
   "04_history": [0, 0, 0, 0, 1],
   // setup, folds, research view (score + Sharpe heatmaps), importance, sentiment job, its run, study, picks
   "07_ml_research": [0, 0, 2, 1, 0, 0, 0, 0],
+  // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar
+  "08_b3": [0, 0, 0, 0, 0, 1, 0, 1],
 };
 
 const hasJupyter = await nbconvertCommand().then(() => true, () => false);
@@ -141,9 +144,16 @@ Deno.test({
         );
       });
 
-      await t.step("02_backtest validates the signal and compares lags 0, 1, 2", () => {
+      await t.step("02_backtest validates the signal, compares lags 0, 1, 2 and analyses the factor", () => {
         match(pages["02_backtest"][2], /signal OK \(0 warnings\): no problems/);
         match(pages["02_backtest"][10], /lag 0 .* lag 1 .* lag 2 /);
+        // the factor section: Alphalens' tables, a positive rank IC at every horizon (the sentiment
+        // signal is built with a positive loading on future returns), the tear sheet written
+        match(pages["02_backtest"][11], /Returns analysis .* Information analysis .* IC Mean (0\.0\d+ ){3}/);
+        match(
+          pages["02_backtest"][13],
+          /reports\/factor\/02_backtest\.html · IC mean \(1D\) 0\.0\d+ · t \d+/,
+        );
       });
 
       await t.step("03_suite records the run and its tear sheet exists", async () => {
@@ -160,6 +170,14 @@ Deno.test({
           ok((await Deno.stat(join("runs", id, "run.json"))).isFile, `runs/${id}/run.json`);
         }
         match(pages["04_history"][3], /metric demo demo-top100 diff sharpe /);
+      });
+
+      await t.step("08_b3 runs the nine steps and applies the unpublished split", () => {
+        match(pages["08_b3"][1], /9 snapshot /);
+        // The demo market's planted events (lib/ingest/b3/synthetic.ts syntheticB3Events(2022, 2024)):
+        // QAAB4's reverse split on 2022-03-01 is a Carnival Tuesday, so it goes ex the next session.
+        match(pages["08_b3"][4], /QAAB4 2022-03-02 0\.1 .* published/);
+        match(pages["08_b3"][4], /QAAA3 2024-06-03 2 .* applied/);
       });
     } finally {
       await Deno.remove(outDir, { recursive: true });
