@@ -95,6 +95,6 @@ if __name__ == "__main__":
         t0 = time.perf_counter()
         f = features(df)
         times.append(time.perf_counter() - t0)
-    if len(sys.argv) > 3:
+    if len(sys.argv) > 3 and sys.argv[3]:
         f.to_numpy(dtype="<f8").T.tofile(sys.argv[3])
     print(json.dumps({"seconds": times, "rows": len(df)}))
