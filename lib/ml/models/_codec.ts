@@ -5,6 +5,7 @@
 import { Buffer } from "node:buffer";
 import type { Matrix } from "../dataset.ts";
 import type { Task } from "../labels.ts";
+import type { Model, ModelJson, ModelType } from "./types.ts";
 
 /** A typed array in a saved model. */
 export interface EncodedArray {
@@ -152,4 +153,62 @@ export function normalize(values: Float64Array): Float64Array {
   let total = 0;
   for (let k = 0; k < values.length; k++) total += values[k];
   return total > 0 ? values.map((v) => v / total) : values;
+}
+
+/**
+ * Class probabilities from raw margins (row-major `nRows × outputs`): the sigmoid of the single margin
+ * for two classes (`outputs` 1), else the softmax over the K margins (max-shifted).
+ */
+export function marginsToProba(F: Float64Array, nRows: number, K: number): Float64Array {
+  const outputs = F.length / nRows;
+  const out = new Float64Array(nRows * K);
+  for (let r = 0; r < nRows; r++) {
+    if (outputs === 1) {
+      const p1 = 1 / (1 + Math.exp(-F[r]));
+      out[2 * r] = 1 - p1;
+      out[2 * r + 1] = p1;
+      continue;
+    }
+    let top = -Infinity, sum = 0;
+    for (let k = 0; k < K; k++) top = Math.max(top, F[r * K + k]);
+    for (let k = 0; k < K; k++) sum += Math.exp(F[r * K + k] - top);
+    for (let k = 0; k < K; k++) out[r * K + k] = Math.exp(F[r * K + k] - top) / sum;
+  }
+  return out;
+}
+
+/** What a family provides to `assembleModel`. */
+export interface ModelParts {
+  /** Class probabilities (classification). */
+  readonly proba: (X: Matrix) => Float64Array;
+  /** Predicted targets (regression). */
+  readonly regress: (X: Matrix) => Float64Array;
+  readonly importance: () => Float64Array | undefined;
+  /** The family's saved state. */
+  readonly state: () => unknown;
+}
+
+/**
+ * The `Model` surface every family shares, around its probability / regression functions:
+ * `predictProba` (classification only), `predict` (argmax class or target), `score` (see `Model`),
+ * `importance` and `toJSON`.
+ */
+export function assembleModel(
+  type: ModelType,
+  meta: Pick<ModelJson, "task" | "classes" | "featureNames" | "params">,
+  parts: ModelParts,
+): Model {
+  const regression = meta.task === "regression";
+  return {
+    type,
+    ...meta,
+    predictProba(X) {
+      requireClassification(type, meta.task);
+      return parts.proba(X);
+    },
+    predict: (X) => regression ? parts.regress(X) : argmaxClasses(parts.proba(X), meta.classes),
+    score: (X) => regression ? parts.regress(X) : probaScore(parts.proba(X), meta.classes),
+    importance: parts.importance,
+    toJSON: () => ({ format: "quantnb-model", version: 1, type, ...meta, state: parts.state() }),
+  };
 }

@@ -6,15 +6,7 @@
  * class fractions, impurity importance = mean over trees of each tree's normalised MDI.
  */
 import type { Matrix } from "../dataset.ts";
-import {
-  argmaxClasses,
-  checkMatrix,
-  classCodes,
-  normalize,
-  probaScore,
-  requireClassification,
-  resolveParams,
-} from "./_codec.ts";
+import { assembleModel, checkMatrix, classCodes, normalize, resolveParams } from "./_codec.ts";
 import { binTraining } from "./binning.ts";
 import { concatTrees, decodeEnsemble, encodeEnsemble, type Ensemble, sumLeaves } from "./ensemble.ts";
 import { type GrowParams, openTreePool } from "./grow.ts";
@@ -168,25 +160,12 @@ function forestModel(
     for (let k = 0; k < sums.length; k++) sums[k] /= nTrees;
     return sums;
   };
-  const model: Model = {
-    type: "forest",
-    ...meta,
-    predictProba(X) {
-      requireClassification("forest", meta.task);
-      return mean(X);
-    },
-    predict: (X) => meta.task === "regression" ? mean(X) : argmaxClasses(mean(X), meta.classes),
-    score: (X) => meta.task === "regression" ? mean(X) : probaScore(mean(X), meta.classes),
+  return assembleModel("forest", meta, {
+    proba: mean,
+    regress: mean,
     importance: () => state.importance.slice(),
-    toJSON: () => ({
-      format: "quantnb-model",
-      version: 1,
-      type: "forest",
-      ...meta,
-      state: { ...encodeEnsemble(ensemble), importance: Array.from(state.importance) },
-    }),
-  };
-  return model;
+    state: () => ({ ...encodeEnsemble(ensemble), importance: Array.from(state.importance) }),
+  });
 }
 
 /** Restores a forest saved with `toJSON`. */

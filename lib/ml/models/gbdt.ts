@@ -14,17 +14,16 @@ import type { Matrix } from "../dataset.ts";
 import { createRng } from "../../util/rng.ts";
 import { lowerBound } from "../../util/bisect.ts";
 import {
-  argmaxClasses,
+  assembleModel,
   checkMatrix,
   classCodes,
+  marginsToProba,
   normalize,
-  probaScore,
-  requireClassification,
   resolveParams,
 } from "./_codec.ts";
 import { binMatrix, binTraining } from "./binning.ts";
 import { concatTrees, decodeEnsemble, encodeEnsemble, type Ensemble, sumLeaves } from "./ensemble.ts";
-import type { TreeArrays } from "./tree.ts";
+import { type TreeArrays, treeStorage } from "./tree.ts";
 import type { FitOptions, Model, ModelJson, TrainingSet } from "./types.ts";
 
 /** Hyperparameters of the boosted trees. */
@@ -182,9 +181,8 @@ function boostTree(
   }
   const histSize = offsets[p];
   const maxNodes = 2 ** (params.maxDepth + 1) - 1;
-  const feature = new Int32Array(maxNodes).fill(-1), threshold = new Float64Array(maxNodes);
-  const left = new Int32Array(maxNodes).fill(-1), right = new Int32Array(maxNodes).fill(-1);
-  const value = new Float64Array(maxNodes * width), importance = new Float64Array(p);
+  const tree = treeStorage(maxNodes, width, p);
+  const value = tree.value;
   const { l2, minSamplesLeaf: minLeaf } = params;
 
   /** Histogram of rows [start, end): per (feature, bin) Σg and Σh interleaved, and the row count. */
@@ -213,7 +211,6 @@ function boostTree(
   const stack: { node: number; start: number; end: number; depth: number; hist: Hist }[] = [
     { node: 0, start: 0, end: m, depth: 0, hist: build(0, m) },
   ];
-  let nNodes = 1;
   while (stack.length) {
     const { node, start, end, depth, hist } = stack.pop()!;
     let G = 0, H = 0;
@@ -262,12 +259,7 @@ function boostTree(
         rh[k--] = t;
       }
     }
-    const l = nNodes++, rgt = nNodes++;
-    feature[node] = bestFeature;
-    threshold[node] = edges[bestFeature][bestBin];
-    left[node] = l;
-    right[node] = rgt;
-    importance[bestFeature] += bestGain;
+    const [l, rgt] = tree.split(node, bestFeature, edges[bestFeature][bestBin], bestGain);
     if (depth + 1 < params.maxDepth) {
       // Only split-able children need histograms: build the smaller, subtract for the larger.
       const leftSmaller = i - start <= end - i;
@@ -280,14 +272,7 @@ function boostTree(
       stack.push({ node: l, start, end: i, depth: depth + 1, hist });
     }
   }
-  return {
-    feature: feature.slice(0, nNodes),
-    threshold: threshold.slice(0, nNodes),
-    left: left.slice(0, nNodes),
-    right: right.slice(0, nNodes),
-    value: value.slice(0, nNodes * width),
-    importance,
-  };
+  return tree.done();
 }
 
 /** Adds a tree's outputs to raw scores F of binned rows (row-major, `n` rows). */
@@ -415,46 +400,16 @@ function gbdtModel(
     for (let r = 0; r < X.nRows; r++) for (let k = 0; k < width; k++) F[r * width + k] += state.base[k];
     return F;
   };
-  const proba = (X: Matrix) => {
-    const F = raw(X);
-    const K = meta.classes.length;
-    const out = new Float64Array(X.nRows * K);
-    for (let r = 0; r < X.nRows; r++) {
-      if (width === 1) {
-        const p1 = 1 / (1 + Math.exp(-F[r]));
-        out[2 * r] = 1 - p1;
-        out[2 * r + 1] = p1;
-        continue;
-      }
-      let top = -Infinity, sum = 0;
-      for (let k = 0; k < K; k++) top = Math.max(top, F[r * K + k]);
-      for (let k = 0; k < K; k++) sum += Math.exp(F[r * K + k] - top);
-      for (let k = 0; k < K; k++) out[r * K + k] = Math.exp(F[r * K + k] - top) / sum;
-    }
-    return out;
-  };
-  return {
-    type: "gbdt",
-    ...meta,
-    predictProba(X) {
-      requireClassification("gbdt", meta.task);
-      return proba(X);
-    },
-    predict: (X) => meta.task === "regression" ? raw(X) : argmaxClasses(proba(X), meta.classes),
-    score: (X) => meta.task === "regression" ? raw(X) : probaScore(proba(X), meta.classes),
+  return assembleModel("gbdt", meta, {
+    proba: (X) => marginsToProba(raw(X), X.nRows, meta.classes.length),
+    regress: raw,
     importance: () => state.importance.slice(),
-    toJSON: () => ({
-      format: "quantnb-model",
-      version: 1,
-      type: "gbdt",
-      ...meta,
-      state: {
-        base: Array.from(state.base),
-        importance: Array.from(state.importance),
-        ...encodeEnsemble(state.ensemble),
-      },
+    state: () => ({
+      base: Array.from(state.base),
+      importance: Array.from(state.importance),
+      ...encodeEnsemble(state.ensemble),
     }),
-  };
+  });
 }
 
 /** Restores a saved `gbdt` model. */

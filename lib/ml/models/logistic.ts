@@ -8,12 +8,11 @@
  */
 import type { Matrix } from "../dataset.ts";
 import {
-  argmaxClasses,
+  assembleModel,
   checkMatrix,
   classCodes,
+  marginsToProba,
   normalize,
-  probaScore,
-  requireClassification,
   resolveParams,
 } from "./_codec.ts";
 import { minimizeLbfgs } from "./lbfgs.ts";
@@ -258,46 +257,20 @@ function linearModel(
     }
     return out;
   };
-  const proba = (X: Matrix) => {
-    const m = margins(X);
-    const K = meta.classes.length;
-    const out = new Float64Array(X.nRows * K);
-    for (let r = 0; r < X.nRows; r++) {
-      if (outputs === 1) {
-        const p1 = 1 / (1 + Math.exp(-m[r]));
-        out[2 * r] = 1 - p1;
-        out[2 * r + 1] = p1;
-        continue;
-      }
-      let top = -Infinity, sum = 0;
-      for (let k = 0; k < K; k++) top = Math.max(top, m[r * K + k]);
-      for (let k = 0; k < K; k++) sum += Math.exp(m[r * K + k] - top);
-      for (let k = 0; k < K; k++) out[r * K + k] = Math.exp(m[r * K + k] - top) / sum;
-    }
-    return out;
-  };
-  return {
-    type: "logistic",
-    ...meta,
-    predictProba(X) {
-      requireClassification("logistic", meta.task);
-      return proba(X);
-    },
-    predict: (X) => meta.task === "regression" ? margins(X) : argmaxClasses(proba(X), meta.classes),
-    score: (X) => meta.task === "regression" ? margins(X) : probaScore(proba(X), meta.classes),
+  return assembleModel("logistic", meta, {
+    proba: (X) => marginsToProba(margins(X), X.nRows, meta.classes.length),
+    regress: margins,
     importance() {
       const out = new Float64Array(p);
       for (let k = 0; k < outputs; k++) for (let j = 0; j < p; j++) out[j] += Math.abs(state.coef[k * q + j]);
       return normalize(out);
     },
-    toJSON: () => ({
-      format: "quantnb-model",
-      version: 1,
-      type: "logistic",
-      ...meta,
-      state: { mean: Array.from(state.mean), scale: Array.from(state.scale), coef: Array.from(state.coef) },
+    state: () => ({
+      mean: Array.from(state.mean),
+      scale: Array.from(state.scale),
+      coef: Array.from(state.coef),
     }),
-  };
+  });
 }
 
 /**

@@ -8,14 +8,7 @@
  */
 import { RandomForestClassifier, RandomForestRegression } from "ml-random-forest";
 import type { Matrix } from "../dataset.ts";
-import {
-  argmaxClasses,
-  checkMatrix,
-  normalize,
-  probaScore,
-  requireClassification,
-  resolveParams,
-} from "./_codec.ts";
+import { assembleModel, checkMatrix, normalize, resolveParams } from "./_codec.ts";
 import type { FitOptions, Model, ModelJson, TrainingSet } from "./types.ts";
 
 /** Hyperparameters (the package's option names where they exist). */
@@ -116,27 +109,15 @@ function wrap(meta: Pick<ModelJson, "task" | "classes" | "featureNames" | "param
     checkMatrix("ml_random_forest", X, p);
     return Float64Array.from(forest.predict(rowsOf(X)));
   };
-  return {
-    type: "ml_random_forest",
-    ...meta,
-    predictProba(X) {
-      requireClassification("ml_random_forest", meta.task);
-      return proba(X);
-    },
-    predict: (X) => meta.task === "regression" ? regress(X) : argmaxClasses(proba(X), meta.classes),
-    score: (X) => meta.task === "regression" ? regress(X) : probaScore(proba(X), meta.classes),
+  return assembleModel("ml_random_forest", meta, {
+    proba,
+    regress,
     importance: () =>
       normalize(
         Float64Array.from((forest as unknown as { featureImportance(): number[] }).featureImportance()),
       ),
-    toJSON: () => ({
-      format: "quantnb-model",
-      version: 1,
-      type: "ml_random_forest",
-      ...meta,
-      state: JSON.parse(JSON.stringify(forest.toJSON())),
-    }),
-  };
+    state: () => JSON.parse(JSON.stringify(forest.toJSON())),
+  });
 }
 
 /** Restores a saved `ml_random_forest` model. */

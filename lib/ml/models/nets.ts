@@ -24,14 +24,12 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import type { Matrix } from "../dataset.ts";
 import { createRng } from "../../util/rng.ts";
 import {
-  argmaxClasses,
+  assembleModel,
   checkMatrix,
   classCodes,
   decodeArray,
   encodeArray,
   type EncodedArray,
-  probaScore,
-  requireClassification,
   resolveParams,
 } from "./_codec.ts";
 import type { FitOptions, Model, ModelJson, ModelType, TrainingSet } from "./types.ts";
@@ -401,37 +399,25 @@ function netModel(
     return out;
   };
   const regress = (X: Matrix) => raw(X).map((v) => v * scaling.yScale + scaling.yMean);
-  return {
-    type,
-    ...meta,
-    predictProba(X) {
-      requireClassification(type, meta.task);
-      return proba(X);
-    },
-    predict: (X) => meta.task === "regression" ? regress(X) : argmaxClasses(proba(X), meta.classes),
-    score: (X) => meta.task === "regression" ? regress(X) : probaScore(proba(X), meta.classes),
+  return assembleModel(type, meta, {
+    proba,
+    regress,
     importance: () => undefined,
-    toJSON: () => ({
-      format: "quantnb-model",
-      version: 1,
-      type,
-      ...meta,
-      state: {
-        topology: net.toJSON(undefined, false),
-        weights: net.getWeights().map((w) => ({
-          shape: w.shape,
-          values: encodeArray(w.dataSync() as Float32Array),
-        })),
-        layout,
-        scaling: {
-          mean: Array.from(scaling.mean),
-          scale: Array.from(scaling.scale),
-          yMean: scaling.yMean,
-          yScale: scaling.yScale,
-        },
+    state: () => ({
+      topology: net.toJSON(undefined, false),
+      weights: net.getWeights().map((w) => ({
+        shape: w.shape,
+        values: encodeArray(w.dataSync() as Float32Array),
+      })),
+      layout,
+      scaling: {
+        mean: Array.from(scaling.mean),
+        scale: Array.from(scaling.scale),
+        yMean: scaling.yMean,
+        yScale: scaling.yScale,
       },
     }),
-  };
+  });
 }
 
 /** Restores a saved net (any of mlp, conv1d, lstm). */

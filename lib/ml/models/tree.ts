@@ -81,12 +81,8 @@ export function buildTree(data: TreeData, weights: Float64Array, params: TreePar
   }
 
   const maxNodes = Math.min(2 ** (maxDepth + 1) - 1, 2 * m - 1 || 1);
-  const feature = new Int32Array(maxNodes).fill(-1);
-  const threshold = new Float64Array(maxNodes);
-  const left = new Int32Array(maxNodes).fill(-1);
-  const right = new Int32Array(maxNodes).fill(-1);
-  const value = new Float64Array(maxNodes * K);
-  const importance = new Float64Array(p);
+  const tree = treeStorage(maxNodes, K, p);
+  const value = tree.value;
 
   let maxBins = 1;
   for (const e of edges) maxBins = Math.max(maxBins, e.length + 1);
@@ -120,7 +116,6 @@ export function buildTree(data: TreeData, weights: Float64Array, params: TreePar
 
   // Explicit stack of nodes to expand: (node, start, end, depth).
   const stack: number[] = [0, 0, m, 0];
-  let nNodes = 1;
   while (stack.length) {
     const depth = stack.pop()!, end = stack.pop()!, start = stack.pop()!, node = stack.pop()!;
     // The node's totals: summed at the root, handed down by the parent's split otherwise.
@@ -232,12 +227,7 @@ export function buildTree(data: TreeData, weights: Float64Array, params: TreePar
         swapRows(i, k--);
       }
     }
-    const l = nNodes++, rgt = nNodes++;
-    feature[node] = bestFeature;
-    threshold[node] = edges[bestFeature][bestBin];
-    left[node] = l;
-    right[node] = rgt;
-    importance[bestFeature] += bestGain;
+    const [l, rgt] = tree.split(node, bestFeature, edges[bestFeature][bestBin], bestGain);
     nodeW[l] = bestWL;
     nodeW[rgt] = W - bestWL;
     for (let k = 0; k < width; k++) {
@@ -246,14 +236,7 @@ export function buildTree(data: TreeData, weights: Float64Array, params: TreePar
     }
     stack.push(rgt, i, end, depth + 1, l, start, i, depth + 1);
   }
-  return {
-    feature: feature.slice(0, nNodes),
-    threshold: threshold.slice(0, nNodes),
-    left: left.slice(0, nNodes),
-    right: right.slice(0, nNodes),
-    value: value.slice(0, nNodes * K),
-    importance,
-  };
+  return tree.done();
 }
 
 /** A node is pure when one class holds all its weight, or (regression) every target is equal. */
@@ -271,4 +254,48 @@ function isPure(
   }
   for (let j = start + 1; j < end; j++) if (rowTarget[j] !== rowTarget[start]) return false;
   return true;
+}
+
+/** A tree being grown: node arrays, `split` to turn a leaf into a split with two new leaf children. */
+export interface TreeStorage {
+  /** Per node `width` leaf values (fill `value[node * width + k]`). */
+  readonly value: Float64Array;
+  /** Splits `node` on `feature ≤ threshold`, adding `gain` to the feature's importance; returns [left, right]. */
+  split(node: number, feature: number, threshold: number, gain: number): [number, number];
+  /** The grown tree, trimmed to its nodes. */
+  done(): TreeArrays;
+}
+
+/**
+ * Storage for a tree of at most `maxNodes` nodes with `width` values per node over `p` features; node 0
+ * is the root, and children are allocated in pairs (right = left + 1, which prediction relies on).
+ */
+export function treeStorage(maxNodes: number, width: number, p: number): TreeStorage {
+  const feature = new Int32Array(maxNodes).fill(-1);
+  const threshold = new Float64Array(maxNodes);
+  const left = new Int32Array(maxNodes).fill(-1);
+  const right = new Int32Array(maxNodes).fill(-1);
+  const value = new Float64Array(maxNodes * width);
+  const importance = new Float64Array(p);
+  let nNodes = 1;
+  return {
+    value,
+    split(node, f, thr, gain) {
+      const l = nNodes++, r = nNodes++;
+      feature[node] = f;
+      threshold[node] = thr;
+      left[node] = l;
+      right[node] = r;
+      importance[f] += gain;
+      return [l, r];
+    },
+    done: () => ({
+      feature: feature.slice(0, nNodes),
+      threshold: threshold.slice(0, nNodes),
+      left: left.slice(0, nNodes),
+      right: right.slice(0, nNodes),
+      value: value.slice(0, nNodes * width),
+      importance,
+    }),
+  };
 }
