@@ -174,8 +174,14 @@ Deno.test({
 
       await t.step("07_ml_research ranks the variants, records the job and scores new data", async () => {
         // 7 yearly walk-forward folds after 2 years of training on the 2010–2019 demo calendar
-        match(pages["07_ml_research"][1], /fold start end train_rows test_rows 1 2012-\d\d-\d\d .* 7 2018-\d\d-\d\d 2019-09-17/);
-        match(pages["07_ml_research"][2], /Balanced acc\. ROC AUC Rank IC .* (logistic|gbdt)·B1_5 .* (RED|YELLOW|GREEN)/);
+        match(
+          pages["07_ml_research"][1],
+          /fold start end train_rows test_rows 1 2012-\d\d-\d\d .* 7 2018-\d\d-\d\d 2019-09-17/,
+        );
+        match(
+          pages["07_ml_research"][2],
+          /Balanced acc\. ROC AUC Rank IC .* (logistic|gbdt)·B1_5 .* (RED|YELLOW|GREEN)/,
+        );
         const report = /runs\/\S+\/report\.html/.exec(pages["07_ml_research"][5])?.[0];
         ok(report && (await Deno.stat(report)).isFile, `${report} exists`);
         match(pages["07_ml_research"][6], /trial state auc steps .* (complete|pruned)/);
