@@ -131,12 +131,11 @@ export async function main(args: string[]): Promise<number> {
       runsDir: values.runs,
       workers,
       command,
-      onProgress: (done, total, step) => {
+      onProgress: (done, total) => {
         if (values.json) return;
         bar ??= progress(total, { label: "research" });
         bar.tick(done - shown);
         shown = done;
-        void step;
       },
     });
     await bar?.done();
