@@ -64,8 +64,9 @@ export function conditionalValueAtRisk(returns: ArrayLike<number>, confidence = 
 
 /**
  * Gaussian (parametric) value-at-risk: `mean(r) + z * sampleStd(r)` with `z = Φ⁻¹(1 - confidence)`
- * (≈ -1.644854 at 95%) and the sample standard deviation (ddof = 1), as quantstats'
- * `value_at_risk`.
+ * (≈ -1.644854 at 95%) and the sample standard deviation (ddof = 1) over the non-NaN returns: quantstats'
+ * `value_at_risk` (`norm.ppf(1 - confidence, mean, std)`) on a series without missing values
+ * (quantstats fills a missing period with 0 first).
  *
  * @example
  * ```ts
