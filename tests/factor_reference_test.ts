@@ -190,3 +190,267 @@ for (const [name, opts] of Object.entries(options)) {
     );
   });
 }
+
+// ---- Alphalens' own test expectations (alphalens/tests/test_utils.py and test_performance.py of
+// quantopian/alphalens 77084f1), on its hand-built inputs.
+
+/** A `FactorData` holding `factor` (dates × assets, NaN = absent) as is: every finite value in the universe. */
+function handBuilt(
+  factor: number[][],
+  options: { groups?: string[]; quantile?: number[][]; forward?: number[][] } = {},
+): F.FactorData {
+  const nT = factor.length, nS = factor[0].length;
+  const flat = Float64Array.from(factor.flat());
+  const quantile = Int32Array.from(
+    options.quantile ? options.quantile.flat() : Array.from(flat, (v) => (Number.isFinite(v) ? 1 : 0)),
+    (q) => (Number.isFinite(q) ? q : 0),
+  );
+  const start = new Int32Array(nT + 1), cols: number[] = [];
+  for (let t = 0; t < nT; t++) {
+    for (let i = 0; i < nS; i++) if (quantile[t * nS + i] > 0) cols.push(i);
+    start[t + 1] = cols.length;
+  }
+  const names = options.groups ? [...new Set(options.groups)] : [];
+  return {
+    dates: Float64Array.from({ length: nT }, (_, t) => Date.UTC(2000, 0, 12 + t)),
+    securityIds: Array.from({ length: nS }, (_, i) => String.fromCharCode(65 + i)),
+    periodsPerYear: 252,
+    periods: [1],
+    factor: flat,
+    forward: options.forward ? [Float64Array.from(options.forward.flat())] : [new Float64Array(nT * nS)],
+    quantile,
+    nQuantiles: Math.max(1, ...quantile),
+    groups: options.groups ? Int32Array.from(options.groups, (g) => names.indexOf(g)) : null,
+    groupNames: names,
+    rows: { start, cols: Int32Array.from(cols) },
+    loss: { total: 0, forward_returns: 0, binning: 0 },
+    binning: { quantiles: 1, byGroup: false },
+    warnings: [],
+  };
+}
+
+Deno.test("Alphalens test_utils.py: compute_forward_returns", async (t) => {
+  // prices A = [1, 1, 2], B = [1, 2, 1] on 2015-01-01..03; expected rows (date, asset) in order
+  const prices = makePanel({
+    dates: [Date.UTC(2015, 0, 1), Date.UTC(2015, 0, 2), Date.UTC(2015, 0, 3)],
+    securityIds: ["A", "B"],
+    fields: { adj_close: Float64Array.of(1, 1, 1, 2, 2, 1) },
+  });
+  await t.step("test_compute_forward_returns", () => {
+    const [r1, r2] = F.forwardReturns(prices, [1, 2]);
+    assertAllNear(r1, [0, 1, 1, -0.5, NaN, NaN]);
+    assertAllNear(r2, [1, 0, NaN, NaN, NaN, NaN]);
+  });
+  await t.step("test_compute_forward_returns_non_cum", () => {
+    const [r1, r2] = F.forwardReturns(prices, [1, 2], { cumulative: false });
+    assertAllNear(r1, [0, 1, 1, -0.5, NaN, NaN]);
+    assertAllNear(r2, [1, -0.5, NaN, NaN, NaN, NaN]);
+  });
+});
+
+Deno.test("Alphalens test_utils.py: test_quantize_factor (qcut / cut, by group, zero-aware)", () => {
+  // factor_data: 2 dates × A..D = [[1, 2, 3, 4], [4, 3, 2, 1]], groups [1, 1, 2, 2];
+  // biased_factor_data: 2 dates × 8 = [[-1, 3, -2, 4, -5, 7, -6, 8], [-4, 2, -3, 1, -8, 6, -7, 5]]
+  const plain = [[1, 2, 3, 4], [4, 3, 2, 1]], plainGroups = [0, 0, 1, 1];
+  const biased = [[-1, 3, -2, 4, -5, 7, -6, 8], [-4, 2, -3, 1, -8, 6, -7, 5]];
+  const biasedGroups = [0, 0, 1, 1, 0, 0, 1, 1];
+  const quantize = (rows: number[][], groups: number[], options: F.BinningOptions, byGroup: boolean) =>
+    rows.flatMap((row) => {
+      const values = Float64Array.from(row), out = new Int32Array(row.length);
+      for (const g of byGroup ? [0, 1] : [-1]) {
+        const idx = Int32Array.from(row.map((_, i) => i).filter((i) => g < 0 || groups[i] === g));
+        F.binCrossSection(values, idx, idx.length, options, out);
+      }
+      return Array.from(out, (q) => q || NaN);
+    });
+  // deno-fmt-ignore
+  const cases: [number[][], number[], F.BinningOptions, boolean, number[]][] = [
+    [plain, plainGroups, { quantiles: 4 }, false, [1, 2, 3, 4, 4, 3, 2, 1]],
+    [plain, plainGroups, { quantiles: 2 }, false, [1, 1, 2, 2, 2, 2, 1, 1]],
+    [plain, plainGroups, { quantiles: 2 }, true, [1, 2, 1, 2, 2, 1, 2, 1]],
+    [biased, biasedGroups, { quantiles: 4, zeroAware: true }, false, [
+      2,
+      3,
+      2,
+      3,
+      1,
+      4,
+      1,
+      4,
+      2,
+      3,
+      2,
+      3,
+      1,
+      4,
+      1,
+      4,
+    ]],
+    [biased, biasedGroups, { quantiles: 2, zeroAware: true }, false, [
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+    ]],
+    [biased, biasedGroups, { quantiles: 2, zeroAware: true }, true, [
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+    ]],
+    [biased, biasedGroups, { bins: 4, zeroAware: true }, false, [
+      2,
+      3,
+      2,
+      3,
+      1,
+      4,
+      1,
+      4,
+      2,
+      3,
+      2,
+      3,
+      1,
+      4,
+      1,
+      4,
+    ]],
+    [biased, biasedGroups, { bins: 2, zeroAware: true }, false, [
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+    ]],
+    [biased, biasedGroups, { bins: 2, zeroAware: true }, true, [
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+      1,
+      2,
+    ]],
+    [plain, plainGroups, { quantiles: [0, 0.25, 0.5, 0.75, 1] }, false, [1, 2, 3, 4, 4, 3, 2, 1]],
+    [plain, plainGroups, { quantiles: [0, 0.5, 0.75, 1] }, false, [1, 1, 2, 3, 3, 2, 1, 1]],
+    [plain, plainGroups, { quantiles: [0, 0.25, 0.5, 1] }, false, [1, 2, 3, 3, 3, 3, 2, 1]],
+    [plain, plainGroups, { quantiles: [0, 0.5, 1] }, false, [1, 1, 2, 2, 2, 2, 1, 1]],
+    [plain, plainGroups, { quantiles: [0.25, 0.5, 0.75] }, false, [NaN, 1, 2, NaN, NaN, 2, 1, NaN]],
+    [plain, plainGroups, { quantiles: [0, 0.5, 1] }, true, [1, 2, 1, 2, 2, 1, 2, 1]],
+    [plain, plainGroups, { quantiles: [0.5, 1] }, true, [NaN, 1, NaN, 1, 1, NaN, 1, NaN]],
+    [plain, plainGroups, { quantiles: [0, 1] }, true, [1, 1, 1, 1, 1, 1, 1, 1]],
+    [plain, plainGroups, { bins: 4 }, false, [1, 2, 3, 4, 4, 3, 2, 1]],
+    [plain, plainGroups, { bins: 2 }, false, [1, 1, 2, 2, 2, 2, 1, 1]],
+    [plain, plainGroups, { bins: 3 }, false, [1, 1, 2, 3, 3, 2, 1, 1]],
+    [plain, plainGroups, { bins: 8 }, false, [1, 3, 6, 8, 8, 6, 3, 1]],
+    [plain, plainGroups, { bins: [0, 1, 2, 3, 5] }, false, [1, 2, 3, 4, 4, 3, 2, 1]],
+    [plain, plainGroups, { bins: [1, 2, 3] }, false, [NaN, 1, 2, NaN, NaN, 2, 1, NaN]],
+    [plain, plainGroups, { bins: [0, 2, 5] }, false, [1, 1, 2, 2, 2, 2, 1, 1]],
+    [plain, plainGroups, { bins: [0.5, 2.5, 4.5] }, false, [1, 1, 2, 2, 2, 2, 1, 1]],
+    [plain, plainGroups, { bins: [0.5, 2.5] }, true, [1, 1, NaN, NaN, NaN, NaN, 1, 1]],
+    [plain, plainGroups, { bins: 2 }, true, [1, 2, 1, 2, 2, 1, 2, 1]],
+  ];
+  for (const [rows, groups, options, byGroup, expected] of cases) {
+    assertAllNear(quantize(rows, groups, options, byGroup), expected, 0);
+  }
+});
+
+Deno.test("Alphalens test_performance.py: test_factor_weights", () => {
+  const groups = ["Group1", "Group2", "Group1", "Group2", "Group1"]; // A..E
+  const n = NaN;
+  // [factor (dates × A..E), options, expected weights of the stacked finite values]
+  // deno-fmt-ignore
+  const cases: [number[][], F.WeightOptions, number[]][] = [
+    [[[3, 4, 2, 1, n], [3, 4, -2, -1, n], [3, n, n, 1, 4]], { demeaned: false },
+      [0.3, 0.4, 0.2, 0.1, 0.3, 0.4, -0.2, -0.1, 0.375, 0.125, 0.5]],
+    [[[3, 4, 2, 1, n], [3, 4, -2, -1, n], [3, n, n, 1, 4]], {},
+      [0.125, 0.375, -0.125, -0.375, 0.2, 0.3, -0.3, -0.2, 0.1, -0.5, 0.4]],
+    [[[3, 4, 2, 1, n], [-3, 4, -2, 1, n], [2, 2, 2, 3, 1]], { demeaned: false, groupAdjust: true },
+      [0.3, 0.4, 0.2, 0.1, -0.3, 0.4, -0.2, 0.1, 0.2, 0.2, 0.2, 0.3, 0.1]],
+    [[[3, 4, 2, 1, n], [3, 4, -2, -1, n], [3, n, n, 1, 4]], { groupAdjust: true },
+      [0.25, 0.25, -0.25, -0.25, 0.25, 0.25, -0.25, -0.25, -0.5, NaN, 0.5]],
+    [[[3, 4, 2, 1, 5], [3, 4, -2, -1, 5], [3, n, n, 1, n]], { demeaned: false, equalWeight: true },
+      [0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, -0.2, -0.2, 0.2, 0.5, 0.5]],
+    [[[1, 4, 2, 3, n], [1, 4, -2, -3, n], [3, n, n, 2, 7]], { equalWeight: true },
+      [-0.25, 0.25, -0.25, 0.25, 0.25, 0.25, -0.25, -0.25, 0, -0.5, 0.5]],
+    [[[3, 4, 2, 1, n], [-3, 4, -2, 1, n], [3, n, n, 1, 4], [3, n, n, -1, 4], [3, n, n, 1, -4]],
+      { demeaned: false, groupAdjust: true, equalWeight: true },
+      [0.25, 0.25, 0.25, 0.25, -0.25, 0.25, -0.25, 0.25, 0.25, 0.5, 0.25, 0.25, -0.5, 0.25, 0.25, 0.5, -0.25]],
+    [[[1, 4, 2, 3, n], [3, 4, -2, -1, n], [3, n, n, 2, 7], [3, n, n, 2, -7]], { groupAdjust: true, equalWeight: true },
+      [-0.25, 0.25, 0.25, -0.25, 0.25, 0.25, -0.25, -0.25, -0.5, NaN, 0.5, 0.5, NaN, -0.5]],
+  ];
+  for (const [factor, options, expected] of cases) {
+    const data = handBuilt(factor, { groups });
+    const w = F.factorWeights(data, options);
+    assertAllNear(
+      Array.from(data.factor).flatMap((v, c) => (Number.isFinite(v) ? [w[c]] : [])),
+      expected,
+      1e-12,
+    );
+  }
+});
+
+Deno.test("Alphalens test_performance.py: test_factor_rank_autocorrelation and test_quantile_turnover", () => {
+  const up = [1, 2, 3, 4], down = [4, 3, 2, 1], swap = [2, 1, 4, 3];
+  const autocorrelation = (factor: number[][], lag: number) =>
+    F.factorRankAutocorrelation(handBuilt(factor), lag);
+  assertAllNear(autocorrelation([up, up, up, up], 1), [NaN, 1, 1, 1], 1e-12);
+  assertAllNear(autocorrelation([down, up, down, up], 1), [NaN, -1, -1, -1], 1e-12);
+  const twelve = [up, swap, down, up, swap, down, swap, down, up, swap, swap, down];
+  // deno-fmt-ignore
+  assertAllNear(autocorrelation(twelve, 3), [NaN, NaN, NaN, 1, 1, 1, 0.6, -0.6, -1, 1, -0.6, -1], 1e-12);
+  // quantile_turnover: the quantile labels themselves are the input
+  const turnover = (quantiles: number[][], q: number, lag: number) =>
+    F.quantileTurnover(handBuilt(quantiles, { quantile: quantiles }), q, lag);
+  assertAllNear(turnover([up, down, up, down], 2, 1), [NaN, 1, 1, 1], 1e-12);
+  const alternating = Array.from({ length: 12 }, (_, t) => (t % 2 ? [1, 3, 2, 4] : up));
+  assertAllNear(turnover(alternating, 3, 4), [NaN, NaN, NaN, NaN, 0, 0, 0, 0, 0, 0, 0, 0], 1e-12);
+  const last = [...alternating.slice(0, 11), up];
+  // deno-fmt-ignore
+  assertAllNear(turnover(last, 3, 10), [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, 0, 1], 1e-12);
+});
