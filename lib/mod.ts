@@ -56,8 +56,7 @@ export * from "./demo/build.ts";
 export { tearsheet, type TearsheetContext } from "./report/tearsheet.ts";
 export { type CapacityStats, capacityStats } from "./report/capacity.ts";
 export { backtestView, suiteView, withDisplay } from "./report/views.ts";
-export { recordSuite, type RecordSuiteOptions } from "./suite/record.ts";
-export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite/run_file.ts";
+export * from "./pipeline/mod.ts";
 
 import { backtest as engineBacktest } from "./engine/mod.ts";
 import { runSuite as suiteRunSuite } from "./suite/mod.ts";
