@@ -1,6 +1,6 @@
 import { type Progress, progress } from "../nb/progress.ts";
 import { renderTextTable } from "../nb/text_table.ts";
-import { researchJob, studyJob } from "../ml/job.ts";
+import { researchJob, studyJob, type StudyJobOptions } from "../ml/job.ts";
 import type { LabelSpec, LabelType } from "../ml/labels.ts";
 import type { ModelSpec, ModelType } from "../ml/models/types.ts";
 import { modelTypes } from "../ml/models/registry.ts";
@@ -74,24 +74,79 @@ function integer(name: string, text: string | undefined, min: number): number | 
   return n;
 }
 
+/** The options of a research run (also a batch job's, see `lib/jobs`), as `parseTaskArgs` takes them. */
+export const RESEARCH_OPTIONS = {
+  snapshot: { type: "string" },
+  config: { type: "string" },
+  labels: { type: "string" },
+  models: { type: "string" },
+  "max-train-rows": { type: "string" },
+  seed: { type: "string" },
+  experiment: { type: "string" },
+} as const;
+
+/** The options a study adds (`research study`; a batch's `ml_study` jobs). */
+export const STUDY_OPTIONS = {
+  model: { type: "string" },
+  label: { type: "string" },
+  trials: { type: "string" },
+  sampler: { type: "string" },
+} as const;
+
+/** The research config from `RESEARCH_OPTIONS` values: the `--config` file, overridden by the flags. */
+export function researchConfig(values: Record<string, string | boolean | undefined>): ResearchConfig {
+  const text = (key: string) => values[key] as string | undefined;
+  let config: ResearchConfig = {};
+  const file = text("config");
+  if (file) {
+    try {
+      config = JSON.parse(Deno.readTextFileSync(file));
+    } catch (error) {
+      throw new UsageError(`--config ${file}: cannot read the research config (${(error as Error).message})`);
+    }
+  }
+  return {
+    ...config,
+    ...(text("labels") ? { labels: parseLabels(text("labels")!) } : {}),
+    ...(text("models") ? { models: parseModels(text("models")!) } : {}),
+    ...(text("max-train-rows")
+      ? { maxTrainRows: integer("max-train-rows", text("max-train-rows"), 100) }
+      : {}),
+    ...(text("seed") ? { seed: integer("seed", text("seed"), 0) } : {}),
+  };
+}
+
+/** What a study is from `STUDY_OPTIONS` (and the shared seed / rows / experiment) values. */
+export function studySpec(
+  values: Record<string, string | boolean | undefined>,
+): Pick<StudyJobOptions, "model" | "label" | "trials" | "sampler" | "seed" | "maxTrainRows" | "experiment"> {
+  const text = (key: string) => values[key] as string | undefined;
+  if (!text("model")) throw new UsageError("study: --model TYPE is required");
+  if (!text("label")) throw new UsageError("study: --label TYPE:HORIZON is required");
+  const sampler = text("sampler") ?? "tpe";
+  if (sampler !== "tpe" && sampler !== "random") {
+    throw new UsageError(`--sampler must be tpe or random, found "${sampler}"`);
+  }
+  return {
+    model: parseModels(text("model")!)[0].type,
+    label: parseLabels(text("label")!)[0],
+    trials: integer("trials", text("trials"), 1) ?? 20,
+    sampler: sampler as "tpe" | "random",
+    seed: integer("seed", text("seed"), 0),
+    maxTrainRows: integer("max-train-rows", text("max-train-rows"), 100),
+    experiment: text("experiment"),
+  };
+}
+
 /** `deno task research`: see `--help`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     const { values, positionals } = parseTaskArgs(args, {
-      snapshot: { type: "string" },
-      config: { type: "string" },
-      labels: { type: "string" },
-      models: { type: "string" },
-      "max-train-rows": { type: "string" },
-      seed: { type: "string" },
+      ...RESEARCH_OPTIONS,
+      ...STUDY_OPTIONS,
       workers: { type: "string" },
-      experiment: { type: "string" },
       runs: { type: "string", default: "runs" },
       json: { type: "boolean", default: false },
-      model: { type: "string" },
-      label: { type: "string" },
-      trials: { type: "string" },
-      sampler: { type: "string" },
     });
     if (values.help) {
       console.log(HELP);
@@ -102,23 +157,7 @@ export async function main(args: string[]): Promise<number> {
       throw new UsageError(`unknown command "${positionals.join(" ")}"; expected nothing or "study"`);
     }
     if (positionals[0] === "study") return await study(values);
-    let config: ResearchConfig = {};
-    if (values.config) {
-      try {
-        config = JSON.parse(await Deno.readTextFile(values.config));
-      } catch (error) {
-        throw new Error(`${values.config}: cannot read the research config (${(error as Error).message})`);
-      }
-    }
-    config = {
-      ...config,
-      ...(values.labels ? { labels: parseLabels(values.labels) } : {}),
-      ...(values.models ? { models: parseModels(values.models) } : {}),
-      ...(values["max-train-rows"]
-        ? { maxTrainRows: integer("max-train-rows", values["max-train-rows"], 100) }
-        : {}),
-      ...(values.seed ? { seed: integer("seed", values.seed, 0) } : {}),
-    };
+    const config = researchConfig(values);
     const workers = integer("workers", values.workers, 0);
     let bar: Progress | undefined;
     let shown = 0;
@@ -187,31 +226,17 @@ export async function main(args: string[]): Promise<number> {
 
 /** `deno task research study`: tunes one family, prints the trials and the best parameters. */
 async function study(values: Record<string, string | boolean | undefined>): Promise<number> {
-  if (!values.model) throw new UsageError("study: --model TYPE is required");
-  if (!values.label) throw new UsageError("study: --label TYPE:HORIZON is required");
-  const [model] = parseModels(values.model as string);
-  const [label] = parseLabels(values.label as string);
-  const sampler = (values.sampler ?? "tpe") as string;
-  if (sampler !== "tpe" && sampler !== "random") {
-    throw new UsageError(`--sampler must be tpe or random, found "${sampler}"`);
-  }
-  const trials = integer("trials", values.trials as string | undefined, 1) ?? 20;
+  const spec = studySpec(values);
   let bar: Progress | undefined;
   const out = await studyJob({
     snapshot: values.snapshot as string,
     snapshotsDir: values.snapshots as string,
-    model: model.type,
-    label,
-    trials,
-    sampler,
-    seed: integer("seed", values.seed as string | undefined, 0),
-    maxTrainRows: integer("max-train-rows", values["max-train-rows"] as string | undefined, 100),
-    experiment: values.experiment as string | undefined,
+    ...spec,
     runsDir: values.runs as string,
     workers: integer("workers", values.workers as string | undefined, 0),
     onTrial: (_trial, _done, total) => {
       if (values.json) return;
-      bar ??= progress(total, { label: `study ${model.type}` });
+      bar ??= progress(total, { label: `study ${spec.model}` });
       bar.tick();
     },
   });

@@ -15,7 +15,8 @@ import { readManifest } from "../snapshot/paths.ts";
 import { recordSuite } from "../pipeline/record_suite.ts";
 import { getRun } from "../track/get_run.ts";
 import { listRuns } from "../track/list_runs.ts";
-import { recordRun, runConfigHash } from "../track/record_run.ts";
+import { recordRun, runConfigHash, type RunIdentity } from "../track/record_run.ts";
+import type { Manifest } from "../snapshot/manifest.ts";
 import { runId } from "../track/run_id.ts";
 import type { RunRecord } from "../track/types.ts";
 import { gitSha } from "../util/git.ts";
@@ -74,6 +75,33 @@ export interface ResearchJobResult {
 export const RESEARCH_FIELDS = ["close", "ret", "volume", "mcap", "value", "adv", "beta"] as const;
 
 /**
+ * The identity of a research run, known before computing it (a batch job's id): kind `research`,
+ * the snapshot, params `{ snapshot, subset, …researchParams(config) }`, experiment (default
+ * "ml_research").
+ *
+ * @example
+ * ```ts
+ * await runConfigHash(researchIdentity({ snapshot: "demo" }, await readManifest("demo")));
+ * ```
+ */
+export function researchIdentity(
+  options: Pick<ResearchJobOptions, "snapshot" | "subset" | "config" | "experiment">,
+  manifest: Pick<Manifest, "snapshot_id" | "hash">,
+): RunIdentity {
+  return {
+    experiment: options.experiment ?? "ml_research",
+    kind: "research",
+    tags: { snapshot_id: manifest.snapshot_id, snapshot_hash: manifest.hash },
+    params: {
+      snapshot: options.snapshot,
+      subset: options.subset ?? {},
+      ...researchParams(options.config ?? {}),
+    },
+    inputHash: "",
+  };
+}
+
+/**
  * Runs and records the research job; an identical earlier run (same snapshot and config) is returned
  * without computing (`run.reused`, no `research`).
  *
@@ -85,10 +113,10 @@ export const RESEARCH_FIELDS = ["close", "ret", "volume", "mcap", "value", "adv"
  */
 export async function researchJob(options: ResearchJobOptions): Promise<ResearchJobResult> {
   const { snapshot, snapshotsDir, runsDir, config = {} } = options;
-  const experiment = options.experiment ?? "ml_research";
   const manifest = await readManifest(snapshot, snapshotsDir);
-  const params = { snapshot, subset: options.subset ?? {}, ...researchParams(config) };
-  const tags = { snapshot_id: manifest.snapshot_id, snapshot_hash: manifest.hash };
+  const identity = researchIdentity(options, manifest);
+  const { tags, params } = identity;
+  const experiment = identity.experiment!;
   const hash = await runConfigHash({ kind: "research", tags, inputHash: "", params });
   const [existing] = await listRuns({ runsDir, configHash: hash });
   if (existing) return { run: { ...(await getRun(existing.run_id, { runsDir })), reused: true } };
@@ -248,6 +276,49 @@ export interface StudyJobResult {
   readonly dir: string;
 }
 
+/** A study's whole setting (all but the trial count) and its tags. */
+function studySetting(options: StudyJobOptions, manifest: Pick<Manifest, "snapshot_id" | "hash">) {
+  return {
+    setting: {
+      snapshot: options.snapshot,
+      subset: options.subset ?? {},
+      model: options.model,
+      label: options.label,
+      features: featureSetConfig(options.features ?? BASE_FEATURES),
+      space: options.space ?? SEARCH_SPACES[options.model],
+      fixed: options.fixed ?? {},
+      sampler: options.sampler ?? "tpe",
+      seed: options.seed ?? 0,
+      maxTrainRows: options.maxTrainRows ?? 60_000,
+      validationFraction: options.validationFraction ?? 0.2,
+    },
+    tags: { snapshot_id: manifest.snapshot_id, snapshot_hash: manifest.hash },
+  };
+}
+
+/**
+ * The identity of an `ml_study` run, known before computing it (a batch job's id): the setting plus
+ * the trial count as params, experiment default `study_<model>`.
+ *
+ * @example
+ * ```ts
+ * studyIdentity({ snapshot: "demo", model: "forest", label: { type: "B1", horizon: 5 }, trials: 20 }, manifest);
+ * ```
+ */
+export function studyIdentity(
+  options: StudyJobOptions,
+  manifest: Pick<Manifest, "snapshot_id" | "hash">,
+): RunIdentity {
+  const { setting, tags } = studySetting(options, manifest);
+  return {
+    experiment: options.experiment ?? `study_${options.model}`,
+    kind: "ml_study",
+    tags,
+    params: { ...setting, trials: options.trials },
+    inputHash: "",
+  };
+}
+
 /**
  * Runs a hyperparameter study of one model family on a snapshot and records it as an `ml_study` run
  * (params: the whole setting; metrics: best validation score, trial counts; `trials` table: one row
@@ -264,28 +335,15 @@ export async function studyJob(options: StudyJobOptions): Promise<StudyJobResult
   const runsDir = options.runsDir ?? DEFAULT_RUNS_DIR;
   const manifest = await readManifest(options.snapshot, options.snapshotsDir);
   const features = options.features ?? BASE_FEATURES;
-  const space = options.space ?? SEARCH_SPACES[options.model];
-  const setting = {
-    snapshot: options.snapshot,
-    subset: options.subset ?? {},
-    model: options.model,
-    label: options.label,
-    features: featureSetConfig(features),
-    space,
-    fixed: options.fixed ?? {},
-    sampler: options.sampler ?? "tpe",
-    seed: options.seed ?? 0,
-    maxTrainRows: options.maxTrainRows ?? 60_000,
-    validationFraction: options.validationFraction ?? 0.2,
-  };
-  const tags = { snapshot_id: manifest.snapshot_id, snapshot_hash: manifest.hash };
+  const { setting, tags } = studySetting(options, manifest);
+  const { space } = setting;
   const studyId = await runConfigHash({ kind: "ml_study", tags, inputHash: "", params: setting });
   const dir = join(
     runsDir,
     ".studies",
     `${slugify(`${options.model}-${labelName(options.label)}`)}-${studyId}`,
   );
-  const params = { ...setting, trials: options.trials };
+  const { params } = studyIdentity(options, manifest);
   const hash = await runConfigHash({ kind: "ml_study", tags, inputHash: "", params });
   const [existing] = await listRuns({ runsDir, configHash: hash });
   if (existing) return { run: { ...(await getRun(existing.run_id, { runsDir })), reused: true }, dir };

@@ -18,6 +18,7 @@ export const JOB_TASKS: Readonly<Record<string, string>> = {
   snapshot: "../../cli/snapshot.ts",
   demo: "../../cli/demo.ts",
   python: "../../cli/python.ts",
+  research: "../../cli/research.ts",
 };
 
 /** How long a cancelled task may take to stop by itself before its job process exits. */

@@ -6,6 +6,7 @@ import type { JobKind } from "../kind.ts";
 import { backtestKind } from "./backtest.ts";
 import { factorKind } from "./factor.ts";
 import { suiteKind } from "./suite.ts";
+import { researchKind, studyKind } from "./research.ts";
 
 /** The job kinds, by the name a batch file gives as `kind:`. */
-export const JOB_KINDS: readonly JobKind[] = [backtestKind, suiteKind, factorKind];
+export const JOB_KINDS: readonly JobKind[] = [backtestKind, suiteKind, factorKind, researchKind, studyKind];
