@@ -4,12 +4,10 @@
  * parsed again by its kind, checked to still be the run that was planned, and skipped when that run
  * is already recorded — so a job delivered twice records one run.
  */
-import { join } from "node:path";
-import { getRun } from "../track/get_run.ts";
 import type { JobCache } from "./cache.ts";
 import type { JobContext, JobValues } from "./kind.ts";
 import { JOB_KINDS } from "./kinds/mod.ts";
-import { runConfigHash } from "../track/record_run.ts";
+import { findRuns, runConfigHash } from "../track/record_run.ts";
 
 /** A job as data, as it is handed to a worker. */
 export interface JobMessage {
@@ -32,24 +30,6 @@ export interface JobReply {
   readonly metrics?: Readonly<Record<string, number | null>>;
   readonly error?: string;
   readonly seconds: number;
-}
-
-/** The folder name of the run with this config hash under `runsDir`, if one is recorded. */
-export async function findRecorded(runsDir: string, configHash: string): Promise<string | undefined> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(runsDir)) {
-      if (entry.isDirectory && !entry.name.startsWith(".") && entry.name.endsWith(`-${configHash}`)) {
-        names.push(entry.name);
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  for (const name of names.sort()) {
-    if (await Deno.lstat(join(runsDir, name, "run.json")).then(() => true, () => false)) return name;
-  }
-  return undefined;
 }
 
 /** Metrics as JSON can carry them (non-finite → null). */
@@ -94,15 +74,14 @@ export async function executeJob(
           `its snapshot or an input file differs here`,
       );
     }
-    const existing = await findRecorded(message.runsDir, hash);
+    const [existing] = await findRuns(hash, { runsDir: message.runsDir });
     if (existing) {
-      const run = await getRun(existing, { runsDir: message.runsDir });
-      log(`=== already recorded as run ${existing}: nothing to do`);
+      log(`=== already recorded as run ${existing.run_id}: nothing to do`);
       return {
         status: "completed",
-        run_id: existing,
+        run_id: existing.run_id,
         reused: true,
-        metrics: jsonMetrics(run.metrics),
+        metrics: jsonMetrics(existing.metrics),
         seconds: seconds(),
       };
     }

@@ -17,6 +17,7 @@ import {
   writeJob,
 } from "./job_record.ts";
 import { type HeldLock, lockHolder, tryLock } from "./lock.ts";
+import { exists } from "../../util/fs.ts";
 
 /** How to run a job. */
 export interface RunJobOptions {
@@ -74,10 +75,6 @@ export function currentJob(): JobHandle | undefined {
 const PROGRESS_EVERY_MS = 250;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.lstat(path).then(() => true, () => false);
-}
 
 /**
  * Runs `work` as a job of `options.kind` (see the module doc) and returns its final record and
