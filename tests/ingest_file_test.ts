@@ -321,6 +321,8 @@ Deno.test("ingestFile() names file, row and column of every bad input and writes
         ticker_history: 0,
         b3_quotes: 0,
         detected_splits: 0,
+        bars: 0,
+        bar_sessions: 0,
         ingest_log: 2,
       });
     });

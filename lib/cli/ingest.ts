@@ -5,6 +5,7 @@ import { ingestFile, ingestSample, ingestSynthetic } from "../ingest/mod.ts";
 import { FILE_TABLES, type FileTable } from "../ingest/file_rules.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 import { main as ingestB3 } from "./ingest_b3.ts";
+import { intradayCommand } from "./ingest_intraday.ts";
 
 /** Parsed option values (strings and booleans, as `parseArgs` gives them). */
 type Values = Record<string, string | boolean | undefined>;
@@ -104,6 +105,7 @@ export const INGEST_COMMANDS: Record<string, IngestCommand> = {
   },
   csv: fileCommand("csv"),
   parquet: fileCommand("parquet"),
+  intraday: intradayCommand,
 };
 
 /** Every source's options (parsed together, so any option may precede the source). */

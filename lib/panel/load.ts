@@ -5,6 +5,8 @@ import { type Action, adjustPanel } from "../ingest/adjust.ts";
 import { type Panel, parseIsoDate } from "./types.ts";
 import { lowerBound } from "../util/bisect.ts";
 import { sharedFloat64, toShared } from "../util/shared.ts";
+import { readBarPanel } from "../bars/panel.ts";
+import type { Interval } from "../bars/session.ts";
 
 const DAY_MS = 86_400_000;
 const PRICE_FIELDS = ["open", "high", "low", "close", "volume"];
@@ -32,6 +34,12 @@ export interface PanelQuery {
    * still computed from prices.
    */
   returns?: "adjusted" | "stored";
+  /**
+   * Bar size: `1d` (default) reads the daily `prices`; `1m`, `5m`, `1h` read the store's intraday
+   * `bars` (aggregated from finer ones when needed), with `periodsPerYear` = 252 × bars per session
+   * (see `lib/bars/panel.ts`).
+   */
+  interval?: Interval;
 }
 
 /** `PanelQuery` plus the snapshot to read. */
@@ -68,6 +76,9 @@ export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
  * store itself). See `loadPanel`.
  */
 export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}): Promise<Panel> {
+  if (query.interval !== undefined && query.interval !== "1d") {
+    return await readBarPanel(conn, { ...query, interval: query.interval });
+  }
   const fields = query.fields ?? PANEL_FIELDS;
   for (const name of fields) {
     if (!PANEL_FIELDS.includes(name)) {
@@ -176,7 +187,7 @@ async function scatter(
  * A chunk column without NULLs as a typed array: the vector's own buffer when it exposes one (the
  * DuckDB client keeps it as `items`), else copied value by value.
  */
-function columnItems(vector: { getItem(k: number): unknown }, n: number): ArrayLike<number> {
+export function columnItems(vector: { getItem(k: number): unknown }, n: number): ArrayLike<number> {
   const items = (vector as unknown as { items?: unknown }).items;
   if ((items instanceof Float64Array || items instanceof Int32Array) && items.length === n) return items;
   return Float64Array.from({ length: n }, (_, k) => vector.getItem(k) as number);
@@ -193,8 +204,11 @@ async function requireColumn(conn: DuckDBConnection, table: string, column: stri
   }
 }
 
-/** Corporate actions per panel security (index order), up to `end`. */
-async function readActions(conn: DuckDBConnection, nS: number, end?: string): Promise<Action[][]> {
+/**
+ * Corporate actions per panel security (index order, from the `panel_sec` temp table), up to `end`.
+ * Shared with the bar panel (`lib/bars/panel.ts`).
+ */
+export async function readActions(conn: DuckDBConnection, nS: number, end?: string): Promise<Action[][]> {
   const actions: Action[][] = Array.from({ length: nS }, () => []);
   const rows = await queryRows(
     conn,

@@ -17,6 +17,10 @@
  * verifies what the indexes would have enforced, for every table of `TABLE_KEYS`: unique non-null
  * keys, and a known security for every row of a table with a `security_id` column.
  *
+ * Intraday bars (see `lib/bars/`): `bars` (one row per security, interval and bar start `ts`, a UTC
+ * TIMESTAMP; raw OHLCV as traded, like `prices`) and `bar_sessions` (the trading session of each
+ * security with bars, e.g. `B3`, `NYSE`: what intervals are anchored on). Daily bars stay in `prices`.
+ *
  * `ingest_log` has one row per load; `counts` is the JSON of every table's row count after that load
  * (stamped by `writeStore`), which `checkStore` compares with the tables.
  */
@@ -97,6 +101,16 @@ CREATE TABLE IF NOT EXISTS detected_splits (
   confidence DOUBLE NOT NULL,
   status VARCHAR NOT NULL CHECK (status IN ('applied', 'published', 'rejected'))
 );
+CREATE TABLE IF NOT EXISTS bars (
+  security_id VARCHAR NOT NULL,
+  interval VARCHAR NOT NULL CHECK (interval IN ('1m', '5m', '1h', '1d')),
+  ts TIMESTAMP NOT NULL,
+  open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE NOT NULL, volume DOUBLE
+);
+CREATE TABLE IF NOT EXISTS bar_sessions (
+  security_id VARCHAR PRIMARY KEY,
+  session VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ingest_log (
   loaded_at TIMESTAMP NOT NULL,
   source VARCHAR NOT NULL,
@@ -123,9 +137,11 @@ export const TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
   ticker_history: ["security_id", "ticker"],
   b3_quotes: ["security_id", "date"],
   detected_splits: ["security_id", "ex_date"],
+  bars: ["security_id", "interval", "ts"],
+  bar_sessions: ["security_id"],
 };
 
-/** The date column each table is filtered and ordered on (null: not dated). */
+/** The date column (or date expression) each table is filtered on (null: not dated). */
 export const TABLE_DATE_COLUMN: Readonly<Record<string, string | null>> = {
   securities: null,
   prices: "date",
@@ -138,6 +154,8 @@ export const TABLE_DATE_COLUMN: Readonly<Record<string, string | null>> = {
   ticker_history: null,
   b3_quotes: "date",
   detected_splits: "ex_date",
+  bars: "CAST(ts AS DATE)",
+  bar_sessions: null,
 };
 
 /** Tables keyed by `security_id` (a lightweight snapshot keeps their selected securities only). */
@@ -150,6 +168,8 @@ export const SECURITY_TABLES: readonly string[] = [
   "ticker_history",
   "b3_quotes",
   "detected_splits",
+  "bars",
+  "bar_sessions",
 ];
 
 /** The store's table names, in load order. */

@@ -1,0 +1,202 @@
+/**
+ * Panels of intraday bars: the same dense shape as daily panels, with bar starts (UTC epoch ms) on
+ * the time axis and `periodsPerYear` = 252 × bars per session of the interval (`barsPerYear`), so
+ * every metric annualises by the bar size. An interval not stored is aggregated on load from every
+ * finer stored interval (`aggregateBars`; where two sources cover a bar, the coarser one, e.g. 5m
+ * bars kept by the retention rule for old dates, and 1m bars for recent ones). `ret` is the
+ * close-to-close return of the adjusted closes from one bar to the next (overnight in the first bar
+ * of a session; corporate actions apply from the first bar on their ex-date), `ret_oc` the bar's
+ * own close/open − 1; descriptors (mcap, adv, value, beta) are the last ones known before the bar's
+ * session, i.e. as of the previous session's close.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { adjustPanel } from "../ingest/adjust.ts";
+import { columnItems, PANEL_FIELDS, type PanelQuery, readActions } from "../panel/load.ts";
+import { type Panel, parseIsoDate } from "../panel/types.ts";
+import { queryRows, sqlString } from "../store/db.ts";
+import { lowerBound } from "../util/bisect.ts";
+import { toShared } from "../util/shared.ts";
+import { aggregateBars, type Bars } from "./aggregate.ts";
+import { barsPerYear, type Interval, INTERVAL_MINUTES, INTERVALS, localClock, sessionOf } from "./session.ts";
+
+const DAY_MS = 86_400_000;
+const OHLCV = ["open", "high", "low", "close", "volume"] as const;
+const DESCRIPTORS = ["mcap", "adv", "value", "beta"];
+
+/** Minutes of an interval (a session for `1d`), to order intervals. */
+function minutes(interval: Interval): number {
+  return interval === "1d" ? Infinity : INTERVAL_MINUTES[interval];
+}
+
+/** Bars of one stored interval of the `panel_sec` securities, dense on that interval's own time axis. */
+async function readStored(
+  conn: DuckDBConnection,
+  interval: Interval,
+  nS: number,
+  end?: string,
+): Promise<Bars> {
+  const where = `interval = ${sqlString(interval)}${
+    end ? ` AND CAST(ts AS DATE) <= DATE ${sqlString(end)}` : ""
+  }`;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE bar_times AS
+    SELECT ts, (row_number() OVER (ORDER BY ts) - 1)::INTEGER AS t
+    FROM (SELECT DISTINCT ts FROM bars JOIN panel_sec USING (security_id) WHERE ${where})`);
+  const times = await queryRows(conn, "SELECT epoch_ms(ts)::DOUBLE AS ms FROM bar_times ORDER BY t");
+  const dates = Float64Array.from(times, (r) => r.ms as number);
+  const cells = dates.length * nS;
+  const matrices = OHLCV.map(() => new Float64Array(cells).fill(NaN));
+  const result = await conn.stream(
+    `SELECT (b.t * ${nS} + s.i)::INTEGER AS cell, ${
+      OHLCV.map((c) => `coalesce(x.${c}, 'NaN'::DOUBLE)`).join(", ")
+    } FROM bars x JOIN panel_sec s USING (security_id) JOIN bar_times b USING (ts) WHERE x.${where}`,
+  );
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    const cell = columnItems(chunk.getColumnVector(0), n);
+    for (let f = 0; f < OHLCV.length; f++) {
+      const values = columnItems(chunk.getColumnVector(f + 1), n);
+      const matrix = matrices[f];
+      for (let k = 0; k < n; k++) matrix[cell[k]] = values[k];
+    }
+  }
+  const [open, high, low, close, volume] = matrices;
+  return { dates, nSecurities: nS, open, high, low, close, volume };
+}
+
+/** Bars from several sources on one time axis: each bar row from the first source (in order) that has it. */
+function mergeSources(sources: readonly Bars[], nS: number): Bars {
+  if (sources.length === 1) return sources[0];
+  const all = Float64Array.from(new Set(sources.flatMap((b) => [...b.dates]))).sort();
+  const merged = OHLCV.map(() => new Float64Array(all.length * nS).fill(NaN));
+  const taken = new Uint8Array(all.length);
+  for (const source of sources) {
+    for (let t = 0; t < source.dates.length; t++) {
+      const at = lowerBound(all, source.dates[t]);
+      if (taken[at]) continue;
+      taken[at] = 1;
+      OHLCV.forEach((f, k) => merged[k].set(source[f].subarray(t * nS, (t + 1) * nS), at * nS));
+    }
+  }
+  const [open, high, low, close, volume] = merged;
+  return { dates: all, nSecurities: nS, open, high, low, close, volume };
+}
+
+/** Descriptors dated before each bar's session (as of the previous session's close). */
+async function descriptorsAsOf(
+  conn: DuckDBConnection,
+  names: readonly string[],
+  dates: Float64Array,
+  sessionDay: Float64Array,
+  nS: number,
+): Promise<Record<string, Float64Array>> {
+  const rows = await queryRows(
+    conn,
+    `SELECT s.i, (d.date - DATE '1970-01-01')::INTEGER AS day, ${
+      names.map((n) => `d.${n}::DOUBLE AS ${n}`).join(", ")
+    }
+     FROM descriptors d JOIN panel_sec s USING (security_id) ORDER BY d.date`,
+  );
+  const days = Float64Array.from(new Set(rows.map((r) => (r.day as number) * DAY_MS))).sort();
+  const daily = names.map(() => new Float64Array(days.length * nS).fill(NaN));
+  for (const r of rows) {
+    const d = lowerBound(days, (r.day as number) * DAY_MS);
+    names.forEach((n, k) => (daily[k][d * nS + (r.i as number)] = (r[n] as number | null) ?? NaN));
+  }
+  const out: Record<string, Float64Array> = {};
+  names.forEach((n, k) => {
+    const m = new Float64Array(dates.length * nS).fill(NaN);
+    for (let t = 0; t < dates.length; t++) {
+      const d = lowerBound(days, sessionDay[t]) - 1; // last descriptor date strictly before the session
+      if (d >= 0) m.set(daily[k].subarray(d * nS, (d + 1) * nS), t * nS);
+    }
+    out[n] = m;
+  });
+  return out;
+}
+
+/**
+ * Reads a panel of `query.interval` bars (see the module doc) from a connection with the store's
+ * tables (a snapshot or the store). The selected securities must share one session (`bar_sessions`).
+ *
+ * @example
+ * ```ts
+ * const panel = await readBarPanel(snapshot.conn, { interval: "5m", fields: ["close", "ret"] });
+ * panel.periodsPerYear; // => 19656 on NYSE (252 × 78)
+ * ```
+ */
+export async function readBarPanel(
+  conn: DuckDBConnection,
+  query: PanelQuery & { interval: Interval },
+): Promise<Panel> {
+  const interval = query.interval;
+  if (!(INTERVALS as readonly string[]).includes(interval)) {
+    throw new RangeError(`unknown interval "${interval}"; intervals: ${INTERVALS.join(", ")}`);
+  }
+  const fields = query.fields ?? PANEL_FIELDS;
+  for (const name of fields) {
+    if (!PANEL_FIELDS.includes(name)) {
+      throw new RangeError(`unknown panel field "${name}"; expected one of ${PANEL_FIELDS.join(", ")}`);
+    }
+  }
+  if (query.start) parseIsoDate(query.start);
+  if (query.end) parseIsoDate(query.end);
+  const secWhere = [
+    `asset_class = ${sqlString(query.assetClass ?? "equity")}`,
+    query.securities ? `security_id IN (${query.securities.map(sqlString).join(", ") || "NULL"})` : "",
+  ].filter(Boolean).join(" AND ");
+  await conn.run(`CREATE OR REPLACE TEMP TABLE panel_sec AS
+    SELECT security_id, industry, session, (row_number() OVER (ORDER BY security_id) - 1)::INTEGER AS i
+    FROM securities JOIN bar_sessions USING (security_id) WHERE ${secWhere}`);
+  const secs = await queryRows(conn, "SELECT security_id, industry, session FROM panel_sec ORDER BY i");
+  if (secs.length === 0) {
+    throw new RangeError(`no security with bars${query.securities ? " among those asked" : ""}`);
+  }
+  const sessionNames = [...new Set(secs.map((r) => r.session as string))];
+  if (sessionNames.length > 1) {
+    throw new RangeError(
+      `the securities trade in different sessions (${sessionNames.join(", ")}): load each session's apart`,
+    );
+  }
+  const session = sessionOf(sessionNames[0]);
+  const nS = secs.length;
+  const stored =
+    (await queryRows(conn, "SELECT DISTINCT interval FROM bars JOIN panel_sec USING (security_id)"))
+      .map((r) => r.interval as Interval).sort((a, b) => minutes(b) - minutes(a));
+  const sources = stored.filter((s) => minutes(s) <= minutes(interval));
+  if (sources.length === 0) {
+    throw new RangeError(
+      `no ${interval} bars or finer to build them from (stored: ${stored.join(", ") || "none"})`,
+    );
+  }
+  const aggregated: Bars[] = [];
+  for (const source of sources) {
+    const bars = await readStored(conn, source, nS, query.end);
+    aggregated.push(source === interval ? bars : aggregateBars(bars, session, interval));
+  }
+  const bars = mergeSources(aggregated, nS);
+  const { dates } = bars;
+  const wanted = new Set(fields);
+  const loaded: Record<string, Float64Array> = { ...Object.fromEntries(OHLCV.map((f) => [f, bars[f]])) };
+  if (["adj_close", "adj_open", "ret", "ret_oc"].some((f) => wanted.has(f))) {
+    const actions = await readActions(conn, nS, query.end);
+    Object.assign(loaded, adjustPanel(dates, nS, bars.close, bars.open, actions));
+  }
+  const asked = DESCRIPTORS.filter((f) => wanted.has(f));
+  if (asked.length) {
+    const clock = localClock(session);
+    const sessionDay = Float64Array.from(dates, (ms) => Math.floor(clock(ms) / DAY_MS) * DAY_MS);
+    Object.assign(loaded, await descriptorsAsOf(conn, asked, dates, sessionDay, nS));
+  }
+  const lead = query.start ? lowerBound(dates, parseIsoDate(query.start)) : 0;
+  return {
+    dates: lead ? dates.slice(lead) : dates,
+    securityIds: secs.map((r) => r.security_id as string),
+    industries: secs.map((r) => (r.industry as string) ?? ""),
+    fields: Object.fromEntries(
+      fields.map((f) => [f, toShared(lead ? loaded[f].slice(lead * nS) : loaded[f])]),
+    ),
+    periodsPerYear: query.periodsPerYear ?? barsPerYear(interval, session),
+  };
+}
