@@ -12,6 +12,7 @@ import type {
 } from "../engine/types.ts";
 import { resolveConfig } from "../engine/config.ts";
 import { loadPanel } from "../panel/load.ts";
+import { checkInterval, type Interval } from "../bars/session.ts";
 import { formatReport } from "../signal/problem.ts";
 import { readSignal } from "../signal/read_signal.ts";
 import { validate } from "../signal/validate.ts";
@@ -36,6 +37,8 @@ Options:
   --fractile F         "10,90" percentiles (long ≥ 90, short < 10; default) or Q buckets (e.g. 5)
   --from-open          trade at the next open (open-to-close on entry, overnight on exit)
   --mincos N           skip dates with fewer valid names (default 10)
+  --interval I         bars: 1d (default) | 1h | 5m | 1m (intraday bars from the store; lags count
+                       bars; annualised by 252 × bars per session)
   --json               print {summary, fractiles, ic, diagnostics, config} as JSON
 ${COMMON_HELP}
 
@@ -52,6 +55,7 @@ export const BACKTEST_OPTIONS = {
   fractile: { type: "string" },
   "from-open": { type: "boolean", default: false },
   mincos: { type: "string" },
+  interval: { type: "string" },
 } as const;
 
 /** `deno task backtest`: see `--help`. Returns the exit code (0 ok, 1 failure, 2 usage or invalid signal). */
@@ -74,7 +78,13 @@ export async function main(args: string[]): Promise<number> {
       return 2;
     }
     const fields = ["ret", "mcap", "value", "beta", ...(options.fromOpen ? ["ret_oc"] : [])];
-    const panel = await loadPanel({ snapshot: values.snapshot, snapshotsDir: values.snapshots, fields });
+    const interval = intervalOption(values);
+    const panel = await loadPanel({
+      snapshot: values.snapshot,
+      snapshotsDir: values.snapshots,
+      fields,
+      interval,
+    });
     const result = validate(parsed, { panel, lags: [options.lag ?? 0] });
     if (!result.ok) {
       console.error(`${values.signal}: ${formatReport(result)}`);
@@ -122,6 +132,16 @@ export function backtestOptions(values: Record<string, string | boolean | undefi
     throw new UsageError((error as Error).message);
   }
   return given;
+}
+
+/** `--interval` checked (a usage error naming the intervals), or undefined for daily bars. */
+export function intervalOption(values: { readonly interval?: string | boolean }): Interval | undefined {
+  if (values.interval === undefined) return undefined;
+  try {
+    return checkInterval(values.interval as string);
+  } catch (error) {
+    throw new UsageError(`--interval: ${(error as Error).message}`);
+  }
 }
 
 /** Why a backtest traded nothing, in one message. */

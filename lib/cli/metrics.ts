@@ -3,7 +3,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { COMMON_OPTIONS } from "./args.ts";
+import { COMMON_OPTIONS, givenOption } from "./args.ts";
+import { barsPerYear, checkInterval, sessionOf } from "../bars/session.ts";
 import { isoDate } from "../panel/types.ts";
 import { stringifyJson } from "../util/json.ts";
 import {
@@ -30,6 +31,9 @@ period; empty or NaN = missing). Other columns are ignored. Dates must be strict
 
 Options:
   --periods N        periods per year for annualisation (default 252, daily bars)
+  --interval I       bars of 1m | 5m | 1h | 1d instead: periods = 252 × bars per --session
+  --session S        NYSE (09:30–16:00, default) | B3 (10:00–17:00): 1h = 1764 / 1764, 5m = 19656 / 21168
+                     a year; dates may then be bar timestamps (2024-01-02T14:30:00Z)
   --rf R             ANNUAL risk-free rate as a fraction or a percentage (default 0; 0.03 or 3% =
                      3%/year; above 1 = 100% is refused as a likely unit mistake). Converted to a
                      per-period rate as (1 + R)^(1 / periods) - 1, used for Sharpe, Sortino (required
@@ -100,6 +104,8 @@ export async function main(args: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         periods: { type: "string", default: "252" },
+        interval: { type: "string" },
+        session: { type: "string", default: "NYSE" },
         rf: { type: "string", default: "0" },
         "rf-series": { type: "string" },
         benchmark: { type: "string" },
@@ -118,7 +124,16 @@ export async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const periods = Number(values.periods);
+  let periods = Number(values.periods);
+  if (values.interval !== undefined) {
+    try {
+      if (givenOption(args, "periods")) throw new RangeError("give either --periods or --interval, not both");
+      periods = barsPerYear(checkInterval(values.interval), sessionOf(values.session));
+    } catch (error) {
+      console.error(`error: ${(error as Error).message}\n\n${HELP}`);
+      return 2;
+    }
+  }
   const rf = annualRate(values.rf);
   const usage = positionals.length !== 1
     ? `expected exactly one FILE, found ${positionals.length}`

@@ -31,6 +31,7 @@ import { createVenv, installRequirements, listVenvs, venvsDir } from "../python/
 import { DEFAULT_RUNS_DIR } from "../track/types.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { COMMON_OPTIONS, runTask, UsageError } from "./args.ts";
+import { intervalOption } from "./backtest.ts";
 
 const HELP = `deno task python <command> …
 
@@ -40,7 +41,7 @@ External strategy plugins (strategies/external/NAME/manifest.json), Python venvs
   strategy test NAME                             protocol conformance checks (exit 1 if one fails)
   strategy list                                  plugins with mode and description
   strategy run NAME [--sample | --snapshot ID [--security S]] [--param k=v …]
-                    [--fees-bps X] [--slippage-bps X] [--fill nextOpen|nextClose] [--json]
+                    [--fees-bps X] [--slippage-bps X] [--fill nextOpen|nextClose] [--interval I] [--json]
                                                  stream: fromSignals backtest, recorded as a timeseries run
                                                  batch: its signal through the cross-sectional backtest
   venv create NAME [--system-site-packages] [--without-pip]
@@ -69,6 +70,7 @@ const OPTIONS = {
   "fees-bps": { type: "string" },
   "slippage-bps": { type: "string" },
   fill: { type: "string" },
+  interval: { type: "string" },
   plugin: { type: "string" },
   script: { type: "string" },
   with: { type: "string", multiple: true },
@@ -259,7 +261,11 @@ async function strategyRun(name: string, values: Values, runsDir: string): Promi
   }
   if (manifest.mode === "batch") {
     if (!values.snapshot) throw new UsageError("a batch plugin runs on a panel: pass --snapshot ID");
-    const panel = await loadPanel({ snapshot: values.snapshot, snapshotsDir: values.snapshots });
+    const panel = await loadPanel({
+      snapshot: values.snapshot,
+      snapshotsDir: values.snapshots,
+      interval: intervalOption(values),
+    });
     const out = await runBatchPlugin(manifest, panel, { params });
     if (out.output !== "signal") {
       throw new UsageError(
@@ -293,11 +299,14 @@ async function strategyRun(name: string, values: Values, runsDir: string): Promi
   if (values.snapshot) {
     const snapshot = await openSnapshot(values.snapshot, values.snapshots);
     try {
-      const panel = await readPanel(snapshot.conn, values.security ? { securities: [values.security] } : {});
+      const panel = await readPanel(snapshot.conn, {
+        ...(values.security ? { securities: [values.security] } : {}),
+        interval: intervalOption(values),
+      });
       const security = values.security ?? panel.securityIds[0];
       bars = barsFromPanel(panel, { securityIds: [security] });
       tags = { snapshot_id: values.snapshot, snapshot_hash: snapshot.manifest.hash };
-      data = `snapshot:${values.snapshot}:${security}`;
+      data = `snapshot:${values.snapshot}:${security}${values.interval ? `:${values.interval}` : ""}`;
     } finally {
       snapshot.close();
     }

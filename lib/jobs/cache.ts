@@ -5,6 +5,7 @@
  * caches keep the most recently used few.
  */
 import { loadPanel } from "../panel/load.ts";
+import type { Interval } from "../bars/session.ts";
 import type { Panel } from "../panel/types.ts";
 import type { ParsedSignal } from "../signal/parse_signal.ts";
 import { readSignal, readSignalName } from "../signal/read_signal.ts";
@@ -18,8 +19,13 @@ export interface JobCache {
   manifest(snapshot: string, snapshotsDir: string): Promise<Manifest>;
   /** SHA-256 of a file's bytes (hashed again when its size or mtime changes). */
   fileHash(path: string): Promise<string>;
-  /** The snapshot's panel with (at least) these fields. */
-  panel(snapshot: string, snapshotsDir: string, fields: readonly string[]): Promise<Panel>;
+  /** The snapshot's panel with (at least) these fields, at `interval` (default daily). */
+  panel(
+    snapshot: string,
+    snapshotsDir: string,
+    fields: readonly string[],
+    interval?: Interval,
+  ): Promise<Panel>;
   /** The signal file, read and parsed. */
   signal(path: string): Promise<ParsedSignal>;
   /** The signal file's `signal_name` (read without the rest of the file), if it has one. */
@@ -72,11 +78,11 @@ export function createJobCache({ panels = 2, signals = 8 } = {}): JobCache {
     async fileHash(path) {
       return await hashes.get(await fileKey(path), () => sha256File(path));
     },
-    async panel(snapshot, snapshotsDir, fields) {
+    async panel(snapshot, snapshotsDir, fields, interval) {
       const { hash } = await cache.manifest(snapshot, snapshotsDir);
       const wanted = [...new Set(fields)].sort();
-      const key = `${snapshotsDir}\0${snapshot}\0${hash}\0${wanted.join(",")}`;
-      return await panelCache.get(key, () => loadPanel({ snapshot, snapshotsDir, fields: wanted }));
+      const key = `${snapshotsDir}\0${snapshot}\0${hash}\0${wanted.join(",")}\0${interval ?? "1d"}`;
+      return await panelCache.get(key, () => loadPanel({ snapshot, snapshotsDir, fields: wanted, interval }));
     },
     async signal(path) {
       return await signalCache.get(await fileKey(path), () => readSignal(path));

@@ -3,7 +3,13 @@
  * second series (a benchmark) onto the first's dates.
  */
 
-import { isoDate, parseIsoDate } from "../panel/types.ts";
+import { isoDate } from "../panel/types.ts";
+import { parseSignalDate } from "../signal/parse_signal.ts";
+
+/** A date as YYYY-MM-DD, or the full timestamp for an intraday bar. */
+function stamp(ms: number): string {
+  return ms % 86_400_000 === 0 ? isoDate(ms) : new Date(ms).toISOString();
+}
 
 /** A dated return series: epoch-ms UTC `dates` (strictly ascending) and simple returns `ret`. */
 export interface ReturnSeries {
@@ -40,16 +46,17 @@ export function parseReturnsCsv(text: string, file: string): ReturnSeries {
     const row = splitRow(lines[k]);
     const where = `${file}: line ${k + 1}`;
     const dateText = row[dateCol] ?? "";
-    let date: number;
-    try {
-      date = parseIsoDate(dateText);
-    } catch {
-      throw new RangeError(`${where}, column "date": expected a date as YYYY-MM-DD, found "${dateText}"`);
+    const date = parseSignalDate(dateText);
+    if (Number.isNaN(date)) {
+      throw new RangeError(
+        `${where}, column "date": expected a date as YYYY-MM-DD, found "${dateText}" ` +
+          `(intraday bars: their start as YYYY-MM-DDTHH:MM[:SS]Z)`,
+      );
     }
     if (dates.length && !(date > dates[dates.length - 1])) {
       throw new RangeError(
         `${where}, column "date": dates must be strictly ascending, found ${dateText} after ${
-          isoDate(dates[dates.length - 1])
+          stamp(dates[dates.length - 1])
         }`,
       );
     }

@@ -3,7 +3,8 @@
  * `deno task backtest`'s options, recorded as a run of kind `backtest` (summary per slice, the daily
  * series, and a tear sheet page).
  */
-import { BACKTEST_OPTIONS, backtestOptions } from "../../cli/backtest.ts";
+import { BACKTEST_OPTIONS, backtestOptions, intervalOption } from "../../cli/backtest.ts";
+import type { Interval } from "../../bars/session.ts";
 import { backtest } from "../../engine/backtest.ts";
 import { resolveConfig } from "../../engine/config.ts";
 import type { BacktestConfig, BacktestResult, SliceSummary } from "../../engine/types.ts";
@@ -16,6 +17,8 @@ import { loadValidSignal, signalIdentity, type SignalJob } from "./signal_input.
 /** A backtest job: where, what signal, under which name, with which engine config. */
 export interface BacktestJob extends SignalJob {
   readonly config: BacktestConfig;
+  /** Bar size (default daily). */
+  readonly interval?: Interval;
 }
 
 /** The engine's config field behind each option, so a config error names the option. */
@@ -46,7 +49,7 @@ function fieldsFor(config: BacktestConfig): string[] {
 
 async function run(job: BacktestJob, id: JobIdentity, context: JobContext) {
   const { cache, snapshotsDir } = context;
-  const panel = await cache.panel(job.snapshot, snapshotsDir, fieldsFor(job.config));
+  const panel = await cache.panel(job.snapshot, snapshotsDir, fieldsFor(job.config), job.interval);
   const signal = await loadValidSignal(job.signal, panel, [job.config.lag], context);
   const result = backtest(panel, { known: signal.known }, job.config);
   if (result.summary.overall.n_days === 0) {
@@ -59,7 +62,9 @@ async function run(job: BacktestJob, id: JobIdentity, context: JobContext) {
     ...id,
     tags: {
       ...id.tags,
-      command: `deno task backtest --snapshot ${job.snapshot} --signal ${job.signal}`,
+      command: `deno task backtest --snapshot ${job.snapshot} --signal ${job.signal}${
+        job.interval ? ` --interval ${job.interval}` : ""
+      }`,
     },
     metrics: {
       ...Object.fromEntries(Object.entries(o)),
@@ -97,8 +102,16 @@ export const backtestKind = defineKind<BacktestJob>({
       signal: values.signal as string,
       name: values.name as string | undefined,
       config,
+      interval: intervalOption(values),
     };
   },
-  identity: (job, places, cache) => signalIdentity("backtest", job, { config: job.config }, places, cache),
+  identity: (job, places, cache) =>
+    signalIdentity(
+      "backtest",
+      job,
+      { config: job.config, ...(job.interval ? { interval: job.interval } : {}) },
+      places,
+      cache,
+    ),
   run,
 });
