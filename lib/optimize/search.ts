@@ -132,6 +132,39 @@ export async function runSearch(
   options: SearchOptions = {},
 ): Promise<SearchResult> {
   const started = performance.now();
+  const { obj, source, plan, workers } = await prepareSearch(objective, options);
+  const window = options.window ?? { start: 0, end: obj.dates.length };
+  checkWindow(window, obj.dates.length);
+  const evaluations = await evaluateChunks(
+    obj,
+    source,
+    trialChunks(plan.points, window, workers),
+    workers,
+    options.onProgress,
+  );
+  return searchResult(obj, plan, window, evaluations, { pboBlocks: options.pboBlocks, started });
+}
+
+/** A checked search, ready to evaluate: the space, the metric and direction, constraints and the trials. */
+export interface SearchPlan {
+  readonly method: SearchMethod;
+  readonly space: Space;
+  readonly metric: string;
+  readonly direction: "max" | "min";
+  readonly constraints: readonly Constraint[];
+  readonly points: readonly TrialParams[];
+  readonly seed?: number;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Builds the objective (from its source, in this thread) and checks everything about a search before
+ * any trial runs: method, space, objective metric, constraints, workers; draws the trials.
+ */
+export async function prepareSearch(
+  objective: Objective | ObjectiveSource,
+  options: Omit<SearchOptions, "window" | "onProgress" | "pboBlocks">,
+): Promise<{ obj: Objective; source?: ObjectiveSource; plan: SearchPlan; workers: number }> {
   const source = "module" in objective ? objective : undefined;
   const obj = source ? await loadObjective(source) : objective as Objective;
   const method = options.method ?? "grid";
@@ -141,46 +174,49 @@ export async function runSearch(
   const spaceSpec = options.space ?? obj.space;
   if (!spaceSpec) throw new RangeError(`objective ${obj.name} has no parameter space of its own: pass one`);
   const space = defineSpace(spaceSpec);
-  const nT = obj.dates.length;
-  const window = options.window ?? { start: 0, end: nT };
-  checkWindow(window, nT);
   const available = [...new Set([...LIBRARY_METRICS, ...(obj.metricNames ?? [])])];
   const metric = resolveMetric(options.objective ?? "sharpe", available);
   const direction = options.direction ?? metricDirection(metric);
+  if (direction !== "max" && direction !== "min") {
+    throw new RangeError(`direction must be max or min, found "${direction}"`);
+  }
   const constraints = (options.constraints ?? []).map((c) => {
     const parsed = typeof c === "string" ? parseConstraint(c) : c;
     return { ...parsed, metric: resolveMetric(parsed.metric, available) };
   });
   const warnings: string[] = [];
   let points: TrialParams[];
+  const seed = method === "random" ? options.seed ?? 42 : undefined;
   if (method === "grid") points = gridPoints(space);
   else {
-    const drawn = randomPoints(space, options.trials ?? 100, options.seed ?? 42);
+    const drawn = randomPoints(space, options.trials ?? 100, seed!);
     points = drawn.points;
     if (drawn.warning) warnings.push(drawn.warning);
   }
   const workers = options.workers ?? (source ? defaultWorkers() : 0);
+  if (!(Number.isInteger(workers) && workers >= 0)) {
+    throw new RangeError(`workers must be an integer ≥ 0, found ${workers}`);
+  }
   if (workers > 0 && !source) {
     throw new TypeError(
       `objective ${obj.name} is an in-thread function: run it with workers: 0, or pass an ObjectiveSource (module + setup) to use workers`,
     );
   }
-  const evaluations = await evaluateAll(obj, source, points, window, workers, options.onProgress);
-  return assemble({
+  return {
     obj,
-    method,
-    space,
-    metric,
-    direction,
-    constraints,
-    window,
-    points,
-    evaluations,
-    warnings,
-    seed: method === "random" ? options.seed ?? 42 : undefined,
-    pboBlocks: options.pboBlocks,
-    started,
-  });
+    ...(source ? { source } : {}),
+    plan: {
+      method,
+      space,
+      metric,
+      direction,
+      constraints,
+      points,
+      ...(seed !== undefined ? { seed } : {}),
+      warnings,
+    },
+    workers,
+  };
 }
 
 /** A window must lie inside the data and hold at least 2 bars. */
@@ -193,8 +229,8 @@ export function checkWindow(window: Window, bars: number): void {
   }
 }
 
-/** Chunks of consecutive trials: ~4 per worker, at most 25 trials each. */
-function chunks(points: readonly TrialParams[], window: Window, workers: number): TrialChunk[] {
+/** Chunks of consecutive trials over one window: ~4 per worker, at most 25 trials each. */
+export function trialChunks(points: readonly TrialParams[], window: Window, workers: number): TrialChunk[] {
   const size = Math.max(1, Math.min(25, Math.ceil(points.length / (Math.max(1, workers) * 4))));
   const out: TrialChunk[] = [];
   for (let k = 0; k < points.length; k += size) {
@@ -206,27 +242,26 @@ function chunks(points: readonly TrialParams[], window: Window, workers: number)
   return out;
 }
 
-/** Evaluates every point, in worker chunks or in this thread; results in trial order. */
-export async function evaluateAll(
+/** Evaluates chunks over worker processes or in this thread; one result list per chunk, in order. */
+export async function evaluateChunks(
   obj: Objective,
   source: ObjectiveSource | undefined,
-  points: readonly TrialParams[],
-  window: Window,
+  work: readonly TrialChunk[],
   workers: number,
   onProgress: (done: number, total: number) => void = () => {},
-): Promise<TrialEvaluation[]> {
-  const work = chunks(points, window, workers);
+): Promise<TrialEvaluation[][]> {
+  const total = work.reduce((n, c) => n + c.trials.length, 0);
   let done = 0;
-  const tick = (_: number, result: TrialEvaluation[]) => onProgress(done += result.length, points.length);
+  const tick = (_: number, result: TrialEvaluation[]) => onProgress(done += result.length, total);
   if (workers === 0 || !source) {
     const out: TrialEvaluation[][] = [];
     for (const [k, chunk] of work.entries()) {
       out.push(await evaluateChunk(obj, chunk));
       tick(k, out[k]);
     }
-    return out.flat();
+    return out;
   }
-  const results = await runPool<ObjectiveSource, TrialChunk, TrialEvaluation[]>({
+  return await runPool<ObjectiveSource, TrialChunk, TrialEvaluation[]>({
     module: new URL("./trial_task.ts", import.meta.url).href,
     init: source,
     tasks: work,
@@ -234,27 +269,21 @@ export async function evaluateAll(
     onResult: tick,
     label: "search chunk",
   });
-  return results.flat();
 }
 
-interface AssembleInput {
-  obj: Objective;
-  method: SearchMethod;
-  space: Space;
-  metric: string;
-  direction: "max" | "min";
-  constraints: Constraint[];
-  window: Window;
-  points: TrialParams[];
-  evaluations: TrialEvaluation[];
-  warnings: string[];
-  seed?: number;
-  pboBlocks?: number | false;
-  started: number;
-}
-
-function assemble(input: AssembleInput): SearchResult {
-  const { obj, space, metric, direction, constraints, window, points, evaluations } = input;
+/**
+ * Assembles a search from its evaluated trials (chunk results in trial order): constraints, ranking,
+ * plateau scores, the returns matrix and the guards of the best trial.
+ */
+export function searchResult(
+  obj: Objective,
+  plan: SearchPlan,
+  window: Window,
+  chunkResults: readonly TrialEvaluation[][],
+  options: { pboBlocks?: number | false; started?: number } = {},
+): SearchResult {
+  const { space, metric, direction, constraints, points } = plan;
+  const evaluations = chunkResults.flat();
   const n = points.length, bars = window.end - window.start;
   const values = Float64Array.from(evaluations, (e) => e.metrics[metric] ?? NaN);
   const violations = evaluations.map((e) =>
@@ -274,19 +303,19 @@ function assemble(input: AssembleInput): SearchResult {
     for (let t = 0; t < bars; t++) returns[t * n + k] = e.returns[t];
   });
   const best = ranking.length ? ranking[0] : -1;
-  const warnings = [...input.warnings];
+  const warnings = [...plan.warnings];
   if (best < 0) {
     warnings.push(`no trial satisfies the constraints (${constraints.map((c) => c.text).join(", ")})`);
   }
   return {
     kind: "search",
-    method: input.method,
+    method: plan.method,
     objectiveName: obj.name,
     metric,
     direction,
     space,
     constraints,
-    ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
     window,
     periodsPerYear: obj.periodsPerYear,
     dates: obj.dates.slice(window.start, window.end),
@@ -307,11 +336,11 @@ function assemble(input: AssembleInput): SearchResult {
       ? {
         guards: selectionGuards(returns, n, best, {
           periodsPerYear: obj.periodsPerYear,
-          blocks: input.pboBlocks,
+          blocks: options.pboBlocks,
         }),
       }
       : {}),
     warnings,
-    elapsedMs: performance.now() - input.started,
+    elapsedMs: performance.now() - (options.started ?? performance.now()),
   };
 }
