@@ -1,0 +1,146 @@
+/**
+ * Comparing construction methods: every method on the same streams and settings side by side, and
+ * how each responds to its lookback (the stability of weights and results).
+ */
+import { sampleCorrelation } from "simple-statistics";
+import { asArray, pairedFinite } from "../../metrics/_utils.ts";
+import {
+  type ConstructionMethod,
+  type ConstructOptions,
+  constructPortfolio,
+  type PortfolioResult,
+  type ReturnStreams,
+} from "./construct.ts";
+
+/** One row of the comparison table. */
+export interface ComparisonRow {
+  readonly method: ConstructionMethod;
+  readonly annual_return: number;
+  readonly annual_volatility: number;
+  readonly sharpe: number;
+  readonly sortino: number;
+  readonly max_drawdown: number;
+  readonly calmar: number;
+  readonly turnover_annual: number;
+  readonly effective_n: number;
+  readonly max_weight: number;
+  readonly diversification_ratio: number;
+}
+
+/** The table row of a constructed portfolio. */
+export function comparisonRow(p: PortfolioResult): ComparisonRow {
+  const m = p.metrics;
+  return {
+    method: p.method,
+    annual_return: m.annual_return,
+    annual_volatility: m.annual_volatility,
+    sharpe: m.sharpe,
+    sortino: m.sortino,
+    max_drawdown: m.max_drawdown,
+    calmar: m.calmar,
+    turnover_annual: m.turnover_annual,
+    effective_n: m.effective_n,
+    max_weight: m.max_weight,
+    diversification_ratio: m.diversification_ratio,
+  };
+}
+
+/**
+ * Every method (default: all but `regime` without a benchmark) with the same lookback, schedule,
+ * shrinkage and costs: the portfolios and the comparison table, in method order.
+ *
+ * @example
+ * ```ts
+ * const { rows } = comparePortfolios(streams, { methods: ["inverse_vol", "erc", "hrp"] });
+ * ```
+ */
+export function comparePortfolios(
+  streams: ReturnStreams,
+  options: Omit<ConstructOptions, "method"> & { methods?: readonly ConstructionMethod[] } = {},
+): { portfolios: PortfolioResult[]; rows: ComparisonRow[] } {
+  const { methods, ...rest } = options;
+  const chosen = methods ??
+    ([
+      "equal_weight",
+      "inverse_vol",
+      "erc",
+      "hrp",
+      "min_variance",
+      "max_sharpe",
+      "rolling_sharpe",
+      "regime",
+    ] as const)
+      .filter((m) => m !== "regime" || streams.benchmark);
+  const portfolios = chosen.map((method) => constructPortfolio(streams, { ...rest, method }));
+  return { portfolios, rows: portfolios.map(comparisonRow) };
+}
+
+/** One method at one lookback, against the same method at the base lookback. */
+export interface StabilityRow {
+  readonly method: ConstructionMethod;
+  readonly lookback: number;
+  readonly sharpe: number;
+  readonly annual_volatility: number;
+  readonly max_drawdown: number;
+  readonly turnover_annual: number;
+  /**
+   * Mean over the rebalance dates the two runs share of ½ Σ|w − w_base| (0 = same weights, 1 =
+   * disjoint), against the run at the first lookback.
+   */
+  readonly weight_distance: number;
+  /** Correlation of the combined returns with the base lookback's, over the bars both are invested. */
+  readonly return_correlation: number;
+}
+
+/**
+ * Stability analysis: each method at each lookback (the first is the base), with its results and
+ * how far its weights and returns move from the base run.
+ *
+ * @example
+ * ```ts
+ * lookbackStability(streams, { methods: ["erc", "hrp"], lookbacks: [126, 252, 504] });
+ * ```
+ */
+export function lookbackStability(
+  streams: ReturnStreams,
+  options: Omit<ConstructOptions, "method" | "lookback"> & {
+    methods: readonly ConstructionMethod[];
+    lookbacks: readonly number[];
+  },
+): StabilityRow[] {
+  const { methods, lookbacks, ...rest } = options;
+  if (lookbacks.length === 0) throw new RangeError("lookbackStability needs at least one lookback");
+  const k = streams.names.length;
+  return methods.flatMap((method) => {
+    const runs = lookbacks.map((lookback) => constructPortfolio(streams, { ...rest, method, lookback }));
+    const base = runs[0];
+    const baseAt = new Map(Array.from(base.rebalances, (t, r) => [t, r]));
+    return runs.map((p, j) => {
+      let distance = 0, shared = 0;
+      p.rebalances.forEach((t, r) => {
+        const b = baseAt.get(t);
+        if (b === undefined) return;
+        let d = 0;
+        for (let i = 0; i < k; i++) d += Math.abs(p.weights[r * k + i] - base.weights[b * k + i]);
+        distance += d / 2;
+        shared++;
+      });
+      return {
+        method,
+        lookback: lookbacks[j],
+        sharpe: p.metrics.sharpe,
+        annual_volatility: p.metrics.annual_volatility,
+        max_drawdown: p.metrics.max_drawdown,
+        turnover_annual: p.metrics.turnover_annual,
+        weight_distance: shared ? distance / shared : NaN,
+        return_correlation: correlation(p.returns, base.returns),
+      };
+    });
+  });
+}
+
+/** Pearson correlation over the positions where both are finite (NaN with fewer than 2). */
+function correlation(a: Float64Array, b: Float64Array): number {
+  const [x, y] = pairedFinite(a, b);
+  return x.length < 2 ? NaN : sampleCorrelation(asArray(x), asArray(y));
+}
