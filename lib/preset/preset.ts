@@ -4,6 +4,8 @@
  * traded), dates and costs — so that any task can rerun it with `--preset FILE`, and a search can
  * write its best trial as one. Written atomically; read with a message naming the file and field.
  */
+import type { BacktestOptions } from "../engine/types.ts";
+import { backtestOptions } from "../optimize/objectives/backtest.ts";
 import { isoDate, parseIsoDate } from "../panel/types.ts";
 import type { ParamValue } from "../optimize/space.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
@@ -163,4 +165,22 @@ export function presetDates(dates: Float64Array): Preset["dates"] {
   return dates.length
     ? { start: isoDate(dates[0]), end: isoDate(dates[dates.length - 1]) }
     : { start: null, end: null };
+}
+
+/**
+ * The backtest config a preset pins (engine `backtest`): its parameters, with the preset's cost when
+ * the parameters do not set one.
+ *
+ * @example
+ * ```ts
+ * presetBacktestOptions(preset); // => { lag: 1, fractile: 5, weight: "equal", tcBps: 10 }
+ * ```
+ */
+export function presetBacktestOptions(preset: Preset): BacktestOptions {
+  if (preset.engine !== "backtest") {
+    throw new RangeError(
+      `preset "${preset.name}" is for the ${preset.engine} engine, not the cross-sectional backtest`,
+    );
+  }
+  return { tcBps: preset.costs.tc_bps, ...backtestOptions(preset.params) };
 }

@@ -105,7 +105,9 @@ export function searchView(result: SearchResult, title = `Search: ${result.objec
   const keys = keyNumbers([
     [`Best ${result.metric}`, best ? formatValue(best.metrics[result.metric], fmt) : "—"],
     ["Plateau at best", best ? formatValue(best.plateau, fmt) : "—"],
-    ["Sharpe (best)", best ? formatValue(best.metrics.sharpe, "f2") : "—"],
+    ...(result.metric !== "sharpe"
+      ? [["Sharpe (best)", best ? formatValue(best.metrics.sharpe, "f2") : "—"] as [string, string]]
+      : []),
     ...guardNumbers(result),
   ]);
   const parts = [
