@@ -25,6 +25,8 @@ const NOTEBOOKS: Record<string, number[]> = {
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, registry, comparison table, equity curves
   "04_history": [0, 0, 0, 0, 1],
+  // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar
+  "08_b3": [0, 0, 0, 0, 0, 1, 0, 1],
 };
 
 const hasJupyter = await nbconvertCommand().then(() => true, () => false);
@@ -166,6 +168,14 @@ Deno.test({
           ok((await Deno.stat(join("runs", id, "run.json"))).isFile, `runs/${id}/run.json`);
         }
         match(pages["04_history"][3], /metric demo demo-top100 diff sharpe /);
+      });
+
+      await t.step("08_b3 runs the nine steps and applies the unpublished split", () => {
+        match(pages["08_b3"][1], /9 snapshot /);
+        // The demo market's planted events (lib/ingest/b3/synthetic.ts syntheticB3Events(2022, 2024)):
+        // QAAB4's reverse split on 2022-03-01 is a Carnival Tuesday, so it goes ex the next session.
+        match(pages["08_b3"][4], /QAAB4 2022-03-02 0\.1 .* published/);
+        match(pages["08_b3"][4], /QAAA3 2024-06-03 2 .* applied/);
       });
     } finally {
       await Deno.remove(outDir, { recursive: true });
