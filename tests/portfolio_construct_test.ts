@@ -270,7 +270,7 @@ Deno.test("constructPortfolio()", async (t) => {
     assert.equal(rows[1].sharpe, erc.metrics.sharpe);
     const stability = lookbackStability(STREAMS, { methods: ["hrp"], lookbacks: [60, 120] });
     assert.equal(stability[0].weight_distance, 0);
-    assertAlmostEquals(stability[0].return_correlation, 1, 1e-12);
+    assertAlmostEquals(stability[0].correlation_to_base, 1, 1e-12);
     assert.ok(stability[1].weight_distance > 0 && stability[1].weight_distance < 1);
   });
 

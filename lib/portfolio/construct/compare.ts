@@ -85,16 +85,16 @@ export interface StabilityRow {
   readonly turnover_annual: number;
   /**
    * Mean over the rebalance dates the two runs share of ½ Σ|w − w_base| (0 = same weights, 1 =
-   * disjoint), against the run at the first lookback.
+   * disjoint), against the run at the base lookback.
    */
   readonly weight_distance: number;
   /** Correlation of the combined returns with the base lookback's, over the bars both are invested. */
-  readonly return_correlation: number;
+  readonly correlation_to_base: number;
 }
 
 /**
- * Stability analysis: each method at each lookback (the first is the base), with its results and
- * how far its weights and returns move from the base run.
+ * Stability analysis: each method at each lookback, with its results and how far its weights and
+ * returns move from the run at the base lookback (`base`, default the first).
  *
  * @example
  * ```ts
@@ -106,14 +106,19 @@ export function lookbackStability(
   options: Omit<ConstructOptions, "method" | "lookback"> & {
     methods: readonly ConstructionMethod[];
     lookbacks: readonly number[];
+    base?: number;
   },
 ): StabilityRow[] {
-  const { methods, lookbacks, ...rest } = options;
+  const { methods, lookbacks, base: baseLookback = lookbacks[0], ...rest } = options;
   if (lookbacks.length === 0) throw new RangeError("lookbackStability needs at least one lookback");
+  const baseIndex = lookbacks.indexOf(baseLookback);
+  if (baseIndex < 0) {
+    throw new RangeError(`base lookback ${baseLookback} is not among ${lookbacks.join(", ")}`);
+  }
   const k = streams.names.length;
   return methods.flatMap((method) => {
     const runs = lookbacks.map((lookback) => constructPortfolio(streams, { ...rest, method, lookback }));
-    const base = runs[0];
+    const base = runs[baseIndex];
     const baseAt = new Map(Array.from(base.rebalances, (t, r) => [t, r]));
     return runs.map((p, j) => {
       let distance = 0, shared = 0;
@@ -133,7 +138,7 @@ export function lookbackStability(
         max_drawdown: p.metrics.max_drawdown,
         turnover_annual: p.metrics.turnover_annual,
         weight_distance: shared ? distance / shared : NaN,
-        return_correlation: correlation(p.returns, base.returns),
+        correlation_to_base: correlation(p.returns, base.returns),
       };
     });
   });

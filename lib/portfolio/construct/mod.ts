@@ -31,3 +31,4 @@ export { maxSharpeWeights, minVarianceWeights } from "./mean_variance.ts";
 export { solveSimplexQp } from "./qp.ts";
 export { covTimes, portfolioVariance, riskContributions } from "./risk.ts";
 export { parseSchedule, rebalanceFlags, type Schedule } from "./schedule.ts";
+export { readReturnsFile, RUN_RETURN_COLUMNS, streamsFromRuns } from "./inputs.ts";
