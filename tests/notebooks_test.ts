@@ -25,6 +25,10 @@ const NOTEBOOKS: Record<string, number[]> = {
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, registry, comparison table, equity curves
   "04_history": [0, 0, 0, 0, 1],
+  // setup, grid search view (heatmap + 3 sensitivity profiles), fixed slice heatmap, guards + CSCV
+  // histogram, walk-forward view (equity, IS vs OOS bars, 2 stability heatmaps), correlation heatmap,
+  // portfolio comparison (equity, 3 weight charts, risk contributions)
+  "06_optimize": [0, 4, 1, 1, 4, 1, 5],
   // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar
   "08_b3": [0, 0, 0, 0, 0, 1, 0, 1],
 };
@@ -169,6 +173,18 @@ Deno.test({
         }
         match(pages["04_history"][3], /metric demo demo-top100 diff sharpe /);
       });
+
+      await t.step(
+        "06_optimize searches 48 trials, deflates the best, walks forward and combines three books",
+        () => {
+          match(pages["06_optimize"][1], /grid search · 48 trials · maximise sharpe/);
+          match(pages["06_optimize"][1], /DSR \(48 trials\)/);
+          // the guards table: trials, annualised Sharpe, PSR, SR0, DSR and PBO of the search above
+          match(pages["06_optimize"][3], /trials sharpe psr sr0 dsr pbo 48 /);
+          match(pages["06_optimize"][4], /rolling windows · in-sample 3y · out-of-sample 1y · 7 windows/);
+          match(pages["06_optimize"][6], /inverse_vol .* erc .* hrp /);
+        },
+      );
 
       await t.step("08_b3 runs the nine steps and applies the unpublished split", () => {
         match(pages["08_b3"][1], /9 snapshot /);

@@ -3,7 +3,7 @@
  * search and walk-forward optimisation of the cross-sectional backtest, recorded as a run.
  */
 import type { BacktestOptions } from "../engine/types.ts";
-import { type Progress, progress } from "../nb/progress.ts";
+import { progressTicker } from "../nb/ticker.ts";
 import { renderTextTable } from "../nb/text_table.ts";
 import { backtestOptions } from "../optimize/objectives/backtest.ts";
 import type { SearchResult } from "../optimize/search.ts";
@@ -139,7 +139,7 @@ export async function main(args: string[]): Promise<number> {
       throw new UsageError("walk-forward needs --is SIZE and --oos SIZE (e.g. --is 3y --oos 1y)");
     }
     const top = integer(values, "top", 1)!;
-    let bar: Progress | undefined, ticked = 0, finished: Promise<void> | undefined;
+    const ticker = progressTicker({ label: mode });
     const job = await runOptimizeJob({
       mode,
       snapshot,
@@ -173,15 +173,10 @@ export async function main(args: string[]): Promise<number> {
       force: values.force,
       writePreset: values["write-preset"],
       command: `deno task optimize ${args.join(" ")}`,
-      onProgress: values.json ? undefined : (done, total) => {
-        bar ??= progress(total, { label: mode });
-        bar.tick(done - ticked);
-        ticked = done;
-        if (done === total) finished = bar.done();
-      },
+      onProgress: values.json ? undefined : ticker.onProgress,
       log: values.json ? undefined : (line) => console.log(line),
     });
-    await (finished ?? bar?.done());
+    await ticker.done();
     if (values.json) console.log(stringifyJson(jobJson(job, top), 2));
     else printJob(job, top, values["write-preset"]);
     return 0;

@@ -9,8 +9,7 @@ import type { BacktestOptions } from "../engine/types.ts";
 import { loadPanel } from "../panel/load.ts";
 import { sharedPanel } from "../panel/shared.ts";
 import type { Panel } from "../panel/types.ts";
-import { BACKTEST_OBJECTIVE, BACKTEST_SPACE } from "../optimize/objectives/backtest.ts";
-import type { ObjectiveSource } from "../optimize/objective.ts";
+import { BACKTEST_SPACE, backtestSource } from "../optimize/objectives/backtest.ts";
 import { runSearch, type SearchOptions, type SearchResult } from "../optimize/search.ts";
 import type { SpaceSpec, TrialParams } from "../optimize/space.ts";
 import { trialReturnsTable, trialsTable, walkForwardTables } from "../optimize/tables.ts";
@@ -28,7 +27,6 @@ import { recordRun, runConfigHash } from "../track/record_run.ts";
 import { runId } from "../track/run_id.ts";
 import type { RunInput, RunRecord } from "../track/types.ts";
 import { sha256File } from "../util/hash.ts";
-import { toShared } from "../util/shared.ts";
 
 /** What an optimisation job runs. */
 export interface OptimizeJobOptions
@@ -149,10 +147,7 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
   if (!validation.ok) throw new Error(`${signalFile}: invalid signal\n${formatReport(validation)}`);
   const name = options.name ?? parsed.signal.signal_name ??
     signalFile.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
-  const source: ObjectiveSource = {
-    module: BACKTEST_OBJECTIVE,
-    setup: { panel, known: toShared(knownMatrix(panel, parsed.signal)), name, base },
-  };
+  const source = backtestSource(panel, knownMatrix(panel, parsed.signal), name, base);
   const searchOptions = {
     method,
     space,

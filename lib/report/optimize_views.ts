@@ -173,7 +173,9 @@ export function walkForwardView(wf: WalkForwardResult, title = `Walk-forward: ${
     [`OOS ${wf.metric}`, formatValue(oos[wf.metric], fmt)],
     [`IS ${wf.metric} (mean)`, formatValue(wf.isMetricMean, fmt)],
     ["Efficiency (OOS/IS)", formatValue(wf.efficiency, "f2")],
-    ["OOS Sharpe", formatValue(wf.oosMetrics.sharpe, "f2")],
+    ...(wf.metric !== "sharpe"
+      ? [["OOS Sharpe", formatValue(wf.oosMetrics.sharpe, "f2")] as [string, string]]
+      : []),
     ["OOS annual return", formatValue(wf.oosMetrics.annual_return, "pct")],
     ["OOS max drawdown", formatValue(wf.oosMetrics.max_drawdown, "pct")],
     ["OOS PSR", formatValue(wf.oosPsr, "f3")],
@@ -211,13 +213,15 @@ export function walkForwardView(wf: WalkForwardResult, title = `Walk-forward: ${
       height: 220,
     })),
   ];
+  // Row labels: the out-of-sample start (short enough for the heatmap's margin).
+  const rowLabels = wf.steps.map((s) => isoDate(s.oosFrom).slice(0, 7));
   for (const s of wf.stability) {
     parts.push(renderSvg(heatmapChart({
-      rows: windowLabels,
+      rows: rowLabels,
       cols: s.labels,
       values: s.values,
       percent: fmt === "pct",
-      title: `Parameter stability: in-sample ${wf.metric} by ${s.param}`,
+      title: `Parameter stability: in-sample ${wf.metric} by ${s.param} (rows: out-of-sample start)`,
       subtitle: `chosen: ${s.chosen.map((c) => c ?? "—").join(", ")}`,
     })));
   }

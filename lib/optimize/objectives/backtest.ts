@@ -13,10 +13,12 @@ import type { Backtester } from "../../engine/backtest.ts";
 import type { BacktestOptions, BacktestResult } from "../../engine/types.ts";
 import { mean, sampleStd, sharpeRatio } from "../../metrics/core.ts";
 import { panelHead } from "../../panel/head.ts";
+import { sharedPanel } from "../../panel/shared.ts";
 import type { Panel } from "../../panel/types.ts";
 import { lowerBound } from "../../util/bisect.ts";
 import { stableJson } from "../../util/hash.ts";
-import type { Objective, TrialOutput, Window } from "../objective.ts";
+import { toShared } from "../../util/shared.ts";
+import type { Objective, ObjectiveSource, TrialOutput, Window } from "../objective.ts";
 import type { ParamValue, SpaceSpec, TrialParams } from "../space.ts";
 
 /** URL of this module, for `ObjectiveSource.module`. */
@@ -91,6 +93,25 @@ export function backtestOptions(params: TrialParams, base: BacktestOptions = {})
     options[field] = field === "fractile" ? fractileParam(value) : value;
   }
   return options as BacktestOptions;
+}
+
+/**
+ * The backtest objective as a source for Web Workers: the panel's matrices and the known matrix in
+ * shared memory (copied there once unless they already are), so every worker reads them in place.
+ *
+ * @example
+ * ```ts
+ * const result = await runSearch(backtestSource(panel, known, "my_signal"), { space, workers: 2 });
+ * ```
+ */
+export function backtestSource(
+  panel: Panel,
+  known: Float64Array,
+  name: string,
+  base: BacktestOptions = {},
+): ObjectiveSource {
+  const setup: BacktestObjectiveSetup = { panel: sharedPanel(panel), known: toShared(known), name, base };
+  return { module: BACKTEST_OBJECTIVE, setup };
 }
 
 /** Builds the objective (see the module doc). */

@@ -128,3 +128,31 @@ export function covarianceEstimate(
 export function rowRange(from: number, to: number): Int32Array {
   return Int32Array.from({ length: Math.max(0, to - from) }, (_, r) => from + r);
 }
+
+/**
+ * Correlation matrix of return streams over the bars where every stream has a return (`k × k`
+ * row-major, Pearson), for a correlation heatmap.
+ *
+ * @example
+ * ```ts
+ * const { values, bars } = streamCorrelations(streams.returns, streams.names.length);
+ * ```
+ */
+export function streamCorrelations(
+  returns: Float64Array,
+  streams: number,
+): { values: Float64Array; bars: number } {
+  const rows: number[] = [];
+  for (let t = 0; t < returns.length / streams; t++) {
+    let full = true;
+    for (let i = 0; i < streams && full; i++) full = Number.isFinite(returns[t * streams + i]);
+    if (full) rows.push(t);
+  }
+  const columns = Int32Array.from({ length: streams }, (_, i) => i);
+  const { cov } = covarianceEstimate(returns, streams, columns, Int32Array.from(rows));
+  const values = cov.map((c, q) => {
+    const i = Math.floor(q / streams), j = q % streams;
+    return c / Math.sqrt(cov[i * streams + i] * cov[j * streams + j]);
+  });
+  return { values, bars: rows.length };
+}

@@ -27,7 +27,7 @@ export async function streamsFromRuns(
   options: RunsDirOptions & { names?: readonly string[]; column?: string; periodsPerYear?: number } = {},
 ): Promise<ReturnStreams> {
   if (ids.length === 0) throw new RangeError("give at least one run id");
-  const series = [];
+  const series: { date: Float64Array; ret: Float64Array }[] = [];
   for (const id of ids) {
     const daily = await readDaily(id, options);
     const column = options.column ?? RUN_RETURN_COLUMNS.find((c) => c in daily);
@@ -41,8 +41,36 @@ export async function streamsFromRuns(
     if (daily.date.length === 0) throw new RangeError(`run ${id}: its daily series is empty`);
     series.push({ date: daily.date, ret: daily[column] });
   }
+  return streamsFromSeries(
+    Object.fromEntries(series.map((x, i) => [options.names?.[i] ?? ids[i], x])),
+    options.periodsPerYear,
+  );
+}
+
+/**
+ * Streams from named dated series (e.g. backtests' `daily` with `{ date, ret: net }`), on the union of
+ * their dates: inside a series' own span a date it lacks is a flat day (0: not traded), outside it
+ * the stream has no return (NaN); a NaN return inside the span also counts as flat.
+ *
+ * @example
+ * ```ts
+ * streamsFromSeries({ sentiment: { date: bt.daily.date, ret: bt.daily.net }, reversal: { … } });
+ * ```
+ */
+export function streamsFromSeries(
+  named: Readonly<Record<string, { readonly date: ArrayLike<number>; readonly ret: ArrayLike<number> }>>,
+  periodsPerYear = 252,
+): ReturnStreams {
+  const names = Object.keys(named), series = Object.values(named);
+  if (names.length === 0) throw new RangeError("give at least one return stream");
+  for (const [i, s] of series.entries()) {
+    if (s.date.length !== s.ret.length) {
+      throw new RangeError(`stream ${names[i]}: ${s.date.length} dates but ${s.ret.length} returns`);
+    }
+    if (s.date.length === 0) throw new RangeError(`stream ${names[i]}: no dates`);
+  }
   const dates = Float64Array.from(new Set(series.flatMap((s) => Array.from(s.date)))).sort();
-  const k = ids.length;
+  const k = names.length;
   const returns = new Float64Array(dates.length * k).fill(NaN);
   series.forEach((s, i) => {
     let j = 0;
@@ -55,12 +83,7 @@ export async function streamsFromRuns(
       } else returns[t * k + i] = 0;
     }
   });
-  return {
-    dates,
-    names: options.names ? [...options.names] : [...ids],
-    returns,
-    periodsPerYear: options.periodsPerYear ?? 252,
-  };
+  return { dates, names, returns, periodsPerYear };
 }
 
 /**

@@ -23,6 +23,7 @@ export {
   gramMatrix,
   rowRange,
   type Shrinkage,
+  streamCorrelations,
 } from "./covariance.ts";
 export { type ErcOptions, ercWeights } from "./erc.ts";
 export { equalWeights, inverseVolWeights, rollingSharpeWeights } from "./heuristic.ts";
@@ -31,4 +32,4 @@ export { maxSharpeWeights, minVarianceWeights } from "./mean_variance.ts";
 export { solveSimplexQp } from "./qp.ts";
 export { covTimes, portfolioVariance, riskContributions } from "./risk.ts";
 export { parseSchedule, rebalanceFlags, type Schedule } from "./schedule.ts";
-export { readReturnsFile, RUN_RETURN_COLUMNS, streamsFromRuns } from "./inputs.ts";
+export { readReturnsFile, RUN_RETURN_COLUMNS, streamsFromRuns, streamsFromSeries } from "./inputs.ts";
