@@ -2,15 +2,23 @@
  * Side by side: HRP, ERC (covariance included) and the Ledoit–Wolf covariance of 500 streams × 2,520
  * days, in quantnb (one thread) and in numpy/scipy/scikit-learn (`construct_python.py`, timed inside
  * Python so interpreter start-up is excluded), alternating, `--rounds` rounds (default 5). Prints
- * the medians and the median of the per-round ratios (Python / quantnb) as Markdown.
+ * the medians and the median of the per-round ratios (Python / quantnb) as Markdown. `--blas-threads 1`
+ * holds numpy's BLAS to one thread (OPENBLAS/OMP/MKL_NUM_THREADS), like quantnb's single thread.
  *
- *   deno run -A bench/construct_vs_python.ts [--rounds 5]
+ *   deno run -A bench/construct_vs_python.ts [--rounds 5] [--blas-threads 1]
  */
 import { parseArgs } from "node:util";
 import { covarianceEstimate, ercWeights, hrpWeights, rowRange } from "../lib/portfolio/construct/mod.ts";
 import { constructionCase } from "./construct_case.ts";
 
-const { values } = parseArgs({ args: Deno.args, options: { rounds: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { rounds: { type: "string", default: "5" }, "blas-threads": { type: "string" } },
+});
+const threads = values["blas-threads"];
+const env: Record<string, string> = threads
+  ? { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads }
+  : {};
 const rounds = Number(values.rounds);
 const { returns, streams, bars } = constructionCase();
 const file = await Deno.makeTempFile({ suffix: ".f64" });
@@ -31,6 +39,7 @@ const python = async () => {
   const out = await new Deno.Command("/usr/bin/python3", {
     args: [new URL("./construct_python.py", import.meta.url).pathname, file, String(bars), String(streams)],
     stdout: "piped",
+    env,
   }).output();
   return JSON.parse(new TextDecoder().decode(out.stdout)) as ReturnType<typeof ours>;
 };

@@ -16,6 +16,7 @@ import { covarianceEstimate, ercWeights, hrpWeights, rowRange } from "../lib/por
 import { knownMatrix } from "../lib/signal/align.ts";
 import { openStore } from "../lib/store/db.ts";
 import { constructionCase } from "./construct_case.ts";
+import { GRID_100, GRID_400 } from "./optimize_grids.ts";
 
 const universe = simulateUniverse(DEFAULT_SYNTHETIC);
 const store = await openStore(":memory:");
@@ -23,16 +24,6 @@ await loadUniverse(store, universe, DEFAULT_SYNTHETIC);
 const panel = await readPanel(store.conn, { fields: ["ret", "mcap", "value", "beta"] });
 store.close();
 const source = backtestSource(panel, knownMatrix(panel, sentimentSignal(universe)), "vendor_sentiment");
-
-/** 5 lags × 5 fractiles × 2 weights × 8 cost levels = 400 trials. */
-const GRID_400 = {
-  lag: [0, 1, 2, 3, 4],
-  fractile: [3, 5, 10, "10/90", "20/80"],
-  weight: ["equal", "signal"],
-  tcBps: [0, 2, 5, 10, 15, 20, 30, 50],
-};
-/** 5 lags × 5 fractiles × 2 weights × 2 cost levels = 100 trials. */
-const GRID_100 = { ...GRID_400, tcBps: [0, 10] };
 
 Deno.bench({
   name: "grid search, 400 trials, 500 × 2520, 2 workers",
