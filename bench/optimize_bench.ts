@@ -7,23 +7,13 @@
  *
  *   deno bench -A bench/optimize_bench.ts        (or deno run -A bench/medians.ts bench/optimize_bench.ts)
  */
-import { DEFAULT_SYNTHETIC, loadUniverse, sentimentSignal, simulateUniverse } from "../lib/ingest/mod.ts";
-import { backtestSource } from "../lib/optimize/objectives/backtest.ts";
 import { runSearch } from "../lib/optimize/search.ts";
 import { runWalkForward } from "../lib/optimize/walk_forward.ts";
-import { readPanel } from "../lib/panel/load.ts";
 import { covarianceEstimate, ercWeights, hrpWeights, rowRange } from "../lib/portfolio/construct/mod.ts";
-import { knownMatrix } from "../lib/signal/align.ts";
-import { openStore } from "../lib/store/db.ts";
 import { constructionCase } from "./construct_case.ts";
-import { GRID_100, GRID_400 } from "./optimize_grids.ts";
+import { GRID_100, GRID_400, searchCase } from "./optimize_grids.ts";
 
-const universe = simulateUniverse(DEFAULT_SYNTHETIC);
-const store = await openStore(":memory:");
-await loadUniverse(store, universe, DEFAULT_SYNTHETIC);
-const panel = await readPanel(store.conn, { fields: ["ret", "mcap", "value", "beta"] });
-store.close();
-const source = backtestSource(panel, knownMatrix(panel, sentimentSignal(universe)), "vendor_sentiment");
+const source = await searchCase();
 
 Deno.bench({
   name: "grid search, 400 trials, 500 × 2520, 2 workers",

@@ -6,21 +6,11 @@
  *   deno run -A bench/optimize_cpu.ts
  */
 import process from "node:process";
-import { DEFAULT_SYNTHETIC, loadUniverse, sentimentSignal, simulateUniverse } from "../lib/ingest/mod.ts";
-import { backtestSource } from "../lib/optimize/objectives/backtest.ts";
 import { runSearch } from "../lib/optimize/search.ts";
 import { runWalkForward } from "../lib/optimize/walk_forward.ts";
-import { readPanel } from "../lib/panel/load.ts";
-import { knownMatrix } from "../lib/signal/align.ts";
-import { openStore } from "../lib/store/db.ts";
-import { GRID_100, GRID_400 } from "./optimize_grids.ts";
+import { GRID_100, GRID_400, searchCase } from "./optimize_grids.ts";
 
-const universe = simulateUniverse(DEFAULT_SYNTHETIC);
-const store = await openStore(":memory:");
-await loadUniverse(store, universe, DEFAULT_SYNTHETIC);
-const panel = await readPanel(store.conn, { fields: ["ret", "mcap", "value", "beta"] });
-store.close();
-const source = backtestSource(panel, knownMatrix(panel, sentimentSignal(universe)), "vendor_sentiment");
+const source = await searchCase();
 
 async function measure(name: string, fn: () => Promise<unknown>): Promise<void> {
   const c0 = process.cpuUsage(), t0 = performance.now();

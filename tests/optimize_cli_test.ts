@@ -5,31 +5,27 @@
  * are the task's own JSON compared with the backtest task and with the stored files.
  */
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { openStore } from "../lib/store/db.ts";
-import { loadUniverse, sentimentSignal, simulateUniverse } from "../lib/ingest/mod.ts";
-import { createSnapshot } from "../lib/snapshot/mod.ts";
-import { writeSignal } from "../lib/signal/mod.ts";
 import { main } from "../lib/cli/optimize.ts";
 import { main as backtestMain } from "../lib/cli/backtest.ts";
 import { listRuns, readTableParquet } from "../lib/track/mod.ts";
 import { capture } from "./fixtures/capture.ts";
+import { syntheticSnapshot } from "./fixtures/synthetic_snapshot.ts";
 
 Deno.test("deno task optimize", async (t) => {
   const dir = await Deno.makeTempDir();
-  const params = { nSecurities: 60, years: 2, seed: 4, sentiment: 0.03 };
-  const universe = simulateUniverse(params);
-  const store = await openStore(`${dir}/q.duckdb`);
-  await loadUniverse(store, universe, params);
-  await createSnapshot(store, "s", { snapshotsDir: `${dir}/snap` });
-  store.close();
-  await writeSignal(`${dir}/sig.parquet`, sentimentSignal(universe));
+  const { snapshotsDir, signalFile } = await syntheticSnapshot(dir, {
+    nSecurities: 60,
+    years: 2,
+    seed: 4,
+    sentiment: 0.03,
+  });
   const base = [
     "--snapshot",
     "s",
     "--snapshots",
-    `${dir}/snap`,
+    snapshotsDir,
     "--signal",
-    `${dir}/sig.parquet`,
+    signalFile,
     "--runs",
     `${dir}/runs`,
   ];
@@ -81,7 +77,7 @@ Deno.test("deno task optimize", async (t) => {
     const search = JSON.parse((await capture(() => main(["grid", ...grid, "--json"]))).out);
     assertEquals(search.reused, true);
     const { code, out, err } = await capture(() =>
-      backtestMain(["--preset", `${dir}/best.json`, "--snapshots", `${dir}/snap`, "--json"])
+      backtestMain(["--preset", `${dir}/best.json`, "--snapshots", snapshotsDir, "--json"])
     );
     assertEquals(code, 0, err);
     const bt = JSON.parse(out);

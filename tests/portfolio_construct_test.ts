@@ -9,6 +9,7 @@
 import { strict as assert } from "node:assert";
 import {
   comparePortfolios,
+  CONSTRUCTION_METHODS,
   constructPortfolio,
   type CovarianceEstimate,
   covarianceEstimate,
@@ -179,18 +180,7 @@ Deno.test("constructPortfolio()", async (t) => {
       name: "idx",
       level: Float64Array.from({ length: T }, (_, t) => 100 + 10 * Math.sin(t / 20)),
     };
-    for (
-      const method of [
-        "equal_weight",
-        "inverse_vol",
-        "erc",
-        "hrp",
-        "min_variance",
-        "max_sharpe",
-        "rolling_sharpe",
-        "regime",
-      ] as const
-    ) {
+    for (const method of CONSTRUCTION_METHODS) {
       const p = constructPortfolio({ ...STREAMS, benchmark }, {
         method,
         lookback: 60,

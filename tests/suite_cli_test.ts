@@ -1,21 +1,12 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { openStore } from "../lib/store/db.ts";
-import { loadUniverse, sentimentSignal, simulateUniverse } from "../lib/ingest/mod.ts";
-import { createSnapshot } from "../lib/snapshot/mod.ts";
-import { writeSignal } from "../lib/signal/mod.ts";
 import { main } from "../lib/cli/suite.ts";
 import { listRuns } from "../lib/track/mod.ts";
 import { capture } from "./fixtures/capture.ts";
+import { syntheticSnapshot } from "./fixtures/synthetic_snapshot.ts";
 
 Deno.test("deno task suite records a run with its tear sheet, reuses an identical rerun and refuses a bad signal", async (t) => {
   const dir = await Deno.makeTempDir();
-  const params = { nSecurities: 80, years: 2, seed: 3, sentiment: 0.03 };
-  const universe = simulateUniverse(params);
-  const store = await openStore(`${dir}/q.duckdb`);
-  await loadUniverse(store, universe, params);
-  await createSnapshot(store, "s", { snapshotsDir: `${dir}/snap` });
-  store.close();
-  await writeSignal(`${dir}/sig.parquet`, sentimentSignal(universe));
+  await syntheticSnapshot(dir, { nSecurities: 80, years: 2, seed: 3, sentiment: 0.03 });
   const args = ["--snapshot", "s", "--snapshots", `${dir}/snap`, "--runs", `${dir}/runs`, "--workers", "0"];
 
   await t.step("--json prints the verdict, variants and the run", async () => {

@@ -13,6 +13,7 @@ import {
   type ComparisonRow,
   type ConstructionMethod,
   type ConstructOptions,
+  defaultMethods,
   lookbackStability,
   type PortfolioResult,
   readReturnsFile,
@@ -115,18 +116,7 @@ export async function runPortfolioJob(options: PortfolioJobOptions): Promise<Por
     [...new Set([Math.max(2, Math.round(lookback / 2)), lookback, lookback * 2])].filter((l) =>
       l < streams.dates.length
     );
-  const methods = options.methods ??
-    ([
-      "equal_weight",
-      "inverse_vol",
-      "erc",
-      "hrp",
-      "min_variance",
-      "max_sharpe",
-      "rolling_sharpe",
-      "regime",
-    ] as const)
-      .filter((m) => m !== "regime" || streams.benchmark);
+  const methods = options.methods ?? defaultMethods(streams);
   const params = { ...settings, methods, lookbacks, streams: streams.names };
   const experiment = options.experiment ?? "portfolio";
   const identity = { kind: "portfolio", tags: {}, inputHash, params } as const;

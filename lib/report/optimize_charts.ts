@@ -16,6 +16,7 @@ import {
   seriesColor,
   withLegend,
 } from "./chart_theme.ts";
+import { labelledRows } from "./factor_charts.ts";
 import { selfDisplaying } from "./render.ts";
 
 /**
@@ -37,19 +38,7 @@ export function profileChart(
     }
     & ChartOptions,
 ): ChartFigure {
-  const names = Object.keys(series);
-  if (names.length === 0) throw new RangeError("profileChart: series is empty");
-  const rows: { label: string; name: string; value: number }[] = [];
-  for (const name of names) {
-    if (series[name].length !== labels.length) {
-      throw new RangeError(
-        `profileChart: series "${name}" has ${series[name].length} values, expected ${labels.length}`,
-      );
-    }
-    labels.forEach((label, k) => {
-      if (Number.isFinite(series[name][k])) rows.push({ label, name, value: series[name][k] });
-    });
-  }
+  const { names, rows } = labelledRows("profileChart", labels, series);
   const document = options.document ?? plotDocument();
   const color = { domain: names, range: names.map((_, k) => seriesColor(k)) };
   const marks: Plot.Markish[] = [

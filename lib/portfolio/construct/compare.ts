@@ -5,6 +5,7 @@
 import { sampleCorrelation } from "simple-statistics";
 import { asArray, pairedFinite } from "../../metrics/_utils.ts";
 import {
+  CONSTRUCTION_METHODS,
   type ConstructionMethod,
   type ConstructOptions,
   constructPortfolio,
@@ -25,6 +26,11 @@ export interface ComparisonRow {
   readonly effective_n: number;
   readonly max_weight: number;
   readonly diversification_ratio: number;
+}
+
+/** Every method the streams support: all of them, `regime` only with a benchmark. */
+export function defaultMethods(streams: ReturnStreams): ConstructionMethod[] {
+  return CONSTRUCTION_METHODS.filter((m) => m !== "regime" || streams.benchmark);
 }
 
 /** The table row of a constructed portfolio. */
@@ -59,18 +65,7 @@ export function comparePortfolios(
   options: Omit<ConstructOptions, "method"> & { methods?: readonly ConstructionMethod[] } = {},
 ): { portfolios: PortfolioResult[]; rows: ComparisonRow[] } {
   const { methods, ...rest } = options;
-  const chosen = methods ??
-    ([
-      "equal_weight",
-      "inverse_vol",
-      "erc",
-      "hrp",
-      "min_variance",
-      "max_sharpe",
-      "rolling_sharpe",
-      "regime",
-    ] as const)
-      .filter((m) => m !== "regime" || streams.benchmark);
+  const chosen = methods ?? defaultMethods(streams);
   const portfolios = chosen.map((method) => constructPortfolio(streams, { ...rest, method }));
   return { portfolios, rows: portfolios.map(comparisonRow) };
 }
