@@ -15,6 +15,7 @@ export * from "./panel/types.ts";
 export * from "./panel/make_panel.ts";
 export * from "./panel/load.ts";
 export * from "./panel/series.ts";
+export * from "./panel/shared.ts";
 export * from "./store/db.ts";
 export * from "./store/tables.ts";
 export * from "./store/write.ts";
@@ -25,7 +26,22 @@ export * from "./ingest/series/mod.ts";
 export * from "./snapshot/mod.ts";
 export * from "./signal/mod.ts";
 export * from "./engine/mod.ts";
+export * from "./engine/timeseries/mod.ts";
+export * from "./engine/events/mod.ts";
+export * from "./plugin/mod.ts";
+export {
+  ANALYSIS_SCRIPTS,
+  type AnalysisRow,
+  analyzeRun,
+  queryAnalysis,
+  runResults,
+  runScript,
+  visualizeRun,
+  withAnalysisView,
+} from "./python/analysis.ts";
+export { createVenv, installRequirements, listVenvs, type VenvInfo } from "./python/venv.ts";
 export * as metrics from "./metrics/mod.ts";
+export * from "./indicators/mod.ts";
 export * as factor from "./factor/mod.ts";
 export { factorTables, factorTearsheet, factorView } from "./report/factor_tearsheet.ts";
 export * from "./report/factor_charts.ts";
@@ -40,15 +56,12 @@ export * from "./demo/build.ts";
 export { tearsheet, type TearsheetContext } from "./report/tearsheet.ts";
 export { type CapacityStats, capacityStats } from "./report/capacity.ts";
 export { backtestView, suiteView, withDisplay } from "./report/views.ts";
-export { recordSuite, type RecordSuiteOptions } from "./suite/record.ts";
-export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite/run_file.ts";
+export * from "./pipeline/mod.ts";
 export * as optimize from "./optimize/mod.ts";
 export * as construction from "./portfolio/construct/mod.ts";
 export { checkPreset, type Preset, presetBacktestOptions, readPreset, writePreset } from "./preset/mod.ts";
 export { portfolioView, searchView, walkForwardView } from "./report/optimize_views.ts";
 export { profileChart, weightsChart } from "./report/optimize_charts.ts";
-export { type OptimizeJobOptions, type OptimizeJobResult, runOptimizeJob } from "./pipeline/optimize.ts";
-export { type PortfolioJobOptions, type PortfolioJobResult, runPortfolioJob } from "./pipeline/portfolio.ts";
 
 import { backtest as engineBacktest } from "./engine/mod.ts";
 import { runSuite as suiteRunSuite } from "./suite/mod.ts";
@@ -108,6 +121,46 @@ export function analyzeFactor(
   return displayable(fa, () => factorView(fa));
 }
 
+import {
+  fromSignals as engineFromSignals,
+  gridSearch as engineGridSearch,
+  maCrossoverGrid as engineMaCrossoverGrid,
+} from "./engine/timeseries/mod.ts";
+import { runEvents as engineRunEvents } from "./engine/events/mod.ts";
+import { eventsView, gridView, signalsView } from "./report/timeseries_views.ts";
+import type { Displayable } from "./nb/displayable.ts";
+
+/** `fromSignals` (see `lib/engine/timeseries/from_signals.ts`) whose result renders itself in a notebook. */
+export function fromSignals(
+  ...args: Parameters<typeof engineFromSignals>
+): ReturnType<typeof engineFromSignals> & Displayable {
+  const result = engineFromSignals(...args);
+  return displayable(result, () => signalsView(result));
+}
+
+/** `maCrossoverGrid` (see `lib/engine/timeseries/crossover.ts`) whose result renders itself in a notebook. */
+export function maCrossoverGrid(
+  ...args: Parameters<typeof engineMaCrossoverGrid>
+): ReturnType<typeof engineMaCrossoverGrid> & Displayable {
+  const grid = engineMaCrossoverGrid(...args);
+  return displayable(grid, () => gridView(grid));
+}
+
+/** `gridSearch` (see `lib/engine/timeseries/grid.ts`) whose result renders itself in a notebook. */
+export function gridSearch(
+  ...args: Parameters<typeof engineGridSearch>
+): ReturnType<typeof engineGridSearch> & Displayable {
+  const grid = engineGridSearch(...args);
+  return displayable(grid, () => gridView(grid));
+}
+
+/** `runEvents` (see `lib/engine/events/run_events.ts`) whose result renders itself in a notebook. */
+export function runEvents(
+  ...args: Parameters<typeof engineRunEvents>
+): ReturnType<typeof engineRunEvents> & Displayable {
+  const result = engineRunEvents(...args);
+  return displayable(result, () => eventsView(result));
+}
 /**
  * `runSearch` (see `lib/optimize/search.ts`) whose result renders itself in a notebook: the best
  * trial with its plateau score and the overfitting guards, the top trials, the metric surface and
@@ -124,7 +177,6 @@ export async function runSearch(
   const result = await optimizeRunSearch(...args);
   return displayable(result, () => searchView(result));
 }
-
 /**
  * `runWalkForward` (see `lib/optimize/walk_forward.ts`) whose result renders itself in a notebook:
  * out-of-sample numbers, the windows, stitched equity and the parameter-stability heatmaps.
@@ -140,7 +192,6 @@ export async function runWalkForward(
   const result = await optimizeRunWalkForward(...args);
   return displayable(result, () => walkForwardView(result));
 }
-
 /**
  * `constructPortfolio` (see `lib/portfolio/construct/construct.ts`) whose result renders itself:
  * key numbers, combined equity, weights over time and risk contributions.
@@ -156,7 +207,6 @@ export function constructPortfolio(
   const result = constructConstructPortfolio(...args);
   return displayable(result, () => portfolioView(result));
 }
-
 /**
  * `comparePortfolios` (see `lib/portfolio/construct/compare.ts`) whose result renders itself: the
  * comparison table, combined equity per method, weights and risk contributions.
