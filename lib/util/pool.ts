@@ -18,9 +18,14 @@ export interface TaskModule<I, C, T, R> {
 export interface PoolOptions<I, T, R> {
   /** URL of the task module (e.g. `new URL("./task.ts", import.meta.url).href`). */
   readonly module: string;
-  /** Posted once to each worker and passed to `setup`. */
-  readonly init: I;
+  /**
+   * Posted once to each worker and passed to `setup`. A function is called after the workers are
+   * started, so they load their modules while this thread builds what they will share.
+   */
+  readonly init: I | (() => I);
   readonly tasks: readonly T[];
+  /** What is posted for a task, built just before it is handed out (default: the task itself). */
+  readonly dispatch?: (task: T) => unknown;
   /** Web Workers (0 = run every task in this thread, through the same module). */
   readonly workers: number;
   /** Called after each task with its index and result (for progress). */
@@ -39,18 +44,20 @@ export interface PoolOptions<I, T, R> {
  * ```
  */
 export async function runPool<I, T, R>(options: PoolOptions<I, T, R>): Promise<R[]> {
-  const { module, init, tasks, workers, onResult = () => {}, label = "task" } = options;
+  const { module, tasks, workers, onResult = () => {}, label = "task", dispatch = (task: T) => task } =
+    options;
+  const makeInit = () => (typeof options.init === "function" ? (options.init as () => I)() : options.init);
   if (!(Number.isInteger(workers) && workers >= 0)) {
     throw new RangeError(`workers must be an integer ≥ 0, found ${workers}`);
   }
   const results: R[] = new Array(tasks.length);
   if (tasks.length === 0) return results;
   if (workers === 0) {
-    const mod = await import(module) as TaskModule<I, unknown, T, R>;
-    const context = await mod.setup(init);
+    const mod = await import(module) as TaskModule<I, unknown, unknown, R>;
+    const context = await mod.setup(makeInit());
     for (let k = 0; k < tasks.length; k++) {
       try {
-        results[k] = await mod.run(context, tasks[k]);
+        results[k] = await mod.run(context, dispatch(tasks[k]));
       } catch (error) {
         throw new Error(`${label} ${k}: ${(error as Error).message}`, { cause: error });
       }
@@ -61,8 +68,18 @@ export async function runPool<I, T, R>(options: PoolOptions<I, T, R>): Promise<R
   let next = 0;
   let failed = false;
   const count = Math.min(workers, tasks.length);
-  await Promise.all(Array.from({ length: count }, async () => {
-    const worker = new Worker(new URL("./pool_worker.ts", import.meta.url).href, { type: "module" });
+  const pool = Array.from(
+    { length: count },
+    () => new Worker(new URL("./pool_worker.ts", import.meta.url).href, { type: "module" }),
+  );
+  let init: I;
+  try {
+    init = makeInit();
+  } catch (error) {
+    for (const worker of pool) worker.terminate();
+    throw error;
+  }
+  await Promise.all(pool.map(async (worker) => {
     try {
       worker.postMessage({ type: "init", module, init });
       while (next < tasks.length && !failed) {
@@ -77,7 +94,7 @@ export async function runPool<I, T, R>(options: PoolOptions<I, T, R>): Promise<R
             event.preventDefault();
             reject(new Error(`${label} worker failed: ${event.message}`));
           };
-          worker.postMessage({ type: "run", index, task: tasks[index] });
+          worker.postMessage({ type: "run", index, task: dispatch(tasks[index]) });
         }).catch((error) => {
           failed = true;
           throw error;
