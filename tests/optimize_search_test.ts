@@ -9,6 +9,7 @@
 import { strict as assert } from "node:assert";
 import { backtest } from "../lib/engine/backtest.ts";
 import { makePanel } from "../lib/panel/make_panel.ts";
+import { panelHead } from "../lib/panel/head.ts";
 import { sharpeRatio } from "../lib/metrics/core.ts";
 import {
   defineSpace,
@@ -305,6 +306,17 @@ Deno.test("the backtest objective", async (t) => {
       const after = await perturbed.evaluate({ lag: 1, fractile: 5 }, window);
       assertAllClose(after.returns, before.returns, 0);
       assert.deepEqual(after.metrics, before.metrics);
+      // …and they equal the engine's own backtest of the cut panel (which sorts its rows itself).
+      const cut = backtest(panelHead(panel, window.end), { known: known.subarray(0, window.end * nS) }, {
+        lag: 1,
+        fractile: 5,
+      });
+      const from = cut.daily.date.findIndex((d) => d >= panel.dates[window.start]);
+      assertAllClose(
+        Array.from(before.returns).filter((x) => !Number.isNaN(x)),
+        cut.daily.net.subarray(from),
+        0,
+      );
     },
   );
 

@@ -8,8 +8,14 @@
  * engine computes it), and a backtester is kept per cut of the data, so a grid over costs costs one
  * backtest per other combination.
  */
-import { createBacktester } from "../../engine/backtest.ts";
-import type { Backtester } from "../../engine/backtest.ts";
+import {
+  adoptPreparation,
+  type Backtester,
+  createBacktester,
+  type PanelPreparation,
+  preparePanel,
+} from "../../engine/backtest.ts";
+import type { RowOrders } from "../../engine/sort.ts";
 import type { BacktestOptions, BacktestResult } from "../../engine/types.ts";
 import { mean, sampleStd, sharpeRatio } from "../../metrics/core.ts";
 import { panelHead } from "../../panel/head.ts";
@@ -33,6 +39,8 @@ export interface BacktestObjectiveSetup {
   readonly name: string;
   /** Config fields every trial starts from (a trial's parameters override them). */
   readonly base?: BacktestOptions;
+  /** The panel's sorted returns and caps (`preparePanel`), so workers do not sort them again. */
+  readonly preparation?: PanelPreparation;
 }
 
 /** Parameter names the objective takes (with the spellings it also accepts). */
@@ -96,8 +104,9 @@ export function backtestOptions(params: TrialParams, base: BacktestOptions = {})
 }
 
 /**
- * The backtest objective as a source for Web Workers: the panel's matrices and the known matrix in
- * shared memory (copied there once unless they already are), so every worker reads them in place.
+ * The backtest objective as a source for Web Workers: the panel's matrices, the known matrix and the
+ * panel's sorted returns and caps in shared memory (copied or built there once), so every worker
+ * reads them in place.
  *
  * @example
  * ```ts
@@ -110,14 +119,22 @@ export function backtestSource(
   name: string,
   base: BacktestOptions = {},
 ): ObjectiveSource {
-  const setup: BacktestObjectiveSetup = { panel: sharedPanel(panel), known: toShared(known), name, base };
+  const shared = sharedPanel(panel);
+  const setup: BacktestObjectiveSetup = {
+    panel: shared,
+    known: toShared(known),
+    name,
+    base,
+    preparation: preparePanel(shared, true),
+  };
   return { module: BACKTEST_OBJECTIVE, setup };
 }
 
 /** Builds the objective (see the module doc). */
 export function createObjective(setup: BacktestObjectiveSetup): Objective {
   const { panel, known, base = {} } = setup;
-  const nS = panel.securityIds.length;
+  const nS = panel.securityIds.length, nT = panel.dates.length;
+  const preparation = setup.preparation ?? preparePanel(panel);
   // Per cut of the data: a backtester on the panel's first `end` bars and its recent runs.
   const cuts = new Map<number, { bt: Backtester; runs: Map<string, BacktestResult> }>();
   const cut = (end: number) => {
@@ -153,6 +170,34 @@ export function createObjective(setup: BacktestObjectiveSetup): Objective {
     space: BACKTEST_SPACE,
     metricNames: BACKTEST_METRICS,
     evaluate,
+  };
+}
+
+/** Per-row sort orders of the first `end` rows (positions are offsets from row 0, so a prefix). */
+function headOrders(orders: RowOrders, end: number): RowOrders {
+  const positions = orders.start[end];
+  return {
+    order: orders.order.subarray(0, positions),
+    start: orders.start.subarray(0, end + 1),
+    ties: orders.ties.subarray(0, positions),
+    tiedRows: orders.tiedRows.subarray(0, end),
+  };
+}
+
+/** The preparation of a panel's first `end` rows, as views of the whole panel's. */
+function headPreparation(prep: PanelPreparation, end: number, nS: number): PanelPreparation {
+  const r = prep.returns;
+  return {
+    returns: {
+      earned: r.earned.subarray(0, end * nS),
+      overnight: r.overnight ? r.overnight.subarray(0, end * nS) : null,
+      orders: headOrders(r.orders, end),
+      valid: r.valid.subarray(0, end * nS),
+      withRet: r.withRet.subarray(0, end),
+    },
+    cap: prep.cap
+      ? { mcap: prep.cap.mcap.subarray(0, end * nS), orders: headOrders(prep.cap.orders, end) }
+      : null,
   };
 }
 
