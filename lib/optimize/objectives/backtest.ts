@@ -141,10 +141,10 @@ export function createObjective(setup: BacktestObjectiveSetup): Objective {
     let entry = cuts.get(end);
     if (!entry) {
       if (cuts.size >= 2) cuts.delete(cuts.keys().next().value!);
-      entry = {
-        bt: createBacktester(panelHead(panel, end), { known: known.subarray(0, end * nS) }),
-        runs: new Map(),
-      };
+      // Rows are independent: a cut's sorted returns and caps are the first `end` rows of the panel's.
+      const head = panelHead(panel, end);
+      adoptPreparation(head, end === nT ? preparation : headPreparation(preparation, end, nS));
+      entry = { bt: createBacktester(head, { known: known.subarray(0, end * nS) }), runs: new Map() };
       cuts.set(end, entry);
     }
     return entry;
