@@ -5,7 +5,7 @@
  * trials tables, metric surfaces, sensitivity and plateau scores; rolling or anchored walk-forwards
  * with stitched out-of-sample returns, efficiency and parameter stability; PSR, DSR and PBO (CSCV).
  * Any engine plugs in as an `Objective` (parameters → returns over a window); the cross-sectional
- * backtest is `objectives/backtest.ts`.
+ * backtest is `objectives/backtest.ts`, the time-series backtest (`fromSignals`) `objectives/timeseries.ts`.
  *
  * @example
  * ```ts
@@ -38,3 +38,13 @@ export {
   createObjective as backtestObjective,
   fractileParam,
 } from "./objectives/backtest.ts";
+export {
+  createObjective as timeseriesObjective,
+  RULES,
+  type RuleSignals,
+  type SeriesBars,
+  type SignalRule,
+  TIMESERIES_METRICS,
+  TIMESERIES_OBJECTIVE,
+  type TimeseriesObjectiveSetup,
+} from "./objectives/timeseries.ts";
