@@ -127,6 +127,48 @@ Deno.test("deno task optimize", async (t) => {
     assertEquals(stability.param.length, json.windows.length * 4);
   });
 
+  await t.step(
+    "--engine timeseries searches a rule on one security's bars and writes its preset",
+    async () => {
+      const { code, out, err } = await capture(() =>
+        main([
+          "grid",
+          "--engine",
+          "timeseries",
+          "--snapshot",
+          "s",
+          "--snapshots",
+          snapshotsDir,
+          "--security",
+          "SYN0001",
+          "--rule",
+          "ma_crossover",
+          "--param",
+          "fast=5,10",
+          "--param",
+          "slow=20,40",
+          "--param",
+          "kind=sma",
+          "--fees-bps",
+          "5",
+          "--workers",
+          "0",
+          "--runs",
+          `${dir}/runs`,
+          "--json",
+        ])
+      );
+      assertEquals(code, 0, err);
+      const json = JSON.parse(out);
+      assertEquals(json.trials, 4);
+      assertEquals(json.preset.engine, "timeseries");
+      assertEquals(json.preset.strategy, "ma_crossover");
+      assertEquals(json.preset.universe.securities, ["SYN0001"]);
+      assertEquals(json.preset.costs.tc_bps, 5);
+      assert(json.best.metrics.exposure > 0 ? json.preset.universe.held.length === 1 : true);
+    },
+  );
+
   await t.step("bad input gets one clear message", async () => {
     const cases: [string[], number, RegExp][] = [
       [["grid", ...base, "--param", "lag=0:3:0"], 1, /"lag": step must be a number > 0, found 0/],

@@ -17,6 +17,7 @@ import { stringifyJson } from "../util/json.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task optimize grid|random|walk-forward --snapshot ID --signal FILE [options]
+       deno task optimize grid|random|walk-forward --engine timeseries --snapshot ID --security ID --rule RULE [options]
 
 Searches the cross-sectional backtest's parameters (lag, residualize, tcBps, weight, fractile,
 fromOpen, mincos) for the best value of an objective metric, over Web Workers (identical results for
@@ -29,6 +30,13 @@ Options:
   --snapshot ID          snapshot to load (required unless --preset gives it)
   --signal FILE          signal file, CSV or Parquet (required unless --preset gives it)
   --preset FILE          start from a preset: its snapshot, signal, universe, dates and parameters
+  --engine E             backtest (default: the cross-sectional backtest of --signal) | timeseries
+                         (fromSignals on one security's bars, with --security and --rule)
+  --security ID          timeseries: the security (or index, e.g. SPX) whose bars the rule trades
+  --rule R               timeseries: ma_crossover (fast, slow, kind) | rsi (period, lower, upper) |
+                         donchian (window) | a module exporting signals(params, bars); trade parameters
+                         stopLoss, takeProfit, trailingStop, direction, fill may be searched too
+  --fees-bps X --slippage-bps X   timeseries costs (default 0)
   --param NAME=SPEC      a dimension, repeatable: MIN:MAX:STEP (range), MIN:MAX (continuous, random
                          only), A,B,C (choices), X (fixed); e.g. --param lag=0:4:1 --param fractile=5,10,20/80
                          (default space: lag 0:3:1 × fractile 3,5,10,20/80 × weight equal,signal × tcBps 0,10,20)
@@ -82,6 +90,11 @@ export async function main(args: string[]): Promise<number> {
       snapshot: { type: "string" },
       signal: { type: "string" },
       preset: { type: "string" },
+      engine: { type: "string", default: "backtest" },
+      security: { type: "string" },
+      rule: { type: "string" },
+      "fees-bps": { type: "string" },
+      "slippage-bps": { type: "string" },
       param: { type: "string", multiple: true },
       space: { type: "string" },
       objective: { type: "string" },
@@ -118,7 +131,23 @@ export async function main(args: string[]): Promise<number> {
     const snapshot = values.snapshot ?? preset?.universe.snapshot;
     const signalFile = values.signal ?? preset?.signal?.path;
     if (!snapshot) throw new UsageError("--snapshot ID is required (or --preset FILE)");
-    if (!signalFile) throw new UsageError("--signal FILE is required (or --preset FILE)");
+    const engine = values.engine as "backtest" | "timeseries";
+    if (!["backtest", "timeseries"].includes(engine)) {
+      throw new UsageError(`--engine must be backtest or timeseries, found "${values.engine}"`);
+    }
+    if (engine === "backtest" && !signalFile) {
+      throw new UsageError("--signal FILE is required (or --preset FILE)");
+    }
+    if (engine === "timeseries" && (!values.security || !values.rule)) {
+      throw new UsageError("--engine timeseries needs --security ID and --rule RULE");
+    }
+    const bps = (name: string) => {
+      const text = values[name as "fees-bps"];
+      if (text === undefined) return undefined;
+      const x = Number(text);
+      if (!(x >= 0)) throw new UsageError(`--${name} must be a number ≥ 0, found "${text}"`);
+      return x;
+    };
     if (values.space && values.param?.length) {
       throw new UsageError("give the space with --param or --space, not both");
     }
@@ -144,10 +173,17 @@ export async function main(args: string[]): Promise<number> {
       mode,
       snapshot,
       snapshotsDir: values.snapshots,
-      signalFile,
+      signalFile: engine === "backtest" ? signalFile : undefined,
+      engine,
+      security: values.security,
+      rule: values.rule,
+      costs: {
+        ...(bps("fees-bps") !== undefined ? { feesBps: bps("fees-bps") } : {}),
+        ...(bps("slippage-bps") !== undefined ? { slippageBps: bps("slippage-bps") } : {}),
+      },
       name: values.name,
       space,
-      base: preset ? presetBase(preset, space ?? {}) : undefined,
+      base: preset && engine === "backtest" ? presetBase(preset, space ?? {}) : undefined,
       securities: preset?.universe.securities,
       start: values.start ?? preset?.dates.start ?? undefined,
       end: values.end ?? preset?.dates.end ?? undefined,

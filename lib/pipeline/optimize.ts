@@ -10,6 +10,17 @@ import { loadPanel } from "../panel/load.ts";
 import { sharedPanel } from "../panel/shared.ts";
 import type { Panel } from "../panel/types.ts";
 import { BACKTEST_SPACE, backtestSource } from "../optimize/objectives/backtest.ts";
+import {
+  RULES,
+  type SeriesBars,
+  TIMESERIES_OBJECTIVE,
+  type TimeseriesObjectiveSetup,
+} from "../optimize/objectives/timeseries.ts";
+import type { ObjectiveSource } from "../optimize/objective.ts";
+import { barsFromPanel } from "../engine/timeseries/bars.ts";
+import type { CostModel } from "../engine/timeseries/costs.ts";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { runSearch, type SearchOptions, type SearchResult } from "../optimize/search.ts";
 import type { SpaceSpec, TrialParams } from "../optimize/space.ts";
 import { trialReturnsTable, trialsTable, walkForwardTables } from "../optimize/tables.ts";
@@ -26,7 +37,8 @@ import { listRuns } from "../track/list_runs.ts";
 import { recordRun, runConfigHash } from "../track/record_run.ts";
 import { runId } from "../track/run_id.ts";
 import type { RunInput, RunRecord } from "../track/types.ts";
-import { sha256File } from "../util/hash.ts";
+import { sha256File, sha256Hex } from "../util/hash.ts";
+import { toShared } from "../util/shared.ts";
 
 /** What an optimisation job runs. */
 export interface OptimizeJobOptions
@@ -34,7 +46,16 @@ export interface OptimizeJobOptions
   readonly mode: "grid" | "random" | "walk-forward";
   readonly snapshot: string;
   readonly snapshotsDir?: string;
-  readonly signalFile: string;
+  /** The signal file (engine `backtest`). */
+  readonly signalFile?: string;
+  /** `backtest` (default): the cross-sectional backtest of the signal; `timeseries`: `fromSignals` on one security. */
+  readonly engine?: "backtest" | "timeseries";
+  /** The security whose bars a time-series rule trades (engine `timeseries`). */
+  readonly security?: string;
+  /** A built-in rule (ma_crossover, rsi, donchian) or a rule module's path (engine `timeseries`). */
+  readonly rule?: string;
+  /** Costs of the time-series engine (fees and slippage in bps, fixed fee). */
+  readonly costs?: CostModel;
   /** Signal name (default: the file's `signal_name`, else its file name). */
   readonly name?: string;
   /** The space (default: lag × fractile × weights × costs, `BACKTEST_SPACE`). */
@@ -96,14 +117,27 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
       "walk-forward needs windows: in-sample and out-of-sample sizes (e.g. --is 3y --oos 1y)",
     );
   }
+  const engine = options.engine ?? "backtest";
+  if (engine === "backtest" && !signalFile) throw new RangeError("the backtest engine needs a signal file");
+  if (engine === "timeseries" && !(options.security && options.rule)) {
+    throw new RangeError(
+      "the timeseries engine needs a security and a rule (e.g. --security SPX --rule ma_crossover)",
+    );
+  }
+  const rule = options.rule && !(options.rule in RULES)
+    ? pathToFileURL(resolve(options.rule)).href
+    : options.rule;
   const manifest = await readManifest(snapshot, snapshotsDir);
-  const signalHash = await sha256File(signalFile);
-  const space = options.space ?? BACKTEST_SPACE;
+  const signalHash = engine === "backtest"
+    ? await sha256File(signalFile!)
+    : await sha256Hex(`${rule}\n${rule!.startsWith("file:") ? await Deno.readTextFile(new URL(rule!)) : ""}`);
+  const space = options.space ?? (engine === "backtest" ? BACKTEST_SPACE : RULES[rule!]?.space);
   const base = options.base ?? {};
   const kind = mode === "walk-forward" ? "walk_forward" : "optimize";
   const method = mode === "walk-forward" ? options.searchMethod ?? "grid" : mode;
   const params = {
-    engine: "backtest",
+    engine,
+    ...(engine === "timeseries" ? { security: options.security, rule, costs: options.costs ?? {} } : {}),
     mode,
     method,
     space,
@@ -131,23 +165,11 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
       };
     }
   }
-  log(`loading snapshot ${snapshot} and ${signalFile}…`);
-  const panel = sharedPanel(
-    await loadPanel({
-      snapshot,
-      snapshotsDir,
-      fields: panelFields(space, base),
-      ...(options.start ? { start: options.start } : {}),
-      ...(options.end ? { end: options.end } : {}),
-      ...(options.securities ? { securities: options.securities } : {}),
-    }),
-  );
-  const parsed = await readSignal(signalFile);
-  const validation = validate(parsed, { panel });
-  if (!validation.ok) throw new Error(`${signalFile}: invalid signal\n${formatReport(validation)}`);
-  const name = options.name ?? parsed.signal.signal_name ??
-    signalFile.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
-  const source = backtestSource(panel, knownMatrix(panel, parsed.signal), name, base);
+  log(`loading snapshot ${snapshot}${signalFile ? ` and ${signalFile}` : ""}…`);
+  const loaded = engine === "backtest"
+    ? await backtestInput(options, space!, base)
+    : await timeseriesInput(options, rule!);
+  const { panel, name, source } = loaded;
   const searchOptions = {
     method,
     space,
@@ -169,7 +191,17 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
     : await runSearch(source, searchOptions);
   const now = new Date();
   const id = runId(now, name, configHash);
-  const preset = bestPreset(result, { panel, name, signalFile, signalHash, manifest, base, runId: id, now });
+  const preset = bestPreset(result, {
+    panel,
+    name,
+    signalFile,
+    signalHash,
+    manifest,
+    base,
+    runId: id,
+    now,
+    ...(engine === "timeseries" ? { rule, costs: options.costs ?? {} } : {}),
+  });
   log("recording the run…");
   const input: RunInput = {
     experiment: name,
@@ -251,12 +283,15 @@ function bestPreset(
   context: {
     panel: Panel;
     name: string;
-    signalFile: string;
+    signalFile?: string;
     signalHash: string;
     manifest: { snapshot_id: string; hash: string };
     base: BacktestOptions;
     runId: string;
     now: Date;
+    /** Engine `timeseries`: the rule and the costs. */
+    rule?: string;
+    costs?: CostModel;
   },
 ): Preset | undefined {
   let params: TrialParams | null, trial: number, value: number;
@@ -278,17 +313,23 @@ function bestPreset(
     else if (Array.isArray(v)) merged[k] = v.join("/");
   }
   Object.assign(merged, params);
-  const tc = merged.tcBps ?? merged.tc_bps ?? merged.tc ?? 10;
+  const tc = context.rule ? context.costs?.feesBps ?? 0 : merged.tcBps ?? merged.tc_bps ?? merged.tc ?? 10;
+  const exposure = result.kind === "search" ? result.trials[trial]?.metrics.exposure : undefined;
   return {
     quantnb_preset: 1,
     name: `${context.name} · best ${result.metric}`,
-    engine: "backtest",
-    signal: { path: context.signalFile, sha256: context.signalHash },
+    ...(context.rule
+      ? { engine: "timeseries" as const, strategy: context.rule }
+      : { engine: "backtest" as const, signal: { path: context.signalFile!, sha256: context.signalHash } }),
     params: merged,
     universe: {
       snapshot: context.manifest.snapshot_id,
       snapshot_hash: context.manifest.hash,
       securities: [...context.panel.securityIds],
+      // One instrument: held when the chosen parameters were ever in the market.
+      ...(context.rule && exposure !== undefined
+        ? { held: exposure > 0 ? [...context.panel.securityIds] : [] }
+        : {}),
     },
     dates: presetDates(context.panel.dates),
     costs: { tc_bps: Number(tc) },
@@ -300,4 +341,75 @@ function bestPreset(
       created_at: context.now.toISOString(),
     },
   };
+}
+
+/** What an engine contributes to a job: the panel read, the run's name and the objective source. */
+interface EngineInput {
+  readonly panel: Panel;
+  readonly name: string;
+  readonly source: ObjectiveSource;
+}
+
+/** The cross-sectional backtest's input: the panel, the validated signal and its known matrix. */
+async function backtestInput(
+  options: OptimizeJobOptions,
+  space: SpaceSpec,
+  base: BacktestOptions,
+): Promise<EngineInput> {
+  const signalFile = options.signalFile!;
+  const panel = sharedPanel(
+    await loadPanel({
+      snapshot: options.snapshot,
+      snapshotsDir: options.snapshotsDir,
+      fields: panelFields(space, base),
+      ...(options.start ? { start: options.start } : {}),
+      ...(options.end ? { end: options.end } : {}),
+      ...(options.securities ? { securities: options.securities } : {}),
+    }),
+  );
+  const parsed = await readSignal(signalFile);
+  const validation = validate(parsed, { panel });
+  if (!validation.ok) throw new Error(`${signalFile}: invalid signal\n${formatReport(validation)}`);
+  const name = options.name ?? parsed.signal.signal_name ??
+    signalFile.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
+  return { panel, name, source: backtestSource(panel, knownMatrix(panel, parsed.signal), name, base) };
+}
+
+/** The time-series engine's input: one security's (adjusted) bars, equity first, else an index. */
+async function timeseriesInput(options: OptimizeJobOptions, rule: string): Promise<EngineInput> {
+  const security = options.security!;
+  let panel: Panel | undefined;
+  for (const assetClass of ["equity", "index"] as const) {
+    panel = await loadPanel({
+      snapshot: options.snapshot,
+      snapshotsDir: options.snapshotsDir,
+      fields: ["open", "high", "low", "close", "adj_close", "adj_open"],
+      securities: [security],
+      assetClass,
+      ...(options.start ? { start: options.start } : {}),
+      ...(options.end ? { end: options.end } : {}),
+    });
+    if (panel.securityIds.length) break;
+  }
+  if (!panel?.securityIds.length) {
+    throw new RangeError(`security "${security}" is not in snapshot ${options.snapshot}`);
+  }
+  const b = barsFromPanel(panel, { securityIds: [security] });
+  const f64 = (x?: ArrayLike<number>) => (x ? toShared(Float64Array.from(x)) : undefined);
+  const bars: SeriesBars = {
+    dates: toShared(Float64Array.from(panel.dates)),
+    close: f64(b.close)!,
+    ...(b.open ? { open: f64(b.open) } : {}),
+    ...(b.high ? { high: f64(b.high) } : {}),
+    ...(b.low ? { low: f64(b.low) } : {}),
+  };
+  const name = options.name ?? security;
+  const setup: TimeseriesObjectiveSetup = {
+    name,
+    bars,
+    rule,
+    base: options.costs,
+    periodsPerYear: panel.periodsPerYear,
+  };
+  return { panel, name, source: { module: TIMESERIES_OBJECTIVE, setup } };
 }

@@ -22,7 +22,7 @@ export interface Preset {
   readonly name: string;
   /** `backtest`: the cross-sectional fractile backtest of `signal`; `strategy`: a registered strategy. */
   readonly engine: typeof PRESET_ENGINES[number];
-  /** The registered strategy's name (engine `strategy`). */
+  /** The registered strategy's name (engine `strategy`), or the time-series rule (engine `timeseries`). */
   readonly strategy?: string;
   /** The signal file and its content hash (engine `backtest`). */
   readonly signal?: { readonly path: string; readonly sha256: string };
@@ -87,8 +87,14 @@ export function checkPreset(value: unknown, file = "preset"): Preset {
       fail("signal.sha256", "64 hex digits", s?.sha256);
     }
   }
-  if (p.engine === "strategy" && (typeof p.strategy !== "string" || !p.strategy)) {
-    fail("strategy", "a registered strategy's name", p.strategy);
+  if (
+    (p.engine === "strategy" || p.engine === "timeseries") && (typeof p.strategy !== "string" || !p.strategy)
+  ) {
+    fail(
+      "strategy",
+      p.engine === "strategy" ? "a registered strategy's name" : "the time-series rule",
+      p.strategy,
+    );
   }
   if (typeof p.params !== "object" || p.params === null || Array.isArray(p.params)) {
     fail("params", "an object of parameter values", p.params);
