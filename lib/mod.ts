@@ -19,6 +19,9 @@ export * from "./panel/shared.ts";
 export * from "./store/db.ts";
 export * from "./store/tables.ts";
 export * from "./store/write.ts";
+export * from "./store/write_store.ts";
+export * from "./store/check.ts";
+export { type LockHolder, StoreLockedError } from "./store/lock.ts";
 export * from "./ingest/mod.ts";
 export * from "./calendar/mod.ts";
 export * from "./ingest/b3/mod.ts";
@@ -42,6 +45,8 @@ export {
 export { createVenv, installRequirements, listVenvs, type VenvInfo } from "./python/venv.ts";
 export * as metrics from "./metrics/mod.ts";
 export * from "./indicators/mod.ts";
+export * as ml from "./ml/mod.ts";
+export { researchReport, researchView, withResearchDisplay } from "./report/research.ts";
 export * as factor from "./factor/mod.ts";
 export { factorTables, factorTearsheet, factorView } from "./report/factor_tearsheet.ts";
 export * from "./report/factor_charts.ts";
