@@ -25,6 +25,10 @@ const NOTEBOOKS: Record<string, number[]> = {
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, registry, comparison table, equity curves
   "04_history": [0, 0, 0, 0, 1],
+  // setup, grid search view (heatmap + 3 sensitivity profiles), fixed slice heatmap, guards + CSCV
+  // histogram, walk-forward view (equity, IS vs OOS bars, 2 stability heatmaps), correlation heatmap,
+  // portfolio comparison (equity, 3 weight charts, risk contributions)
+  "06_optimize": [0, 4, 1, 1, 4, 1, 5],
   // setup, folds, research view (score + Sharpe heatmaps), importance, sentiment job, its run, study, picks
   "07_ml_research": [0, 0, 2, 1, 0, 0, 0, 0],
   // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar
@@ -171,6 +175,18 @@ Deno.test({
         }
         match(pages["04_history"][3], /metric demo demo-top100 diff sharpe /);
       });
+
+      await t.step(
+        "06_optimize searches 48 trials, deflates the best, walks forward and combines three books",
+        () => {
+          match(pages["06_optimize"][1], /grid search · 48 trials · maximise sharpe/);
+          match(pages["06_optimize"][1], /DSR \(48 trials\)/);
+          // the guards table: trials, annualised Sharpe, PSR, SR0, DSR and PBO of the search above
+          match(pages["06_optimize"][3], /trials sharpe psr sr0 dsr pbo 48 /);
+          match(pages["06_optimize"][4], /rolling windows · in-sample 3y · out-of-sample 1y · 7 windows/);
+          match(pages["06_optimize"][6], /inverse_vol .* erc .* hrp /);
+        },
+      );
 
       await t.step("07_ml_research ranks the variants, records the job and scores new data", async () => {
         // 7 yearly walk-forward folds after 2 years of training on the 2010–2019 demo calendar

@@ -17,3 +17,5 @@ export {
   suiteRunInput,
 } from "./record_suite.ts";
 export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite_file.ts";
+export { type OptimizeJobOptions, type OptimizeJobResult, runOptimizeJob } from "./optimize.ts";
+export { type PortfolioJobOptions, type PortfolioJobResult, runPortfolioJob } from "./portfolio.ts";
