@@ -1,0 +1,269 @@
+/**
+ * The tax book: average cost, realised results and the periodic tax of one portfolio, interpreting a
+ * `TaxModel`. It runs inside the simulator (one call per fill, one per day, one per period) and over a
+ * plain trades ledger (`computeTaxes`), on typed arrays.
+ *
+ * Conventions (Brazil's, and the only basis implemented):
+ * - Average cost (preço médio): a buy's cost includes its commission (`qty·price + commission`), a
+ *   sale's proceeds are net of it (`qty·price − commission`); the slippage is in the fill price.
+ *   Shorts are symmetric: the average short-sale price, and the gain is realised when the short is
+ *   covered.
+ * - Day trades: each day, per security, the matched quantity `m = min(bought, sold)` is a day trade
+ *   with result `m·(avg sell net − avg buy gross-up)`; the rest, `bought − sold`, is an ordinary
+ *   ("swing") trade against the average cost at the day's average price. Split ratio × shares,
+ *   average cost ÷ ratio.
+ * - Sales for the exemption and the 0.005% withholding: the gross value (`qty·price`) of the swing
+ *   part of each day's sales, long or short.
+ * - Realised P&L of a security-day (day trade + swing) is what `endDay` reports.
+ */
+import type { TaxModel } from "./models.ts";
+
+/** One closed period of the tax ledger (amounts in currency; `period` = epoch ms of its first day). */
+export interface TaxPeriod {
+  period: number;
+  /** Gross swing sales of the exemption's classes, and of every other class. */
+  swing_sales: number;
+  swing_sales_other: number;
+  /** Net swing result (gains − losses) of the exemption's classes, and of the others. */
+  swing_result: number;
+  swing_result_other: number;
+  /** 1 when the exemption classes had swing sales within the limit (their swing gains untaxed), else 0. */
+  exempt: number;
+  swing_base: number;
+  swing_loss_used: number;
+  swing_taxable: number;
+  /** Swing losses left to carry after this period. */
+  swing_loss_carry: number;
+  day_sales: number;
+  day_result: number;
+  day_loss_used: number;
+  day_taxable: number;
+  day_loss_carry: number;
+  tax_swing: number;
+  tax_day: number;
+  tax: number;
+  /** Withheld at source during the period, credit used against `tax`, credit left to carry. */
+  withholding: number;
+  credit_used: number;
+  credit_carry: number;
+  /** Bill rolled over from earlier periods (below the minimum), bill paid, bill rolled forward. */
+  deferred_in: number;
+  payable: number;
+  deferred_out: number;
+}
+
+/** The running tax book of one portfolio. */
+export interface TaxBook {
+  /** Records a fill of security `i`: `qty` > 0 buys, < 0 sells, at `price` per share, with `commission`. */
+  trade(i: number, qty: number, price: number, commission: number): void;
+  /**
+   * Resolves the day's fills (day-trade matching, average cost, realised results) and returns the cash
+   * withheld at source today. `onRealized(i, pnl)` is called for every security traded today.
+   */
+  endDay(onRealized?: (i: number, pnl: number) => void): number;
+  /** Applies a split of `ratio` (shares after / before) to security `i`'s position and average cost. */
+  split(i: number, ratio: number): void;
+  /** Closes the period that started at `period` (epoch ms) and returns its ledger row. */
+  closePeriod(period: number): TaxPeriod;
+  /** Signed position of `i` as the book sees it. */
+  position(i: number): number;
+  /** Average cost of `i` (average short-sale price for a short); 0 when flat. */
+  averageCost(i: number): number;
+}
+
+/**
+ * A new tax book over `nSecurities` securities with the given tax class of each (default `"common"`).
+ *
+ * @example
+ * ```ts
+ * const book = createTaxBook(BRAZIL, 1);
+ * book.trade(0, 100, 10, 0); book.endDay();   // buy 100 @ 10
+ * book.trade(0, -100, 12, 0); book.endDay();  // sell 100 @ 12: swing gain 200
+ * book.closePeriod(Date.UTC(2024, 0, 1)).swing_result; // => 200 (R$1,200 of sales: exempt)
+ * ```
+ */
+export function createTaxBook(model: TaxModel, nSecurities: number, classes?: readonly string[]): TaxBook {
+  if (classes && classes.length !== nSecurities) {
+    throw new RangeError(`tax classes: ${classes.length} given, expected one per security (${nSecurities})`);
+  }
+  const eligible = Uint8Array.from(
+    { length: nSecurities },
+    (_, i) => (model.exemption?.classes.includes(classes?.[i] ?? "common") ? 1 : 0),
+  );
+  const swingWithholding = model.swing.withholdingOnSales;
+  const pos = new Float64Array(nSecurities);
+  const avg = new Float64Array(nSecurities);
+  const buyQty = new Float64Array(nSecurities), buyCost = new Float64Array(nSecurities);
+  const sellQty = new Float64Array(nSecurities), sellNet = new Float64Array(nSecurities);
+  const sellGross = new Float64Array(nSecurities);
+  const touched = new Int32Array(nSecurities);
+  const isTouched = new Uint8Array(nSecurities);
+  let nTouched = 0;
+  // Period accumulators and carried balances live in a Float64Array (doubles in closure variables
+  // would be boxed on every update in the hot path).
+  const acc = new Float64Array(ACC_SIZE);
+
+  /** Adds a buy of q > 0 at unit cost p to security i; returns a covered short's realised result. */
+  function buy(i: number, q: number, p: number): number {
+    const held = pos[i];
+    if (held >= 0) {
+      avg[i] = (held * avg[i] + q * p) / (held + q);
+      pos[i] = held + q;
+      return 0;
+    }
+    const covered = q < -held ? q : -held;
+    const pnl = covered * (avg[i] - p);
+    if (q > covered) {
+      pos[i] = q - covered;
+      avg[i] = p;
+    } else {
+      pos[i] = held + covered;
+      if (pos[i] === 0) avg[i] = 0;
+    }
+    return pnl;
+  }
+
+  /** Adds a sale of q > 0 at unit proceeds p to security i; returns a closed long's realised result. */
+  function sell(i: number, q: number, p: number): number {
+    const held = pos[i];
+    if (held <= 0) {
+      avg[i] = (-held * avg[i] + q * p) / (-held + q);
+      pos[i] = held - q;
+      return 0;
+    }
+    const closed = q < held ? q : held;
+    const pnl = closed * (p - avg[i]);
+    if (q > closed) {
+      pos[i] = -(q - closed);
+      avg[i] = p;
+    } else {
+      pos[i] = held - closed;
+      if (pos[i] === 0) avg[i] = 0;
+    }
+    return pnl;
+  }
+
+  /** Taxable part of a period's base after the loss pool: [taxable, used, pool after]. */
+  function carry(base: number, pool: number): [number, number, number] {
+    if (model.lossCarry === "none") return [Math.max(0, base), 0, 0];
+    if (base <= 0) return [0, 0, pool - base];
+    const used = Math.min(pool, base);
+    return [base - used, used, pool - used];
+  }
+
+  /** Books a swing sale's gross value of security i: sales totals and withholding; returns the tax withheld. */
+  function swingSale(i: number, sales: number): number {
+    acc[eligible[i] ? SWING_SALES : SWING_SALES_OTHER] += sales;
+    return sales * swingWithholding;
+  }
+
+  return {
+    trade(i, qty, price, commission) {
+      if (qty === 0) return;
+      if (!isTouched[i]) {
+        isTouched[i] = 1;
+        touched[nTouched++] = i;
+      }
+      if (qty > 0) {
+        buyQty[i] += qty;
+        buyCost[i] += qty * price + commission;
+      } else {
+        sellQty[i] -= qty;
+        sellGross[i] -= qty * price;
+        sellNet[i] -= qty * price + commission;
+      }
+    },
+    endDay(onRealized) {
+      let dayNet = 0, today = 0;
+      for (let k = 0; k < nTouched; k++) {
+        const i = touched[k];
+        const b = buyQty[i], s = sellQty[i];
+        const m = b < s ? b : s;
+        let dayGain = 0, pnl = 0;
+        if (m > 0) {
+          // Matched quantity: a day trade at the day's average buy cost and average sale proceeds.
+          dayGain = m * (sellNet[i] / s - buyCost[i] / b);
+          dayNet += dayGain;
+          acc[DAY_RESULT] += dayGain;
+          acc[DAY_SALES] += (m * sellGross[i]) / s;
+        }
+        if (b > s) pnl = buy(i, b - s, buyCost[i] / b);
+        else if (s > b) {
+          pnl = sell(i, s - b, sellNet[i] / s);
+          today += swingSale(i, ((s - b) * sellGross[i]) / s);
+        }
+        acc[eligible[i] ? SWING_RESULT : SWING_RESULT_OTHER] += pnl;
+        onRealized?.(i, pnl + dayGain);
+        buyQty[i] = 0;
+        buyCost[i] = 0;
+        sellQty[i] = 0;
+        sellNet[i] = 0;
+        sellGross[i] = 0;
+        isTouched[i] = 0;
+      }
+      nTouched = 0;
+      if (dayNet > 0) today += dayNet * model.dayTrade.withholdingOnGains;
+      acc[WITHHELD] += today;
+      return today;
+    },
+    split(i, ratio) {
+      pos[i] *= ratio;
+      avg[i] /= ratio;
+    },
+    closePeriod(period) {
+      const ex = model.exemption;
+      const [swingSales, swingResult] = [acc[SWING_SALES], acc[SWING_RESULT]];
+      const exempt = ex !== null && swingSales <= ex.salesLimit;
+      const eligiblePart = exempt ? (swingResult < 0 && ex!.lossesCarry ? swingResult : 0) : swingResult;
+      const swingBase = acc[SWING_RESULT_OTHER] + eligiblePart;
+      const [swingTaxable, swingUsed, swingPool] = carry(swingBase, acc[SWING_POOL]);
+      const [dayTaxable, dayUsed, dayPool] = carry(acc[DAY_RESULT], acc[DAY_POOL]);
+      const taxSwing = model.swing.rate * swingTaxable, taxDay = model.dayTrade.rate * dayTaxable;
+      const tax = taxSwing + taxDay;
+      const available = acc[CREDIT] + acc[WITHHELD];
+      const creditUsed = Math.min(tax, available);
+      const deferredIn = acc[DEFERRED];
+      const bill = tax - creditUsed + deferredIn;
+      const pay = bill > 0 && bill >= model.minimumPayment;
+      const row: TaxPeriod = {
+        period,
+        swing_sales: swingSales,
+        swing_sales_other: acc[SWING_SALES_OTHER],
+        swing_result: swingResult,
+        swing_result_other: acc[SWING_RESULT_OTHER],
+        exempt: exempt && swingSales > 0 ? 1 : 0,
+        swing_base: swingBase,
+        swing_loss_used: swingUsed,
+        swing_taxable: swingTaxable,
+        swing_loss_carry: swingPool,
+        day_sales: acc[DAY_SALES],
+        day_result: acc[DAY_RESULT],
+        day_loss_used: dayUsed,
+        day_taxable: dayTaxable,
+        day_loss_carry: dayPool,
+        tax_swing: taxSwing,
+        tax_day: taxDay,
+        tax,
+        withholding: acc[WITHHELD],
+        credit_used: creditUsed,
+        credit_carry: available - creditUsed,
+        deferred_in: deferredIn,
+        payable: pay ? bill : 0,
+        deferred_out: pay ? 0 : bill,
+      };
+      acc.fill(0, 0, PERIOD_SLOTS);
+      acc[SWING_POOL] = swingPool;
+      acc[DAY_POOL] = dayPool;
+      acc[CREDIT] = row.credit_carry;
+      acc[DEFERRED] = row.deferred_out;
+      return row;
+    },
+    position: (i) => pos[i],
+    averageCost: (i) => avg[i],
+  };
+}
+
+// Slots of the book's accumulator array: the period's sums (reset at each close), then carried balances.
+const SWING_SALES = 0, SWING_SALES_OTHER = 1, SWING_RESULT = 2, SWING_RESULT_OTHER = 3;
+const DAY_SALES = 4, DAY_RESULT = 5, WITHHELD = 6, PERIOD_SLOTS = 7;
+const SWING_POOL = 7, DAY_POOL = 8, CREDIT = 9, DEFERRED = 10, ACC_SIZE = 11;
