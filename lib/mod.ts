@@ -37,6 +37,13 @@ export { type CapacityStats, capacityStats } from "./report/capacity.ts";
 export { backtestView, suiteView, withDisplay } from "./report/views.ts";
 export { recordSuite, type RecordSuiteOptions } from "./suite/record.ts";
 export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite/run_file.ts";
+export * from "./strategy/mod.ts";
+export * as portfolio from "./portfolio/mod.ts";
+export { marketFromPanel, type PortfolioResult, simulatePortfolio } from "./portfolio/mod.ts";
+export * from "./workflow/mod.ts";
+export { runStrategyView as runStrategy } from "./workflow/strategy_run.ts";
+export { portfolioTearsheet, type PortfolioTearsheetInput } from "./report/portfolio_tearsheet.ts";
+export { monthlyStackChart } from "./report/portfolio_charts.ts";
 
 import { backtest as engineBacktest } from "./engine/mod.ts";
 import { runSuite as suiteRunSuite } from "./suite/mod.ts";

@@ -43,3 +43,13 @@ export {
   simulatePortfolio,
 } from "./simulate.ts";
 export * from "./tax/mod.ts";
+export {
+  type MonthlyCosts,
+  monthlyCosts,
+  type PortfolioMetrics,
+  portfolioMetrics,
+  type PositionSummary,
+  topPositions,
+  type TradesSummary,
+  tradesSummary,
+} from "./summary.ts";

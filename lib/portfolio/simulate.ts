@@ -113,6 +113,8 @@ export interface PortfolioDaily {
   readonly dividends: Float64Array;
   readonly tax_paid: Float64Array;
   readonly withholding: Float64Array;
+  /** The cash rate of the bar, `g[t] − 1` (see `cashGrowth`): what a bar of cash earned. */
+  readonly cash_rate: Float64Array;
 }
 
 /** Totals over the simulation. */
@@ -139,6 +141,8 @@ export interface PortfolioResult {
   readonly taxModel: TaxModel;
   readonly dates: Float64Array;
   readonly securityIds: readonly string[];
+  /** Bars per year of the data (the day-count basis used). */
+  readonly periodsPerYear: number;
   readonly daily: PortfolioDaily;
   /** Shares held at each close, `T × N` date-major over the result's dates. */
   readonly shares: Float64Array;
@@ -559,6 +563,7 @@ export function simulatePortfolio(
     taxModel: model,
     dates: outDates,
     securityIds: market.securityIds,
+    periodsPerYear: ppy,
     daily: {
       date: outDates,
       nav,
@@ -577,6 +582,7 @@ export function simulatePortfolio(
       dividends: dividendsOut,
       tax_paid: taxOut,
       withholding: withheldOut,
+      cash_rate: growth.map((g) => g - 1),
     },
     shares: sharesOut,
     weights: weightsOut,

@@ -3,6 +3,7 @@
  * top-N selection of a score, cross-sectional z-scores, entry/exit state machines and equal weights
  * over the names in position. Rows where nothing can be decided come out all NaN ("no decision").
  */
+import type { Signal } from "../signal/types.ts";
 
 /**
  * How a factor strategy's signal becomes weights: each date, the `n` names with the highest signal
@@ -174,4 +175,35 @@ export function stateWeights(
     for (let i = 0; i < nS; i++) weights[base + i] = state[base + i] * size;
   }
   return weights;
+}
+
+/**
+ * A dense score matrix as a signal in the signal contract: one row per finite cell, `date_sig` = the
+ * cell's date (known at that close), named `signalName`. What a factor strategy returns with its
+ * construction, and what `deno task suite` can test like any vendor signal.
+ *
+ * @example
+ * ```ts
+ * const signal = matrixSignal(panel, scores, "momentum_12_1");
+ * signal.security_id.length; // finite cells of scores
+ * ```
+ */
+export function matrixSignal(
+  panel: { readonly dates: Float64Array; readonly securityIds: readonly string[] },
+  scores: ArrayLike<number>,
+  signalName: string,
+): Signal {
+  const nT = panel.dates.length, nS = panel.securityIds.length;
+  checkShape("scores", scores, nT, nS);
+  let n = 0;
+  for (let c = 0; c < scores.length; c++) if (Number.isFinite(scores[c])) n++;
+  const security_id: string[] = new Array(n);
+  const date_sig = new Float64Array(n), signal = new Float64Array(n);
+  for (let c = 0, r = 0; c < scores.length; c++) {
+    if (!Number.isFinite(scores[c])) continue;
+    security_id[r] = panel.securityIds[c % nS];
+    date_sig[r] = panel.dates[Math.floor(c / nS)];
+    signal[r++] = scores[c];
+  }
+  return { security_id, date_sig, signal, signal_name: signalName };
 }

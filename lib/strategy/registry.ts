@@ -6,6 +6,7 @@
  */
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { SCHEDULES } from "../portfolio/calendar.ts";
 import { schemaProblems } from "./params.ts";
 import { CATEGORIES, type StrategyEntry, type StrategyModule, type StrategySource } from "./types.ts";
 
@@ -88,6 +89,11 @@ function moduleProblems(exports: Record<string, unknown>, stem: string): string[
   if (params === undefined) problems.push(`export "params" (the parameter schema) is missing`);
   else problems.push(...schemaProblems(params));
   if (typeof generate !== "function") problems.push(`export "generate" must be a function`);
+  if (exports.schedule !== undefined && !(SCHEDULES as readonly unknown[]).includes(exports.schedule)) {
+    problems.push(
+      `export "schedule" must be one of ${SCHEDULES.join(", ")}, found ${JSON.stringify(exports.schedule)}`,
+    );
+  }
   return problems;
 }
 
@@ -124,6 +130,7 @@ export async function loadStrategyFile(
       description: module.description,
       category: module.category,
       params: module.params,
+      ...(module.schedule ? { schedule: module.schedule } : {}),
       generate: module.generate,
       source,
     },

@@ -7,6 +7,7 @@
  * own bar: it executes at the next open or the next close.
  */
 import type { Panel } from "../panel/types.ts";
+import type { Schedule } from "../portfolio/calendar.ts";
 import type { Signal } from "../signal/types.ts";
 import type { Construction } from "./construct.ts";
 import type { Params, ParamSchema } from "./params.ts";
@@ -57,6 +58,8 @@ export interface StrategyModule {
   readonly description: string;
   readonly category: Category;
   readonly params: ParamSchema;
+  /** The rebalance schedule the strategy is designed for (the run's default; `monthly` when absent). */
+  readonly schedule?: Schedule;
   generate(data: Panel, params: Params, ctx: StrategyContext): StrategyOutput | Promise<StrategyOutput>;
 }
 

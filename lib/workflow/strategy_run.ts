@@ -1,0 +1,428 @@
+/**
+ * A strategy run end to end, above the engines and the report: snapshot → panel, series, corporate
+ * actions and benchmark → strategy weights → portfolio simulation → metrics → recorded run (kind
+ * "strategy") with its tear sheet. An identical run (same snapshot, strategy source, parameters and
+ * settings) is recognised from its config hash before anything is computed.
+ */
+import { join } from "node:path";
+import { readPanel } from "../panel/load.ts";
+import { asOf, readSeries, type Series } from "../panel/series.ts";
+import { isoDate, type Panel } from "../panel/types.ts";
+import { readCorporateEvents } from "../portfolio/actions.ts";
+import { resolveSimulation, type SimulationConfig, type SimulationOptions } from "../portfolio/config.ts";
+import { marketFromPanel, type PortfolioResult, simulatePortfolio } from "../portfolio/simulate.ts";
+import { monthlyCosts, type PortfolioMetrics, portfolioMetrics } from "../portfolio/summary.ts";
+import { TRADE_KINDS } from "../portfolio/records.ts";
+import { portfolioTearsheet } from "../report/portfolio_tearsheet.ts";
+import { portfolioView } from "../report/portfolio_view.ts";
+import { renderTable } from "../report/html.ts";
+import { type Displayable, displayable } from "../nb/displayable.ts";
+import { shellQuote } from "../report/page_parts.ts";
+import { openSnapshot } from "../snapshot/catalog.ts";
+import { readManifest } from "../snapshot/paths.ts";
+import { queryRows } from "../store/db.ts";
+import {
+  instrumentId,
+  type InstrumentSpec,
+  parseInstrument,
+  withInstruments,
+} from "../strategy/instruments.ts";
+import { type Params, validateParams } from "../strategy/params.ts";
+import { discoverStrategies, type Registry } from "../strategy/registry.ts";
+import { generateWeights } from "../strategy/run.ts";
+import type { StrategyEntry } from "../strategy/types.ts";
+import { recordRun, runConfigHash } from "../track/record_run.ts";
+import { listRuns } from "../track/list_runs.ts";
+import { getRun } from "../track/get_run.ts";
+import { runId } from "../track/run_id.ts";
+import type { RunRecord, RunTable } from "../track/types.ts";
+import { gitSha } from "../util/git.ts";
+import { sha256File, sha256Hex } from "../util/hash.ts";
+
+/** What to run and how. */
+export interface StrategyRunOptions {
+  readonly strategy: string;
+  readonly snapshot: string;
+  readonly snapshotsDir?: string;
+  /** Strategy parameters (typed or strings); validated against its schema before anything runs. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Simulator settings; the schedule defaults to the strategy's own (else monthly). */
+  readonly simulation?: SimulationOptions;
+  /** An index security of the snapshot (e.g. "SPX") for the benchmark comparison and trend filters. */
+  readonly benchmark?: string | null;
+  /** Synthetic instruments the strategy trades (`spread:A:B[:beta]`, `ratio:A:B` or specs). */
+  readonly instruments?: readonly (InstrumentSpec | string)[];
+  /** Restrict the strategy's universe to these securities (with instruments: keep them beside). */
+  readonly securities?: readonly string[];
+  /** Where strategies come from (default: `discoverStrategies()`). */
+  readonly registry?: Registry;
+  readonly runsDir?: string;
+  /** Record the run (default true); false computes and returns without writing. */
+  readonly record?: boolean;
+  /** Record a new run even when an identical one exists. */
+  readonly force?: boolean;
+  readonly author?: string;
+  /** Run grouping (default: the strategy name). */
+  readonly experiment?: string;
+  /** Called (and awaited) as each step starts: load snapshot, strategy weights, simulate, record. */
+  readonly onStep?: (step: string, index: number, total: number) => void | Promise<void>;
+}
+
+/** What a strategy run produced (everything but `run` is absent when an identical run was reused). */
+export interface StrategyRun {
+  readonly strategy: StrategyEntry;
+  readonly params: Params;
+  readonly config: SimulationConfig;
+  readonly configHash: string;
+  readonly reused: boolean;
+  readonly run?: RunRecord;
+  readonly result?: PortfolioResult;
+  readonly metrics?: PortfolioMetrics;
+  readonly weights?: Float64Array;
+  readonly benchmark?: { readonly id: string; readonly ret: Float64Array };
+}
+
+const STEPS = ["load snapshot", "strategy weights", "simulate", "record"];
+
+/** Hash of every strategy source the run executes: the strategy's file and any strategy it names. */
+async function sourceHash(entry: StrategyEntry, params: Params, registry: Registry): Promise<string> {
+  const names = [
+    entry.name,
+    ...Object.values(params).filter((v): v is string =>
+      typeof v === "string" && registry.entries.some((e) => e.name === v && v !== entry.name)
+    ),
+  ];
+  const parts: string[] = [];
+  for (const name of names) {
+    const source = registry.get(name).source;
+    parts.push(
+      `${name}:${source.kind === "module" ? await sha256File(source.path) : JSON.stringify(source)}`,
+    );
+  }
+  return await sha256Hex(parts.join("\n"));
+}
+
+/** The equivalent `deno task run` command line. */
+export function runCommand(options: StrategyRunOptions, config: SimulationConfig, params: Params): string {
+  const words = ["deno", "task", "run", options.strategy, "--snapshot", options.snapshot];
+  for (const [k, v] of Object.entries(params)) if (v !== null) words.push("--param", `${k}=${v}`);
+  words.push(
+    "--schedule",
+    config.schedule,
+    "--execution",
+    config.execution,
+    "--capital",
+    String(config.capital),
+  );
+  if (config.fractional) words.push("--fractional");
+  else words.push("--lot", String(config.lot));
+  if (config.commission.bps) words.push("--commission-bps", String(config.commission.bps));
+  if (config.slippage.model === "bps" && config.slippage.bps) {
+    words.push("--slippage-bps", String(config.slippage.bps));
+  }
+  if (typeof config.tax === "string" && config.tax !== "none") words.push("--tax", config.tax);
+  if (config.cashRate.kind === "series") words.push("--cash-rate", config.cashRate.id.toLowerCase());
+  if (config.cashRate.kind === "constant") words.push("--cash-rate", String(config.cashRate.annual));
+  if (options.benchmark) words.push("--benchmark", options.benchmark);
+  for (const i of options.instruments ?? []) {
+    words.push("--instrument", typeof i === "string" ? i : specText(i));
+  }
+  if (options.securities?.length) words.push("--securities", options.securities.join(","));
+  return words.map(shellQuote).join(" ");
+}
+
+function specText(spec: InstrumentSpec): string {
+  return spec.kind === "spread"
+    ? `spread:${spec.a}:${spec.b}:${spec.beta ?? 1}`
+    : `ratio:${spec.a}:${spec.b}`;
+}
+
+/** Everything a run reads from the snapshot. */
+interface RunData {
+  panel: Panel;
+  series: Record<string, Series>;
+  events: Awaited<ReturnType<typeof readCorporateEvents>>;
+  benchmarkClose?: Float64Array;
+}
+
+async function loadRunData(options: StrategyRunOptions): Promise<RunData> {
+  const snap = await openSnapshot(options.snapshot, options.snapshotsDir);
+  try {
+    const panel = await readPanel(snap.conn, {});
+    const ids = (await queryRows(snap.conn, "SELECT series_id FROM series_info ORDER BY series_id"))
+      .map((r) => r.series_id as string);
+    const series: Record<string, Series> = {};
+    for (const id of ids) series[id] = await readSeries(snap.conn, id);
+    const events = await readCorporateEvents(snap.conn, panel.dates, panel.securityIds);
+    let benchmarkClose: Float64Array | undefined;
+    if (options.benchmark) {
+      const index = await readPanel(snap.conn, {
+        assetClass: "index",
+        securities: [options.benchmark],
+        fields: ["close"],
+      });
+      if (index.securityIds.length === 0) {
+        const known =
+          (await queryRows(snap.conn, "SELECT security_id FROM securities WHERE asset_class = 'index'"))
+            .map((r) => r.security_id as string);
+        throw new RangeError(
+          `benchmark "${options.benchmark}" is not an index of snapshot "${options.snapshot}"; indexes: ${
+            known.join(", ") || "none"
+          }`,
+        );
+      }
+      benchmarkClose = asOf({ dates: index.dates, values: index.fields.close }, panel.dates);
+    }
+    return { panel, series, events, benchmarkClose };
+  } finally {
+    snap.close();
+  }
+}
+
+/** The strategy's weights on the full panel (through instruments and a restricted universe when asked). */
+async function strategyWeights(
+  entry: StrategyEntry,
+  params: Params,
+  data: RunData,
+  options: StrategyRunOptions,
+  registry: Registry,
+): Promise<Float64Array> {
+  const { panel } = data;
+  const specs = (options.instruments ?? []).map((i) => (typeof i === "string" ? parseInstrument(i) : i));
+  const keep = options.securities ?? (specs.length ? [] : panel.securityIds);
+  const view = specs.length || options.securities ? withInstruments(panel, specs, keep) : undefined;
+  const target = view?.panel ?? panel;
+  const generated = await generateWeights(entry, target, params, {
+    series: Object.fromEntries(Object.entries(data.series).map(([id, s]) => [id, asOf(s, panel.dates)])),
+    benchmark: options.benchmark && data.benchmarkClose
+      ? { id: options.benchmark, close: data.benchmarkClose }
+      : undefined,
+    registry,
+  });
+  return view ? view.toBase(generated.weights) : generated.weights;
+}
+
+/** Daily return of a level series on the result's dates (NaN on the first). */
+function levelReturns(level: Float64Array, from: number, n: number): Float64Array {
+  const ret = new Float64Array(n).fill(NaN);
+  for (let k = 1; k < n; k++) ret[k] = level[from + k] / level[from + k - 1] - 1;
+  return ret;
+}
+
+/** The run's tables as Parquet-ready columns: trades, positions (non-zero), taxes, monthly costs. */
+function runTables(result: PortfolioResult): Record<string, RunTable> {
+  const t = result.trades, ids = result.securityIds, N = ids.length;
+  const trades: RunTable = {
+    date: Float64Array.from(t.t, (k) => result.dates[k]),
+    security_id: Array.from(t.i, (i) => ids[i]),
+    side: Array.from(t.qty, (q) => (q > 0 ? "buy" : "sell")),
+    quantity: t.qty.map(Math.abs),
+    price: t.price,
+    reference_price: t.reference,
+    commission: t.commission,
+    slippage: t.slippage,
+    realized_pnl: t.realized,
+    kind: Array.from(t.kind, (k) => TRADE_KINDS[k]),
+  };
+  let n = 0;
+  for (let c = 0; c < result.shares.length; c++) if (result.shares[c] !== 0) n++;
+  const date = new Float64Array(n), shares = new Float64Array(n), weight = new Float64Array(n);
+  const security: string[] = new Array(n);
+  for (let c = 0, r = 0; c < result.shares.length; c++) {
+    if (result.shares[c] === 0) continue;
+    date[r] = result.dates[Math.floor(c / N)];
+    security[r] = ids[c % N];
+    shares[r] = result.shares[c];
+    weight[r++] = result.weights[c];
+  }
+  const months = monthlyCosts(result);
+  const monthly: RunTable = Object.fromEntries(
+    Object.keys(months[0] ?? { month: 0 }).map((
+      k,
+    ) => [k, Float64Array.from(months, (m) => m[k as keyof typeof m])]),
+  );
+  return {
+    trades,
+    positions: { date, security_id: security, shares, weight },
+    taxes: result.taxes as unknown as RunTable,
+    monthly_costs: monthly,
+  };
+}
+
+/**
+ * Runs a registered strategy on a snapshot as a portfolio and records it: validates the parameters and
+ * the settings first (every problem at once), returns an identical earlier run without computing
+ * (`reused: true`) unless `force`, else loads the snapshot, builds the weights, simulates, measures
+ * and records `runs/<run_id>/` (run.json with kind "strategy", daily.parquet, trades, positions, taxes
+ * and monthly_costs tables, tearsheet.html).
+ *
+ * @example
+ * ```ts
+ * const out = await runStrategy({ strategy: "momentum_12_1", snapshot: "demo", simulation: { lot: 100, tax: "brazil" } });
+ * out.metrics?.sharpe; out.run?.dir;
+ * ```
+ */
+export async function runStrategy(options: StrategyRunOptions): Promise<StrategyRun> {
+  const registry = options.registry ?? await discoverStrategies();
+  const entry = registry.get(options.strategy);
+  const params = validateParams(entry.name, entry.params, options.params ?? {});
+  const config = resolveSimulation({ schedule: entry.schedule ?? "monthly", ...options.simulation });
+  const manifest = await readManifest(options.snapshot, options.snapshotsDir);
+  const instruments = (options.instruments ?? []).map((
+    i,
+  ) => (typeof i === "string" ? parseInstrument(i) : i));
+  const runParams = {
+    strategy: entry.name,
+    strategy_params: params,
+    simulation: config,
+    benchmark: options.benchmark ?? null,
+    instruments: instruments.map(instrumentId),
+    securities: options.securities ?? null,
+  };
+  const inputHash = await sourceHash(entry, params, registry);
+  const hashInput = {
+    kind: "strategy" as const,
+    tags: { snapshot_hash: manifest.hash },
+    inputHash,
+    params: runParams,
+  };
+  const configHash = await runConfigHash(hashInput);
+  const record = options.record ?? true;
+  const runsDir = options.runsDir ?? "runs";
+  if (record && !options.force) {
+    const [existing] = await listRuns({ runsDir, configHash });
+    if (existing) {
+      return {
+        strategy: entry,
+        params,
+        config,
+        configHash,
+        reused: true,
+        run: { ...(await getRun(existing.run_id, { runsDir })), reused: true },
+      };
+    }
+  }
+  const step = async (k: number) =>
+    await options.onStep?.(STEPS[k], k, record ? STEPS.length : STEPS.length - 1);
+  await step(0);
+  const data = await loadRunData(options);
+  await step(1);
+  const weights = await strategyWeights(entry, params, data, options, registry);
+  await step(2);
+  const result = simulatePortfolio(
+    marketFromPanel(data.panel, { events: data.events, series: data.series }),
+    weights,
+    config,
+  );
+  const from = data.panel.dates.indexOf(result.dates[0]);
+  const benchmark = options.benchmark && data.benchmarkClose
+    ? { id: options.benchmark, ret: levelReturns(data.benchmarkClose, from, result.dates.length) }
+    : undefined;
+  const metrics = portfolioMetrics(result, { benchmark: benchmark?.ret });
+  const out = {
+    strategy: entry,
+    params,
+    config,
+    configHash,
+    reused: false,
+    result,
+    metrics,
+    weights,
+    benchmark,
+  };
+  if (!record) return out;
+  await step(3);
+  const now = new Date();
+  const experiment = options.experiment ?? entry.name;
+  const id = runId(now, experiment, configHash);
+  const command = runCommand(options, config, params);
+  const html = portfolioTearsheet({
+    result,
+    metrics,
+    strategy: { name: entry.name, title: entry.title, params },
+    benchmark,
+    context: {
+      run_id: id,
+      snapshot_id: manifest.snapshot_id,
+      snapshot_hash: manifest.hash,
+      git_sha: await gitSha(),
+      created_at: now.toISOString(),
+      command,
+      author: options.author,
+      config: runParams,
+    },
+  });
+  const d = result.daily;
+  const run = await recordRun({
+    experiment,
+    kind: "strategy",
+    tags: {
+      strategy: entry.name,
+      snapshot_id: manifest.snapshot_id,
+      snapshot_hash: manifest.hash,
+      schedule: config.schedule,
+      tax: result.taxModel.name,
+      period: `${isoDate(result.dates[0])}..${isoDate(result.dates[result.dates.length - 1])}`,
+      command,
+      ...(options.benchmark ? { benchmark: options.benchmark } : {}),
+      ...(options.author ? { author: options.author } : {}),
+    },
+    params: runParams,
+    metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === "number")) as Record<
+      string,
+      number
+    >,
+    daily: {
+      date: d.date,
+      net: d.ret,
+      nav: d.nav,
+      cash: d.cash,
+      gross_exposure: d.gross_exposure,
+      net_exposure: d.net_exposure,
+      turnover: d.turnover,
+      commission: d.commission,
+      slippage: d.slippage,
+      borrow: d.borrow,
+      interest: d.interest,
+      dividends: d.dividends,
+      tax_paid: d.tax_paid,
+      withholding: d.withholding,
+      cash_rate: d.cash_rate,
+      ...(benchmark ? { benchmark: benchmark.ret } : {}),
+    },
+    inputHash,
+    tables: runTables(result),
+    artifacts: { "tearsheet.html": html },
+  }, { runsDir, now, force: options.force });
+  return { ...out, run };
+}
+
+/** Where a run's tear sheet is. */
+export function tearsheetPath(run: RunRecord): string {
+  return join(run.dir, "tearsheet.html");
+}
+
+/**
+ * `runStrategy` whose result renders itself in a notebook (`portfolioView`: key numbers and the NAV
+ * chart; a reused run shows its recorded metrics).
+ *
+ * @example
+ * ```ts
+ * await runStrategyView({ strategy: "low_volatility", snapshot: "demo" }); // last expression of a cell
+ * ```
+ */
+export async function runStrategyView(options: StrategyRunOptions): Promise<StrategyRun & Displayable> {
+  const out = await runStrategy(options);
+  return displayable(out, () =>
+    out.result && out.metrics
+      ? portfolioView({
+        name: out.strategy.name,
+        result: out.result,
+        metrics: out.metrics,
+        benchmark: out.benchmark,
+        runId: out.run?.run_id,
+      })
+      : renderTable(out.run?.metrics ?? {}, {
+        caption: `${out.strategy.name}: identical run ${out.run?.run_id} reused`,
+      }));
+}
