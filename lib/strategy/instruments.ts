@@ -14,6 +14,9 @@
  */
 import type { Panel } from "../panel/types.ts";
 
+/** The fields an instrument defines (present in its panel whatever the base panel has). */
+const INSTRUMENT_FIELDS = ["close", "adj_close", "open", "adj_open", "high", "low", "ret", "ret_oc", "adv"];
+
 /** A synthetic instrument over securities `a` and `b`. */
 export interface InstrumentSpec {
   readonly kind: "spread" | "ratio";
@@ -83,8 +86,8 @@ export interface InstrumentPanel {
 
 /**
  * The panel a strategy sees when it trades instruments: the `keep` securities of `base` (default:
- * none when instruments are given) followed by one column per instrument, with every field of the
- * base panel that an instrument defines (see the module doc). `toBase` maps the strategy's weights
+ * none) followed by one column per instrument, with every field of the base panel plus the fields an
+ * instrument defines (see the module doc; NaN for an instrument in any other field). `toBase` maps the strategy's weights
  * back: kept securities keep theirs, each instrument's weight goes to its legs, every other security
  * gets 0 on dates the strategy decided (NaN rows stay NaN), and a leg whose instruments have no
  * opinion that day is held (NaN).
@@ -113,9 +116,10 @@ export function withInstruments(
   if (specs.length && !adjClose) throw new RangeError("instruments need the panel's adj_close field");
   const M = kept.length + specs.length;
   const fields: Record<string, Float64Array> = {};
-  for (const [name, values] of Object.entries(base.fields)) {
+  for (const name of new Set([...Object.keys(base.fields), ...(specs.length ? INSTRUMENT_FIELDS : [])])) {
+    const values = base.fields[name];
     const out = new Float64Array(T * M).fill(NaN);
-    for (let t = 0; t < T; t++) kept.forEach((i, j) => (out[t * M + j] = values[t * N + i]));
+    if (values) { for (let t = 0; t < T; t++) kept.forEach((i, j) => (out[t * M + j] = values[t * N + i])); }
     fields[name] = out;
   }
   specs.forEach((spec, s) => {
