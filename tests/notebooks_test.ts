@@ -24,6 +24,9 @@ const NOTEBOOKS: Record<string, number[]> = {
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, registry, comparison table, equity curves
   "04_history": [0, 0, 0, 0, 1],
+  // setup, registry, schema, momentum run view, low-vol run view, comparison (equity + heatmap), costs
+  // by month, tax ledger, every strategy's correlation heatmap
+  "05_strategies": [0, 0, 0, 1, 1, 2, 1, 0, 1],
 };
 
 const hasJupyter = await nbconvertCommand().then(() => true, () => false);
@@ -158,6 +161,16 @@ Deno.test({
           ok((await Deno.stat(join("runs", id, "run.json"))).isFile, `runs/${id}/run.json`);
         }
         match(pages["04_history"][3], /metric demo demo-top100 diff sharpe /);
+      });
+
+      await t.step("05_strategies lists the registry, records both runs and shows the tax ledger", () => {
+        const page = pages["05_strategies"];
+        match(page[1], /momentum_12_1 factor monthly/);
+        match(page[1], /pairs_trading pairs daily/);
+        match(page[2], /top_n integer 50 an integer in \[1, 2000\] names held/);
+        match(page[3], /momentum_12_1 .* run \d{8}-\d{6}-momentum-12-1-[0-9a-f]{12}/);
+        match(page[5], /#1 momentum_12_1 .*#2 low_volatility/);
+        match(page[7], /month swing_sales swing_result loss_used tax withheld payable due \d{4}-\d{2} /);
       });
     } finally {
       await Deno.remove(outDir, { recursive: true });

@@ -10,6 +10,7 @@ import { escapeHtml } from "./html.ts";
 import { renderSvg } from "./render.ts";
 import { compoundSeries } from "./tearsheet_data.ts";
 import { formatValue, keyNumbers } from "./tearsheet_parts.ts";
+import type { Daily, RunRecord } from "../track/types.ts";
 
 /**
  * Compact HTML of a simulated strategy: its name and settings, key numbers (annual return, vol,
@@ -39,19 +40,56 @@ export function portfolioView(
     `tax ${result.taxModel.name}`,
     runId ? `run ${runId}` : "not recorded",
   ].join(" · ");
+  const metrics = m as unknown as Readonly<Record<string, number>>;
+  return view(name, detail, metrics, d, result.daily.nav.map((v) => v / c.capital - 1), benchmark);
+}
+
+/**
+ * The same view from a recorded strategy run (its `run.json` metrics and `daily.parquet`), for a run
+ * that was reused rather than recomputed.
+ *
+ * @example
+ * ```ts
+ * recordedRunView("momentum_12_1", run, await readDaily(run.run_id));
+ * ```
+ */
+export function recordedRunView(name: string, run: RunRecord, daily: Daily): string {
+  const nav = daily.nav ?? new Float64Array(daily.date.length);
+  const detail = [
+    run.tags.period?.replace("..", " → "),
+    run.tags.schedule,
+    `tax ${run.tags.tax}`,
+    `run ${run.run_id} (reused)`,
+  ]
+    .filter(Boolean).join(" · ");
+  const benchmark = daily.benchmark && run.tags.benchmark
+    ? { id: run.tags.benchmark, ret: daily.benchmark }
+    : undefined;
+  return view(name, detail, run.metrics, daily.date, nav.map((v) => v / nav[0] - 1), benchmark);
+}
+
+function view(
+  name: string,
+  detail: string,
+  m: Readonly<Record<string, number | undefined>>,
+  dates: Float64Array,
+  cumulative: Float64Array,
+  benchmark?: { id: string; ret: Float64Array },
+): string {
+  const value = (k: string) => m[k] ?? NaN;
   const keys = keyNumbers([
-    ["Ann. return", formatValue(m.annual_return, "pct")],
-    ["Ann. vol", formatValue(m.annual_volatility, "pct")],
-    ["Sharpe", formatValue(m.sharpe, "f2")],
-    ["Sharpe vs cash", formatValue(m.sharpe_vs_cash ?? NaN, "f2")],
-    ["Max drawdown", formatValue(m.max_drawdown, "pct")],
-    ["Turnover/rebalance", formatValue(m.turnover, "pct")],
-    ["Costs", formatValue(m.commission + m.slippage + m.borrow, "compact")],
-    ["Taxes", formatValue(m.tax_paid + m.withholding, "compact")],
+    ["Ann. return", formatValue(value("annual_return"), "pct")],
+    ["Ann. vol", formatValue(value("annual_volatility"), "pct")],
+    ["Sharpe", formatValue(value("sharpe"), "f2")],
+    ["Sharpe vs cash", formatValue(value("sharpe_vs_cash"), "f2")],
+    ["Max drawdown", formatValue(value("max_drawdown"), "pct")],
+    ["Turnover/rebalance", formatValue(value("turnover"), "pct")],
+    ["Costs", formatValue(value("commission") + value("slippage") + value("borrow"), "compact")],
+    ["Taxes", formatValue(value("tax_paid") + value("withholding"), "compact")],
   ]);
-  const series: Record<string, Float64Array> = { [name]: result.daily.nav.map((v) => v / c.capital - 1) };
+  const series: Record<string, Float64Array> = { [name]: cumulative };
   if (benchmark) series[benchmark.id] = compoundSeries(benchmark.ret);
-  const chart = renderSvg(equityChart({ dates: d, series, title: "Cumulative return (NAV)", height: 220 }));
+  const chart = renderSvg(equityChart({ dates, series, title: "Cumulative return (NAV)", height: 220 }));
   return `<div class="qn-view" style="font:14px/1.45 system-ui,sans-serif;max-width:980px;">` +
     `<div style="font-size:16px;font-weight:700;margin:4px 0 2px;">${escapeHtml(name)}</div>` +
     `<div style="color:#57606a;font-size:12.5px;">${escapeHtml(detail)}</div>${keys}${chart}</div>`;

@@ -14,8 +14,8 @@ import { marketFromPanel, type PortfolioResult, simulatePortfolio } from "../por
 import { monthlyCosts, type PortfolioMetrics, portfolioMetrics } from "../portfolio/summary.ts";
 import { TRADE_KINDS } from "../portfolio/records.ts";
 import { portfolioTearsheet } from "../report/portfolio_tearsheet.ts";
-import { portfolioView } from "../report/portfolio_view.ts";
-import { renderTable } from "../report/html.ts";
+import { portfolioView, recordedRunView } from "../report/portfolio_view.ts";
+import { readDaily } from "../track/read_daily.ts";
 import { type Displayable, displayable } from "../nb/displayable.ts";
 import { shellQuote } from "../report/page_parts.ts";
 import { openSnapshot } from "../snapshot/catalog.ts";
@@ -143,6 +143,20 @@ interface RunData {
   series: Record<string, Series>;
   events: Awaited<ReturnType<typeof readCorporateEvents>>;
   benchmarkClose?: Float64Array;
+}
+
+/** The last snapshot data loaded (runs of several strategies on one snapshot load it once). */
+let cached: { key: string; data: Promise<RunData> } | undefined;
+
+/** The run's data, from the cache when the same snapshot (same content hash) and benchmark were loaded last. */
+function runData(options: StrategyRunOptions, hash: string): Promise<RunData> {
+  const key = JSON.stringify([options.snapshotsDir ?? "", options.snapshot, hash, options.benchmark ?? null]);
+  if (cached?.key !== key) {
+    const data = loadRunData(options);
+    cached = { key, data };
+    data.catch(() => (cached = undefined));
+  }
+  return cached.data;
 }
 
 async function loadRunData(options: StrategyRunOptions): Promise<RunData> {
@@ -305,7 +319,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
   const step = async (k: number) =>
     await options.onStep?.(STEPS[k], k, record ? STEPS.length : STEPS.length - 1);
   await step(0);
-  const data = await loadRunData(options);
+  const data = await runData(options, manifest.hash);
   await step(1);
   const weights = await strategyWeights(entry, params, data, options, registry);
   await step(2);
@@ -404,7 +418,7 @@ export function tearsheetPath(run: RunRecord): string {
 
 /**
  * `runStrategy` whose result renders itself in a notebook (`portfolioView`: key numbers and the NAV
- * chart; a reused run shows its recorded metrics).
+ * chart; a reused run shows the same from what was recorded).
  *
  * @example
  * ```ts
@@ -413,16 +427,14 @@ export function tearsheetPath(run: RunRecord): string {
  */
 export async function runStrategyView(options: StrategyRunOptions): Promise<StrategyRun & Displayable> {
   const out = await runStrategy(options);
-  return displayable(out, () =>
-    out.result && out.metrics
-      ? portfolioView({
-        name: out.strategy.name,
-        result: out.result,
-        metrics: out.metrics,
-        benchmark: out.benchmark,
-        runId: out.run?.run_id,
-      })
-      : renderTable(out.run?.metrics ?? {}, {
-        caption: `${out.strategy.name}: identical run ${out.run?.run_id} reused`,
-      }));
+  if (out.result && out.metrics) {
+    const { result, metrics, benchmark } = out;
+    return displayable(
+      out,
+      () => portfolioView({ name: out.strategy.name, result, metrics, benchmark, runId: out.run?.run_id }),
+    );
+  }
+  const run = out.run!;
+  const daily = await readDaily(run.run_id, { runsDir: options.runsDir ?? "runs" });
+  return displayable(out, () => recordedRunView(out.strategy.name, run, daily));
 }
