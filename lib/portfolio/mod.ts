@@ -33,7 +33,14 @@ export {
   type SlippageModel,
 } from "./config.ts";
 export { commission, fillCap, slippageFraction } from "./costs.ts";
-export { TRADE_KINDS, type TradeRecorder, tradeRecorder, type TradeRecords } from "./records.ts";
+export {
+  finishTrades,
+  pushTrade,
+  TRADE_KINDS,
+  type TradeLedger,
+  tradeLedger,
+  type TradeRecords,
+} from "./records.ts";
 export {
   type MarketData,
   marketFromPanel,

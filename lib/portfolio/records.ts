@@ -28,88 +28,106 @@ export interface TradeRecords {
   readonly kind: Uint8Array;
 }
 
-/** A growing trades ledger. */
-export interface TradeRecorder {
-  /** Appends a fill and returns its row. */
-  push(
-    t: number,
-    i: number,
-    qty: number,
-    price: number,
-    reference: number,
-    commission: number,
-    kind: number,
-  ): number;
-  /** Sets the realised P&L of a row. */
-  setRealized(row: number, pnl: number): void;
-  /** The rows so far, trimmed (views of the buffers when they are at least half full, else copies). */
-  finish(): TradeRecords;
+/** A growing trades ledger: the columns with room for `cap` rows, `n` of them used. */
+export interface TradeLedger {
+  n: number;
+  cap: number;
+  t: Int32Array;
+  i: Int32Array;
+  qty: Float64Array;
+  price: Float64Array;
+  reference: Float64Array;
+  commission: Float64Array;
+  realized: Float64Array;
+  kind: Uint8Array;
 }
 
 /**
- * An empty trades ledger with room for `capacity` rows before it grows.
+ * An empty trades ledger with room for `capacity` rows before it grows (append with `pushTrade`,
+ * close with `finishTrades`).
  *
  * @example
  * ```ts
- * const rec = tradeRecorder();
- * rec.push(3, 0, 100, 10.01, 10, 5, 0);
- * rec.finish().slippage[0]; // => 1 (100 × 0.01)
+ * const ledger = tradeLedger();
+ * pushTrade(ledger, 3, 0, 100, 10.01, 10, 5, 0);
+ * finishTrades(ledger).slippage[0]; // => 1 (100 × 0.01)
  * ```
  */
-export function tradeRecorder(capacity = 1024): TradeRecorder {
-  let n = 0;
-  let cap = Math.max(16, capacity);
-  let t = new Int32Array(cap), i = new Int32Array(cap), kind = new Uint8Array(cap);
-  let qty = new Float64Array(cap), price = new Float64Array(cap), reference = new Float64Array(cap);
-  let fee = new Float64Array(cap), realized = new Float64Array(cap);
-  const grow = <A extends Int32Array | Uint8Array | Float64Array>(a: A): A => {
-    const b = new (a.constructor as new (n: number) => A)(cap);
-    b.set(a);
-    return b;
-  };
+export function tradeLedger(capacity = 1024): TradeLedger {
+  const cap = Math.max(16, capacity);
   return {
-    push(bar, security, q, fill, ref, c, k) {
-      if (n === cap) {
-        cap *= 2;
-        [t, i, kind] = [grow(t), grow(i), grow(kind)];
-        [qty, price, reference, fee, realized] = [
-          grow(qty),
-          grow(price),
-          grow(reference),
-          grow(fee),
-          grow(realized),
-        ];
-      }
-      t[n] = bar;
-      i[n] = security;
-      qty[n] = q;
-      price[n] = fill;
-      reference[n] = ref;
-      fee[n] = c;
-      kind[n] = k;
-      return n++;
-    },
-    setRealized(row, pnl) {
-      realized[row] = pnl;
-    },
-    finish() {
-      const slippage = new Float64Array(n);
-      for (let r = 0; r < n; r++) slippage[r] = Math.abs(qty[r]) * Math.abs(price[r] - reference[r]);
-      // Views when most of the room is used (no copy of a large ledger), compact copies otherwise.
-      const cut = <A extends Int32Array | Uint8Array | Float64Array>(a: A): A =>
-        (2 * n >= cap ? a.subarray(0, n) : a.slice(0, n)) as A;
-      return {
-        length: n,
-        t: cut(t),
-        i: cut(i),
-        qty: cut(qty),
-        price: cut(price),
-        reference: cut(reference),
-        commission: cut(fee),
-        slippage,
-        realized: cut(realized),
-        kind: cut(kind),
-      };
-    },
+    n: 0,
+    cap,
+    t: new Int32Array(cap),
+    i: new Int32Array(cap),
+    qty: new Float64Array(cap),
+    price: new Float64Array(cap),
+    reference: new Float64Array(cap),
+    commission: new Float64Array(cap),
+    realized: new Float64Array(cap),
+    kind: new Uint8Array(cap),
+  };
+}
+
+function grown<A extends Int32Array | Uint8Array | Float64Array>(a: A, cap: number): A {
+  const b = new (a.constructor as new (n: number) => A)(cap);
+  b.set(a);
+  return b;
+}
+
+/** Appends a fill (bar, security, signed qty, fill price, reference price, commission, kind) and returns its row. */
+export function pushTrade(
+  l: TradeLedger,
+  t: number,
+  i: number,
+  qty: number,
+  price: number,
+  reference: number,
+  commission: number,
+  kind: number,
+): number {
+  if (l.n === l.cap) {
+    l.cap *= 2;
+    l.t = grown(l.t, l.cap);
+    l.i = grown(l.i, l.cap);
+    l.qty = grown(l.qty, l.cap);
+    l.price = grown(l.price, l.cap);
+    l.reference = grown(l.reference, l.cap);
+    l.commission = grown(l.commission, l.cap);
+    l.realized = grown(l.realized, l.cap);
+    l.kind = grown(l.kind, l.cap);
+  }
+  const r = l.n++;
+  l.t[r] = t;
+  l.i[r] = i;
+  l.qty[r] = qty;
+  l.price[r] = price;
+  l.reference[r] = reference;
+  l.commission[r] = commission;
+  l.kind[r] = kind;
+  return r;
+}
+
+/**
+ * The ledger's rows as `TradeRecords` with the slippage column computed: views of the buffers when
+ * they are at least half full (no copy of a large ledger), compact copies otherwise.
+ */
+export function finishTrades(l: TradeLedger): TradeRecords {
+  const n = l.n;
+  const slippage = new Float64Array(n);
+  for (let r = 0; r < n; r++) slippage[r] = Math.abs(l.qty[r]) * Math.abs(l.price[r] - l.reference[r]);
+  const cut = <A extends Int32Array | Uint8Array | Float64Array>(a: A): A =>
+    (2 * n >= l.cap ? a.subarray(0, n) : a.slice(0, n)) as A;
+  return {
+    length: n,
+    t: cut(l.t),
+    i: cut(l.i),
+    qty: cut(l.qty),
+    price: cut(l.price),
+    reference: cut(l.reference),
+    commission: cut(l.commission),
+    slippage,
+    realized: cut(l.realized),
+    kind: cut(l.kind),
   };
 }

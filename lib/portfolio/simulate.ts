@@ -35,8 +35,16 @@ import {
 } from "./config.ts";
 import { commission, fillCap, slippageFraction } from "./costs.ts";
 import { type CorporateEvents, NO_EVENTS } from "./actions.ts";
-import { type TradeRecorder, tradeRecorder, type TradeRecords } from "./records.ts";
-import { createTaxBook, type TaxBook, type TaxPeriod } from "./tax/book.ts";
+import { finishTrades, pushTrade, type TradeLedger, tradeLedger, type TradeRecords } from "./records.ts";
+import {
+  bookClosePeriod,
+  bookEndDay,
+  bookSplit,
+  bookTrade,
+  type TaxBookState,
+  taxBookState,
+  type TaxPeriod,
+} from "./tax/book.ts";
 import { closesPeriod, periodDue, periodStart, type TaxLedger, taxLedger } from "./tax/ledger.ts";
 import { type TaxModel, taxModel } from "./tax/models.ts";
 import type { DueDate } from "./calendar.ts";
@@ -218,6 +226,33 @@ interface Rules {
   readonly slippage: SlippageModel;
 }
 
+/**
+ * The rules as one fixed-shape record (the same hidden class whatever options were given, and one
+ * slippage shape for both models), so the per-bar steps stay monomorphic.
+ */
+function flatRules(config: SimulationConfig): Rules {
+  const sl = config.slippage;
+  const participation = sl.model === "participation";
+  return {
+    allowShort: config.allowShort,
+    maxLeverage: config.maxLeverage,
+    band: config.band,
+    commission: {
+      bps: config.commission.bps,
+      perShare: config.commission.perShare,
+      perOrder: config.commission.perOrder,
+      minimum: config.commission.minimum,
+    },
+    slippage: {
+      model: sl.model,
+      bps: sl.bps,
+      impactBps: participation ? sl.impactBps : 0,
+      exponent: participation ? sl.exponent : 1,
+      maxParticipation: participation ? sl.maxParticipation : 1,
+    } as SlippageModel,
+  };
+}
+
 function cancel(b: Book, i: number): void {
   if (b.pending[i]) (b.pending[i] = 0, b.nPending--);
 }
@@ -310,8 +345,8 @@ function fillOrders(
   k: number,
   rules: Rules,
   out: BarCosts,
-  trades: TradeRecorder,
-  tax: TaxBook,
+  trades: TradeLedger,
+  tax: TaxBookState,
 ): void {
   const participation = rules.slippage.model === "participation";
   for (let i = 0; i < b.N; i++) {
@@ -333,8 +368,8 @@ function fillOrders(
     out.traded[k] += size * fill;
     out.fees[k] += fee;
     out.slip[k] += size * px * s;
-    b.lastFill[i] = trades.push(k, i, q, fill, px, fee, 0);
-    tax.trade(i, q, fill, fee);
+    b.lastFill[i] = pushTrade(trades, k, i, q, fill, px, fee, 0);
+    bookTrade(tax, i, q, fill, fee);
     if (!partial) (b.pending[i] = 0, b.nPending--);
   }
 }
@@ -418,8 +453,8 @@ export function simulatePortfolio(
   if (config.slippage.model === "participation" && !market.adv) {
     throw new RangeError("the participation slippage model needs ADV (an adv field)");
   }
-  const rules: Rules = config;
-  const tax = createTaxBook(model, N, market.taxClasses);
+  const rules = flatRules(config);
+  const tax = taxBookState(model, N, market.taxClasses);
   const lots = new Float64Array(N);
   for (let i = 0; i < N; i++) lots[i] = config.fractional ? 0 : (market.lots?.[i] ?? config.lot);
   // Last priced bar of each security: a delisting when it is before the last bar.
@@ -455,10 +490,7 @@ export function simulatePortfolio(
   // Room for one fill per security per rebalance (+ delistings): the ledger rarely has to grow.
   let nDecisions = 1;
   for (let k = 0; k < T; k++) nDecisions += decide[k];
-  const trades = tradeRecorder(Math.min(nDecisions, T) * N + N);
-  const onRealized = (i: number, pnl: number) => {
-    if (b.lastFill[i] >= 0) trades.setRealized(b.lastFill[i], pnl);
-  };
+  const trades = tradeLedger(Math.min(nDecisions, T) * N + N);
 
   // Outputs.
   const col = () => new Float64Array(T);
@@ -491,7 +523,7 @@ export function simulatePortfolio(
         b.shares[i] *= ratio;
         b.mark[i] /= ratio;
         if (b.pending[i]) b.target[i] *= ratio;
-        tax.split(i, ratio);
+        bookSplit(tax, i, ratio);
       }
     }
     // 3. Taxes due.
@@ -525,11 +557,15 @@ export function simulatePortfolio(
       b.cash -= q * px;
       b.shares[i] = 0;
       costs.traded[k] += Math.abs(q) * px;
-      b.lastFill[i] = trades.push(k, i, q, px, px, 0, 1);
-      tax.trade(i, q, px, 0);
+      b.lastFill[i] = pushTrade(trades, k, i, q, px, px, 0, 1);
+      bookTrade(tax, i, q, px, 0);
     }
     // 6. Day close: withholding, marks, NAV.
-    const withheld = tax.endDay(onRealized);
+    const withheld = bookEndDay(tax);
+    for (let j = 0; j < tax.nResolved; j++) {
+      const i = tax.touched[j];
+      trades.realized[b.lastFill[i]] = tax.dayPnl[i];
+    }
     b.cash -= withheld;
     withheldOut[k] = withheld;
     const value = markToMarket(b, close, row, k, sharesOut, weightsOut);
@@ -544,7 +580,7 @@ export function simulatePortfolio(
     turnover[k] = traded > 0 ? traded / (navRef === navRef ? navRef : nav[k > 0 ? k - 1 : 0]) : 0;
     // 7. Tax period close.
     if (closesPeriod(outDates, k, model.period)) {
-      const period = tax.closePeriod(periodStart(outDates[k], model.period));
+      const period = bookClosePeriod(tax, periodStart(outDates[k], model.period));
       const when = periodDue(outDates, k, model);
       periods.push(period);
       dues.push(when);
@@ -557,7 +593,7 @@ export function simulatePortfolio(
   }
 
   const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
-  const records = trades.finish();
+  const records = finishTrades(trades);
   return {
     config,
     taxModel: model,

@@ -72,7 +72,247 @@ export interface TaxBook {
 }
 
 /**
- * A new tax book over `nSecurities` securities with the given tax class of each (default `"common"`).
+ * The tax book's state as a record of typed arrays, driven by the module-level functions below
+ * (`bookTrade`, `bookEndDay`, `bookSplit`, `bookClosePeriod`): one function instance each, so the
+ * simulator's hot loop calls them with stable targets the JIT can inline.
+ */
+export interface TaxBookState {
+  readonly model: TaxModel;
+  /** 1 where the security's class is eligible for the exemption. */
+  readonly eligible: Uint8Array;
+  readonly pos: Float64Array;
+  readonly avg: Float64Array;
+  readonly buyQty: Float64Array;
+  readonly buyCost: Float64Array;
+  readonly sellQty: Float64Array;
+  readonly sellNet: Float64Array;
+  readonly sellGross: Float64Array;
+  /** Securities traded today (the first `nTouched`); after `bookEndDay`, the first `nResolved`. */
+  readonly touched: Int32Array;
+  readonly isTouched: Uint8Array;
+  nTouched: number;
+  nResolved: number;
+  /** Realised P&L of each security resolved by the last `bookEndDay`. */
+  readonly dayPnl: Float64Array;
+  /** The period's sums and the carried balances (slots below). */
+  readonly acc: Float64Array;
+}
+
+// Slots of the accumulator array: the period's sums (reset at each close), then carried balances.
+const SWING_SALES = 0, SWING_SALES_OTHER = 1, SWING_RESULT = 2, SWING_RESULT_OTHER = 3;
+const DAY_SALES = 4, DAY_RESULT = 5, WITHHELD = 6, PERIOD_SLOTS = 7;
+const SWING_POOL = 7, DAY_POOL = 8, CREDIT = 9, DEFERRED = 10, ACC_SIZE = 11;
+
+/**
+ * A new tax book state over `nSecurities` securities with the given tax class of each (default
+ * `"common"`); see `createTaxBook` for the object interface.
+ *
+ * @example
+ * ```ts
+ * const state = taxBookState(BRAZIL, 500);
+ * ```
+ */
+export function taxBookState(
+  model: TaxModel,
+  nSecurities: number,
+  classes?: readonly string[],
+): TaxBookState {
+  if (classes && classes.length !== nSecurities) {
+    throw new RangeError(`tax classes: ${classes.length} given, expected one per security (${nSecurities})`);
+  }
+  const column = () => new Float64Array(nSecurities);
+  return {
+    model,
+    eligible: Uint8Array.from(
+      { length: nSecurities },
+      (_, i) => (model.exemption?.classes.includes(classes?.[i] ?? "common") ? 1 : 0),
+    ),
+    pos: column(),
+    avg: column(),
+    buyQty: column(),
+    buyCost: column(),
+    sellQty: column(),
+    sellNet: column(),
+    sellGross: column(),
+    touched: new Int32Array(nSecurities),
+    isTouched: new Uint8Array(nSecurities),
+    nTouched: 0,
+    nResolved: 0,
+    dayPnl: column(),
+    acc: new Float64Array(ACC_SIZE),
+  };
+}
+
+/** Adds a buy of q > 0 at unit cost p to security i; returns a covered short's realised result. */
+function buy(s: TaxBookState, i: number, q: number, p: number): number {
+  const { pos, avg } = s;
+  const held = pos[i];
+  if (held >= 0) {
+    avg[i] = (held * avg[i] + q * p) / (held + q);
+    pos[i] = held + q;
+    return 0;
+  }
+  const covered = q < -held ? q : -held;
+  const pnl = covered * (avg[i] - p);
+  if (q > covered) {
+    pos[i] = q - covered;
+    avg[i] = p;
+  } else {
+    pos[i] = held + covered;
+    if (pos[i] === 0) avg[i] = 0;
+  }
+  return pnl;
+}
+
+/** Adds a sale of q > 0 at unit proceeds p to security i; returns a closed long's realised result. */
+function sell(s: TaxBookState, i: number, q: number, p: number): number {
+  const { pos, avg } = s;
+  const held = pos[i];
+  if (held <= 0) {
+    avg[i] = (-held * avg[i] + q * p) / (-held + q);
+    pos[i] = held - q;
+    return 0;
+  }
+  const closed = q < held ? q : held;
+  const pnl = closed * (p - avg[i]);
+  if (q > closed) {
+    pos[i] = -(q - closed);
+    avg[i] = p;
+  } else {
+    pos[i] = held - closed;
+    if (pos[i] === 0) avg[i] = 0;
+  }
+  return pnl;
+}
+
+/** Records a fill of security i: `qty` > 0 buys, < 0 sells, at `price` per share, with `commission`. */
+export function bookTrade(s: TaxBookState, i: number, qty: number, price: number, commission: number): void {
+  if (qty === 0) return;
+  if (!s.isTouched[i]) {
+    s.isTouched[i] = 1;
+    s.touched[s.nTouched++] = i;
+  }
+  if (qty > 0) {
+    s.buyQty[i] += qty;
+    s.buyCost[i] += qty * price + commission;
+  } else {
+    s.sellQty[i] -= qty;
+    s.sellGross[i] -= qty * price;
+    s.sellNet[i] -= qty * price + commission;
+  }
+}
+
+/**
+ * Resolves the day's fills (day-trade matching, average cost, realised results), leaving each traded
+ * security's realised P&L in `dayPnl` for `touched[0 .. nResolved)`; returns the cash withheld today.
+ */
+export function bookEndDay(s: TaxBookState): number {
+  const { model, eligible, acc, touched, buyQty, buyCost, sellQty, sellNet, sellGross } = s;
+  const swingRate = model.swing.withholdingOnSales;
+  let dayNet = 0, today = 0;
+  for (let k = 0; k < s.nTouched; k++) {
+    const i = touched[k];
+    const b = buyQty[i], q = sellQty[i];
+    const m = b < q ? b : q;
+    let dayGain = 0, pnl = 0;
+    if (m > 0) {
+      // Matched quantity: a day trade at the day's average buy cost and average sale proceeds.
+      dayGain = m * (sellNet[i] / q - buyCost[i] / b);
+      dayNet += dayGain;
+      acc[DAY_RESULT] += dayGain;
+      acc[DAY_SALES] += (m * sellGross[i]) / q;
+    }
+    if (b > q) pnl = buy(s, i, b - q, buyCost[i] / b);
+    else if (q > b) {
+      pnl = sell(s, i, q - b, sellNet[i] / q);
+      const sales = ((q - b) * sellGross[i]) / q;
+      acc[eligible[i] ? SWING_SALES : SWING_SALES_OTHER] += sales;
+      today += sales * swingRate;
+    }
+    acc[eligible[i] ? SWING_RESULT : SWING_RESULT_OTHER] += pnl;
+    s.dayPnl[i] = pnl + dayGain;
+    buyQty[i] = 0;
+    buyCost[i] = 0;
+    sellQty[i] = 0;
+    sellNet[i] = 0;
+    sellGross[i] = 0;
+    s.isTouched[i] = 0;
+  }
+  s.nResolved = s.nTouched;
+  s.nTouched = 0;
+  if (dayNet > 0) today += dayNet * model.dayTrade.withholdingOnGains;
+  acc[WITHHELD] += today;
+  return today;
+}
+
+/** Applies a split of `ratio` (shares after / before) to security i's position and average cost. */
+export function bookSplit(s: TaxBookState, i: number, ratio: number): void {
+  s.pos[i] *= ratio;
+  s.avg[i] /= ratio;
+}
+
+/** Taxable part of a period's base after the loss pool: [taxable, used, pool after]. */
+function carry(model: TaxModel, base: number, pool: number): [number, number, number] {
+  if (model.lossCarry === "none") return [Math.max(0, base), 0, 0];
+  if (base <= 0) return [0, 0, pool - base];
+  const used = Math.min(pool, base);
+  return [base - used, used, pool - used];
+}
+
+/** Closes the period that started at `period` (epoch ms) and returns its ledger row. */
+export function bookClosePeriod(s: TaxBookState, period: number): TaxPeriod {
+  const { model, acc } = s;
+  const ex = model.exemption;
+  const [swingSales, swingResult] = [acc[SWING_SALES], acc[SWING_RESULT]];
+  const exempt = ex !== null && swingSales <= ex.salesLimit;
+  const eligiblePart = exempt ? (swingResult < 0 && ex!.lossesCarry ? swingResult : 0) : swingResult;
+  const swingBase = acc[SWING_RESULT_OTHER] + eligiblePart;
+  const [swingTaxable, swingUsed, swingPool] = carry(model, swingBase, acc[SWING_POOL]);
+  const [dayTaxable, dayUsed, dayPool] = carry(model, acc[DAY_RESULT], acc[DAY_POOL]);
+  const taxSwing = model.swing.rate * swingTaxable, taxDay = model.dayTrade.rate * dayTaxable;
+  const tax = taxSwing + taxDay;
+  const available = acc[CREDIT] + acc[WITHHELD];
+  const creditUsed = Math.min(tax, available);
+  const deferredIn = acc[DEFERRED];
+  const bill = tax - creditUsed + deferredIn;
+  const pay = bill > 0 && bill >= model.minimumPayment;
+  const row: TaxPeriod = {
+    period,
+    swing_sales: swingSales,
+    swing_sales_other: acc[SWING_SALES_OTHER],
+    swing_result: swingResult,
+    swing_result_other: acc[SWING_RESULT_OTHER],
+    exempt: exempt && swingSales > 0 ? 1 : 0,
+    swing_base: swingBase,
+    swing_loss_used: swingUsed,
+    swing_taxable: swingTaxable,
+    swing_loss_carry: swingPool,
+    day_sales: acc[DAY_SALES],
+    day_result: acc[DAY_RESULT],
+    day_loss_used: dayUsed,
+    day_taxable: dayTaxable,
+    day_loss_carry: dayPool,
+    tax_swing: taxSwing,
+    tax_day: taxDay,
+    tax,
+    withholding: acc[WITHHELD],
+    credit_used: creditUsed,
+    credit_carry: available - creditUsed,
+    deferred_in: deferredIn,
+    payable: pay ? bill : 0,
+    deferred_out: pay ? 0 : bill,
+  };
+  acc.fill(0, 0, PERIOD_SLOTS);
+  acc[SWING_POOL] = swingPool;
+  acc[DAY_POOL] = dayPool;
+  acc[CREDIT] = row.credit_carry;
+  acc[DEFERRED] = row.deferred_out;
+  return row;
+}
+
+/**
+ * A new tax book over `nSecurities` securities with the given tax class of each (default `"common"`),
+ * as an object (the same functions over a `taxBookState`).
  *
  * @example
  * ```ts
@@ -83,187 +323,21 @@ export interface TaxBook {
  * ```
  */
 export function createTaxBook(model: TaxModel, nSecurities: number, classes?: readonly string[]): TaxBook {
-  if (classes && classes.length !== nSecurities) {
-    throw new RangeError(`tax classes: ${classes.length} given, expected one per security (${nSecurities})`);
-  }
-  const eligible = Uint8Array.from(
-    { length: nSecurities },
-    (_, i) => (model.exemption?.classes.includes(classes?.[i] ?? "common") ? 1 : 0),
-  );
-  const swingWithholding = model.swing.withholdingOnSales;
-  const pos = new Float64Array(nSecurities);
-  const avg = new Float64Array(nSecurities);
-  const buyQty = new Float64Array(nSecurities), buyCost = new Float64Array(nSecurities);
-  const sellQty = new Float64Array(nSecurities), sellNet = new Float64Array(nSecurities);
-  const sellGross = new Float64Array(nSecurities);
-  const touched = new Int32Array(nSecurities);
-  const isTouched = new Uint8Array(nSecurities);
-  let nTouched = 0;
-  // Period accumulators and carried balances live in a Float64Array (doubles in closure variables
-  // would be boxed on every update in the hot path).
-  const acc = new Float64Array(ACC_SIZE);
-
-  /** Adds a buy of q > 0 at unit cost p to security i; returns a covered short's realised result. */
-  function buy(i: number, q: number, p: number): number {
-    const held = pos[i];
-    if (held >= 0) {
-      avg[i] = (held * avg[i] + q * p) / (held + q);
-      pos[i] = held + q;
-      return 0;
-    }
-    const covered = q < -held ? q : -held;
-    const pnl = covered * (avg[i] - p);
-    if (q > covered) {
-      pos[i] = q - covered;
-      avg[i] = p;
-    } else {
-      pos[i] = held + covered;
-      if (pos[i] === 0) avg[i] = 0;
-    }
-    return pnl;
-  }
-
-  /** Adds a sale of q > 0 at unit proceeds p to security i; returns a closed long's realised result. */
-  function sell(i: number, q: number, p: number): number {
-    const held = pos[i];
-    if (held <= 0) {
-      avg[i] = (-held * avg[i] + q * p) / (-held + q);
-      pos[i] = held - q;
-      return 0;
-    }
-    const closed = q < held ? q : held;
-    const pnl = closed * (p - avg[i]);
-    if (q > closed) {
-      pos[i] = -(q - closed);
-      avg[i] = p;
-    } else {
-      pos[i] = held - closed;
-      if (pos[i] === 0) avg[i] = 0;
-    }
-    return pnl;
-  }
-
-  /** Taxable part of a period's base after the loss pool: [taxable, used, pool after]. */
-  function carry(base: number, pool: number): [number, number, number] {
-    if (model.lossCarry === "none") return [Math.max(0, base), 0, 0];
-    if (base <= 0) return [0, 0, pool - base];
-    const used = Math.min(pool, base);
-    return [base - used, used, pool - used];
-  }
-
-  /** Books a swing sale's gross value of security i: sales totals and withholding; returns the tax withheld. */
-  function swingSale(i: number, sales: number): number {
-    acc[eligible[i] ? SWING_SALES : SWING_SALES_OTHER] += sales;
-    return sales * swingWithholding;
-  }
-
+  const s = taxBookState(model, nSecurities, classes);
   return {
-    trade(i, qty, price, commission) {
-      if (qty === 0) return;
-      if (!isTouched[i]) {
-        isTouched[i] = 1;
-        touched[nTouched++] = i;
-      }
-      if (qty > 0) {
-        buyQty[i] += qty;
-        buyCost[i] += qty * price + commission;
-      } else {
-        sellQty[i] -= qty;
-        sellGross[i] -= qty * price;
-        sellNet[i] -= qty * price + commission;
-      }
-    },
+    trade: (i, qty, price, commission) => bookTrade(s, i, qty, price, commission),
     endDay(onRealized) {
-      let dayNet = 0, today = 0;
-      for (let k = 0; k < nTouched; k++) {
-        const i = touched[k];
-        const b = buyQty[i], s = sellQty[i];
-        const m = b < s ? b : s;
-        let dayGain = 0, pnl = 0;
-        if (m > 0) {
-          // Matched quantity: a day trade at the day's average buy cost and average sale proceeds.
-          dayGain = m * (sellNet[i] / s - buyCost[i] / b);
-          dayNet += dayGain;
-          acc[DAY_RESULT] += dayGain;
-          acc[DAY_SALES] += (m * sellGross[i]) / s;
+      const withheld = bookEndDay(s);
+      if (onRealized) {
+        for (let k = 0; k < s.nResolved; k++) {
+          onRealized(s.touched[k], s.dayPnl[s.touched[k]]);
         }
-        if (b > s) pnl = buy(i, b - s, buyCost[i] / b);
-        else if (s > b) {
-          pnl = sell(i, s - b, sellNet[i] / s);
-          today += swingSale(i, ((s - b) * sellGross[i]) / s);
-        }
-        acc[eligible[i] ? SWING_RESULT : SWING_RESULT_OTHER] += pnl;
-        onRealized?.(i, pnl + dayGain);
-        buyQty[i] = 0;
-        buyCost[i] = 0;
-        sellQty[i] = 0;
-        sellNet[i] = 0;
-        sellGross[i] = 0;
-        isTouched[i] = 0;
       }
-      nTouched = 0;
-      if (dayNet > 0) today += dayNet * model.dayTrade.withholdingOnGains;
-      acc[WITHHELD] += today;
-      return today;
+      return withheld;
     },
-    split(i, ratio) {
-      pos[i] *= ratio;
-      avg[i] /= ratio;
-    },
-    closePeriod(period) {
-      const ex = model.exemption;
-      const [swingSales, swingResult] = [acc[SWING_SALES], acc[SWING_RESULT]];
-      const exempt = ex !== null && swingSales <= ex.salesLimit;
-      const eligiblePart = exempt ? (swingResult < 0 && ex!.lossesCarry ? swingResult : 0) : swingResult;
-      const swingBase = acc[SWING_RESULT_OTHER] + eligiblePart;
-      const [swingTaxable, swingUsed, swingPool] = carry(swingBase, acc[SWING_POOL]);
-      const [dayTaxable, dayUsed, dayPool] = carry(acc[DAY_RESULT], acc[DAY_POOL]);
-      const taxSwing = model.swing.rate * swingTaxable, taxDay = model.dayTrade.rate * dayTaxable;
-      const tax = taxSwing + taxDay;
-      const available = acc[CREDIT] + acc[WITHHELD];
-      const creditUsed = Math.min(tax, available);
-      const deferredIn = acc[DEFERRED];
-      const bill = tax - creditUsed + deferredIn;
-      const pay = bill > 0 && bill >= model.minimumPayment;
-      const row: TaxPeriod = {
-        period,
-        swing_sales: swingSales,
-        swing_sales_other: acc[SWING_SALES_OTHER],
-        swing_result: swingResult,
-        swing_result_other: acc[SWING_RESULT_OTHER],
-        exempt: exempt && swingSales > 0 ? 1 : 0,
-        swing_base: swingBase,
-        swing_loss_used: swingUsed,
-        swing_taxable: swingTaxable,
-        swing_loss_carry: swingPool,
-        day_sales: acc[DAY_SALES],
-        day_result: acc[DAY_RESULT],
-        day_loss_used: dayUsed,
-        day_taxable: dayTaxable,
-        day_loss_carry: dayPool,
-        tax_swing: taxSwing,
-        tax_day: taxDay,
-        tax,
-        withholding: acc[WITHHELD],
-        credit_used: creditUsed,
-        credit_carry: available - creditUsed,
-        deferred_in: deferredIn,
-        payable: pay ? bill : 0,
-        deferred_out: pay ? 0 : bill,
-      };
-      acc.fill(0, 0, PERIOD_SLOTS);
-      acc[SWING_POOL] = swingPool;
-      acc[DAY_POOL] = dayPool;
-      acc[CREDIT] = row.credit_carry;
-      acc[DEFERRED] = row.deferred_out;
-      return row;
-    },
-    position: (i) => pos[i],
-    averageCost: (i) => avg[i],
+    split: (i, ratio) => bookSplit(s, i, ratio),
+    closePeriod: (period) => bookClosePeriod(s, period),
+    position: (i) => s.pos[i],
+    averageCost: (i) => s.avg[i],
   };
 }
-
-// Slots of the book's accumulator array: the period's sums (reset at each close), then carried balances.
-const SWING_SALES = 0, SWING_SALES_OTHER = 1, SWING_RESULT = 2, SWING_RESULT_OTHER = 3;
-const DAY_SALES = 4, DAY_RESULT = 5, WITHHELD = 6, PERIOD_SLOTS = 7;
-const SWING_POOL = 7, DAY_POOL = 8, CREDIT = 9, DEFERRED = 10, ACC_SIZE = 11;

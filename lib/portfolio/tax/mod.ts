@@ -11,7 +11,17 @@
  * @module
  */
 export { BRAZIL, NO_TAX, TAX_MODELS, type TaxModel, taxModel } from "./models.ts";
-export { createTaxBook, type TaxBook, type TaxPeriod } from "./book.ts";
+export {
+  bookClosePeriod,
+  bookEndDay,
+  bookSplit,
+  bookTrade,
+  createTaxBook,
+  type TaxBook,
+  type TaxBookState,
+  taxBookState,
+  type TaxPeriod,
+} from "./book.ts";
 export {
   closesPeriod,
   computeTaxes,
