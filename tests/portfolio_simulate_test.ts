@@ -420,3 +420,54 @@ Deno.test("NAV = cash + Σ shares × price at every bar, with shorts, costs, tax
   ok(r.totals.tax_paid > 0 || r.totals.tax_outstanding >= 0);
   assertNavIdentity(r, { ...m, events });
 });
+
+Deno.test("a security master's lot sizes and share classes become the simulator's lots and tax classes", async () => {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const { readSecurityTerms, taxClassOf } = await import("../lib/portfolio/security_terms.ts");
+  const instance = await DuckDBInstance.create(":memory:");
+  const conn = await instance.connect();
+  try {
+    deepEqual(await readSecurityTerms(conn, ["A"]), {}, "no security master: run defaults");
+    // The B3 pipeline's columns (lib/ingest/b3): lot_size and share_class per security_id.
+    await conn.run(`CREATE TABLE security_master (security_id VARCHAR, share_class VARCHAR, lot_size INTEGER);
+      INSERT INTO security_master VALUES ('PETR4', 'PN', 100), ('BOVA11', 'ETF', 1), ('SANB11', 'UNIT', 100)`);
+    const terms = await readSecurityTerms(conn, ["BOVA11", "PETR4", "SANB11", "OTHER"]);
+    deepEqual(Array.from(terms.lots!), [1, 100, 100, NaN]);
+    deepEqual(terms.taxClasses, ["etf", "common", "unit", "common"]);
+    equal(taxClassOf("ON"), "common");
+    // In the simulator: the master's lot 100 for PETR4 beside --lot 1 for a name without a row.
+    const m = market([[33, 33], [33, 33]]);
+    const r = simulatePortfolio(
+      { ...m, lots: Float64Array.of(100, NaN) },
+      weightRows(2, 2, { 0: [0.5, 0.5] }),
+      {
+        capital: 100_000,
+        lot: 1,
+      },
+    );
+    deepEqual(Array.from(r.trades.qty), [1500, 1515]);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+});
+
+Deno.test("start and end restrict the simulated bars; the warm-up before the first decision is skipped", () => {
+  const m = market(Array.from({ length: 10 }, () => [10]));
+  const w = weightRows(10, 1, { 2: [1] });
+  const r = simulatePortfolio(m, w, { capital: 1000 });
+  equal(isoDate(r.dates[0]), isoDate(m.dates[2]), "starts on the first decision bar");
+  const cut = simulatePortfolio(m, w, {
+    capital: 1000,
+    start: isoDate(m.dates[4]),
+    end: isoDate(m.dates[7]),
+  });
+  deepEqual([isoDate(cut.dates[0]), isoDate(cut.dates[cut.dates.length - 1])], [
+    isoDate(m.dates[4]),
+    isoDate(m.dates[7]),
+  ]);
+  throws(
+    () => simulatePortfolio(m, new Float64Array(10).fill(NaN)),
+    /the target weights have no finite value/,
+  );
+});

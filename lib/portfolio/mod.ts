@@ -60,3 +60,9 @@ export {
   type TradesSummary,
   tradesSummary,
 } from "./summary.ts";
+export {
+  readSecurityTerms,
+  type SecurityTerms,
+  TAX_CLASS_OF_SHARE_CLASS,
+  taxClassOf,
+} from "./security_terms.ts";

@@ -63,7 +63,7 @@ export interface MarketData {
   readonly events?: CorporateEvents;
   /** Rate series by id (their own dates), for `cashRate: { kind: "series" }`. */
   readonly series?: Readonly<Record<string, Series>>;
-  /** Lot size per security (overrides `config.lot`). */
+  /** Lot size per security (overrides `config.lot`; NaN or missing: `config.lot`). */
   readonly lots?: ArrayLike<number>;
   /** Tax class per security (`common`, `etf`, `unit`, …; default `common`). */
   readonly taxClasses?: readonly string[];
@@ -456,7 +456,10 @@ export function simulatePortfolio(
   const rules = flatRules(config);
   const tax = taxBookState(model, N, market.taxClasses);
   const lots = new Float64Array(N);
-  for (let i = 0; i < N; i++) lots[i] = config.fractional ? 0 : (market.lots?.[i] ?? config.lot);
+  for (let i = 0; i < N; i++) {
+    const own = market.lots?.[i];
+    lots[i] = config.fractional ? 0 : own !== undefined && own >= 1 ? own : config.lot;
+  }
   // Last priced bar of each security: a delisting when it is before the last bar.
   const lastPriced = new Int32Array(N).fill(-1);
   for (let t = 0; t <= s1; t++) {

@@ -9,6 +9,7 @@ import { readPanel } from "../panel/load.ts";
 import { asOf, readSeries, type Series } from "../panel/series.ts";
 import { isoDate, type Panel } from "../panel/types.ts";
 import { readCorporateEvents } from "../portfolio/actions.ts";
+import { readSecurityTerms, type SecurityTerms } from "../portfolio/security_terms.ts";
 import { resolveSimulation, type SimulationConfig, type SimulationOptions } from "../portfolio/config.ts";
 import { marketFromPanel, type PortfolioResult, simulatePortfolio } from "../portfolio/simulate.ts";
 import { monthlyCosts, type PortfolioMetrics, portfolioMetrics } from "../portfolio/summary.ts";
@@ -142,6 +143,8 @@ interface RunData {
   panel: Panel;
   series: Record<string, Series>;
   events: Awaited<ReturnType<typeof readCorporateEvents>>;
+  /** Lots and tax classes from the snapshot's security master, when it has one. */
+  terms: SecurityTerms;
   benchmarkClose?: Float64Array;
 }
 
@@ -168,6 +171,7 @@ async function loadRunData(options: StrategyRunOptions): Promise<RunData> {
     const series: Record<string, Series> = {};
     for (const id of ids) series[id] = await readSeries(snap.conn, id);
     const events = await readCorporateEvents(snap.conn, panel.dates, panel.securityIds);
+    const terms = await readSecurityTerms(snap.conn, panel.securityIds);
     let benchmarkClose: Float64Array | undefined;
     if (options.benchmark) {
       const index = await readPanel(snap.conn, {
@@ -187,7 +191,7 @@ async function loadRunData(options: StrategyRunOptions): Promise<RunData> {
       }
       benchmarkClose = asOf({ dates: index.dates, values: index.fields.close }, panel.dates);
     }
-    return { panel, series, events, benchmarkClose };
+    return { panel, series, events, terms, benchmarkClose };
   } finally {
     snap.close();
   }
@@ -323,11 +327,8 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
   await step(1);
   const weights = await strategyWeights(entry, params, data, options, registry);
   await step(2);
-  const result = simulatePortfolio(
-    marketFromPanel(data.panel, { events: data.events, series: data.series }),
-    weights,
-    config,
-  );
+  const market = marketFromPanel(data.panel, { events: data.events, series: data.series, ...data.terms });
+  const result = simulatePortfolio(market, weights, config);
   const from = data.panel.dates.indexOf(result.dates[0]);
   const benchmark = options.benchmark && data.benchmarkClose
     ? { id: options.benchmark, ret: levelReturns(data.benchmarkClose, from, result.dates.length) }
