@@ -24,6 +24,9 @@ export * from "./signal/mod.ts";
 export * from "./engine/mod.ts";
 export * as metrics from "./metrics/mod.ts";
 export * from "./indicators/mod.ts";
+export * as factor from "./factor/mod.ts";
+export { factorTables, factorTearsheet, factorView } from "./report/factor_tearsheet.ts";
+export * from "./report/factor_charts.ts";
 export * from "./suite/mod.ts";
 export * from "./track/mod.ts";
 export * from "./nb/mod.ts";
@@ -48,6 +51,9 @@ export { monthlyStackChart } from "./report/portfolio_charts.ts";
 import { backtest as engineBacktest } from "./engine/mod.ts";
 import { runSuite as suiteRunSuite } from "./suite/mod.ts";
 import { withDisplay } from "./report/views.ts";
+import { analyzeFactor as factorAnalyzeFactor } from "./factor/analyze.ts";
+import { factorView } from "./report/factor_tearsheet.ts";
+import { displayable } from "./nb/displayable.ts";
 
 /**
  * `backtest` (see `lib/engine/backtest.ts`) whose result renders itself in a notebook: a summary
@@ -75,4 +81,20 @@ export async function runSuite(
   ...args: Parameters<typeof suiteRunSuite>
 ): Promise<Awaited<ReturnType<typeof suiteRunSuite>>> {
   return withDisplay(await suiteRunSuite(...args));
+}
+
+/**
+ * `analyzeFactor` (see `lib/factor/analyze.ts`) whose result renders itself in a notebook: key
+ * numbers, the returns and information tables, mean return by quantile, cumulative return by quantile.
+ *
+ * @example
+ * ```ts
+ * analyzeFactor(panel, signal, { periods: [1, 5, 10], groupBy: "industry" }); // last expression ⇒ a view
+ * ```
+ */
+export function analyzeFactor(
+  ...args: Parameters<typeof factorAnalyzeFactor>
+): ReturnType<typeof factorAnalyzeFactor> {
+  const fa = factorAnalyzeFactor(...args);
+  return displayable(fa, () => factorView(fa));
 }

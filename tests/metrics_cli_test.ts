@@ -47,11 +47,52 @@ Deno.test("metrics CLI --json prints metrics, drawdowns, yearly and monthly", as
     ]);
     equal(code, 0);
     const json = JSON.parse(out);
-    deepEqual(Object.keys(json), ["metrics", "drawdowns", "yearly", "monthly"]);
+    deepEqual(Object.keys(json), ["metrics", "drawdowns", "yearly", "monthly", "warnings"]);
+    // std(0.1, -0.5, 0.2, 0.5) · sqrt(252) = 0.41932 · 15.875 ≈ 6.657 > 300%, and 5 rows < one year: both warned about
+    match(json.warnings.join("\n"), /r\.csv: annualised volatility 665\.7% is implausible/);
+    match(json.warnings.join("\n"), /only 5 periods \(less than one year at 252 per year\)/);
     const m = json.metrics;
     // snake_case keys exactly, benchmark keys before n_periods
-    // deno-fmt-ignore
-    deepEqual(Object.keys(m), ["cumulative_return", "annual_return", "annual_volatility", "sharpe", "sortino", "calmar", "omega", "max_drawdown", "avg_drawdown", "max_drawdown_duration", "downside_risk", "tail_ratio", "stability", "skew", "kurtosis", "var_95", "cvar_95", "var_95_gaussian", "cvar_95_gaussian", "hit_rate", "best_period", "worst_period", "alpha", "beta", "information_ratio", "tracking_error", "n_periods"]);
+    deepEqual(Object.keys(m), [
+      ...["cumulative_return", "annual_return", "annual_volatility", "sharpe", "sortino", "calmar", "omega"],
+      ...[
+        "max_drawdown",
+        "avg_drawdown",
+        "max_drawdown_duration",
+        "downside_risk",
+        "tail_ratio",
+        "stability",
+      ],
+      ...["skew", "kurtosis", "var_95", "cvar_95", "var_95_gaussian", "cvar_95_gaussian", "hit_rate"],
+      ...["best_period", "worst_period", "var_99_gpd", "es_99_gpd", "skew_adjusted", "kurtosis_adjusted"],
+      ...[
+        "win_rate",
+        "avg_win",
+        "avg_loss",
+        "payoff_ratio",
+        "profit_factor",
+        "kelly_criterion",
+        "risk_of_ruin",
+      ],
+      ...[
+        "consecutive_wins",
+        "consecutive_losses",
+        "gain_to_pain",
+        "gain_to_pain_monthly",
+        "expected_return",
+      ],
+      ...["expected_monthly_return", "expected_yearly_return", "common_sense_ratio", "cpc_index"],
+      ...[
+        "outlier_win_ratio",
+        "outlier_loss_ratio",
+        "recovery_factor",
+        "ulcer_index",
+        "ulcer_performance_index",
+      ],
+      ...["serenity_index", "smart_sharpe", "smart_sortino", "probabilistic_sharpe", "probabilistic_sortino"],
+      ...["alpha", "beta", "information_ratio", "tracking_error", "r_squared", "up_capture", "down_capture"],
+      ...["up_down_capture", "batting_average", "beta_fragility", "n_periods"],
+    ]);
     assertNear(m.cumulative_return, -0.01); // 0.99 - 1
     equal(m.n_periods, 4);
     assertNear(m.max_drawdown, -0.5);
@@ -133,6 +174,105 @@ Deno.test("metrics CLI names file, line and column for bad rows", async (t) => {
         /line 3, column "date": dates must be strictly ascending, found 2024-01-02 after 2024-01-03/,
       );
     });
+  });
+});
+
+Deno.test("metrics CLI refuses nonsense input with the reason", async (t) => {
+  const refused = async (csv: string, pattern: RegExp) => {
+    await withFiles({ "r.csv": csv }, async (dir) => {
+      const { code, err } = await run([`${dir}/r.csv`]);
+      equal(code, 1);
+      match(err, pattern);
+    });
+  };
+  await t.step("a return below -1", () =>
+    refused(
+      "date,ret\n2024-01-02,0.01\n2024-01-03,-1.5\n",
+      /r\.csv: row 2 \(2024-01-03\): ret = -1\.5 is below -1 \(a simple return cannot lose more than 100%\)/,
+    ));
+  await t.step(
+    "Infinity",
+    () =>
+      refused(
+        "date,ret\n2024-01-02,Infinity\n2024-01-03,0.01\n",
+        /row 1 \(2024-01-02\): ret = Infinity is not a finite/,
+      ),
+  );
+  await t.step("a price series passed as returns", () =>
+    refused(
+      "date,ret\n2024-01-02,1400.5\n2024-01-03,1410.2\n2024-01-04,1399.9\n",
+      /every value is ≥ 0 and the median is 1400\.5: this looks like a price series, not returns/,
+    ));
+  await t.step("percent units below -1 say so", () =>
+    refused(
+      "date,ret\n2024-01-02,1.2\n2024-01-03,-2.5\n2024-01-04,0.7\n",
+      /ret = -2\.5 is below -1 .*looks like percent units: divide by 100/,
+    ));
+  await t.step("a directory instead of a file (no stack trace)", async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const { code, err } = await run([dir]);
+      equal(code, 1);
+      match(err, /is a directory: expected a date,ret CSV file/);
+      equal(/\n\s+at /.test(err), false, "no stack trace");
+    } finally {
+      await Deno.remove(dir);
+    }
+  });
+  await t.step("--rf 5 is refused as 500%, --rf 5% is 0.05", async () => {
+    await withFiles({ "r.csv": RETURNS_CSV }, async (dir) => {
+      const five = await run([`${dir}/r.csv`, "--rf", "5"]);
+      equal(five.code, 2);
+      match(five.err, /--rf 5 would be 500% a year: .*did you mean 0\.05 \(5%\)\?/);
+      const pct = await run([`${dir}/r.csv`, "--rf", "5%", "--json"]);
+      const dec = await run([`${dir}/r.csv`, "--rf", "0.05", "--json"]);
+      equal(pct.code, 0);
+      deepEqual(JSON.parse(pct.out).metrics, JSON.parse(dec.out).metrics);
+    });
+  });
+});
+
+Deno.test("metrics CLI warns about one row and keeps ±Infinity in JSON", async () => {
+  // 252 rows of exactly 0.001: no deviation ⇒ Sharpe +Infinity (written "Infinity", not null)
+  const rows = Array.from(
+    { length: 252 },
+    (_, k) => `${new Date(Date.UTC(2023, 0, 2) + k * 86_400_000).toISOString().slice(0, 10)},0.001`,
+  );
+  await withFiles(
+    { "flat.csv": `date,ret\n${rows.join("\n")}\n`, "one.csv": "date,ret\n2024-01-02,0.01\n" },
+    async (dir) => {
+      const flat = await run([`${dir}/flat.csv`, "--json"]);
+      equal(flat.code, 0);
+      const json = JSON.parse(flat.out);
+      equal(json.metrics.sharpe, "Infinity");
+      equal(json.metrics.sortino, "Infinity");
+      equal(json.metrics.beta, undefined);
+      match(json.warnings.join("\n"), /no deviation/);
+      // 1.001^252 - 1: an annual return from a full year of 0.1%
+      assertNear(json.metrics.annual_return, Math.pow(1.001, 252) - 1, 1e-12);
+      const one = await run([`${dir}/one.csv`]);
+      equal(one.code, 0);
+      match(
+        one.err,
+        /warning: .*one\.csv: only 1 period \(less than one year at 252 per year\): annual_return/,
+      );
+    },
+  );
+});
+
+Deno.test("metrics CLI takes a per-period risk-free series", async () => {
+  // rf series = 0.01 on every date of r.csv except 2024-01-04 (missing ⇒ that period is missing):
+  // excess = [0.09, -0.51, 0.19, NaN, NaN] ⇒ mean -0.0766…, sd of (0.09, -0.51, 0.19)
+  const rf = "date,ret\n2023-12-28,0.01\n2023-12-29,0.01\n2024-01-02,0.01\n2024-01-03,0.01\n";
+  await withFiles({ "r.csv": RETURNS_CSV, "rf.csv": rf }, async (dir) => {
+    const { code, out } = await run([`${dir}/r.csv`, "--rf-series", `${dir}/rf.csv`, "--json"]);
+    equal(code, 0);
+    const x = [0.09, -0.51, 0.19];
+    const m = (0.09 - 0.51 + 0.19) / 3;
+    const sd = Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / 2);
+    assertNear(JSON.parse(out).metrics.sharpe, (m / sd) * Math.sqrt(252), 1e-12);
+    const both = await run([`${dir}/r.csv`, "--rf-series", `${dir}/rf.csv`, "--rf", "0.02"]);
+    equal(both.code, 2);
   });
 });
 

@@ -18,8 +18,9 @@ const NOTEBOOKS: Record<string, number[]> = {
   // setup, store tables, manifest, generator params, price chart, drawdown chart, drawdown table, snapshots
   "01_ingest": [0, 0, 0, 0, 1, 1, 0, 0],
   // setup, panel/signal, validation, backtest view, by year/size, drawdown, deciles, IC, IC histogram,
-  // Sharpe by year, lags
-  "02_backtest": [0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0],
+  // Sharpe by year, lags, factor analysis view (quantile bars, cumulative by quantile), event study,
+  // factor tear sheet written
+  "02_backtest": [0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 2, 1, 0],
   // setup, run, suite view, baselines, recorded run
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, registry, comparison table, equity curves
@@ -142,9 +143,16 @@ Deno.test({
         );
       });
 
-      await t.step("02_backtest validates the signal and compares lags 0, 1, 2", () => {
+      await t.step("02_backtest validates the signal, compares lags 0, 1, 2 and analyses the factor", () => {
         match(pages["02_backtest"][2], /signal OK \(0 warnings\): no problems/);
         match(pages["02_backtest"][10], /lag 0 .* lag 1 .* lag 2 /);
+        // the factor section: Alphalens' tables, a positive rank IC at every horizon (the sentiment
+        // signal is built with a positive loading on future returns), the tear sheet written
+        match(pages["02_backtest"][11], /Returns analysis .* Information analysis .* IC Mean (0\.0\d+ ){3}/);
+        match(
+          pages["02_backtest"][13],
+          /reports\/factor\/02_backtest\.html · IC mean \(1D\) 0\.0\d+ · t \d+/,
+        );
       });
 
       await t.step("03_suite records the run and its tear sheet exists", async () => {

@@ -3,13 +3,15 @@
  * `benchmark` are aligned by position (same dates); only periods where both are non-NaN count.
  */
 
-import { mean, sampleStd } from "./core.ts";
-import { pairedFinite } from "./_utils.ts";
+import { mean, meanOverDeviation, sampleStd } from "./core.ts";
+import { checkAligned, excessReturns, pairedFinite, type RiskFree } from "./_utils.ts";
 
 /**
- * Beta (empyrical's `beta`): `cov(r, b) / var(b)` over the periods where both are present. Both
- * moments use the same ddof, so the ratio does not depend on it; a constant risk-free rate shifts both
- * series and leaves beta unchanged. NaN with fewer than 2 pairs or a constant benchmark.
+ * Beta (empyrical's `beta`): `cov(r, b) / var(b)` over the periods where both are present, both
+ * moments from centred values (`mean((b - mean(b)) (r - mean(r)))` over `mean((b - mean(b))^2)`), so
+ * the ratio does not depend on the ddof; a constant risk-free rate shifts both series and leaves
+ * beta unchanged. NaN with fewer than 2 pairs, and when the benchmark's variance is effectively zero
+ * (below 1e-30, empyrical's cut-off) rather than a huge number from round-off.
  *
  * @example
  * ```ts
@@ -27,13 +29,14 @@ export function beta(returns: ArrayLike<number>, benchmark: ArrayLike<number>): 
     cov += (r[k] - mr) * (b[k] - mb);
     varB += (b[k] - mb) * (b[k] - mb);
   }
-  return varB > 0 ? cov / varB : NaN;
+  return varB / r.length < 1e-30 ? NaN : cov / varB;
 }
 
 /**
  * Annualised alpha (empyrical's `alpha_aligned`, compounding form):
  * `(1 + mean((r - rf) - β (b - rf)))^periodsPerYear - 1` with β = `beta(r, b)` and `riskFree` per
- * period, over the periods where both are present.
+ * period (a constant or a series aligned with the returns), over the periods where all are present.
+ * NaN with fewer than 2 such periods or an undefined beta.
  *
  * @example
  * ```ts
@@ -43,14 +46,22 @@ export function beta(returns: ArrayLike<number>, benchmark: ArrayLike<number>): 
 export function alpha(
   returns: ArrayLike<number>,
   benchmark: ArrayLike<number>,
-  riskFree = 0,
+  riskFree: RiskFree = 0,
   periodsPerYear = 252,
 ): number {
-  const [r, b] = pairedFinite(returns, benchmark);
-  const slope = beta(r, b);
+  checkAligned(returns, benchmark);
+  const slope = beta(returns, benchmark);
+  const r = excessReturns(returns, riskFree);
+  const b = excessReturns(benchmark, riskFree);
   let sum = 0;
-  for (let k = 0; k < r.length; k++) sum += r[k] - riskFree - slope * (b[k] - riskFree);
-  return Math.pow(1 + sum / r.length, periodsPerYear) - 1;
+  let n = 0;
+  for (let k = 0; k < r.length; k++) {
+    const residual = r[k] - slope * b[k];
+    if (Number.isNaN(r[k]) || Number.isNaN(b[k])) continue;
+    sum += residual;
+    n++;
+  }
+  return n < 2 ? NaN : Math.pow(1 + sum / n, periodsPerYear) - 1;
 }
 
 /**
@@ -73,7 +84,8 @@ export function trackingError(
 /**
  * Annualised information ratio: `mean(r - b) / sampleStd(r - b) * sqrt(periodsPerYear)` (ddof = 1).
  * Annualised like the Sharpe ratio; empyrical's `excess_sharpe` is the same ratio without the
- * `sqrt(periodsPerYear)` factor. NaN when the active return is constant.
+ * `sqrt(periodsPerYear)` factor. A constant active return (up to round-off) gives ±Infinity by the
+ * sign of its mean (NaN for a zero mean), as the Sharpe ratio.
  *
  * @example
  * ```ts
@@ -86,8 +98,7 @@ export function informationRatio(
   periodsPerYear = 252,
 ): number {
   const active = activeReturns(returns, benchmark);
-  const sd = sampleStd(active);
-  return sd > 0 ? (mean(active) / sd) * Math.sqrt(periodsPerYear) : NaN;
+  return meanOverDeviation(mean(active), sampleStd(active), active) * Math.sqrt(periodsPerYear);
 }
 
 /** Active return `r - b` on the periods where both are present. */

@@ -4,7 +4,7 @@
  * start. Positions are indices into the return series; NaN returns leave wealth unchanged.
  */
 
-import { drawdownSeries } from "./core.ts";
+import { drawdownSeries, hasValue } from "./core.ts";
 import { checkInteger } from "./_utils.ts";
 
 /**
@@ -88,7 +88,8 @@ export function drawdownTable(returns: ArrayLike<number>, top = 5): DrawdownPeri
 
 /**
  * Average drawdown: the mean depth of all drawdown episodes (each episode counted once at its
- * valley, as quantstats' "Avg. Drawdown"), ≤ 0; 0 when wealth never falls below a high-water mark.
+ * valley, as quantstats' "Avg. Drawdown"), ≤ 0; 0 when wealth never falls below a high-water mark,
+ * NaN for an empty series (or one without a non-NaN value).
  *
  * @example
  * ```ts
@@ -96,6 +97,7 @@ export function drawdownTable(returns: ArrayLike<number>, top = 5): DrawdownPeri
  * ```
  */
 export function averageDrawdown(returns: ArrayLike<number>): number {
+  if (!hasValue(returns)) return NaN;
   const periods = drawdownPeriods(returns);
   let sum = 0;
   for (const p of periods) sum += p.depth;
@@ -104,7 +106,7 @@ export function averageDrawdown(returns: ArrayLike<number>): number {
 
 /**
  * Longest drawdown duration in periods (peak to recovery, or peak to the last period for an ongoing
- * episode); 0 when there is no drawdown.
+ * episode); 0 when there is no drawdown, NaN for an empty series (or one without a non-NaN value).
  *
  * @example
  * ```ts
@@ -112,6 +114,7 @@ export function averageDrawdown(returns: ArrayLike<number>): number {
  * ```
  */
 export function maxDrawdownDuration(returns: ArrayLike<number>): number {
+  if (!hasValue(returns)) return NaN;
   let longest = 0;
   for (const p of drawdownPeriods(returns)) if (p.duration > longest) longest = p.duration;
   return longest;

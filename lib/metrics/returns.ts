@@ -21,6 +21,27 @@ export function periodRate(annualRate: number, periodsPerYear = 252): number {
 }
 
 /**
+ * Cumulative returns as a series (empyrical's `cum_returns`): `Π_{s≤t}(1 + r[s]) - 1`, or with a
+ * `startingValue` other than 0 the wealth `startingValue · Π(1 + r)` (1 for growth of $1, 100 for an
+ * index). NaN returns count as 0 (wealth unchanged that period).
+ *
+ * @example
+ * ```ts
+ * cumulativeReturns([0.1, NaN, 0.1]); // => [0.1, 0.1, 0.21]
+ * cumulativeReturns([0.1, 0.1], 100); // => [110, 121]
+ * ```
+ */
+export function cumulativeReturns(returns: ArrayLike<number>, startingValue = 0): Float64Array {
+  const out = new Float64Array(returns.length);
+  let wealth = 1;
+  for (let k = 0; k < returns.length; k++) {
+    if (!Number.isNaN(returns[k])) wealth *= 1 + returns[k];
+    out[k] = startingValue === 0 ? wealth - 1 : wealth * startingValue;
+  }
+  return out;
+}
+
+/**
  * Hit rate: share of periods with a strictly positive return, among the non-NaN periods. NaN when empty.
  *
  * @example

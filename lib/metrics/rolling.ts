@@ -1,11 +1,13 @@
 /**
  * Rolling-window metrics over the last `window` periods. Output has the input's length; a position is
  * NaN until the window is full and whenever any value in its window is missing (pandas' default
- * `min_periods = window`). Each window is computed directly (two passes), so there is no drift from
+ * `min_periods = window`); `rollingMaxDrawdown` instead lets a missing period leave wealth unchanged,
+ * as `maxDrawdown` does. Each window is computed directly (two passes), so there is no drift from
  * running sums: O(n · window).
  */
 
-import { checkAligned, checkInteger } from "./_utils.ts";
+import { maxDrawdown, meanOverDeviation } from "./core.ts";
+import { checkAligned, checkInteger, excessReturns, type RiskFree, rollWindows } from "./_utils.ts";
 
 /**
  * Rolling annualised volatility: `sampleStd(window) * sqrt(periodsPerYear)` (ddof = 1), window ≥ 2.
@@ -26,8 +28,9 @@ export function rollingVolatility(
 
 /**
  * Rolling annualised Sharpe ratio: `mean(x) / sampleStd(x) * sqrt(periodsPerYear)` with
- * `x = r - riskFree` over each window (ddof = 1, `riskFree` per period); NaN when the window's
- * deviation is zero.
+ * `x = r - riskFree` over each window (ddof = 1, `riskFree` per period, a constant or an aligned
+ * series); a window without deviation (up to round-off) gives ±Infinity by the sign of its mean, NaN
+ * for a zero mean, as `sharpeRatio`.
  *
  * @example
  * ```ts
@@ -37,16 +40,21 @@ export function rollingVolatility(
 export function rollingSharpe(
   returns: ArrayLike<number>,
   window: number,
-  riskFree = 0,
+  riskFree: RiskFree = 0,
   periodsPerYear = 252,
 ): Float64Array {
   const scale = Math.sqrt(periodsPerYear);
-  return rollingMoments(returns, window, (m, sd) => (sd > 0 ? ((m - riskFree) / sd) * scale : NaN));
+  const excess = excessReturns(returns, riskFree);
+  return rollingMoments(
+    excess,
+    window,
+    (m, sd, t) => meanOverDeviation(m, sd, excess.subarray(t + 1 - window, t + 1)) * scale,
+  );
 }
 
 /**
  * Rolling beta: `cov(r, b) / var(b)` over each window of aligned periods (same ddof in both, so the
- * ratio is ddof-free); NaN when the benchmark is constant in the window.
+ * ratio is ddof-free); NaN when the benchmark's variance in the window is below 1e-30 (as `beta`).
  *
  * @example
  * ```ts
@@ -79,16 +87,30 @@ export function rollingBeta(
       cov += (returns[k] - mr) * db;
       varB += db * db;
     }
-    out[t] = varB > 0 ? cov / varB : NaN;
+    out[t] = varB / window < 1e-30 ? NaN : cov / varB;
   }
   return out;
 }
 
-/** Applies `finish(mean, sampleStd)` to every full, gap-free window. */
+/**
+ * Rolling maximum drawdown (empyrical's `roll_max_drawdown`): `maxDrawdown` of each window of
+ * `window` periods ending at t, from a wealth of 1 at the window's start; missing periods leave
+ * wealth unchanged (as in `maxDrawdown`), and NaN before the first full window.
+ *
+ * @example
+ * ```ts
+ * rollingMaxDrawdown([0.1, -0.5, 0.2, 0.1], 2); // => [NaN, -0.5, -0.5, 0]
+ * ```
+ */
+export function rollingMaxDrawdown(returns: ArrayLike<number>, window: number): Float64Array {
+  return rollWindows(returns, null, window, (w) => maxDrawdown(w));
+}
+
+/** Applies `finish(mean, sampleStd, t)` to every full, gap-free window ending at t. */
 function rollingMoments(
   returns: ArrayLike<number>,
   window: number,
-  finish: (mean: number, sd: number) => number,
+  finish: (mean: number, sd: number, t: number) => number,
 ): Float64Array {
   checkInteger("window", window, 2);
   const gaps = gapCounts(returns, returns);
@@ -100,7 +122,7 @@ function rollingMoments(
     m /= window;
     let ss = 0;
     for (let k = t + 1 - window; k <= t; k++) ss += (returns[k] - m) * (returns[k] - m);
-    out[t] = finish(m, Math.sqrt(ss / (window - 1)));
+    out[t] = finish(m, Math.sqrt(ss / (window - 1)), t);
   }
   return out;
 }

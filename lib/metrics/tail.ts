@@ -6,6 +6,7 @@
 
 import { quantile, quickselect } from "simple-statistics";
 import { finite, mean, sampleStd } from "./core.ts";
+import { normalPdf, normalQuantile } from "./distributions.ts";
 import { asArray } from "./_utils.ts";
 
 /**
@@ -39,8 +40,11 @@ export function valueAtRisk(returns: ArrayLike<number>, confidence = 0.95): numb
 
 /**
  * Historical conditional value-at-risk / expected shortfall (empyrical's
- * `conditional_value_at_risk`): the mean of the `floor((n - 1) * (1 - confidence)) + 1` smallest
- * returns — the returns at or below the historical VaR (identical unless values tie at the cut).
+ * `conditional_value_at_risk` with `cutoff = 1 - confidence`): the mean of the
+ * `floor((n - 1) * cutoff) + 1` smallest non-NaN returns — the returns at or below the historical
+ * VaR (identical unless values tie at the cut). The cut index is snapped to an integer within 1e-9,
+ * so the round-off in `1 - confidence` (`1 - 0.8 = 0.19999999999999996`) never drops a value:
+ * 21 returns at 0.8 average the worst `20 · 0.2 + 1 = 5`.
  *
  * @example
  * ```ts
@@ -50,7 +54,8 @@ export function valueAtRisk(returns: ArrayLike<number>, confidence = 0.95): numb
 export function conditionalValueAtRisk(returns: ArrayLike<number>, confidence = 0.95): number {
   const r = finite(returns).slice();
   if (r.length === 0) return NaN;
-  const cut = Math.floor((r.length - 1) * (1 - confidence));
+  const h = (r.length - 1) * (1 - confidence);
+  const cut = Math.floor(h + 1e-9 * Math.max(1, h));
   quickselect(asArray(r), cut); // r[0..cut] are now the cut + 1 smallest returns
   let sum = 0;
   for (let k = 0; k <= cut; k++) sum += r[k];
@@ -83,9 +88,7 @@ export function gaussianValueAtRisk(returns: ArrayLike<number>, confidence = 0.9
  */
 export function gaussianConditionalValueAtRisk(returns: ArrayLike<number>, confidence = 0.95): number {
   const tail = 1 - confidence;
-  const z = normalQuantile(tail);
-  const density = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-  return mean(returns) - (sampleStd(returns) * density) / tail;
+  return mean(returns) - (sampleStd(returns) * normalPdf(normalQuantile(tail))) / tail;
 }
 
 /**
@@ -102,48 +105,4 @@ export function tailRatio(returns: ArrayLike<number>): number {
   if (r.length === 0) return NaN;
   const [p5, p95] = quantile(asArray(r), [0.05, 0.95]);
   return Math.abs(p95) / Math.abs(p5);
-}
-
-// Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9).
-// simple-statistics' `probit` uses a closed-form erf inverse accurate only to ~1e-3, too coarse here.
-const A = [
-  -39.69683028665376,
-  220.9460984245205,
-  -275.9285104469687,
-  138.357751867269,
-  -30.66479806614716,
-  2.506628277459239,
-];
-const B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-const C = [
-  -0.007784894002430293,
-  -0.3223964580411365,
-  -2.400758277161838,
-  -2.549732539343734,
-  4.374664141464968,
-  2.938163982698783,
-];
-const D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-
-/**
- * Standard normal quantile Φ⁻¹(p) for p ∈ (0, 1), by Acklam's rational approximation (relative error
- * below 1.2e-9).
- *
- * @example
- * ```ts
- * normalQuantile(0.05); // => -1.6448536…
- * ```
- */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs p in (0, 1), found ${p}`);
-  if (p > 1 - 0.02425) return -normalQuantile(1 - p);
-  if (p < 0.02425) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) /
-      ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1);
-  }
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q) /
-    (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1);
 }

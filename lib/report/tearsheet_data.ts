@@ -3,9 +3,11 @@
  * Sharpe by lag per residualize mode, and the breakeven cost. Typed arrays in and out; no HTML here.
  */
 import type { BacktestResult, DailyResult } from "../engine/types.ts";
+import { cumulativeReturns } from "../metrics/returns.ts";
 
 /**
- * Compounded return series from simple returns, `Π(1 + r[0..t]) − 1` (NaN counts as 0).
+ * Compounded return series from simple returns, `Π(1 + r[0..t]) − 1` (NaN counts as 0): metrics'
+ * `cumulativeReturns` from a starting value of 0.
  *
  * @example
  * ```ts
@@ -13,13 +15,7 @@ import type { BacktestResult, DailyResult } from "../engine/types.ts";
  * ```
  */
 export function compoundSeries(returns: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(returns.length);
-  let wealth = 1;
-  for (let t = 0; t < returns.length; t++) {
-    if (!Number.isNaN(returns[t])) wealth *= 1 + returns[t];
-    out[t] = wealth - 1;
-  }
-  return out;
+  return cumulativeReturns(returns);
 }
 
 /**

@@ -1,0 +1,122 @@
+/**
+ * The event-study view of a factor (Alphalens' `average_cumulative_return_by_quantile`): the average
+ * cumulative return of each quantile's names from `before` bars before the factor date to `after`
+ * bars after it, relative to the price at the factor date.
+ */
+
+import type { Panel } from "../panel/types.ts";
+import { priceIndex } from "./forward_returns.ts";
+import type { FactorData } from "./prepare.ts";
+
+/** Average cumulative return paths by quantile around the factor dates. */
+export interface EventReturns {
+  /** Offsets in bars, `-before … after` (0 = the factor date). */
+  readonly offsets: Int32Array;
+  /** `Q × K` row-major: mean over dates of the quantile's mean path. */
+  readonly mean: Float64Array;
+  /** `Q × K`: standard deviation (ddof 1) over dates of the quantile's mean path. */
+  readonly std: Float64Array;
+}
+
+/**
+ * For every date and every name of the universe, the path `price[t + k] / price[t] - 1` for
+ * k = -before..after (NaN where a price is missing or the window leaves the panel); with `demeaned`
+ * (default) minus the mean path of the date's universe (with `groupAdjust`, of the name's group) at
+ * each offset; then per date the mean path of each quantile, and per quantile the mean and standard
+ * deviation of those paths over dates. Alphalens' version passes raw prices through its
+ * "cumulative" branch without dividing by the day-0 price; here every path starts at 0 on the
+ * factor date, the quantity its plot is read as.
+ *
+ * @example
+ * ```ts
+ * const ev = eventReturns(panel, data, { before: 5, after: 15 });
+ * ev.mean[(q - 1) * ev.offsets.length + k]; // quantile q, offset ev.offsets[k]
+ * ```
+ */
+export function eventReturns(
+  panel: Panel,
+  data: FactorData,
+  options: {
+    readonly before?: number;
+    readonly after?: number;
+    readonly demeaned?: boolean;
+    readonly groupAdjust?: boolean;
+  } = {},
+): EventReturns {
+  const { before = 5, after = 15, demeaned = true, groupAdjust = false } = options;
+  for (const [name, v] of [["before", before], ["after", after]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be an integer ≥ 0, found ${v}`);
+  }
+  if (groupAdjust && !data.groups) throw new RangeError("eventReturns with groupAdjust needs groups");
+  const { price, chain } = priceIndex(panel);
+  const nT = data.dates.length, nS = data.securityIds.length, Q = data.nQuantiles, K = before + after + 1;
+  const { start, cols } = data.rows;
+  const nG = groupAdjust ? data.groupNames.length : 1;
+  const groupOf = (i: number) => (groupAdjust ? data.groups![i] : 0);
+  // per date: raw sums and counts per (quantile, group, offset) and per (group, offset); the
+  // demeaned quantile mean is Σ(v - mean_g) / n = (Σv - Σ_g n_qg mean_g) / n
+  const qgSum = new Float64Array(Q * nG * K), qgCount = new Int32Array(Q * nG * K);
+  const gSum = new Float64Array(nG * K), gCount = new Int32Array(nG * K);
+  const sum = new Float64Array(Q * K), ss = new Float64Array(Q * K), n = new Int32Array(Q * K);
+  const perDate: Float64Array[] = [];
+  // per name of the date's universe: its day-0 price, chain, and where its sums go
+  const names = new Int32Array(nS), p0 = new Float64Array(nS), chain0 = new Int32Array(nS);
+  const qgBase = new Int32Array(nS), gBase = new Int32Array(nS);
+  for (let t = 0; t < nT; t++) {
+    const m = start[t + 1] - start[t];
+    if (m === 0) continue;
+    qgSum.fill(0);
+    qgCount.fill(0);
+    gSum.fill(0);
+    gCount.fill(0);
+    const b0 = t * nS;
+    for (let j = 0; j < m; j++) {
+      const i = cols[start[t] + j], g = groupOf(i);
+      names[j] = i;
+      p0[j] = price[b0 + i];
+      chain0[j] = chain ? chain[b0 + i] : 0;
+      qgBase[j] = ((data.quantile[b0 + i] - 1) * nG + g) * K;
+      gBase[j] = g * K;
+    }
+    for (let k = 0; k < K; k++) {
+      const s = t + k - before;
+      if (s < 0 || s >= nT) continue;
+      const bs = s * nS;
+      for (let j = 0; j < m; j++) {
+        const i = names[j], ps = price[bs + i];
+        if (!(ps > 0 && p0[j] > 0) || (chain && chain[bs + i] !== chain0[j])) continue;
+        const v = ps / p0[j] - 1;
+        qgSum[qgBase[j] + k] += v;
+        qgCount[qgBase[j] + k]++;
+        gSum[gBase[j] + k] += v;
+        gCount[gBase[j] + k]++;
+      }
+    }
+    const means = new Float64Array(Q * K).fill(NaN);
+    for (let q = 0; q < Q; q++) {
+      for (let k = 0; k < K; k++) {
+        let raw = 0, count = 0, offset = 0;
+        for (let g = 0; g < nG; g++) {
+          const j = (q * nG + g) * K + k, c = qgCount[j];
+          if (c === 0) continue;
+          raw += qgSum[j];
+          count += c;
+          if (demeaned || groupAdjust) offset += c * (gSum[g * K + k] / gCount[g * K + k]);
+        }
+        if (count === 0) continue;
+        const m = (raw - offset) / count;
+        means[q * K + k] = m;
+        sum[q * K + k] += m;
+        n[q * K + k]++;
+      }
+    }
+    perDate.push(means);
+  }
+  const mean = new Float64Array(Q * K).fill(NaN), std = new Float64Array(Q * K).fill(NaN);
+  for (let j = 0; j < Q * K; j++) if (n[j]) mean[j] = sum[j] / n[j];
+  for (const means of perDate) {
+    for (let j = 0; j < Q * K; j++) if (!Number.isNaN(means[j])) ss[j] += (means[j] - mean[j]) ** 2;
+  }
+  for (let j = 0; j < Q * K; j++) if (n[j] > 1) std[j] = Math.sqrt(ss[j] / (n[j] - 1));
+  return { offsets: Int32Array.from({ length: K }, (_, k) => k - before), mean, std };
+}

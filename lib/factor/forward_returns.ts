@@ -1,0 +1,113 @@
+/**
+ * Forward returns of every security over several horizons, counted in bars of the price panel
+ * (Alphalens' `compute_forward_returns`): the return a position taken at the close of bar t earns
+ * over the next `p` bars.
+ */
+
+import type { Panel } from "../panel/types.ts";
+
+/** Options of `forwardReturns`. */
+export interface ForwardReturnsOptions {
+  /**
+   * true (default): the cumulative return over the p bars after t, `price[t + p] / price[t] - 1`
+   * (Alphalens `cumulative_returns=True`); false: the single bar p bars ahead,
+   * `price[t + p] / price[t + p - 1] - 1`, to see how predictive the factor is for one later bar.
+   */
+  readonly cumulative?: boolean;
+}
+
+/**
+ * Forward returns, one `T × N` date-major matrix per period (same order as `periods`), NaN where a
+ * price is missing or the horizon runs past the last bar. Prices are the back-adjusted closes
+ * `adj_close` (so splits and dividends do not show as returns); a panel without them compounds its
+ * `ret` field instead, `Π_{s=t+1}^{t+p} (1 + ret[s]) - 1`, NaN when any bar in between is missing.
+ * A price ≤ 0 gives NaN.
+ *
+ * @example
+ * ```ts
+ * const [r1, r5] = forwardReturns(panel, [1, 5]); // r5[t * N + i] = adj_close[t + 5] / adj_close[t] - 1
+ * ```
+ */
+export function forwardReturns(
+  panel: Panel,
+  periods: readonly number[],
+  options: ForwardReturnsOptions = {},
+): Float64Array[] {
+  const { cumulative = true } = options;
+  for (const p of periods) {
+    if (!Number.isInteger(p) || p < 1) throw new RangeError(`periods must be integers ≥ 1, found ${p}`);
+  }
+  const nT = panel.dates.length, nS = panel.securityIds.length;
+  const { price, chain } = priceIndex(panel);
+  return periods.map((p) => {
+    const out = new Float64Array(nT * nS).fill(NaN);
+    const back = cumulative ? p : 1;
+    for (let t = 0; t + p < nT; t++) {
+      const from = (t + p - back) * nS, to = (t + p) * nS, cell = t * nS;
+      for (let i = 0; i < nS; i++) {
+        const a = price[from + i], b = price[to + i];
+        if (a > 0 && b > 0 && (!chain || chain[from + i] === chain[to + i])) out[cell + i] = b / a - 1;
+      }
+    }
+    return out;
+  });
+}
+
+/**
+ * The price level forward returns are measured on: `adj_close` when the panel has it (`chain`
+ * null), else a wealth index chained from `ret` whose `chain` ids tell runs of consecutive returns
+ * apart (a ratio across two chains spans a missing return and is not a return).
+ *
+ * @example
+ * ```ts
+ * const { price, chain } = priceIndex(panel);
+ * ```
+ */
+export function priceIndex(panel: Panel): { price: Float64Array; chain: Int32Array | null } {
+  if (panel.fields.adj_close) return { price: panel.fields.adj_close, chain: null };
+  return wealthFromReturns(panel, panel.dates.length, panel.securityIds.length);
+}
+
+/**
+ * A wealth index per security from the `ret` field, chain-linked over runs of consecutive returns:
+ * each run starts at 1 on the bar before its first return and gets its own chain id, so a horizon
+ * spanning a missing return (two chains) is NaN.
+ */
+function wealthFromReturns(
+  panel: Panel,
+  nT: number,
+  nS: number,
+): { price: Float64Array; chain: Int32Array } {
+  const ret = panel.fields.ret;
+  if (!ret) {
+    throw new RangeError(
+      `forward returns need an "adj_close" or a "ret" field; fields present: ${
+        Object.keys(panel.fields).join(", ")
+      }`,
+    );
+  }
+  const wealth = new Float64Array(nT * nS).fill(NaN);
+  const chain = new Int32Array(nT * nS).fill(-1);
+  for (let i = 0; i < nS; i++) {
+    let level = NaN, id = -1;
+    for (let t = 0; t < nT; t++) {
+      const r = ret[t * nS + i];
+      if (Number.isNaN(r)) {
+        level = NaN;
+        continue;
+      }
+      if (Number.isNaN(level)) {
+        if (t > 0) {
+          id = t;
+          wealth[(t - 1) * nS + i] = 1;
+          chain[(t - 1) * nS + i] = id;
+        }
+        level = 1;
+      }
+      level *= 1 + r;
+      wealth[t * nS + i] = level;
+      chain[t * nS + i] = id;
+    }
+  }
+  return { price: wealth, chain };
+}
