@@ -6,8 +6,7 @@
 import { bollinger } from "../lib/indicators/bands.ts";
 import { bySecurity } from "../lib/indicators/by_security.ts";
 import { field, type Panel } from "../lib/panel/types.ts";
-import { positionState, type Sizing, stateWeights } from "../lib/strategy/construct.ts";
-import { pricedAt } from "../lib/strategy/features.ts";
+import { ruleWeights, type Sizing, SIZING_PARAM } from "../lib/strategy/construct.ts";
 import type { Params, ParamSchema } from "../lib/strategy/params.ts";
 import type { Category, StrategyOutput } from "../lib/strategy/types.ts";
 
@@ -27,12 +26,7 @@ export const params: ParamSchema = {
     default: 2,
     description: "band width in standard deviations",
   },
-  sizing: {
-    type: "enum",
-    choices: ["equal_slots", "equal_active"],
-    default: "equal_slots",
-    description: "1 / names with a price each, or 1 / names in position each",
-  },
+  sizing: SIZING_PARAM,
 };
 
 export function generate(data: Panel, p: Params): StrategyOutput {
@@ -41,11 +35,9 @@ export function generate(data: Panel, p: Params): StrategyOutput {
   const [n, k] = [p.n as number, p.k as number];
   const upper = bySecurity(close, T, N, (x) => bollinger(x, n, k).upper);
   const middle = bySecurity(close, T, N, (x) => bollinger(x, n, k).middle);
-  const valid = pricedAt(data);
-  const state = positionState(T, N, {
-    valid: (t, i) => valid(t, i) && Number.isFinite(upper[t * N + i]),
-    enterLong: (t, i) => close[t * N + i] > upper[t * N + i],
+  return ruleWeights(data, p.sizing as Sizing, {
+    ready: (t, i) => Number.isFinite(upper[t * N + i]),
+    enter: (t, i) => close[t * N + i] > upper[t * N + i],
     exit: (t, i) => close[t * N + i] < middle[t * N + i],
   });
-  return stateWeights(state, T, N, p.sizing as Sizing, valid);
 }

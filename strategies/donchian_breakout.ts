@@ -6,8 +6,8 @@
 import { donchian } from "../lib/indicators/bands.ts";
 import { bySecurityOf } from "../lib/indicators/by_security.ts";
 import { field, type Panel } from "../lib/panel/types.ts";
-import { positionState, type Sizing, stateWeights } from "../lib/strategy/construct.ts";
-import { adjustedHighLow, pricedAt } from "../lib/strategy/features.ts";
+import { ruleWeights, type Sizing, SIZING_PARAM } from "../lib/strategy/construct.ts";
+import { adjustedHighLow } from "../lib/strategy/features.ts";
 import type { Params, ParamSchema } from "../lib/strategy/params.ts";
 import type { Category, StrategyOutput } from "../lib/strategy/types.ts";
 
@@ -20,12 +20,7 @@ export const schedule = "daily";
 export const params: ParamSchema = {
   entry_n: { type: "integer", min: 5, max: 250, default: 55, description: "breakout channel in bars" },
   exit_n: { type: "integer", min: 2, max: 250, default: 20, description: "exit channel in bars" },
-  sizing: {
-    type: "enum",
-    choices: ["equal_slots", "equal_active"],
-    default: "equal_slots",
-    description: "1 / names with a price each, or 1 / names in position each",
-  },
+  sizing: SIZING_PARAM,
 };
 
 export function generate(data: Panel, p: Params): StrategyOutput {
@@ -34,13 +29,11 @@ export function generate(data: Panel, p: Params): StrategyOutput {
   const { high, low } = adjustedHighLow(data);
   const upper = bySecurityOf([high, low], T, N, ([h, l]) => donchian(h, l, p.entry_n as number).upper);
   const lower = bySecurityOf([high, low], T, N, ([h, l]) => donchian(h, l, p.exit_n as number).lower);
-  const valid = pricedAt(data);
   // The channel of the previous bars: row t − 1 of the channel (which includes bar t − 1).
   const prior = (m: Float64Array, t: number, i: number) => (t > 0 ? m[(t - 1) * N + i] : NaN);
-  const state = positionState(T, N, {
-    valid: (t, i) => valid(t, i) && Number.isFinite(prior(upper, t, i)),
-    enterLong: (t, i) => close[t * N + i] > prior(upper, t, i),
+  return ruleWeights(data, p.sizing as Sizing, {
+    ready: (t, i) => Number.isFinite(prior(upper, t, i)),
+    enter: (t, i) => close[t * N + i] > prior(upper, t, i),
     exit: (t, i) => close[t * N + i] < prior(lower, t, i),
   });
-  return stateWeights(state, T, N, p.sizing as Sizing, valid);
 }

@@ -7,8 +7,7 @@
 import { bySecurity } from "../lib/indicators/by_security.ts";
 import { ema, sma } from "../lib/indicators/moving_average.ts";
 import { field, type Panel } from "../lib/panel/types.ts";
-import { positionState, type Sizing, stateWeights } from "../lib/strategy/construct.ts";
-import { pricedAt } from "../lib/strategy/features.ts";
+import { ruleWeights, type Sizing, SIZING_PARAM } from "../lib/strategy/construct.ts";
 import type { Params, ParamSchema } from "../lib/strategy/params.ts";
 import type { Category, StrategyOutput } from "../lib/strategy/types.ts";
 
@@ -22,12 +21,7 @@ export const params: ParamSchema = {
   ma: { type: "enum", choices: ["sma", "ema"], default: "sma", description: "moving average" },
   fast: { type: "integer", min: 2, max: 250, default: 50, description: "fast window in bars" },
   slow: { type: "integer", min: 5, max: 500, default: 200, description: "slow window in bars" },
-  sizing: {
-    type: "enum",
-    choices: ["equal_slots", "equal_active"],
-    default: "equal_slots",
-    description: "1 / names with a price each, or 1 / names in position each",
-  },
+  sizing: SIZING_PARAM,
 };
 
 export function generate(data: Panel, p: Params): StrategyOutput {
@@ -38,11 +32,9 @@ export function generate(data: Panel, p: Params): StrategyOutput {
   const average = p.ma === "ema" ? ema : sma;
   const fast = bySecurity(close, T, N, (x) => average(x, fastN));
   const slow = bySecurity(close, T, N, (x) => average(x, slowN));
-  const valid = pricedAt(data);
-  const state = positionState(T, N, {
-    valid: (t, i) => valid(t, i) && Number.isFinite(slow[t * N + i]),
-    enterLong: (t, i) => fast[t * N + i] > slow[t * N + i],
+  return ruleWeights(data, p.sizing as Sizing, {
+    ready: (t, i) => Number.isFinite(slow[t * N + i]),
+    enter: (t, i) => fast[t * N + i] > slow[t * N + i],
     exit: (t, i) => !(fast[t * N + i] > slow[t * N + i]),
   });
-  return stateWeights(state, T, N, p.sizing as Sizing, valid);
 }

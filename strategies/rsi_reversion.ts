@@ -5,8 +5,7 @@
 import { bySecurity } from "../lib/indicators/by_security.ts";
 import { rsi } from "../lib/indicators/oscillators.ts";
 import { field, type Panel } from "../lib/panel/types.ts";
-import { positionState, type Sizing, stateWeights } from "../lib/strategy/construct.ts";
-import { pricedAt } from "../lib/strategy/features.ts";
+import { ruleWeights, type Sizing, SIZING_PARAM } from "../lib/strategy/construct.ts";
 import type { Params, ParamSchema } from "../lib/strategy/params.ts";
 import type { Category, StrategyOutput } from "../lib/strategy/types.ts";
 
@@ -20,12 +19,7 @@ export const params: ParamSchema = {
   n: { type: "integer", min: 2, max: 100, default: 14, description: "RSI window (Wilder)" },
   entry: { type: "number", min: 1, max: 50, default: 30, description: "buy below this RSI" },
   exit: { type: "number", min: 30, max: 99, default: 55, description: "sell above this RSI" },
-  sizing: {
-    type: "enum",
-    choices: ["equal_slots", "equal_active"],
-    default: "equal_slots",
-    description: "1 / names with a price each, or 1 / names in position each",
-  },
+  sizing: SIZING_PARAM,
 };
 
 export function generate(data: Panel, p: Params): StrategyOutput {
@@ -33,11 +27,9 @@ export function generate(data: Panel, p: Params): StrategyOutput {
   if (!(entry < exit)) throw new RangeError(`${name}: entry (${entry}) must be below exit (${exit})`);
   const T = data.dates.length, N = data.securityIds.length;
   const value = bySecurity(field(data, "adj_close"), T, N, (x) => rsi(x, p.n as number));
-  const valid = pricedAt(data);
-  const state = positionState(T, N, {
-    valid: (t, i) => valid(t, i) && Number.isFinite(value[t * N + i]),
-    enterLong: (t, i) => value[t * N + i] < entry,
+  return ruleWeights(data, p.sizing as Sizing, {
+    ready: (t, i) => Number.isFinite(value[t * N + i]),
+    enter: (t, i) => value[t * N + i] < entry,
     exit: (t, i) => value[t * N + i] > exit,
   });
-  return stateWeights(state, T, N, p.sizing as Sizing, valid);
 }

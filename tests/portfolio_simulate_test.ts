@@ -73,6 +73,19 @@ function assertNavIdentity(result: PortfolioResult, m: MarketData, tolerance = 1
 
 const base: SimulationOptions = { capital: 1_100, schedule: "daily" };
 
+/** A CDI-like rate series in % per day. */
+function cdiSeries(dates: Float64Array, values: Float64Array) {
+  return {
+    series_id: "CDI",
+    name: "CDI",
+    kind: "rate",
+    unit: "percent_per_day",
+    source: "test",
+    dates,
+    values,
+  } as const;
+}
+
 Deno.test("execution is never on the decision bar: next open or next close of the following bar", async (t) => {
   // Bar 0 closes at 10; bar 1 opens at 11 and closes at 12. The weight (100% A) is decided at bar 0's close.
   const m = market([[10], [12], [12]], { openRows: [[10], [11], [12]] });
@@ -236,15 +249,7 @@ Deno.test("cash earns a constant rate or the CDI (the rate of day d accrues over
     "CDI in % per day: Friday's rate covers the weekend; a Monday holiday's bar earns two days",
     () => {
       // Bars 2024-01-02 (Tue) … 2024-01-05 (Fri); series days Tue–Fri plus Sat/Sun values ignored by design:
-      const cdi = {
-        series_id: "CDI",
-        name: "CDI",
-        kind: "rate" as const,
-        unit: "percent_per_day" as const,
-        source: "test",
-        dates: m.dates,
-        values: Float64Array.of(0.04, 0.05, 0.06, 0.07),
-      };
+      const cdi = cdiSeries(m.dates, Float64Array.of(0.04, 0.05, 0.06, 0.07));
       const r = simulatePortfolio({ ...m, series: { CDI: cdi } }, w, {
         capital: 1000,
         cashRate: { kind: "series", id: "CDI" },
@@ -266,15 +271,7 @@ Deno.test("cash earns a constant rate or the CDI (the rate of day d accrues over
     },
   );
   await t.step("a rate series that does not cover the simulation is refused", () => {
-    const short = {
-      series_id: "CDI",
-      name: "CDI",
-      kind: "rate" as const,
-      unit: "percent_per_day" as const,
-      source: "test",
-      dates: m.dates.slice(0, 2),
-      values: Float64Array.of(0.04, 0.05),
-    };
+    const short = cdiSeries(m.dates.slice(0, 2), Float64Array.of(0.04, 0.05));
     throws(
       () =>
         simulatePortfolio({ ...m, series: { CDI: short } }, w, { cashRate: { kind: "series", id: "CDI" } }),

@@ -3,8 +3,8 @@
  * the correlation heatmap of their daily returns — as a notebook view and as a standalone page.
  */
 import { equityChart, heatmapChart } from "./charts.ts";
-import { escapeHtml, isPercentKey } from "./html.ts";
-import { chart, FULL, grid, HALF, section, tearsheetPage } from "./page_parts.ts";
+import { isPercentKey } from "./html.ts";
+import { chart, FULL, grid, HALF, pageHeader, section, tearsheetPage } from "./page_parts.ts";
 import { renderSvg } from "./render.ts";
 import { type CellFormat, columnTable, formatValue } from "./tearsheet_parts.ts";
 import type { RunRecord } from "../track/types.ts";
@@ -108,8 +108,18 @@ export function comparisonPage(data: ComparisonData): string {
     { label: "Created", value: (x) => x.r.created_at.slice(0, 19).replace("T", " "), format: "text" },
   ]);
   const body = [
-    `<header class="ts-header"><div><div class="ts-kicker">quantnb · run comparison</div>` +
-    `<h1>${escapeHtml(data.labels.join(" vs "))}</h1></div></header>`,
+    pageHeader({
+      kicker: "run comparison",
+      title: data.labels.join(" vs "),
+      meta: [[`${data.runs.length} runs`]],
+      badge: "",
+      links: [
+        ["section-equity", "Equity"],
+        ["section-runs", "Runs"],
+        ["section-correlation", "Correlation"],
+        ["section-metrics", "Metrics"],
+      ],
+    }),
     section("section-equity", "Equity curves", chart(equity)),
     section("section-runs", "Runs", runs),
     section("section-correlation", "Correlation", grid(chart(heatmap), "")),

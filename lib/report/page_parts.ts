@@ -32,6 +32,44 @@ export function grid(...cells: string[]): string {
   return `<div class="ts-grid">${cells.map((c) => `<div>${c}</div>`).join("")}</div>`;
 }
 
+/**
+ * The sticky section navigation of a tear sheet: one link per `[section id, label]`.
+ *
+ * @example
+ * ```ts
+ * pageNav([["section-headline", "Headline"]]); // => '<nav class="ts-nav"><a href="#section-headline">Headline</a></nav>'
+ * ```
+ */
+export function pageNav(links: readonly (readonly [string, string])[]): string {
+  return `<nav class="ts-nav">${
+    links.map(([id, text]) => `<a href="#${id}">${escapeHtml(text)}</a>`).join("")
+  }</nav>`;
+}
+
+/**
+ * A tear sheet's header: kicker, title, lines of details (each a list of items joined with " · ",
+ * empty items dropped, all escaped), a badge (HTML) on the right, then the section navigation.
+ *
+ * @example
+ * ```ts
+ * pageHeader({ kicker: "portfolio tear sheet", title: "Momentum", meta: [["2010 → 2019", "monthly"]], badge: "", links: [] });
+ * ```
+ */
+export function pageHeader(h: {
+  kicker: string;
+  title: string;
+  meta: readonly (readonly string[])[];
+  badge: string;
+  links: readonly (readonly [string, string])[];
+}): string {
+  const lines = h.meta.map((items) =>
+    `<div class="ts-meta">${items.filter(Boolean).map(escapeHtml).join(" · ")}</div>`
+  )
+    .join("");
+  return `<header class="ts-header">\n<div><div class="ts-kicker">quantnb · ${escapeHtml(h.kicker)}</div>` +
+    `<h1>${escapeHtml(h.title)}</h1>${lines}</div>${h.badge}\n</header>\n${pageNav(h.links)}`;
+}
+
 /** A muted explanatory note (escaped). */
 export function note(text: string): string {
   return `<p class="qn-muted">${escapeHtml(text)}</p>`;

@@ -12,7 +12,17 @@ import { monthlyCosts, type PortfolioMetrics, topPositions, tradesSummary } from
 import { TRADE_KINDS } from "../portfolio/records.ts";
 import { drawdownChart, equityChart } from "./charts.ts";
 import { escapeHtml } from "./html.ts";
-import { chart, FULL, grid, HALF, note, reproduceFooter, section, tearsheetPage } from "./page_parts.ts";
+import {
+  chart,
+  FULL,
+  grid,
+  HALF,
+  note,
+  pageHeader,
+  reproduceFooter,
+  section,
+  tearsheetPage,
+} from "./page_parts.ts";
 import { monthlyStackChart } from "./portfolio_charts.ts";
 import { compoundSeries } from "./tearsheet_data.ts";
 import { columnTable, formatValue, keyNumbers } from "./tearsheet_parts.ts";
@@ -72,32 +82,30 @@ export function portfolioTearsheet(input: PortfolioTearsheetInput): string {
 function header({ result, metrics, strategy, context }: PortfolioTearsheetInput): string {
   const d = result.dates;
   const c = result.config;
-  const meta = [
-    `${isoDate(d[0])} → ${isoDate(d[d.length - 1])}`,
-    `${c.schedule} at the ${c.execution === "next_open" ? "next open" : "next close"}`,
-    `capital ${money(c.capital)}`,
-    `tax ${result.taxModel.name}`,
-    `snapshot ${context.snapshot_id}`,
-    context.author ? `by ${context.author}` : "",
-    context.created_at,
-  ].filter(Boolean).map(escapeHtml).join(" · ");
-  const links = [
-    ["section-headline", "Headline"],
-    ["section-exposure", "Exposure"],
-    ["section-costs", "Costs & taxes"],
-    ["section-positions", "Positions"],
-    ["section-trades", "Trades"],
-    ["section-reproduce", "Reproduce"],
-  ].map(([id, text]) => `<a href="#${id}">${text}</a>`).join("");
   const params = Object.entries(strategy.params).map(([k, v]) => `${k}=${v}`).join(" ");
-  return `<header class="ts-header">\n<div><div class="ts-kicker">quantnb · portfolio tear sheet</div>` +
-    `<h1>${escapeHtml(strategy.title)}</h1><div class="ts-meta">${escapeHtml(strategy.name)}${
-      params ? ` · ${escapeHtml(params)}` : ""
-    }</div><div class="ts-meta">${meta}</div></div>` +
-    `<a class="ts-badge" href="#section-headline">${formatValue(metrics.annual_return, "pct")}` +
-    `<small>a year · Sharpe ${
-      formatValue(metrics.sharpe, "f2")
-    }</small></a>\n</header>\n<nav class="ts-nav">${links}</nav>`;
+  return pageHeader({
+    kicker: "portfolio tear sheet",
+    title: strategy.title,
+    meta: [[strategy.name, params], [
+      `${isoDate(d[0])} → ${isoDate(d[d.length - 1])}`,
+      `${c.schedule} at the ${c.execution === "next_open" ? "next open" : "next close"}`,
+      `capital ${money(c.capital)}`,
+      `tax ${result.taxModel.name}`,
+      `snapshot ${context.snapshot_id}`,
+      context.author ? `by ${context.author}` : "",
+      context.created_at,
+    ]],
+    badge: `<a class="ts-badge" href="#section-headline">${formatValue(metrics.annual_return, "pct")}` +
+      `<small>a year · Sharpe ${formatValue(metrics.sharpe, "f2")}</small></a>`,
+    links: [
+      ["section-headline", "Headline"],
+      ["section-exposure", "Exposure"],
+      ["section-costs", "Costs & taxes"],
+      ["section-positions", "Positions"],
+      ["section-trades", "Trades"],
+      ["section-reproduce", "Reproduce"],
+    ],
+  });
 }
 
 function headline({ result, metrics: m, benchmark }: PortfolioTearsheetInput): string {

@@ -17,6 +17,7 @@ import {
   grid,
   HALF,
   note,
+  pageHeader,
   reproduceFooter,
   section,
   shellQuote,
@@ -94,31 +95,31 @@ function span(result: BacktestResult): string {
 
 function header(suite: SuiteResult, context: TearsheetContext): string {
   const best = suite.signal.best;
-  const meta = [
-    span(best.result),
-    `${best.result.daily.date.length} traded days`,
-    `preset ${suite.preset.name} (${suite.signal.variants.length} variants)`,
-    `snapshot ${context.snapshot_id}`,
-    context.author ? `by ${context.author}` : "",
-    context.created_at,
-  ].filter(Boolean).map(escapeHtml).join(" · ");
-  const links = [
-    ["section-verdict", "Verdict"],
-    ["section-headline", "Headline"],
-    ["section-robustness", "Robustness"],
-    ["section-capacity", "Capacity"],
-    ["section-uniqueness", "Uniqueness"],
-    ["section-factor", "Factor"],
-    ["section-reproduce", "Reproduce"],
-  ].map(([id, text]) => `<a href="#${id}">${text}</a>`).join("");
   const sharpe = formatValue(best.result.summary.overall.sharpe, "f2");
-  return `<header class="ts-header">\n<div><div class="ts-kicker">quantnb · suite tear sheet</div>` +
-    `<h1>${escapeHtml(context.signal_name)}</h1><div class="ts-meta">${meta}</div></div>` +
-    `<a class="ts-badge verdict-${suite.verdict.color}" href="#section-verdict">` +
-    `<span class="ts-dot"></span>${suite.verdict.color.toUpperCase()}` +
-    `<small>best ${
-      escapeHtml(best.label)
-    } · Sharpe ${sharpe}</small></a>\n</header>\n<nav class="ts-nav">${links}</nav>`;
+  return pageHeader({
+    kicker: "suite tear sheet",
+    title: context.signal_name,
+    meta: [[
+      span(best.result),
+      `${best.result.daily.date.length} traded days`,
+      `preset ${suite.preset.name} (${suite.signal.variants.length} variants)`,
+      `snapshot ${context.snapshot_id}`,
+      context.author ? `by ${context.author}` : "",
+      context.created_at,
+    ]],
+    badge: `<a class="ts-badge verdict-${suite.verdict.color}" href="#section-verdict">` +
+      `<span class="ts-dot"></span>${suite.verdict.color.toUpperCase()}` +
+      `<small>best ${escapeHtml(best.label)} · Sharpe ${sharpe}</small></a>`,
+    links: [
+      ["section-verdict", "Verdict"],
+      ["section-headline", "Headline"],
+      ["section-robustness", "Robustness"],
+      ["section-capacity", "Capacity"],
+      ["section-uniqueness", "Uniqueness"],
+      ["section-factor", "Factor"],
+      ["section-reproduce", "Reproduce"],
+    ],
+  });
 }
 
 function headline(suite: SuiteResult): string {

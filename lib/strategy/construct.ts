@@ -3,7 +3,10 @@
  * top-N selection of a score, cross-sectional z-scores, entry/exit state machines and equal weights
  * over the names in position. Rows where nothing can be decided come out all NaN ("no decision").
  */
+import type { Panel } from "../panel/types.ts";
 import type { Signal } from "../signal/types.ts";
+import { pricedAt } from "./features.ts";
+import type { EnumSpec } from "./params.ts";
 
 /**
  * How a factor strategy's signal becomes weights: each date, the `n` names with the highest signal
@@ -206,4 +209,41 @@ export function matrixSignal(
     signal[r++] = scores[c];
   }
   return { security_id, date_sig, signal, signal_name: signalName };
+}
+
+/** The `sizing` parameter every per-name rule strategy takes (see `stateWeights`). */
+export const SIZING_PARAM: EnumSpec = Object.freeze({
+  type: "enum",
+  choices: ["equal_slots", "equal_active"],
+  default: "equal_slots",
+  description: "1 / names with a price each, or 1 / names in position each",
+});
+
+/**
+ * Long-only weights of a per-name entry/exit rule: a name with a price and `ready(t, i)` (its
+ * indicators exist) enters when `enter(t, i)` and leaves when `exit(t, i)` (see `positionState`), sized
+ * by `sizing` over the names with a price (see `stateWeights`).
+ *
+ * @example
+ * ```ts
+ * ruleWeights(panel, "equal_slots", { ready: (t, i) => !isNaN(rsi[t * N + i]), enter: (t, i) => rsi[t * N + i] < 30, exit: (t, i) => rsi[t * N + i] > 55 });
+ * ```
+ */
+export function ruleWeights(
+  panel: Panel,
+  sizing: Sizing,
+  rules: {
+    ready: (t: number, i: number) => boolean;
+    enter: (t: number, i: number) => boolean;
+    exit: (t: number, i: number) => boolean;
+  },
+): Float64Array {
+  const T = panel.dates.length, N = panel.securityIds.length;
+  const valid = pricedAt(panel);
+  const state = positionState(T, N, {
+    valid: (t, i) => valid(t, i) && rules.ready(t, i),
+    enterLong: rules.enter,
+    exit: rules.exit,
+  });
+  return stateWeights(state, T, N, sizing, valid);
 }

@@ -17,7 +17,9 @@ export {
   crossSectionalZscore,
   matrixSignal,
   positionState,
+  ruleWeights,
   type Sizing,
+  SIZING_PARAM,
   stateWeights,
   topNWeights,
 } from "./construct.ts";
