@@ -154,7 +154,7 @@ export interface PortfolioResult {
   readonly daily: PortfolioDaily;
   /** Shares held at each close, `T × N` date-major over the result's dates. */
   readonly shares: Float64Array;
-  /** Weights at each close, shares × price / NAV. */
+  /** Weights at each close, shares × price / NAV (computed on first access). */
   readonly weights: Float64Array;
   readonly trades: TradeRecords;
   /** One row per tax period (month) of the simulation. */
@@ -283,15 +283,17 @@ function placeOrders(
   rules: Rules,
 ): number {
   const N = b.N, wr = r * N;
-  const navRef = navAt(b, exec, row);
-  let gross = 0, held = 0;
+  // One pass: NAV at the execution prices, gross of the finite targets, gross held where there is none.
+  let navRef = b.cash, gross = 0, held = 0;
   for (let i = 0; i < N; i++) {
     const x = w[wr + i];
+    const sh = b.shares[i];
     if (x === x) gross += rules.allowShort ? Math.abs(x) : Math.max(0, x);
-    else if (b.shares[i] !== 0) {
-      const px = exec[row + i];
-      held += Math.abs(b.shares[i] * (px === px ? px : b.mark[i]));
-    }
+    if (sh === 0) continue;
+    const px = exec[row + i];
+    const value = sh * (px === px ? px : b.mark[i]);
+    navRef += value;
+    if (x !== x) held += Math.abs(value);
   }
   const cap = rules.maxLeverage === null ? Infinity : Math.max(0, rules.maxLeverage - held / navRef);
   const scale = navRef > 0 ? (gross > cap ? cap / gross : 1) : 0;
@@ -374,15 +376,8 @@ function fillOrders(
   }
 }
 
-/** Marks positions at bar row `row`'s closes (carrying the last close) and writes shares and weights. */
-function markToMarket(
-  b: Book,
-  close: Float64Array,
-  row: number,
-  k: number,
-  sharesOut: Float64Array,
-  weightsOut: Float64Array,
-): number {
+/** Marks positions at bar row `row`'s closes (carrying the last close), writes the shares, returns the NAV. */
+function markToMarket(b: Book, close: Float64Array, row: number, k: number, sharesOut: Float64Array): number {
   const N = b.N, out = k * N;
   let longValue = 0, shortValue = 0;
   for (let i = 0; i < N; i++) {
@@ -395,14 +390,37 @@ function markToMarket(
     else shortValue += v;
     sharesOut[out + i] = sh;
   }
-  const nav = b.cash + longValue + shortValue;
-  for (let i = 0; i < N; i++) {
-    const sh = b.shares[i];
-    if (sh !== 0) weightsOut[out + i] = (sh * b.mark[i]) / nav;
-  }
   b.longValue = longValue;
   b.shortValue = shortValue;
-  return nav;
+  return b.cash + longValue + shortValue;
+}
+
+/**
+ * Weights at each close, `shares × price / NAV`, replaying the simulator's marks (the last close,
+ * divided by split ratios on ex-dates): computed when first asked for, not in the hot loop.
+ */
+function closeWeights(
+  market: MarketData,
+  s0: number,
+  shares: Float64Array,
+  nav: Float64Array,
+  events: CorporateEvents,
+): Float64Array {
+  const N = market.securityIds.length, T = nav.length;
+  const weights = new Float64Array(T * N);
+  const mark = new Float64Array(N).fill(NaN);
+  let ev = lowerBound(events.t, s0 + 1);
+  for (let k = 0; k < T; k++) {
+    const t = s0 + k;
+    for (; ev < events.t.length && events.t[ev] <= t; ev++) mark[events.i[ev]] /= events.split[ev];
+    for (let i = 0; i < N; i++) {
+      const c = market.close[t * N + i];
+      if (c === c) mark[i] = c;
+      const sh = shares[k * N + i];
+      if (sh !== 0) weights[k * N + i] = (sh * mark[i]) / nav[k];
+    }
+  }
+  return weights;
 }
 
 /**
@@ -501,7 +519,7 @@ export function simulatePortfolio(
   const grossOut = col(), netOut = col(), turnover = col();
   const costs: BarCosts = { traded: col(), fees: col(), slip: col() };
   const borrowOut = col(), interestOut = col(), dividendsOut = col(), taxOut = col(), withheldOut = col();
-  const sharesOut = new Float64Array(T * N), weightsOut = new Float64Array(T * N);
+  const sharesOut = new Float64Array(T * N);
 
   for (let k = 0; k < T; k++) {
     const t = s0 + k, row = t * N;
@@ -571,7 +589,7 @@ export function simulatePortfolio(
     }
     b.cash -= withheld;
     withheldOut[k] = withheld;
-    const value = markToMarket(b, close, row, k, sharesOut, weightsOut);
+    const value = markToMarket(b, close, row, k, sharesOut);
     nav[k] = value;
     ret[k] = k > 0 ? value / nav[k - 1] - 1 : NaN;
     cashOut[k] = b.cash;
@@ -597,6 +615,7 @@ export function simulatePortfolio(
 
   const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
   const records = finishTrades(trades);
+  let weightsCache: Float64Array | undefined;
   return {
     config,
     taxModel: model,
@@ -624,7 +643,9 @@ export function simulatePortfolio(
       cash_rate: growth.map((g) => g - 1),
     },
     shares: sharesOut,
-    weights: weightsOut,
+    get weights() {
+      return weightsCache ??= closeWeights(market, s0, sharesOut, nav, events);
+    },
     trades: records,
     taxes: taxLedger(periods, dues),
     rebalances: Int32Array.from(rebalances),
