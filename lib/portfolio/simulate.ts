@@ -370,8 +370,11 @@ function fillOrders(
     out.traded[k] += size * fill;
     out.fees[k] += fee;
     out.slip[k] += size * px * s;
-    b.lastFill[i] = pushTrade(trades, k, i, q, fill, px, fee, 0);
-    bookTrade(tax, i, q, fill, fee);
+    const at = pushTrade(trades, k, i, q, fill, px, fee, 0);
+    const pnl = bookTrade(tax, i, q, fill, fee);
+    if (pnl === pnl) trades.realized[at] = pnl;
+    else if (b.lastFill[i] >= 0) trades.realized[b.lastFill[i]] = 0; // the day's P&L goes on its last fill
+    b.lastFill[i] = at;
     if (!partial) (b.pending[i] = 0, b.nPending--);
   }
 }
@@ -578,13 +581,16 @@ export function simulatePortfolio(
       b.cash -= q * px;
       b.shares[i] = 0;
       costs.traded[k] += Math.abs(q) * px;
-      b.lastFill[i] = pushTrade(trades, k, i, q, px, px, 0, 1);
-      bookTrade(tax, i, q, px, 0);
+      const fill = pushTrade(trades, k, i, q, px, px, 0, 1);
+      const pnl = bookTrade(tax, i, q, px, 0);
+      if (pnl === pnl) trades.realized[fill] = pnl;
+      else if (b.lastFill[i] >= 0) trades.realized[b.lastFill[i]] = 0;
+      b.lastFill[i] = fill;
     }
     // 6. Day close: withholding, marks, NAV.
     const withheld = bookEndDay(tax);
-    for (let j = 0; j < tax.nResolved; j++) {
-      const i = tax.touched[j];
+    for (let j = 0; j < tax.nMixedResolved; j++) {
+      const i = tax.mixed[j];
       trades.realized[b.lastFill[i]] = tax.dayPnl[i];
     }
     b.cash -= withheld;

@@ -89,9 +89,22 @@ export interface TaxBookState {
   readonly sellGross: Float64Array;
   /** Securities traded today (the first `nTouched`); after `bookEndDay`, the first `nResolved`. */
   readonly touched: Int32Array;
+  /** 0: not traded today, 1: one fill (resolved at once), 2: several fills (resolved at the day's end). */
   readonly isTouched: Uint8Array;
   nTouched: number;
   nResolved: number;
+  /** Securities with several fills today (the first `nMixed`); after `bookEndDay`, the first `nMixedResolved`. */
+  readonly mixed: Int32Array;
+  nMixed: number;
+  nMixedResolved: number;
+  /** Position, average cost and first fill of each security at the start of its day (to undo). */
+  readonly pos0: Float64Array;
+  readonly avg0: Float64Array;
+  readonly firstQty: Float64Array;
+  readonly firstPrice: Float64Array;
+  readonly firstFee: Float64Array;
+  /** Swing sales booked by each security's first fill today. */
+  readonly daySales: Float64Array;
   /** Realised P&L of each security resolved by the last `bookEndDay`. */
   readonly dayPnl: Float64Array;
   /** The period's sums and the carried balances (slots below). */
@@ -101,7 +114,7 @@ export interface TaxBookState {
 // Slots of the accumulator array: the period's sums (reset at each close), then carried balances.
 const SWING_SALES = 0, SWING_SALES_OTHER = 1, SWING_RESULT = 2, SWING_RESULT_OTHER = 3;
 const DAY_SALES = 4, DAY_RESULT = 5, WITHHELD = 6, PERIOD_SLOTS = 7;
-const SWING_POOL = 7, DAY_POOL = 8, CREDIT = 9, DEFERRED = 10, ACC_SIZE = 11;
+const SWING_POOL = 7, DAY_POOL = 8, CREDIT = 9, DEFERRED = 10, TODAY = 11, ACC_SIZE = 12;
 
 /**
  * A new tax book state over `nSecurities` securities with the given tax class of each (default
@@ -138,6 +151,15 @@ export function taxBookState(
     isTouched: new Uint8Array(nSecurities),
     nTouched: 0,
     nResolved: 0,
+    mixed: new Int32Array(nSecurities),
+    nMixed: 0,
+    nMixedResolved: 0,
+    pos0: column(),
+    avg0: column(),
+    firstQty: column(),
+    firstPrice: column(),
+    firstFee: column(),
+    daySales: column(),
     dayPnl: column(),
     acc: new Float64Array(ACC_SIZE),
   };
@@ -185,13 +207,8 @@ function sell(s: TaxBookState, i: number, q: number, p: number): number {
   return pnl;
 }
 
-/** Records a fill of security i: `qty` > 0 buys, < 0 sells, at `price` per share, with `commission`. */
-export function bookTrade(s: TaxBookState, i: number, qty: number, price: number, commission: number): void {
-  if (qty === 0) return;
-  if (!s.isTouched[i]) {
-    s.isTouched[i] = 1;
-    s.touched[s.nTouched++] = i;
-  }
+/** Aggregates one fill into security i's day totals (the general, several-fills-a-day path). */
+function aggregate(s: TaxBookState, i: number, qty: number, price: number, commission: number): void {
   if (qty > 0) {
     s.buyQty[i] += qty;
     s.buyCost[i] += qty * price + commission;
@@ -203,15 +220,68 @@ export function bookTrade(s: TaxBookState, i: number, qty: number, price: number
 }
 
 /**
- * Resolves the day's fills (day-trade matching, average cost, realised results), leaving each traded
- * security's realised P&L in `dayPnl` for `touched[0 .. nResolved)`; returns the cash withheld today.
+ * Records a fill of security i: `qty` > 0 buys, < 0 sells, at `price` per share, with `commission`.
+ * The first fill of a security on a day is resolved at once (average cost, realised P&L, swing sales,
+ * withholding) and its realised P&L returned; a second fill the same day undoes that and the day is
+ * resolved as a whole (day-trade matching) by `bookEndDay`, so this returns NaN (the day's P&L is then
+ * in `dayPnl` after `bookEndDay`, for the securities listed in `mixed`).
+ */
+export function bookTrade(
+  s: TaxBookState,
+  i: number,
+  qty: number,
+  price: number,
+  commission: number,
+): number {
+  if (qty === 0) return 0;
+  const state = s.isTouched[i];
+  if (state === 0) {
+    s.isTouched[i] = 1;
+    s.touched[s.nTouched++] = i;
+    s.pos0[i] = s.pos[i];
+    s.avg0[i] = s.avg[i];
+    s.firstQty[i] = qty;
+    s.firstPrice[i] = price;
+    s.firstFee[i] = commission;
+    let pnl: number, sales = 0;
+    if (qty > 0) pnl = buy(s, i, qty, (qty * price + commission) / qty);
+    else {
+      pnl = sell(s, i, -qty, (-qty * price - commission) / -qty);
+      sales = -qty * price;
+      s.acc[s.eligible[i] ? SWING_SALES : SWING_SALES_OTHER] += sales;
+      s.acc[TODAY] += sales * s.model.swing.withholdingOnSales;
+    }
+    s.acc[s.eligible[i] ? SWING_RESULT : SWING_RESULT_OTHER] += pnl;
+    s.dayPnl[i] = pnl;
+    s.daySales[i] = sales;
+    return pnl;
+  }
+  if (state === 1) {
+    // A second fill today: undo the first one's resolution and aggregate the day instead.
+    s.isTouched[i] = 2;
+    s.mixed[s.nMixed++] = i;
+    s.pos[i] = s.pos0[i];
+    s.avg[i] = s.avg0[i];
+    s.acc[s.eligible[i] ? SWING_RESULT : SWING_RESULT_OTHER] -= s.dayPnl[i];
+    s.acc[s.eligible[i] ? SWING_SALES : SWING_SALES_OTHER] -= s.daySales[i];
+    s.acc[TODAY] -= s.daySales[i] * s.model.swing.withholdingOnSales;
+    aggregate(s, i, s.firstQty[i], s.firstPrice[i], s.firstFee[i]);
+  }
+  aggregate(s, i, qty, price, commission);
+  return NaN;
+}
+
+/**
+ * Closes the day: resolves every security with several fills today as a whole (day-trade matching,
+ * average cost, realised results; see the module doc), leaving each traded security's realised P&L in
+ * `dayPnl` for `touched[0 .. nResolved)`; returns the cash withheld at source today.
  */
 export function bookEndDay(s: TaxBookState): number {
-  const { model, eligible, acc, touched, buyQty, buyCost, sellQty, sellNet, sellGross } = s;
+  const { model, eligible, acc, buyQty, buyCost, sellQty, sellNet, sellGross } = s;
   const swingRate = model.swing.withholdingOnSales;
-  let dayNet = 0, today = 0;
-  for (let k = 0; k < s.nTouched; k++) {
-    const i = touched[k];
+  let dayNet = 0, today = acc[TODAY];
+  for (let k = 0; k < s.nMixed; k++) {
+    const i = s.mixed[k];
     const b = buyQty[i], q = sellQty[i];
     const m = b < q ? b : q;
     let dayGain = 0, pnl = 0;
@@ -236,11 +306,14 @@ export function bookEndDay(s: TaxBookState): number {
     sellQty[i] = 0;
     sellNet[i] = 0;
     sellGross[i] = 0;
-    s.isTouched[i] = 0;
   }
+  for (let k = 0; k < s.nTouched; k++) s.isTouched[s.touched[k]] = 0;
   s.nResolved = s.nTouched;
   s.nTouched = 0;
+  s.nMixedResolved = s.nMixed;
+  s.nMixed = 0;
   if (dayNet > 0) today += dayNet * model.dayTrade.withholdingOnGains;
+  acc[TODAY] = 0;
   acc[WITHHELD] += today;
   return today;
 }
