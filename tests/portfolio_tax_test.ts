@@ -229,3 +229,18 @@ Deno.test("computeTaxes names the row whose date is not a bar of the calendar", 
     /trades row 2: date 2024-01-06 is not a calendar bar/,
   );
 });
+
+Deno.test("a sale then a buy of the same security on one day: a day trade, the sale's swing booking undone", () => {
+  // Sell 100 LLLL3 short @ 20, buy them back @ 19 the same day: day-trade gain 100, no swing sales,
+  // withholding 1% × 100 = 1 (not 0.005% × 2,000 of swing sales).
+  const { ledger: l, realized } = taxes([
+    ["2024-01-05", "LLLL3", -100, 20],
+    ["2024-01-05", "LLLL3", 100, 19],
+  ]);
+  equal(l.swing_sales[0], 0);
+  equal(l.day_result[0], 100);
+  equal(l.day_sales[0], 2_000);
+  assertAlmostEquals(l.withholding[0], 1, 1e-12);
+  assertAlmostEquals(l.tax_day[0], 20, 1e-12);
+  deepEqual(Array.from(realized), [0, 100]);
+});
