@@ -350,33 +350,41 @@ function fillOrders(
   trades: TradeLedger,
   tax: TaxBookState,
 ): void {
-  const participation = rules.slippage.model === "participation";
-  for (let i = 0; i < b.N; i++) {
-    if (!b.pending[i]) continue;
+  const { N, pending, target, shares, lots, lastFill } = b;
+  const { slippage, commission: fees } = rules;
+  const participation = slippage.model === "participation";
+  let cash = b.cash, traded = 0, paid = 0, slipped = 0, open = b.nPending;
+  for (let i = 0; i < N; i++) {
+    if (!pending[i]) continue;
     const px = exec[row + i];
     if (!(px > 0)) continue;
-    let q = b.target[i] - b.shares[i];
+    let q = target[i] - shares[i];
     const a = participation ? advRow![prevRow + i] : NaN;
-    const capQty = fillCap(px, a, b.lots[i], rules.slippage);
+    const capQty = fillCap(px, a, lots[i], slippage);
     if (capQty <= 0) continue;
     const partial = Math.abs(q) > capQty;
     if (partial) q = Math.sign(q) * capQty;
-    const s = slippageFraction(q, px, a, rules.slippage);
+    const s = slippageFraction(q, px, a, slippage);
     const fill = q > 0 ? px * (1 + s) : px * (1 - s);
-    const fee = commission(q, fill, rules.commission);
-    b.cash -= q * fill + fee;
-    b.shares[i] = partial ? b.shares[i] + q : b.target[i];
+    const fee = commission(q, fill, fees);
+    cash -= q * fill + fee;
+    shares[i] = partial ? shares[i] + q : target[i];
     const size = Math.abs(q);
-    out.traded[k] += size * fill;
-    out.fees[k] += fee;
-    out.slip[k] += size * px * s;
+    traded += size * fill;
+    paid += fee;
+    slipped += size * px * s;
     const at = pushTrade(trades, k, i, q, fill, px, fee, 0);
     const pnl = bookTrade(tax, i, q, fill, fee);
     if (pnl === pnl) trades.realized[at] = pnl;
-    else if (b.lastFill[i] >= 0) trades.realized[b.lastFill[i]] = 0; // the day's P&L goes on its last fill
-    b.lastFill[i] = at;
-    if (!partial) (b.pending[i] = 0, b.nPending--);
+    else if (lastFill[i] >= 0) trades.realized[lastFill[i]] = 0; // the day's P&L goes on its last fill
+    lastFill[i] = at;
+    if (!partial) (pending[i] = 0, open--);
   }
+  b.cash = cash;
+  b.nPending = open;
+  out.traded[k] += traded;
+  out.fees[k] += paid;
+  out.slip[k] += slipped;
 }
 
 /** Marks positions at bar row `row`'s closes (carrying the last close), writes the shares, returns the NAV. */
