@@ -15,13 +15,31 @@ export * from "./panel/types.ts";
 export * from "./panel/make_panel.ts";
 export * from "./panel/load.ts";
 export * from "./panel/series.ts";
+export * from "./panel/shared.ts";
 export * from "./store/db.ts";
 export * from "./store/tables.ts";
 export * from "./store/write.ts";
 export * from "./ingest/mod.ts";
+export * from "./calendar/mod.ts";
+export * from "./ingest/b3/mod.ts";
+export * from "./ingest/series/mod.ts";
 export * from "./snapshot/mod.ts";
 export * from "./signal/mod.ts";
 export * from "./engine/mod.ts";
+export * from "./engine/timeseries/mod.ts";
+export * from "./engine/events/mod.ts";
+export * from "./plugin/mod.ts";
+export {
+  ANALYSIS_SCRIPTS,
+  type AnalysisRow,
+  analyzeRun,
+  queryAnalysis,
+  runResults,
+  runScript,
+  visualizeRun,
+  withAnalysisView,
+} from "./python/analysis.ts";
+export { createVenv, installRequirements, listVenvs, type VenvInfo } from "./python/venv.ts";
 export * as metrics from "./metrics/mod.ts";
 export * from "./indicators/mod.ts";
 export * as factor from "./factor/mod.ts";
@@ -41,6 +59,9 @@ export { backtestView, suiteView, withDisplay } from "./report/views.ts";
 export { recordSuite, type RecordSuiteOptions } from "./suite/record.ts";
 export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite/run_file.ts";
 export * from "./strategy/mod.ts";
+// Two modules name a type `Params`: the grid search's stays `Params`, the strategies' is `StrategyParams`.
+export type { Params } from "./engine/timeseries/mod.ts";
+export type { Params as StrategyParams } from "./strategy/params.ts";
 export * as portfolio from "./portfolio/mod.ts";
 export { marketFromPanel, type PortfolioResult, simulatePortfolio } from "./portfolio/mod.ts";
 export * from "./workflow/mod.ts";
@@ -97,4 +118,45 @@ export function analyzeFactor(
 ): ReturnType<typeof factorAnalyzeFactor> {
   const fa = factorAnalyzeFactor(...args);
   return displayable(fa, () => factorView(fa));
+}
+
+import {
+  fromSignals as engineFromSignals,
+  gridSearch as engineGridSearch,
+  maCrossoverGrid as engineMaCrossoverGrid,
+} from "./engine/timeseries/mod.ts";
+import { runEvents as engineRunEvents } from "./engine/events/mod.ts";
+import { eventsView, gridView, signalsView } from "./report/timeseries_views.ts";
+import type { Displayable } from "./nb/displayable.ts";
+
+/** `fromSignals` (see `lib/engine/timeseries/from_signals.ts`) whose result renders itself in a notebook. */
+export function fromSignals(
+  ...args: Parameters<typeof engineFromSignals>
+): ReturnType<typeof engineFromSignals> & Displayable {
+  const result = engineFromSignals(...args);
+  return displayable(result, () => signalsView(result));
+}
+
+/** `maCrossoverGrid` (see `lib/engine/timeseries/crossover.ts`) whose result renders itself in a notebook. */
+export function maCrossoverGrid(
+  ...args: Parameters<typeof engineMaCrossoverGrid>
+): ReturnType<typeof engineMaCrossoverGrid> & Displayable {
+  const grid = engineMaCrossoverGrid(...args);
+  return displayable(grid, () => gridView(grid));
+}
+
+/** `gridSearch` (see `lib/engine/timeseries/grid.ts`) whose result renders itself in a notebook. */
+export function gridSearch(
+  ...args: Parameters<typeof engineGridSearch>
+): ReturnType<typeof engineGridSearch> & Displayable {
+  const grid = engineGridSearch(...args);
+  return displayable(grid, () => gridView(grid));
+}
+
+/** `runEvents` (see `lib/engine/events/run_events.ts`) whose result renders itself in a notebook. */
+export function runEvents(
+  ...args: Parameters<typeof engineRunEvents>
+): ReturnType<typeof engineRunEvents> & Displayable {
+  const result = engineRunEvents(...args);
+  return displayable(result, () => eventsView(result));
 }

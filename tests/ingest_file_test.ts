@@ -313,6 +313,10 @@ Deno.test("ingestFile() names file, row and column of every bad input and writes
         calendar: 1,
         series: 0,
         series_info: 0,
+        security_master: 0,
+        ticker_history: 0,
+        b3_quotes: 0,
+        detected_splits: 0,
         ingest_log: 2,
       });
     });

@@ -28,6 +28,8 @@ const NOTEBOOKS: Record<string, number[]> = {
   // setup, registry, schema, momentum run view, low-vol run view, comparison (equity + heatmap), costs
   // by month, tax ledger, every strategy's correlation heatmap
   "05_strategies": [0, 0, 0, 1, 1, 2, 1, 0, 1],
+  // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar
+  "08_b3": [0, 0, 0, 0, 0, 1, 0, 1],
 };
 
 const hasJupyter = await nbconvertCommand().then(() => true, () => false);
@@ -179,6 +181,14 @@ Deno.test({
         match(page[3], /momentum_12_1 .* run \d{8}-\d{6}-momentum-12-1-[0-9a-f]{12}/);
         match(page[5], /#1 momentum_12_1 .*#2 low_volatility/);
         match(page[7], /month swing_sales swing_result loss_used tax withheld payable due \d{4}-\d{2} /);
+      });
+
+      await t.step("08_b3 runs the nine steps and applies the unpublished split", () => {
+        match(pages["08_b3"][1], /9 snapshot /);
+        // The demo market's planted events (lib/ingest/b3/synthetic.ts syntheticB3Events(2022, 2024)):
+        // QAAB4's reverse split on 2022-03-01 is a Carnival Tuesday, so it goes ex the next session.
+        match(pages["08_b3"][4], /QAAB4 2022-03-02 0\.1 .* published/);
+        match(pages["08_b3"][4], /QAAA3 2024-06-03 2 .* applied/);
       });
     } finally {
       await Deno.remove(outDir, { recursive: true });

@@ -72,6 +72,10 @@ Deno.test("writeTables() is an idempotent upsert keyed by (security_id, date)", 
         calendar: 3,
         series: 0,
         series_info: 0,
+        security_master: 0,
+        ticker_history: 0,
+        b3_quotes: 0,
+        detected_splits: 0,
         ingest_log: 1,
       });
     });
@@ -86,6 +90,10 @@ Deno.test("writeTables() is an idempotent upsert keyed by (security_id, date)", 
         calendar: 3,
         series: 0,
         series_info: 0,
+        security_master: 0,
+        ticker_history: 0,
+        b3_quotes: 0,
+        detected_splits: 0,
         ingest_log: 2,
       });
     });

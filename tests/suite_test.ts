@@ -17,6 +17,10 @@ import {
   VERDICT_THRESHOLDS,
 } from "../lib/suite/mod.ts";
 import type { BacktestResult } from "../lib/engine/types.ts";
+import { adoptPreparation, createBacktester, preparePanel } from "../lib/engine/backtest.ts";
+import { sharedPanel } from "../lib/panel/shared.ts";
+import { defaultWorkers } from "../lib/suite/pool.ts";
+import { isShared } from "../lib/util/shared.ts";
 
 const DAY = 86_400_000;
 const day = (k: number) => Date.UTC(2020, 0, 1) + k * DAY;
@@ -235,4 +239,60 @@ Deno.test("runSuite() gives identical results with 0, 1 and 2 workers", async ()
   ];
   deepStrictEqual(strip(b), strip(a));
   deepStrictEqual(strip(c), strip(a));
+});
+
+Deno.test("suite workers share memory: panel, preparation and signals are SharedArrayBuffer views", async (t) => {
+  const { panel, score } = latentPanel(3, 0.001);
+  await t.step(
+    "sharedPanel() keeps values, moves every field to shared memory, leaves the original alone",
+    () => {
+      const shared = sharedPanel(panel);
+      assert(shared !== panel);
+      for (const [name, matrix] of Object.entries(shared.fields)) {
+        assert(isShared(matrix), name);
+        assert(!isShared(panel.fields[name]), name); // makePanel's arrays are private
+        assertEquals(matrix, panel.fields[name]);
+      }
+      assertEquals(sharedPanel(shared).fields.ret, shared.fields.ret); // already shared: kept, same object
+      assert(sharedPanel(shared).fields.ret === shared.fields.ret);
+    },
+  );
+  await t.step("the preparation a pool posts is shared, and baselines are built in shared memory", () => {
+    const shared = sharedPanel(panel);
+    const prep = preparePanel(shared, true);
+    for (
+      const a of [
+        prep.returns.orders.order,
+        prep.returns.orders.ties,
+        prep.returns.valid,
+        prep.returns.withRet,
+      ]
+    ) {
+      assert(isShared(a));
+    }
+    assert(isShared(reversal5d(shared).known) && isShared(momentum12_1(shared).known));
+    assert(valueBaseline(shared).known === shared.fields.value); // the panel's own matrix, not a copy
+  });
+  await t.step(
+    "a worker that adopts the preparation gives the same backtest as one that sorts itself",
+    () => {
+      const shared = sharedPanel(panel);
+      const adopted = { ...shared }; // another panel object, as a worker sees it after structured clone
+      adoptPreparation(adopted, preparePanel(shared, true));
+      const a = createBacktester(adopted, { known: score }).run({ lag: 1 });
+      const b = createBacktester(panel, { known: score }).run({ lag: 1 });
+      assertEquals(a.daily.net, b.daily.net);
+      assertEquals(a.ic.ic, b.ic.ic);
+    },
+  );
+});
+
+Deno.test("defaultWorkers() is one per core unless memory is short", () => {
+  // A 3,000 × 5,040 panel (20 years): 15.12 M cells × 14 B + 80 MiB ≈ 282 MiB per worker.
+  const big = { dates: new Float64Array(5040), securityIds: new Array(3000).fill("") } as unknown as Panel;
+  const GiB = 2 ** 30;
+  assertEquals(defaultWorkers(big, 2, 24 * GiB), 2);
+  assertEquals(defaultWorkers(big, 16, 24 * GiB), 16);
+  assertEquals(defaultWorkers(big, 16, 2 * GiB), 3); // half of 2 GiB = 1024 MiB / 282 MiB
+  assertEquals(defaultWorkers(big, 16, 0), 1); // never below one
 });

@@ -4,6 +4,8 @@ import { isDisplayable, JUPYTER_DISPLAY } from "../lib/nb/displayable.ts";
 import { mediaBundle } from "../lib/nb/show.ts";
 import { backtestView, suiteView, withDisplay } from "../lib/report/views.ts";
 import { reportSuite } from "./fixtures/report_suite.ts";
+import { backtest } from "../lib/engine/mod.ts";
+import { makePanel } from "../lib/panel/make_panel.ts";
 
 const { suite } = await reportSuite();
 const best = suite.signal.best;
@@ -30,6 +32,19 @@ Deno.test("backtestView() shows the summary numbers, the config, fractiles and o
   const cells = [...parseHTML(html).document.querySelectorAll("table tbody td")].map((td) => td.textContent);
   deepEqual(cells.slice(1), Array.from(r.fractiles.mean_return, (m) => (m * 1e4).toFixed(2)));
   ok(html.includes(">Net<") && html.includes(">Gross<"), "net and gross lines in the legend");
+});
+
+Deno.test("backtestView() shows the engine's warnings (a constant signal holds nothing)", () => {
+  const ids = "ABCDEFGHIJ".split("");
+  const panel = makePanel({
+    dates: [Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3)],
+    securityIds: ids,
+    fields: { ret: [ids.map(() => null), ids.map((_, i) => 0.01 * i)] },
+  });
+  const r = backtest(panel, { known: Float64Array.from({ length: 20 }, (_, c) => (c < 10 ? 1 : NaN)) });
+  equal(r.warnings.length, 1);
+  ok(backtestView(r).includes(`⚠ ${r.warnings[0]}`));
+  equal(count(backtestView(best.result), /⚠/g), 0);
 });
 
 Deno.test("suiteView() shows the verdict, every variant with the best highlighted, and uniqueness", () => {

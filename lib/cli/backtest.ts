@@ -123,6 +123,7 @@ function toJson(run: BacktestResult) {
     fractiles: {
       buckets: fractiles.buckets,
       mean_return: [...fractiles.mean_return],
+      mean_return_pooled: [...fractiles.mean_return_pooled],
       count: [...fractiles.count],
       monotonicity: fractiles.monotonicity,
     },
@@ -131,7 +132,9 @@ function toJson(run: BacktestResult) {
       missing_share: diagnostics.missing_share,
       rank_autocorrelation: diagnostics.rank_autocorrelation,
       skipped_dates: diagnostics.skipped_dates,
+      tied_dates: diagnostics.tied_dates,
     },
+    warnings: run.warnings,
     config: run.config,
   };
 }
@@ -187,12 +190,13 @@ function formatResult(run: BacktestResult, signal: string, snapshot: string): st
     `rank IC  mean ${fixed(run.ic.mean, 4)}  std ${fixed(run.ic.std, 4)}  IR ${fixed(run.ic.ir, 3)}  t ${
       fixed(run.ic.t_stat, 2)
     }`,
-    `fractile mean return (bps/day, low → high): ${
+    `fractile mean return (bps/day, per-date mean, low → high): ${
       [...run.fractiles.mean_return].map((x) => fixed(x * 1e4, 2)).join("  ")
     }  · monotonicity ${fixed(run.fractiles.monotonicity, 2)}`,
     `diagnostics  missing ${pct(run.diagnostics.missing_share)} · rank autocorrelation ${
       fixed(run.diagnostics.rank_autocorrelation, 3)
-    } · skipped ${run.diagnostics.skipped_dates} dates (< mincos)`,
+    } · skipped ${run.diagnostics.skipped_dates} dates (< mincos or an empty leg)`,
+    ...run.warnings.map((w) => `warning: ${w}`),
   ];
   return lines.join("\n");
 }

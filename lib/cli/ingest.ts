@@ -2,6 +2,7 @@ import { openStore } from "../store/db.ts";
 import { ingestFile, ingestSample, ingestSynthetic } from "../ingest/mod.ts";
 import type { FileTable } from "../ingest/file.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { main as ingestB3 } from "./ingest_b3.ts";
 
 const HELP = `deno task ingest <source> [options]
 
@@ -14,6 +15,7 @@ Sources:
     --years Y           years of trading days (default 10)
     --start DATE        first day, YYYY-MM-DD
   sample                bundled real S&P 500 daily OHLCV 2000-01-03 → 2020-04-17 as security SPX
+  b3 …                  B3 COTAHIST pipeline (see deno task ingest b3 --help)
   csv FILE | parquet FILE
     --table T           prices (default) | descriptors | corporate_actions
     --map a=B,c=D       target column = file column, e.g. --map "date=Date,close=Adj Close"
@@ -41,6 +43,7 @@ function parseMap(text: string | undefined): Record<string, string> {
 
 /** `deno task ingest`: see `--help`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
+  if (args[0] === "b3") return await ingestB3(args.slice(1));
   return await runTask(async () => {
     const { values, positionals } = parseTaskArgs(args, {
       seed: { type: "string" },

@@ -19,7 +19,7 @@ Options:
 } (default standard: lags 0,1,2 × residualize off,industry)
   --name NAME        signal name (default: the file's signal_name column, else the file name)
   --author NAME      recorded author (default $USER)
-  --workers N        Web Workers (default: one per core; 0 = in-process)
+  --workers N        Web Workers (default: one per core, fewer when memory is short; 0 = in-process)
   --runs DIR         run registry folder (default runs/)
   --json             print the result as JSON instead of text
 ${COMMON_HELP}

@@ -43,7 +43,8 @@ export interface DemoData {
 /**
  * Builds the demo data: the synthetic universe (defaults, seed 42), its synthetic policy rate and CDI
  * (series SELIC, CDI) and the S&P 500 sample into the store, snapshot "demo" (reused when taken from
- * identical data; snapshots are immutable) and the demo signal file (the universe's vendor sentiment score). Idempotent.
+ * identical data; snapshots are immutable) and the demo signal file (the universe's vendor sentiment
+ * score). Idempotent.
  *
  * @example
  * ```ts

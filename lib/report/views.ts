@@ -43,7 +43,8 @@ function span(dates: Float64Array): string {
 /**
  * Compact HTML of one backtest: its config and dates, key numbers (net and gross Sharpe, annual
  * return, vol, max drawdown, turnover, hit rate, IC mean and t-stat, monotonicity), the net and gross
- * cumulative return chart (one `<svg>`) and the mean return per fractile in bps.
+ * cumulative return chart (one `<svg>`), the mean return per fractile in bps (per-date means) and the
+ * result's warnings.
  *
  * @example
  * ```ts
@@ -83,7 +84,10 @@ export function backtestView(result: BacktestResult, title = "Backtest"): string
     { label: "Fractile", value: () => "mean daily return (bps)", format: "text" },
     ...bps.map((_, b) => ({ label: `${b + 1}`, value: (row: number[]) => row[b], format: "f2" as const })),
   ]);
-  return `<div ${VIEW}>${VIEW_CSS}${heading(title, detail)}${keys}${equity}${byFractile}</div>`;
+  const warnings = result.warnings.map((w) =>
+    `<div style="color:#9a6700;font-size:12.5px;margin:4px 0;">⚠ ${escapeHtml(w)}</div>`
+  ).join("");
+  return `<div ${VIEW}>${VIEW_CSS}${heading(title, detail)}${warnings}${keys}${equity}${byFractile}</div>`;
 }
 
 /**

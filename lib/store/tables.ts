@@ -8,8 +8,12 @@ export interface SecurityRow {
   security_id: string;
   name: string;
   industry: string;
-  /** "equity" (default) for tradable names, "index" for benchmarks such as SPX. */
-  asset_class?: "equity" | "index";
+  /**
+   * "equity" (default) for tradable shares — the cross-section every engine reads — and "index" for
+   * benchmarks such as SPX; B3 ingest also stores "unit", "etf", "fii", "bdr", "fractional", "term" and
+   * "option" instruments, kept out of the equity cross-section (see `lib/ingest/b3/market.ts`).
+   */
+  asset_class?: "equity" | "index" | "unit" | "etf" | "fii" | "bdr" | "fractional" | "term" | "option";
   listed: number | null;
   delisted: number | null;
 }

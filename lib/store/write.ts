@@ -27,10 +27,22 @@ export interface IngestSource {
 /** Rows loaded per table by one `writeTables` call. */
 export type LoadCounts = Record<keyof Required<Tables>, number>;
 
+/** More work for the same `writeTables` transaction. */
+export interface WriteMore {
+  /** Columns for any other store table (e.g. the B3 tables), upserted by the table's key. */
+  extra?: Readonly<Record<string, readonly Column[]>>;
+  /**
+   * Rows to delete before the upserts, per table: every row whose values match one row of these
+   * columns (any subset of the table's columns, e.g. `security_id` alone drops whole securities).
+   */
+  remove?: Readonly<Record<string, readonly Column[]>>;
+}
+
 /**
  * Loads ingested tables into the store in ONE transaction with idempotent upserts keyed by each
  * table's primary key ((security_id, date) for prices and descriptors): re-loading the same data
  * changes nothing, a corrected row replaces the old one, and a failure leaves the store untouched.
+ * `more` adds other tables' upserts (`extra`) and deletions (`remove`, run first) to that transaction.
  *
  * @example
  * ```ts
@@ -42,8 +54,9 @@ export async function writeTables(
   store: Store,
   tables: Partial<Tables>,
   source: IngestSource = { source: "unknown", params: {} },
-): Promise<LoadCounts> {
-  const plan: [keyof LoadCounts, Column[]][] = [];
+  { extra = {}, remove = {} }: WriteMore = {},
+): Promise<LoadCounts & Record<string, number>> {
+  const plan: [string, readonly Column[]][] = [];
   if (tables.securities?.length) {
     const s = tables.securities;
     plan.push(["securities", [
@@ -109,8 +122,11 @@ export async function writeTables(
     ? tables.calendar
     : tables.prices && Float64Array.from(new Set(tables.prices.date)).sort();
   if (calendar?.length) plan.push(["calendar", [{ name: "date", type: "DATE", values: calendar }]]);
+  for (const [table, columns] of Object.entries(extra)) {
+    if (columns[0]?.values.length) plan.push([table, columns]);
+  }
 
-  const counts: LoadCounts = {
+  const counts: LoadCounts & Record<string, number> = {
     securities: 0,
     prices: 0,
     corporate_actions: 0,
@@ -120,6 +136,7 @@ export async function writeTables(
     series_info: 0,
   };
   await inTransaction(store.conn, async () => {
+    for (const [table, columns] of Object.entries(remove)) await removeMatching(store.conn, table, columns);
     for (const [table, columns] of plan) counts[table] = await upsert(store.conn, table, columns);
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);
     await store.conn.run(
@@ -160,11 +177,32 @@ export async function appendColumns(
   appender.closeSync();
 }
 
+/** Deletes the rows of `table` whose `columns` values match one staged row. Call inside a transaction. */
+async function removeMatching(
+  conn: DuckDBConnection,
+  table: string,
+  columns: readonly Column[],
+): Promise<void> {
+  const staging = `staging_remove_${table}`;
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${staging} AS SELECT ${
+      columns.map((c) => c.name).join(", ")
+    } FROM ${table} LIMIT 0`,
+  );
+  await appendColumns(conn, staging, columns);
+  await conn.run(
+    `DELETE FROM ${table} USING ${staging} s WHERE ${
+      columns.map((c) => `${table}.${c.name} = s.${c.name}`).join(" AND ")
+    }`,
+  );
+  await conn.run(`DROP TABLE ${staging}`);
+}
+
 /**
  * Appends the columns to a temp table, then upserts them into `table` by its key. Keys must be
  * unique within one load (ingest validates this first).
  */
-async function upsert(conn: DuckDBConnection, table: string, columns: Column[]): Promise<number> {
+async function upsert(conn: DuckDBConnection, table: string, columns: readonly Column[]): Promise<number> {
   const staging = `staging_${table}`;
   const names = columns.map((c) => c.name).join(", ");
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${staging} AS SELECT ${names} FROM ${table} LIMIT 0`);

@@ -18,6 +18,7 @@ export {
   valueBaseline,
 } from "./baselines.ts";
 export { expandPreset, PRESETS, type SuitePreset, type Variant } from "./preset.ts";
+export { defaultWorkers } from "./pool.ts";
 export {
   runSuite,
   type SignalRun,

@@ -3,7 +3,7 @@ import type { BacktestResult, SignalInput } from "../engine/types.ts";
 import type { Panel } from "../panel/types.ts";
 import { baselineNames } from "./baselines.ts";
 import { INPUT } from "./unit.ts";
-import { runUnits } from "./pool.ts";
+import { defaultWorkers, runUnits } from "./pool.ts";
 import { expandPreset, PRESETS, type SuitePreset } from "./preset.ts";
 import { pnlCorrelation } from "./uniqueness.ts";
 import { judge, type Verdict } from "./verdict.ts";
@@ -44,7 +44,7 @@ export interface SuiteResult {
 
 /** Options of `runSuite`. */
 export interface SuiteOptions {
-  /** Web Workers to fan out over (default: one per core; 0 runs in this thread). */
+  /** Web Workers to fan out over (default `defaultWorkers`: one per core, fewer when memory is short; 0 runs in this thread). */
   workers?: number;
   /** Called after each finished unit with (done, total). */
   onProgress?: (done: number, total: number) => void;
@@ -87,7 +87,7 @@ export async function runSuite(
       rankCorrelation: signal !== INPUT && m === 0,
     }))
   );
-  const workers = options.workers ?? navigator.hardwareConcurrency ?? 1;
+  const workers = options.workers ?? defaultWorkers(panel);
   let done = 0;
   const results = await runUnits(
     panel,

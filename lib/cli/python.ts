@@ -1,0 +1,345 @@
+/**
+ * `deno task python …` — external strategy plugins, Python environments and analysis scripts:
+ *
+ *   python strategy create NAME [--mode stream|batch]   a new plugin from the template
+ *   python strategy test NAME                            protocol conformance checks
+ *   python strategy list                                 the plugins in strategies/external/
+ *   python strategy run NAME [--sample | --snapshot ID [--security S]] [--param k=v …]   backtest (stream: recorded run)
+ *   python venv create NAME [--system-site-packages]     python -m venv venvs/NAME
+ *   python venv install NAME (--plugin P | REQ…)         pip install into the venv
+ *   python venv list                                     venvs with their Python versions
+ *   python analyze RUN_ID --script S [--with RUN_ID…]    run an analysis script, store its answer with the run
+ *   python visualize RUN_ID [--with RUN_ID…]             write the run's figures into runs/RUN_ID/figures/
+ */
+import { parseArgs } from "node:util";
+import { backtest } from "../engine/backtest.ts";
+import { barsFromPanel } from "../engine/timeseries/bars.ts";
+import { recordTimeseriesRun } from "../engine/timeseries/record.ts";
+import { sampleBars } from "../engine/timeseries/sample.ts";
+import { tradeRows } from "../engine/timeseries/trades.ts";
+import { progress } from "../nb/progress.ts";
+import { renderTextTable } from "../nb/text_table.ts";
+import { loadPanel, readPanel } from "../panel/load.ts";
+import { openSnapshot } from "../snapshot/catalog.ts";
+import { runBatchPlugin } from "../plugin/batch.ts";
+import { conformance } from "../plugin/conformance.ts";
+import { DEFAULT_PLUGINS_DIR, listPlugins, loadManifest, type PluginManifest } from "../plugin/manifest.ts";
+import { backtestStreamPlugin } from "../plugin/stream.ts";
+import { createPluginFromTemplate } from "../plugin/template.ts";
+import { ANALYSIS_SCRIPTS, analyzeRun, registryJson, visualizeRun } from "../python/analysis.ts";
+import { createVenv, installRequirements, listVenvs, venvsDir } from "../python/venv.ts";
+import { DEFAULT_RUNS_DIR } from "../track/types.ts";
+import { sha256Hex } from "../util/hash.ts";
+import { COMMON_OPTIONS, runTask, UsageError } from "./args.ts";
+
+const HELP = `deno task python <command> …
+
+External strategy plugins (strategies/external/NAME/manifest.json), Python venvs and analysis scripts.
+
+  strategy create NAME [--mode stream|batch]     new plugin folder from the template (default stream)
+  strategy test NAME                             protocol conformance checks (exit 1 if one fails)
+  strategy list                                  plugins with mode and description
+  strategy run NAME [--sample | --snapshot ID [--security S]] [--param k=v …]
+                    [--fees-bps X] [--slippage-bps X] [--fill nextOpen|nextClose] [--json]
+                                                 stream: fromSignals backtest, recorded as a timeseries run
+                                                 batch: its signal through the cross-sectional backtest
+  venv create NAME [--system-site-packages] [--without-pip]
+                                                 create venvs/NAME (QUANTNB_VENVS overrides the folder)
+  venv install NAME (--plugin P | REQ …)         pip install a plugin's requirements (or REQs) into it
+  venv list [--json]                             venvs with their Python versions
+  analyze RUN_ID --script S [--with RUN_ID …]    S: ${ANALYSIS_SCRIPTS.join(", ")} or FILE.py;
+                                                 stored as runs/RUN_ID/analysis/S.json (queryable in DuckDB)
+  visualize RUN_ID [--with RUN_ID …]             PNG/SVG/HTML figures into runs/RUN_ID/figures/
+
+Options:
+  --plugins DIR    plugin folder (default ${DEFAULT_PLUGINS_DIR}/)
+  --runs DIR       run registry (default ${DEFAULT_RUNS_DIR}/)
+  --db, --snapshots, -h/--help as every task.
+Python: QUANTNB_PYTHON, else /usr/bin/python3, else python3 on the PATH.`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  plugins: { type: "string", default: DEFAULT_PLUGINS_DIR },
+  runs: { type: "string", default: DEFAULT_RUNS_DIR },
+  mode: { type: "string" },
+  sample: { type: "boolean", default: false },
+  snapshot: { type: "string" },
+  security: { type: "string" },
+  param: { type: "string", multiple: true },
+  "fees-bps": { type: "string" },
+  "slippage-bps": { type: "string" },
+  fill: { type: "string" },
+  plugin: { type: "string" },
+  script: { type: "string" },
+  with: { type: "string", multiple: true },
+  "system-site-packages": { type: "boolean", default: false },
+  "without-pip": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+} as const;
+
+/** `--param k=v` values typed by the plugin's schema. */
+function parseParams(manifest: PluginManifest, items: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of items) {
+    const k = item.indexOf("=");
+    if (k <= 0) throw new UsageError(`--param expects NAME=VALUE, found "${item}"`);
+    const [name, text] = [item.slice(0, k), item.slice(k + 1)];
+    const type = manifest.params[name]?.type;
+    out[name] = type === "number" || type === "integer"
+      ? Number(text)
+      : type === "boolean"
+      ? text === "true" ? true : text === "false" ? false : text
+      : text;
+  }
+  return out;
+}
+
+function num(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isFinite(v)) throw new UsageError(`--${name} expects a number, found "${text}"`);
+  return v;
+}
+
+/** A content hash of the plugin's folder (manifest + code), part of a recorded run's config hash. */
+async function pluginHash(manifest: PluginManifest): Promise<string> {
+  const parts: string[] = [];
+  const walk = async (dir: string) => {
+    const entries = [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (e.name.startsWith(".") || e.name === "__pycache__") continue;
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory) await walk(path);
+      else parts.push(`${path.slice(manifest.dir.length)}\n${await Deno.readTextFile(path)}`);
+    }
+  };
+  await walk(manifest.dir);
+  return await sha256Hex(parts.join("\n\0"));
+}
+
+/** `deno task python`: see `--help`. Returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function main(args: string[]): Promise<number> {
+  return await runTask(async () => {
+    let parsed;
+    try {
+      parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const [group, command, ...rest] = positionals;
+    if (values.help || !group) {
+      console.log(HELP);
+      return values.help ? 0 : 2;
+    }
+    const runsDir = values.runs;
+    if (group === "strategy") {
+      const name = rest[0];
+      if (command === "list") {
+        const plugins = await listPlugins(values.plugins);
+        if (values.json) console.log(JSON.stringify(plugins, null, 2));
+        else {
+          console.log(renderTextTable(plugins.map((p) => ({
+            name: p.name,
+            mode: p.mode,
+            venv: p.venv ?? "",
+            description: p.description,
+          }))));
+        }
+        return 0;
+      }
+      if (!name) throw new UsageError(`strategy ${command ?? ""}: missing the plugin NAME`);
+      if (command === "create") {
+        const mode = (values.mode ?? "stream") as "stream" | "batch";
+        const dir = await createPluginFromTemplate(name, { mode, pluginsDir: values.plugins });
+        console.log(
+          `created ${dir}/ (manifest.json, strategy.py); check it with: deno task python strategy test ${name}`,
+        );
+        return 0;
+      }
+      if (command === "test") {
+        const checks = await conformance(name, values.plugins);
+        if (values.json) console.log(JSON.stringify(checks, null, 2));
+        else {
+          for (const c of checks) {
+            console.log(
+              `${c.ok ? "✓" : "✗"} ${c.check} (${(c.ms / 1000).toFixed(2)} s)\n    ${
+                c.detail.split("\n").join("\n    ")
+              }`,
+            );
+          }
+          const failed = checks.filter((c) => !c.ok).length;
+          console.log(
+            failed ? `${name}: ${failed} check(s) failed` : `${name}: all ${checks.length} checks passed`,
+          );
+        }
+        return checks.every((c) => c.ok) ? 0 : 1;
+      }
+      if (command === "run") return await strategyRun(name, values, runsDir);
+      throw new UsageError(`unknown strategy command "${command}" (create, test, list, run)`);
+    }
+    if (group === "venv") {
+      if (command === "list") {
+        const venvs = await listVenvs();
+        if (values.json) console.log(JSON.stringify(venvs, null, 2));
+        else if (!venvs.length) {
+          console.log(`no venvs in ${venvsDir()}/ (create one: deno task python venv create NAME)`);
+        } else {
+          console.log(renderTextTable(venvs.map((v) => ({
+            name: v.name,
+            python: v.version,
+            system_site_packages: v.systemSitePackages ? "yes" : "no",
+            path: v.path,
+          }))));
+        }
+        return 0;
+      }
+      const name = rest[0];
+      if (!name) throw new UsageError(`venv ${command ?? ""}: missing the venv NAME`);
+      const echo = (t: string) => Deno.stderr.writeSync(new TextEncoder().encode(t));
+      if (command === "create") {
+        const v = await createVenv(name, {
+          systemSitePackages: values["system-site-packages"],
+          onOutput: echo,
+        });
+        console.log(`created venv ${v.name} (${v.version}) at ${v.path}`);
+        return 0;
+      }
+      if (command === "install") {
+        const requirements = values.plugin
+          ? (await loadManifest(values.plugin, values.plugins)).requirements
+          : rest.slice(1);
+        if (!requirements.length) {
+          console.log(
+            values.plugin ? `plugin ${values.plugin} declares no requirements` : "nothing to install",
+          );
+          return 0;
+        }
+        console.error(`pip install ${requirements.join(" ")} into ${name} …`);
+        await installRequirements(name, requirements, { onOutput: echo });
+        console.log(`installed ${requirements.join(" ")} into venv ${name}`);
+        return 0;
+      }
+      throw new UsageError(`unknown venv command "${command}" (create, install, list)`);
+    }
+    if (group === "analyze") {
+      if (!command) throw new UsageError("analyze: missing the RUN_ID");
+      if (!values.script) {
+        throw new UsageError(`analyze: --script is required (${ANALYSIS_SCRIPTS.join(", ")} or FILE.py)`);
+      }
+      const { path, result } = await analyzeRun(command, values.script, { runsDir, others: values.with });
+      console.log(
+        values.json ? registryJson(result) : `stored ${path}\n${registryJson(result)}`,
+      );
+      return 0;
+    }
+    if (group === "visualize") {
+      if (!command) throw new UsageError("visualize: missing the RUN_ID");
+      const { dir, figures } = await visualizeRun(command, { runsDir, others: values.with });
+      console.log(`wrote ${figures.length} files to ${dir}/: ${figures.join(", ")}`);
+      return 0;
+    }
+    throw new UsageError(`unknown command "${group}" (strategy, venv, analyze, visualize)`);
+  }, HELP);
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+
+/** `strategy run NAME`: stream plugins backtest through fromSignals and are recorded; batch ones print. */
+async function strategyRun(name: string, values: Values, runsDir: string): Promise<number> {
+  const manifest = await loadManifest(name, values.plugins);
+  const params = parseParams(manifest, values.param);
+  const costs = {
+    feesBps: num("fees-bps", values["fees-bps"]),
+    slippageBps: num("slippage-bps", values["slippage-bps"]),
+  };
+  const fill = values.fill as "nextOpen" | "nextClose" | undefined;
+  if (fill && fill !== "nextOpen" && fill !== "nextClose") {
+    throw new UsageError(`--fill expects nextOpen or nextClose`);
+  }
+  if (manifest.mode === "batch") {
+    if (!values.snapshot) throw new UsageError("a batch plugin runs on a panel: pass --snapshot ID");
+    const panel = await loadPanel({ snapshot: values.snapshot, snapshotsDir: values.snapshots });
+    const out = await runBatchPlugin(manifest, panel, { params });
+    if (out.output !== "signal") {
+      throw new UsageError(
+        `${name} returns target weights: simulate them with the portfolio simulator (lib/portfolio)`,
+      );
+    }
+    const result = backtest(
+      panel,
+      { known: out.matrix },
+      costs.feesBps === undefined ? {} : { tcBps: costs.feesBps },
+    );
+    const o = result.summary.overall;
+    console.log(
+      values.json
+        ? JSON.stringify({ params: out.params, summary: result.summary }, null, 2)
+        : renderTextTable([
+          {
+            plugin: name,
+            sharpe: o.sharpe,
+            annual_return: o.annual_return,
+            max_drawdown: o.max_drawdown,
+            turnover: o.turnover,
+          },
+        ]),
+    );
+    return 0;
+  }
+  let bars;
+  let tags: Record<string, string> = {};
+  let data = "sample:SPX";
+  if (values.snapshot) {
+    const snapshot = await openSnapshot(values.snapshot, values.snapshots);
+    try {
+      const panel = await readPanel(snapshot.conn, values.security ? { securities: [values.security] } : {});
+      const security = values.security ?? panel.securityIds[0];
+      bars = barsFromPanel(panel, { securityIds: [security] });
+      tags = { snapshot_id: values.snapshot, snapshot_hash: snapshot.manifest.hash };
+      data = `snapshot:${values.snapshot}:${security}`;
+    } finally {
+      snapshot.close();
+    }
+  } else {
+    if (!values.sample) {
+      throw new UsageError("pass --sample (the bundled S&P 500) or --snapshot ID [--security S]");
+    }
+    bars = sampleBars();
+  }
+  const bar = progress(bars.close.length, { label: `${name} on_candle` });
+  let done = 0;
+  const { signals, result } = await backtestStreamPlugin(manifest, bars, {
+    params,
+    ...costs,
+    fill,
+    onProgress: (n) => {
+      bar.tick(n - done);
+      done = n;
+    },
+  });
+  await bar.done();
+  const run = await recordTimeseriesRun(result, 0, {
+    experiment: name,
+    strategy: name,
+    params: { plugin: name, ...signals.params, ...costs, fill: fill ?? "nextClose", data },
+    tags,
+    inputHash: await pluginHash(manifest),
+  }, { runsDir });
+  const s = result.stats;
+  if (values.json) {
+    console.log(JSON.stringify({ run_id: run.run_id, reused: run.reused, metrics: run.metrics }, null, 2));
+  } else {
+    console.log(renderTextTable([{
+      run_id: run.run_id,
+      trades: tradeRows(result.trades!).length,
+      total_return: s.total_return[0],
+      sharpe: s.sharpe[0],
+      max_drawdown: s.max_drawdown[0],
+    }]));
+    console.log(run.reused ? "(same config as an earlier run: reused)" : `recorded in ${run.dir}/`);
+  }
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
