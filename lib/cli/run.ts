@@ -21,7 +21,7 @@ Strategy:
   --param K=V              a strategy parameter (repeatable; see deno task strategies show STRATEGY)
   --instrument SPEC        trade a synthetic instrument: spread:A:B[:beta] or ratio:A:B (repeatable)
   --securities A,B,…       restrict the strategy's universe (kept beside the instruments)
-  --benchmark ID           an index of the snapshot (e.g. SPX) for the comparison and trend filters
+  --benchmark ID           an index of the snapshot (SPX) or an index-level series (IBOV): comparison, trend filters
 
 Portfolio:
   --schedule S             daily | weekly | monthly | quarterly | on_change (default: the strategy's)

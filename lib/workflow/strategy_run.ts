@@ -49,7 +49,10 @@ export interface StrategyRunOptions {
   readonly params?: Readonly<Record<string, unknown>>;
   /** Simulator settings; the schedule defaults to the strategy's own (else monthly). */
   readonly simulation?: SimulationOptions;
-  /** An index security of the snapshot (e.g. "SPX") for the benchmark comparison and trend filters. */
+  /**
+   * The benchmark for the comparison and trend filters: an index security of the snapshot (e.g. "SPX"),
+   * else an index-level series (e.g. "IBOV" from the B3 loaders).
+   */
   readonly benchmark?: string | null;
   /** Synthetic instruments the strategy trades (`spread:A:B[:beta]`, `ratio:A:B` or specs). */
   readonly instruments?: readonly (InstrumentSpec | string)[];
@@ -179,17 +182,21 @@ async function loadRunData(options: StrategyRunOptions): Promise<RunData> {
         securities: [options.benchmark],
         fields: ["close"],
       });
-      if (index.securityIds.length === 0) {
+      const level = series[options.benchmark];
+      if (index.securityIds.length) {
+        benchmarkClose = asOf({ dates: index.dates, values: index.fields.close }, panel.dates);
+      } else if (level?.unit === "level") benchmarkClose = asOf(level, panel.dates);
+      else {
         const known =
           (await queryRows(snap.conn, "SELECT security_id FROM securities WHERE asset_class = 'index'"))
-            .map((r) => r.security_id as string);
+            .map((r) => r.security_id as string)
+            .concat(Object.values(series).filter((x) => x.unit === "level").map((x) => x.series_id));
         throw new RangeError(
-          `benchmark "${options.benchmark}" is not an index of snapshot "${options.snapshot}"; indexes: ${
+          `benchmark "${options.benchmark}" is neither an index nor an index-level series of snapshot "${options.snapshot}"; available: ${
             known.join(", ") || "none"
           }`,
         );
       }
-      benchmarkClose = asOf({ dates: index.dates, values: index.fields.close }, panel.dates);
     }
     return { panel, series, events, terms, benchmarkClose };
   } finally {
