@@ -19,6 +19,9 @@ export * from "./panel/shared.ts";
 export * from "./store/db.ts";
 export * from "./store/tables.ts";
 export * from "./store/write.ts";
+export * from "./store/write_store.ts";
+export * from "./store/check.ts";
+export { type LockHolder, StoreLockedError } from "./store/lock.ts";
 export * from "./ingest/mod.ts";
 export * from "./calendar/mod.ts";
 export * from "./ingest/b3/mod.ts";
@@ -56,8 +59,6 @@ export * from "./demo/build.ts";
 export { tearsheet, type TearsheetContext } from "./report/tearsheet.ts";
 export { type CapacityStats, capacityStats } from "./report/capacity.ts";
 export { backtestView, suiteView, withDisplay } from "./report/views.ts";
-export { recordSuite, type RecordSuiteOptions } from "./suite/record.ts";
-export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite/run_file.ts";
 export * from "./strategy/mod.ts";
 // Two modules name a type `Params`: the grid search's stays `Params`, the strategies' is `StrategyParams`.
 export type { Params } from "./engine/timeseries/mod.ts";
@@ -68,6 +69,7 @@ export * from "./workflow/mod.ts";
 export { runStrategyView as runStrategy } from "./workflow/strategy_run.ts";
 export { portfolioTearsheet, type PortfolioTearsheetInput } from "./report/portfolio_tearsheet.ts";
 export { monthlyStackChart } from "./report/portfolio_charts.ts";
+export * from "./pipeline/mod.ts";
 
 import { backtest as engineBacktest } from "./engine/mod.ts";
 import { runSuite as suiteRunSuite } from "./suite/mod.ts";

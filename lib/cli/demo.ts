@@ -1,5 +1,5 @@
 import { buildDemoData } from "../demo/build.ts";
-import { runSuiteFile } from "../suite/run_file.ts";
+import { runSuiteFile } from "../pipeline/suite_file.ts";
 import { type Progress, progress } from "../nb/progress.ts";
 import { COMMON_HELP, parseTaskArgs, runTask } from "./args.ts";
 import { printSuite } from "./suite.ts";
@@ -17,7 +17,9 @@ The main job on the embedded default data:
   4. runs the standard suite on it against the baselines (reversal_5d, momentum_12_1, value),
      records the run in runs/ and writes reports/demo/tearsheet.html, plus the best variant's daily
      net returns and the S&P 500's (reports/demo/returns.csv, spx.csv) for \`deno task metrics\`.
-Re-running is idempotent: the same store gives the same snapshot and the same run.
+Re-running is idempotent: the same store gives the same snapshot and the same run. While the
+generator parameters and code are unchanged and the files it wrote untouched, the store, snapshot
+and signal are reused as they are (no regeneration).
 
 Options:
   --signal FILE      where to write the demo signal (default data/demo_signal.parquet)

@@ -24,6 +24,8 @@ export {
   type SignalRun,
   type SuiteOptions,
   type SuiteResult,
+  type SuiteRow,
+  suiteRows,
   type Uniqueness,
   type VariantRun,
 } from "./run_suite.ts";

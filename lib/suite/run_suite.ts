@@ -129,3 +129,46 @@ function bestVariant(variants: VariantRun[]): VariantRun {
     return !Number.isFinite(sa) || sb > sa ? b : a;
   });
 }
+
+/** One row of `suiteRows`: a signal's (or baseline's) variant and its overall net numbers. */
+export interface SuiteRow {
+  signal: string;
+  variant: string;
+  sharpe: number;
+  sharpe_gross: number;
+  annual_return: number;
+  annual_volatility: number;
+  max_drawdown: number;
+  turnover: number;
+  hit_rate: number;
+  ic_mean: number;
+}
+
+/**
+ * Every variant of the signal, then of each baseline, as flat rows (overall slice, net unless named
+ * gross; `ic_mean` the mean daily rank IC): what the run's `summary.csv` and the suite task print.
+ *
+ * @example
+ * ```ts
+ * suiteRows(suite).filter((r) => r.signal === suite.signal.name).map((r) => r.sharpe);
+ * ```
+ */
+export function suiteRows(suite: SuiteResult): SuiteRow[] {
+  return [suite.signal, ...suite.baselines].flatMap((run) =>
+    run.variants.map((v) => {
+      const s = v.result.summary.overall;
+      return {
+        signal: run.name,
+        variant: v.label,
+        sharpe: s.sharpe,
+        sharpe_gross: s.sharpe_gross,
+        annual_return: s.annual_return,
+        annual_volatility: s.annual_volatility,
+        max_drawdown: s.max_drawdown,
+        turnover: s.turnover,
+        hit_rate: s.hit_rate,
+        ic_mean: v.result.ic.mean,
+      };
+    })
+  );
+}
