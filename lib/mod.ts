@@ -65,11 +65,10 @@ export type { Params } from "./engine/timeseries/mod.ts";
 export type { Params as StrategyParams } from "./strategy/params.ts";
 export * as portfolio from "./portfolio/mod.ts";
 export { marketFromPanel, type PortfolioResult, simulatePortfolio } from "./portfolio/mod.ts";
-export * from "./workflow/mod.ts";
-export { runStrategyView as runStrategy } from "./workflow/strategy_run.ts";
+export * from "./pipeline/mod.ts";
+export { runStrategyView as runStrategy } from "./pipeline/strategy_run.ts";
 export { portfolioTearsheet, type PortfolioTearsheetInput } from "./report/portfolio_tearsheet.ts";
 export { monthlyStackChart } from "./report/portfolio_charts.ts";
-export * from "./pipeline/mod.ts";
 
 import { backtest as engineBacktest } from "./engine/mod.ts";
 import { runSuite as suiteRunSuite } from "./suite/mod.ts";

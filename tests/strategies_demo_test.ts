@@ -492,6 +492,14 @@ Deno.test({
       }
       const again = await capture(() => runMain(args));
       match(again.out, /identical run already recorded; reused/);
+      // The same config under another author is recorded under the new label, not returned as the old run.
+      const other = await capture(() => runMain([...args, "--author", "someone-else"]));
+      const otherId = /run (\S+)/.exec(other.out)![1];
+      ok(otherId !== id && !/reused/.test(other.out), other.out);
+      equal(
+        JSON.parse(await Deno.readTextFile(join(runsDir, otherId, "run.json"))).tags.author,
+        "someone-else",
+      );
     });
     await t.step("run low_volatility, then compare the two", async () => {
       const out = await capture(() => runMain(["low_volatility", "--snapshot", "demo", ...common]));

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { renderTextTable } from "../nb/text_table.ts";
 import { formatCell } from "../report/html.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { compareHtml, compareStrategies } from "../workflow/compare.ts";
+import { compareHtml, compareStrategies } from "../pipeline/compare_runs.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task compare RUN_ID RUN_ID… [options]

@@ -7,7 +7,7 @@ import { renderTextTable } from "../nb/text_table.ts";
 import type { CashRate, SimulationOptions } from "../portfolio/config.ts";
 import { parseInstrument } from "../strategy/instruments.ts";
 import { parseParamAssignments } from "../strategy/params.ts";
-import { runStrategy, tearsheetPath } from "../workflow/strategy_run.ts";
+import { runStrategy, tearsheetPath } from "../pipeline/strategy_run.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task run STRATEGY --snapshot ID [options]

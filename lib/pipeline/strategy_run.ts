@@ -20,7 +20,7 @@ import { readDaily } from "../track/read_daily.ts";
 import { type Displayable, displayable } from "../nb/displayable.ts";
 import { shellQuote } from "../report/page_parts.ts";
 import { openSnapshot } from "../snapshot/catalog.ts";
-import { readManifest } from "../snapshot/paths.ts";
+import { verifiedManifest } from "../snapshot/verify.ts";
 import { queryRows } from "../store/db.ts";
 import {
   instrumentId,
@@ -32,12 +32,9 @@ import { type Params, validateParams } from "../strategy/params.ts";
 import { discoverStrategies, type Registry } from "../strategy/registry.ts";
 import { generateWeights } from "../strategy/run.ts";
 import type { StrategyEntry } from "../strategy/types.ts";
-import { recordRun, runConfigHash } from "../track/record_run.ts";
-import { listRuns } from "../track/list_runs.ts";
-import { getRun } from "../track/get_run.ts";
-import { runId } from "../track/run_id.ts";
-import type { RunRecord, RunTable } from "../track/types.ts";
-import { gitSha } from "../util/git.ts";
+import { recordOnce, runConfigHash, type RunIdentity } from "../track/record_run.ts";
+import type { LockHolder } from "../track/run_lock.ts";
+import type { RunInput, RunJson, RunRecord, RunTable } from "../track/types.ts";
 import { sha256File, sha256Hex } from "../util/hash.ts";
 
 /** What to run and how. */
@@ -65,6 +62,8 @@ export interface StrategyRunOptions {
   readonly record?: boolean;
   /** Record a new run even when an identical one exists. */
   readonly force?: boolean;
+  /** Called once when an identical run is being computed by another process (this one waits for it). */
+  readonly onWait?: (holder: LockHolder | undefined) => void;
   readonly author?: string;
   /** Run grouping (default: the strategy name). */
   readonly experiment?: string;
@@ -292,10 +291,10 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
   const entry = registry.get(options.strategy);
   const params = validateParams(entry.name, entry.params, options.params ?? {});
   const config = resolveSimulation({ schedule: entry.schedule ?? "monthly", ...options.simulation });
-  const manifest = await readManifest(options.snapshot, options.snapshotsDir);
   const instruments = (options.instruments ?? []).map((
     i,
   ) => (typeof i === "string" ? parseInstrument(i) : i));
+  const manifest = await verifiedManifest(options.snapshot, options.snapshotsDir);
   const runParams = {
     strategy: entry.name,
     strategy_params: params,
@@ -304,96 +303,100 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     instruments: instruments.map(instrumentId),
     securities: options.securities ?? null,
   };
-  const inputHash = await sourceHash(entry, params, registry);
-  const hashInput = {
-    kind: "strategy" as const,
-    tags: { snapshot_hash: manifest.hash },
-    inputHash,
-    params: runParams,
-  };
-  const configHash = await runConfigHash(hashInput);
-  const record = options.record ?? true;
-  const runsDir = options.runsDir ?? "runs";
-  if (record && !options.force) {
-    const [existing] = await listRuns({ runsDir, configHash });
-    if (existing) {
-      return {
-        strategy: entry,
-        params,
-        config,
-        configHash,
-        reused: true,
-        run: { ...(await getRun(existing.run_id, { runsDir })), reused: true },
-      };
-    }
-  }
-  const step = async (k: number) =>
-    await options.onStep?.(STEPS[k], k, record ? STEPS.length : STEPS.length - 1);
-  await step(0);
-  const data = await runData(options, manifest.hash);
-  await step(1);
-  const weights = await strategyWeights(entry, params, data, options, registry);
-  await step(2);
-  const market = marketFromPanel(data.panel, { events: data.events, series: data.series, ...data.terms });
-  const result = simulatePortfolio(market, weights, config);
-  const from = data.panel.dates.indexOf(result.dates[0]);
-  const benchmark = options.benchmark && data.benchmarkClose
-    ? { id: options.benchmark, ret: levelReturns(data.benchmarkClose, from, result.dates.length) }
-    : undefined;
-  const metrics = portfolioMetrics(result, { benchmark: benchmark?.ret });
-  const out = {
-    strategy: entry,
-    params,
-    config,
-    configHash,
-    reused: false,
-    result,
-    metrics,
-    weights,
-    benchmark,
-  };
-  if (!record) return out;
-  await step(3);
-  const now = new Date();
-  const experiment = options.experiment ?? entry.name;
-  const id = runId(now, experiment, configHash);
-  const command = runCommand(options, config, params);
-  const html = portfolioTearsheet({
-    result,
-    metrics,
-    strategy: { name: entry.name, title: entry.title, params },
-    benchmark,
-    context: {
-      run_id: id,
-      snapshot_id: manifest.snapshot_id,
-      snapshot_hash: manifest.hash,
-      git_sha: await gitSha(),
-      created_at: now.toISOString(),
-      command,
-      author: options.author,
-      config: runParams,
-    },
-  });
-  const d = result.daily;
-  const run = await recordRun({
-    experiment,
+  const identity: RunIdentity = {
+    experiment: options.experiment ?? entry.name,
     kind: "strategy",
     tags: {
       strategy: entry.name,
       snapshot_id: manifest.snapshot_id,
       snapshot_hash: manifest.hash,
+      ...(options.author !== undefined ? { author: options.author } : {}),
+    },
+    params: runParams,
+    inputHash: await sourceHash(entry, params, registry),
+  };
+  const configHash = await runConfigHash(identity);
+  const record = options.record ?? true;
+  const step = async (k: number) =>
+    await options.onStep?.(STEPS[k], k, record ? STEPS.length : STEPS.length - 1);
+  const simulate = async () => {
+    await step(0);
+    const data = await runData(options, manifest.hash);
+    await step(1);
+    const weights = await strategyWeights(entry, params, data, options, registry);
+    await step(2);
+    const market = marketFromPanel(data.panel, { events: data.events, series: data.series, ...data.terms });
+    const result = simulatePortfolio(market, weights, config);
+    const from = data.panel.dates.indexOf(result.dates[0]);
+    const benchmark = options.benchmark && data.benchmarkClose
+      ? { id: options.benchmark, ret: levelReturns(data.benchmarkClose, from, result.dates.length) }
+      : undefined;
+    const metrics = portfolioMetrics(result, { benchmark: benchmark?.ret });
+    return {
+      strategy: entry,
+      params,
+      config,
+      configHash,
+      reused: false,
+      result,
+      metrics,
+      weights,
+      benchmark,
+    };
+  };
+  if (!record) return await simulate();
+  let computed: Awaited<ReturnType<typeof simulate>> | undefined;
+  const { run, result: stored } = await recordOnce<StoredStrategyRun>(identity, async () => {
+    computed = await simulate();
+    await step(3);
+    return {
+      input: strategyRunInput(identity, computed, options, manifest),
+      result: { metrics: computed.metrics },
+    };
+  }, { runsDir: options.runsDir, force: options.force, onWait: options.onWait });
+  if (!computed) {
+    return { strategy: entry, params, config, configHash, reused: true, run, metrics: stored.metrics };
+  }
+  return { ...computed, run, reused: run.reused };
+}
+
+/** What a strategy run stores for an identical rerun (`result.bin`): its metrics. */
+interface StoredStrategyRun {
+  readonly metrics: PortfolioMetrics;
+}
+
+/**
+ * The run input of a simulated strategy: the identity's tags plus schedule, tax model, period,
+ * command and benchmark; the metrics; the daily series; the trades, positions, taxes and monthly-cost
+ * tables; and the tear sheet, rendered with the run's own id and time.
+ */
+function strategyRunInput(
+  identity: RunIdentity,
+  out: {
+    result: PortfolioResult;
+    metrics: PortfolioMetrics;
+    benchmark?: { id: string; ret: Float64Array };
+    params: Params;
+    config: SimulationConfig;
+    strategy: StrategyEntry;
+  },
+  options: StrategyRunOptions,
+  manifest: { snapshot_id: string; hash: string },
+): RunInput {
+  const { result, metrics, benchmark, params, config, strategy } = out;
+  const command = runCommand(options, config, params);
+  const d = result.daily;
+  return {
+    ...identity,
+    tags: {
+      ...identity.tags,
       schedule: config.schedule,
       tax: result.taxModel.name,
       period: `${isoDate(result.dates[0])}..${isoDate(result.dates[result.dates.length - 1])}`,
       command,
       ...(options.benchmark ? { benchmark: options.benchmark } : {}),
-      ...(options.author ? { author: options.author } : {}),
     },
-    params: runParams,
-    metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === "number")) as Record<
-      string,
-      number
-    >,
+    metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === "number")),
     daily: {
       date: d.date,
       net: d.ret,
@@ -412,11 +415,27 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
       cash_rate: d.cash_rate,
       ...(benchmark ? { benchmark: benchmark.ret } : {}),
     },
-    inputHash,
     tables: runTables(result),
-    artifacts: { "tearsheet.html": html },
-  }, { runsDir, now, force: options.force });
-  return { ...out, run };
+    artifacts: {
+      "tearsheet.html": (run: RunJson) =>
+        portfolioTearsheet({
+          result,
+          metrics,
+          strategy: { name: strategy.name, title: strategy.title, params },
+          benchmark,
+          context: {
+            run_id: run.run_id,
+            snapshot_id: manifest.snapshot_id,
+            snapshot_hash: manifest.hash,
+            git_sha: run.tags.git_sha,
+            created_at: run.created_at,
+            command,
+            author: run.tags.author,
+            config: identity.params,
+          },
+        }),
+    },
+  };
 }
 
 /** Where a run's tear sheet is. */
