@@ -184,6 +184,12 @@ export async function main(args: string[]): Promise<number> {
       runsDir: values.runs,
       author: values.author,
       force: values.force,
+      onWait: (holder) =>
+        console.error(
+          `an identical run is being computed${
+            holder ? ` by process ${holder.pid} on ${holder.hostname}` : ""
+          }; waiting for it`,
+        ),
       onStep: async (step) => {
         if (values.json) return;
         if (bar) (bar.tick(), await bar.done());
