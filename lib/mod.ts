@@ -45,6 +45,8 @@ export {
 export { createVenv, installRequirements, listVenvs, type VenvInfo } from "./python/venv.ts";
 export * as metrics from "./metrics/mod.ts";
 export * from "./indicators/mod.ts";
+export * as ml from "./ml/mod.ts";
+export { researchReport, researchView, withResearchDisplay } from "./report/research.ts";
 export * as factor from "./factor/mod.ts";
 export { factorTables, factorTearsheet, factorView } from "./report/factor_tearsheet.ts";
 export * from "./report/factor_charts.ts";

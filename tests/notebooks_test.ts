@@ -28,6 +28,8 @@ const NOTEBOOKS: Record<string, number[]> = {
   // setup, registry, schema, momentum run view, low-vol run view, comparison (equity + heatmap), costs
   // by month, tax ledger, every strategy's correlation heatmap
   "05_strategies": [0, 0, 0, 1, 1, 2, 1, 0, 1],
+  // setup, folds, research view (score + Sharpe heatmaps), importance, sentiment job, its run, study, picks
+  "07_ml_research": [0, 0, 2, 1, 0, 0, 0, 0],
   // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar
   "08_b3": [0, 0, 0, 0, 0, 1, 0, 1],
 };
@@ -181,6 +183,22 @@ Deno.test({
         match(page[3], /momentum_12_1 .* run \d{8}-\d{6}-momentum-12-1-[0-9a-f]{12}/);
         match(page[5], /#1 momentum_12_1 .*#2 low_volatility/);
         match(page[7], /month swing_sales swing_result loss_used tax withheld payable due \d{4}-\d{2} /);
+      });
+
+      await t.step("07_ml_research ranks the variants, records the job and scores new data", async () => {
+        // 7 yearly walk-forward folds after 2 years of training on the 2010–2019 demo calendar
+        match(
+          pages["07_ml_research"][1],
+          /fold start end train_rows test_rows 1 2012-\d\d-\d\d .* 7 2018-\d\d-\d\d 2019-09-17/,
+        );
+        match(
+          pages["07_ml_research"][2],
+          /Balanced acc\. ROC AUC Rank IC .* (logistic|gbdt)·B1_5 .* (RED|YELLOW|GREEN)/,
+        );
+        const report = /runs\/\S+\/report\.html/.exec(pages["07_ml_research"][5])?.[0];
+        ok(report && (await Deno.stat(report)).isFile, `${report} exists`);
+        match(pages["07_ml_research"][6], /trial state auc steps .* (complete|pruned)/);
+        match(pages["07_ml_research"][7], /security_id date_sig score SYN\d{4} 2019-09-17 0\.\d+/);
       });
 
       await t.step("08_b3 runs the nine steps and applies the unpublished split", () => {

@@ -21,7 +21,9 @@ export interface ForwardReturnsOptions {
  * price is missing or the horizon runs past the last bar. Prices are the back-adjusted closes
  * `adj_close` (so splits and dividends do not show as returns); a panel without them compounds its
  * `ret` field instead, `Π_{s=t+1}^{t+p} (1 + ret[s]) - 1`, NaN when any bar in between is missing.
- * A price ≤ 0 gives NaN.
+ * A price ≤ 0 gives NaN. A missing price is not padded: Alphalens' `prices.pct_change(p).shift(-p)`
+ * under pandas 3 (pandas 1.x–2.x padded the last price by default, deprecated in 2.1), so a horizon
+ * ending on a missing price, or after a delisting, has no forward return.
  *
  * @example
  * ```ts
