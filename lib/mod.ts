@@ -61,12 +61,22 @@ export * from "./demo/build.ts";
 export { tearsheet, type TearsheetContext } from "./report/tearsheet.ts";
 export { type CapacityStats, capacityStats } from "./report/capacity.ts";
 export { backtestView, suiteView, withDisplay } from "./report/views.ts";
+export * from "./strategy/mod.ts";
+// Two modules name a type `Params`: the grid search's stays `Params`, the strategies' is `StrategyParams`.
+export type { Params } from "./engine/timeseries/mod.ts";
+export type { Params as StrategyParams } from "./strategy/params.ts";
+export * as portfolio from "./portfolio/mod.ts";
+export { marketFromPanel, type PortfolioResult, simulatePortfolio } from "./portfolio/mod.ts";
 export * from "./pipeline/mod.ts";
 export * as optimize from "./optimize/mod.ts";
 export * as construction from "./portfolio/construct/mod.ts";
 export { checkPreset, type Preset, presetBacktestOptions, readPreset, writePreset } from "./preset/mod.ts";
 export { portfolioView, searchView, walkForwardView } from "./report/optimize_views.ts";
 export { profileChart, weightsChart } from "./report/optimize_charts.ts";
+
+export { runStrategyView as runStrategy } from "./pipeline/strategy_run.ts";
+export { portfolioTearsheet, type PortfolioTearsheetInput } from "./report/portfolio_tearsheet.ts";
+export { monthlyStackChart } from "./report/portfolio_charts.ts";
 
 import { backtest as engineBacktest } from "./engine/mod.ts";
 import { runSuite as suiteRunSuite } from "./suite/mod.ts";
