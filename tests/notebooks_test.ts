@@ -25,6 +25,14 @@ const NOTEBOOKS: Record<string, number[]> = {
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, registry, comparison table, equity curves
   "04_history": [0, 0, 0, 0, 1],
+  // setup, grid search view (heatmap + 3 sensitivity profiles), fixed slice heatmap, guards + CSCV
+  // histogram, walk-forward view (equity, IS vs OOS bars, 2 stability heatmaps), correlation heatmap,
+  // portfolio comparison (equity, 3 weight charts, risk contributions)
+  "06_optimize": [0, 4, 1, 1, 4, 1, 5],
+
+  // setup, registry, schema, momentum run view, low-vol run view, comparison (equity + heatmap), costs
+  // by month, tax ledger, every strategy's correlation heatmap
+  "05_strategies": [0, 0, 0, 1, 1, 2, 1, 0, 1],
   // setup, folds, research view (score + Sharpe heatmaps), importance, sentiment job, its run, study, picks
   "07_ml_research": [0, 0, 2, 1, 0, 0, 0, 0],
   // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar
@@ -170,6 +178,28 @@ Deno.test({
           ok((await Deno.stat(join("runs", id, "run.json"))).isFile, `runs/${id}/run.json`);
         }
         match(pages["04_history"][3], /metric demo demo-top100 diff sharpe /);
+      });
+
+      await t.step(
+        "06_optimize searches 48 trials, deflates the best, walks forward and combines three books",
+        () => {
+          match(pages["06_optimize"][1], /grid search · 48 trials · maximise sharpe/);
+          match(pages["06_optimize"][1], /DSR \(48 trials\)/);
+          // the guards table: trials, annualised Sharpe, PSR, SR0, DSR and PBO of the search above
+          match(pages["06_optimize"][3], /trials sharpe psr sr0 dsr pbo 48 /);
+          match(pages["06_optimize"][4], /rolling windows · in-sample 3y · out-of-sample 1y · 7 windows/);
+          match(pages["06_optimize"][6], /inverse_vol .* erc .* hrp /);
+        },
+      );
+
+      await t.step("05_strategies lists the registry, records both runs and shows the tax ledger", () => {
+        const page = pages["05_strategies"];
+        match(page[1], /momentum_12_1 factor monthly/);
+        match(page[1], /pairs_trading pairs daily/);
+        match(page[2], /top_n integer 50 an integer in \[1, 2000\] names held/);
+        match(page[3], /momentum_12_1 .* run \d{8}-\d{6}-momentum-12-1-[0-9a-f]{12}/);
+        match(page[5], /#1 momentum_12_1 .*#2 low_volatility/);
+        match(page[7], /month swing_sales swing_result loss_used tax withheld payable due \d{4}-\d{2} /);
       });
 
       await t.step("07_ml_research ranks the variants, records the job and scores new data", async () => {

@@ -95,12 +95,14 @@ Deno.test("writeStore() removes what interrupted loads left behind, and nothing 
   const { dir, db } = await baseStore();
   await Deno.writeTextFile(`${dir}/.store.duckdb.tmp-0123456789ab`, "half a copy");
   await Deno.writeTextFile(`${dir}/.store.duckdb.tmp-0123456789ab.wal`, "half a log");
+  // A load killed while stamping the published file as verified leaves the stamp's temp file.
+  await Deno.writeTextFile(`${dir}/.store.duckdb.verified.tmp-0123456789ab`, "half a stamp");
   await Deno.writeTextFile(`${dir}/.other.duckdb.tmp-0123456789ab`, "another store's");
   const lines: string[] = [];
   await writeStore(db, (store) => writeTables(store, handTables([["CCC", "2024-01-05", 5]])), {
     log: (line) => lines.push(line),
   });
-  deepEqual(lines, ["removed 2 leftover file(s) of an interrupted load (0 MB)"]);
+  deepEqual(lines, ["removed 3 leftover file(s) of an interrupted load (0 MB)"]);
   deepEqual((await listDir(dir)).filter((n) => n.includes(".tmp-")), [".other.duckdb.tmp-0123456789ab"]);
 });
 

@@ -95,6 +95,9 @@ export async function main(args: string[]): Promise<number> {
     console.log(
       `returns    ${values.reports}/demo/returns.csv (try: deno task metrics ${values.reports}/demo/returns.csv --benchmark ${values.reports}/demo/spx.csv)`,
     );
+    console.log(
+      `strategies deno task strategies list; deno task run momentum_12_1 --snapshot demo --lot 100 --tax brazil --cash-rate cdi --benchmark SPX; then deno task compare RUN_ID RUN_ID`,
+    );
     console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   }, HELP);

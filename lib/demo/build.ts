@@ -16,6 +16,8 @@ import {
 import { createSnapshot, readManifest, storeFingerprint } from "../snapshot/mod.ts";
 import type { Manifest } from "../snapshot/manifest.ts";
 import { writeSignal } from "../signal/write_signal.ts";
+import { writeTables } from "../store/write.ts";
+import { DEFAULT_RATES, syntheticRates } from "../ingest/synthetic_rates.ts";
 
 /** Where the demo data goes (the defaults every task uses). */
 export interface DemoPaths {
@@ -46,9 +48,10 @@ export interface DemoData {
 }
 
 /**
- * Builds the demo data: the synthetic universe (defaults, seed 42) and the S&P 500 sample into the
- * store, snapshot "demo" (reused when taken from identical data; snapshots are immutable) and the
- * demo signal file (the universe's vendor sentiment score). Idempotent.
+ * Builds the demo data: the synthetic universe (defaults, seed 42), its synthetic policy rate and CDI
+ * (series SELIC, CDI) and the S&P 500 sample into the store, snapshot "demo" (reused when taken from
+ * identical data; snapshots are immutable) and the demo signal file (the universe's vendor sentiment
+ * score). Idempotent.
  *
  * @example
  * ```ts
@@ -72,6 +75,10 @@ export async function buildDemoData(paths: DemoPaths = {}): Promise<DemoData> {
       log("generating the synthetic universe and loading it…");
       const universe = simulateUniverse(DEFAULT_SYNTHETIC);
       await loadUniverse(store, universe, DEFAULT_SYNTHETIC);
+      await writeTables(store, syntheticRates(universe.tables.calendar), {
+        source: "synthetic_rates",
+        params: { ...DEFAULT_RATES },
+      });
       await writeSignal(signalFile, sentimentSignal(universe));
       log("loading the S&P 500 sample…");
       await ingestSample(store);

@@ -14,3 +14,4 @@ export { type JupyterApi, jupyterKernel } from "./kernel.ts";
 export { type Progress, progress, type ProgressMode, type ProgressOptions } from "./progress.ts";
 export { type MediaBundle, mediaBundle, plainText, show, type ShowOptions } from "./show.ts";
 export { renderTextTable } from "./text_table.ts";
+export { type ProgressTicker, progressTicker } from "./ticker.ts";

@@ -21,17 +21,20 @@ import {
   verdictPanel,
 } from "./tearsheet_parts.ts";
 
-const VIEW = `class="qn-view" style="font:14px/1.45 system-ui,sans-serif;max-width:980px;"`;
+/** The attributes of a notebook view's outer `<div>`. */
+export const VIEW = `class="qn-view" style="font:14px/1.45 system-ui,sans-serif;max-width:980px;"`;
 /** Scoped to `.qn-view`: notebooks give Plot's figure and its title page-sized margins and fonts. */
-const VIEW_CSS =
+export const VIEW_CSS =
   `<style>.qn-view figure{margin:6px 0 10px}.qn-view figure h2{font-size:14px;margin:0 0 2px;` +
   `border:0;padding:0}.qn-view figure h3{font-size:12px;font-weight:400;color:#57606a;margin:0}</style>`;
 
-function subheading(text: string): string {
+/** A bold line above a table or chart of a view. */
+export function subheading(text: string): string {
   return `<div style="font-weight:600;margin:10px 0 0;">${escapeHtml(text)}</div>`;
 }
 
-function heading(text: string, detail: string): string {
+/** A view's title and its grey detail line. */
+export function heading(text: string, detail: string): string {
   return `<div style="font-size:16px;font-weight:700;margin:4px 0 2px;">${escapeHtml(text)}</div>` +
     `<div style="color:#57606a;font-size:12.5px;">${escapeHtml(detail)}</div>`;
 }

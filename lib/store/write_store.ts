@@ -137,14 +137,15 @@ export async function writeStore<T>(
 }
 
 /**
- * Removes the temp copies (and their write-ahead logs) that interrupted loads of `path` left beside
- * it. Call only while holding the store's writer lock: then no load is using them.
+ * Removes the temp copies (and their write-ahead logs) and the temp verified stamps that interrupted
+ * loads of `path` left beside it. Call only while holding the store's writer lock: then no load is
+ * using them.
  */
 export async function removeLeftovers(path: string): Promise<{ files: number; bytes: number }> {
-  const prefix = `.${basename(path)}.tmp-`;
+  const prefixes = [`.${basename(path)}.tmp-`, `${basename(verifiedPath(path))}.tmp-`];
   let files = 0, bytes = 0;
   for await (const entry of Deno.readDir(dirOf(path))) {
-    if (!entry.isFile || !entry.name.startsWith(prefix)) continue;
+    if (!entry.isFile || !prefixes.some((prefix) => entry.name.startsWith(prefix))) continue;
     const file = join(dirOf(path), entry.name);
     const info = await statOrUndefined(file);
     await Deno.remove(file).catch(() => {});
