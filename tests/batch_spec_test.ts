@@ -55,7 +55,6 @@ jobs:
   await t.step("values are the task's: defaults, then the job's own, the matrix, then overrides", () => {
     const [lag0, , lag1] = spec.jobs;
     assertEquals(lag0.values, {
-      "from-open": false, // the task's own default
       snapshot: "demo",
       "tc-bps": "20", // override (when lag 0) over the default 15
       signal: "data/mom.csv",
@@ -105,6 +104,44 @@ Deno.test("expandBatch() reports every problem with its line and column", async 
       '12:16: "from-open" is a flag: expected true or false; found number 1',
     ]);
   });
+  await t.step(
+    "strategy and optimisation jobs: lists for repeatable options, bad values where written",
+    () => {
+      const text = `defaults: { snapshot: demo }
+jobs:
+  - kind: strategy
+    strategy: low_volatility
+    param: [window=60, top_n=20]
+    lot: 0
+  - kind: optimize
+    signal: a.csv
+    param: [lag=0:2:1, "fractile=5,10"]
+    search: annealing
+  - kind: walk_forward
+    signal: a.csv
+    is: 3y
+  - kind: optimize
+    signal: a.csv
+    param: ["fractile=5,10"]
+    constraint: turnover<0.5
+`;
+      assertEquals(problems(text), [
+        '6:10: --lot expects an integer ≥ 1, found "0"',
+        '10:13: --search must be grid or random, found "annealing"',
+        "13:9: walk-forward needs --is SIZE and --oos SIZE (e.g. --is 3y --oos 1y)", // at the --is given
+      ]);
+      const [, , , grid] = [
+        ...expand(
+          text.replace("lot: 0", "lot: 100").replace("annealing", "random")
+            .replace("is: 3y", "is: 3y\n    oos: 1y"),
+        ).jobs,
+      ];
+      // a list item is one value: "fractile=5,10" stays one dimension with two choices
+      assertEquals(grid.values.param, "fractile=5,10");
+      assertEquals((grid.options as { space: unknown }).space, { fractile: [5, 10] });
+      assertEquals((grid.options as { constraints: unknown }).constraints, ["turnover<0.5"]);
+    },
+  );
   await t.step("matrix, exclude, overrides and names are checked too", () => {
     const text = `defaults: { snapshot: demo, mincos: 5, colour: red }
 jobs:

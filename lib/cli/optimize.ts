@@ -11,7 +11,7 @@ import { defineSpace, parseDimensionArgs, type SpaceSpec } from "../optimize/spa
 import { valueLabel } from "../optimize/surface.ts";
 import type { WalkForwardResult } from "../optimize/walk_forward.ts";
 import { isoDate } from "../panel/types.ts";
-import { type OptimizeJobResult, runOptimizeJob } from "../pipeline/optimize.ts";
+import { type OptimizeJobOptions, type OptimizeJobResult, runOptimizeJob } from "../pipeline/optimize.ts";
 import { type Preset, readPreset } from "../preset/preset.ts";
 import { stringifyJson } from "../util/json.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
@@ -83,34 +83,131 @@ function presetBase(preset: Preset, space: SpaceSpec): BacktestOptions {
   return { ...backtestOptions(fixed), ...(!("tcBps" in space) ? { tcBps: preset.costs.tc_bps } : {}) };
 }
 
+/** The options of one search or walk-forward (also a batch job's, see `lib/jobs`), as `parseTaskArgs` takes them. */
+export const OPTIMIZE_OPTIONS = {
+  snapshot: { type: "string" },
+  signal: { type: "string" },
+  engine: { type: "string", default: "backtest" },
+  security: { type: "string" },
+  rule: { type: "string" },
+  "fees-bps": { type: "string" },
+  "slippage-bps": { type: "string" },
+  param: { type: "string", multiple: true },
+  space: { type: "string" },
+  objective: { type: "string" },
+  direction: { type: "string" },
+  constraint: { type: "string", multiple: true },
+  trials: { type: "string" },
+  seed: { type: "string" },
+  workers: { type: "string" },
+  is: { type: "string" },
+  oos: { type: "string" },
+  step: { type: "string" },
+  mode: { type: "string" },
+  search: { type: "string" },
+  start: { type: "string" },
+  end: { type: "string" },
+  name: { type: "string" },
+} as const;
+
+/** A job's settings from `OPTIMIZE_OPTIONS` values: `runOptimizeJob`'s options, less the snapshot and signal. */
+export type OptimizeSettings = Omit<OptimizeJobOptions, "snapshot" | "signalFile"> & {
+  /** `--space FILE`: the space as JSON, read by `optimizeSpace`. */
+  readonly spaceFile?: string;
+};
+
+/**
+ * The settings of a search (`grid`, `random`) or a walk-forward from `OPTIMIZE_OPTIONS` values (also a
+ * batch job's), checked before anything is read: a bad value is a usage error naming its option.
+ */
+export function optimizeSettings(
+  values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>,
+  mode: typeof MODES[number],
+): OptimizeSettings {
+  const v = values as Record<string, string | undefined>;
+  const param = values.param as readonly string[] | undefined;
+  const engine = (v.engine ?? "backtest") as "backtest" | "timeseries";
+  if (!["backtest", "timeseries"].includes(engine)) {
+    throw new UsageError(`--engine must be backtest or timeseries, found "${v.engine}"`);
+  }
+  if (engine === "timeseries" && (!v.security || !v.rule)) {
+    throw new UsageError("--engine timeseries needs --security ID and --rule RULE");
+  }
+  const bps = (name: string) => {
+    const text = v[name];
+    if (text === undefined) return undefined;
+    const x = Number(text);
+    if (!(x >= 0)) throw new UsageError(`--${name} must be a number ≥ 0, found "${text}"`);
+    return x;
+  };
+  if (v.space && param?.length) throw new UsageError("give the space with --param or --space, not both");
+  const space = param?.length ? parseDimensionArgs([...param]) : undefined;
+  if (space) defineSpace(space);
+  if (v.direction !== undefined && !["max", "min"].includes(v.direction)) {
+    throw new UsageError(`--direction must be max or min, found "${v.direction}"`);
+  }
+  if (v.search !== undefined && !["grid", "random"].includes(v.search)) {
+    throw new UsageError(`--search must be grid or random, found "${v.search}"`);
+  }
+  if (v.mode !== undefined && !["rolling", "anchored"].includes(v.mode)) {
+    throw new UsageError(`--mode must be rolling or anchored, found "${v.mode}"`);
+  }
+  if (mode === "walk-forward" && (!v.is || !v.oos)) {
+    throw new UsageError("walk-forward needs --is SIZE and --oos SIZE (e.g. --is 3y --oos 1y)");
+  }
+  return {
+    mode,
+    engine,
+    security: v.security,
+    rule: v.rule,
+    costs: {
+      ...(bps("fees-bps") !== undefined ? { feesBps: bps("fees-bps") } : {}),
+      ...(bps("slippage-bps") !== undefined ? { slippageBps: bps("slippage-bps") } : {}),
+    },
+    name: v.name,
+    space,
+    spaceFile: v.space,
+    start: v.start,
+    end: v.end,
+    objective: v.objective,
+    direction: v.direction as "max" | "min" | undefined,
+    constraints: values.constraint as string[] | undefined,
+    trials: integer(values, "trials", 1),
+    seed: integer(values, "seed", 0),
+    workers: integer(values, "workers", 0),
+    searchMethod: (v.search ?? (mode === "random" ? "random" : "grid")) as "grid" | "random",
+    ...(mode === "walk-forward"
+      ? {
+        windows: {
+          mode: (v.mode ?? "rolling") as "rolling" | "anchored",
+          inSample: v.is!,
+          outOfSample: v.oos!,
+          ...(v.step ? { step: v.step } : {}),
+        },
+      }
+      : {}),
+  };
+}
+
+/** The search space of the settings: `--space FILE` read and checked, else the `--param` dimensions. */
+export async function optimizeSpace(settings: OptimizeSettings): Promise<SpaceSpec | undefined> {
+  if (!settings.spaceFile) return settings.space;
+  let space: SpaceSpec;
+  try {
+    space = JSON.parse(await Deno.readTextFile(settings.spaceFile)) as SpaceSpec;
+  } catch (error) {
+    throw new UsageError(`--space ${settings.spaceFile}: ${(error as Error).message}`);
+  }
+  defineSpace(space);
+  return space;
+}
+
 /** `deno task optimize`: see `--help`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     const { values, positionals } = parseTaskArgs(args, {
-      snapshot: { type: "string" },
-      signal: { type: "string" },
+      ...OPTIMIZE_OPTIONS,
       preset: { type: "string" },
-      engine: { type: "string", default: "backtest" },
-      security: { type: "string" },
-      rule: { type: "string" },
-      "fees-bps": { type: "string" },
-      "slippage-bps": { type: "string" },
-      param: { type: "string", multiple: true },
-      space: { type: "string" },
-      objective: { type: "string" },
-      direction: { type: "string" },
-      constraint: { type: "string", multiple: true },
-      trials: { type: "string" },
-      seed: { type: "string" },
-      workers: { type: "string" },
-      is: { type: "string" },
-      oos: { type: "string" },
-      step: { type: "string" },
-      mode: { type: "string" },
-      search: { type: "string" },
-      start: { type: "string" },
-      end: { type: "string" },
-      name: { type: "string" },
       author: { type: "string" },
       "write-preset": { type: "string" },
       top: { type: "string", default: "10" },
@@ -131,79 +228,23 @@ export async function main(args: string[]): Promise<number> {
     const snapshot = values.snapshot ?? preset?.universe.snapshot;
     const signalFile = values.signal ?? preset?.signal?.path;
     if (!snapshot) throw new UsageError("--snapshot ID is required (or --preset FILE)");
-    const engine = values.engine as "backtest" | "timeseries";
-    if (!["backtest", "timeseries"].includes(engine)) {
-      throw new UsageError(`--engine must be backtest or timeseries, found "${values.engine}"`);
-    }
-    if (engine === "backtest" && !signalFile) {
+    const settings = optimizeSettings(values, mode);
+    if (settings.engine === "backtest" && !signalFile) {
       throw new UsageError("--signal FILE is required (or --preset FILE)");
     }
-    if (engine === "timeseries" && (!values.security || !values.rule)) {
-      throw new UsageError("--engine timeseries needs --security ID and --rule RULE");
-    }
-    const bps = (name: string) => {
-      const text = values[name as "fees-bps"];
-      if (text === undefined) return undefined;
-      const x = Number(text);
-      if (!(x >= 0)) throw new UsageError(`--${name} must be a number ≥ 0, found "${text}"`);
-      return x;
-    };
-    if (values.space && values.param?.length) {
-      throw new UsageError("give the space with --param or --space, not both");
-    }
-    let space: SpaceSpec | undefined;
-    if (values.space) space = JSON.parse(await Deno.readTextFile(values.space)) as SpaceSpec;
-    else if (values.param?.length) space = parseDimensionArgs(values.param);
-    if (space) defineSpace(space);
-    if (values.direction !== undefined && !["max", "min"].includes(values.direction)) {
-      throw new UsageError(`--direction must be max or min, found "${values.direction}"`);
-    }
-    if (values.search !== undefined && !["grid", "random"].includes(values.search)) {
-      throw new UsageError(`--search must be grid or random, found "${values.search}"`);
-    }
-    if (values.mode !== undefined && !["rolling", "anchored"].includes(values.mode)) {
-      throw new UsageError(`--mode must be rolling or anchored, found "${values.mode}"`);
-    }
-    if (mode === "walk-forward" && (!values.is || !values.oos)) {
-      throw new UsageError("walk-forward needs --is SIZE and --oos SIZE (e.g. --is 3y --oos 1y)");
-    }
+    const space = await optimizeSpace(settings);
     const top = integer(values, "top", 1)!;
     const ticker = progressTicker({ label: mode });
     const job = await runOptimizeJob({
-      mode,
+      ...settings,
       snapshot,
       snapshotsDir: values.snapshots,
-      signalFile: engine === "backtest" ? signalFile : undefined,
-      engine,
-      security: values.security,
-      rule: values.rule,
-      costs: {
-        ...(bps("fees-bps") !== undefined ? { feesBps: bps("fees-bps") } : {}),
-        ...(bps("slippage-bps") !== undefined ? { slippageBps: bps("slippage-bps") } : {}),
-      },
-      name: values.name,
+      signalFile: settings.engine === "backtest" ? signalFile : undefined,
       space,
-      base: preset && engine === "backtest" ? presetBase(preset, space ?? {}) : undefined,
+      base: preset && settings.engine === "backtest" ? presetBase(preset, space ?? {}) : undefined,
       securities: preset?.universe.securities,
       start: values.start ?? preset?.dates.start ?? undefined,
       end: values.end ?? preset?.dates.end ?? undefined,
-      objective: values.objective,
-      direction: values.direction as "max" | "min" | undefined,
-      constraints: values.constraint,
-      trials: integer(values, "trials", 1),
-      seed: integer(values, "seed", 0),
-      workers: integer(values, "workers", 0),
-      searchMethod: (values.search ?? (mode === "random" ? "random" : "grid")) as "grid" | "random",
-      ...(mode === "walk-forward"
-        ? {
-          windows: {
-            mode: (values.mode ?? "rolling") as "rolling" | "anchored",
-            inSample: values.is!,
-            outOfSample: values.oos!,
-            ...(values.step ? { step: values.step } : {}),
-          },
-        }
-        : {}),
       runsDir: values.runs,
       author: values.author,
       force: values.force,

@@ -7,7 +7,7 @@ import { renderTextTable } from "../nb/text_table.ts";
 import type { CashRate, SimulationOptions } from "../portfolio/config.ts";
 import { parseInstrument } from "../strategy/instruments.ts";
 import { parseParamAssignments } from "../strategy/params.ts";
-import { runStrategy, tearsheetPath } from "../pipeline/strategy_run.ts";
+import { runStrategy, type StrategyRunOptions, tearsheetPath } from "../pipeline/strategy_run.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task run STRATEGY --snapshot ID [options]
@@ -77,36 +77,114 @@ function cashRate(text: string | undefined): CashRate | undefined {
   return { kind: "series", id: text.toUpperCase() };
 }
 
+/** The options of one strategy run (also a batch job's, see `lib/jobs`), as `parseTaskArgs` takes them. */
+export const RUN_OPTIONS = {
+  snapshot: { type: "string" },
+  param: { type: "string", multiple: true },
+  instrument: { type: "string", multiple: true },
+  securities: { type: "string" },
+  benchmark: { type: "string" },
+  schedule: { type: "string" },
+  execution: { type: "string" },
+  capital: { type: "string" },
+  lot: { type: "string" },
+  fractional: { type: "boolean", default: false },
+  band: { type: "string" },
+  "max-leverage": { type: "string" },
+  "long-only": { type: "boolean", default: false },
+  "borrow-rate": { type: "string" },
+  start: { type: "string" },
+  end: { type: "string" },
+  "commission-bps": { type: "string" },
+  "commission-per-share": { type: "string" },
+  "commission-per-order": { type: "string" },
+  "commission-min": { type: "string" },
+  "slippage-bps": { type: "string" },
+  slippage: { type: "string" },
+  "impact-bps": { type: "string" },
+  "max-participation": { type: "string" },
+  "cash-rate": { type: "string" },
+  tax: { type: "string" },
+} as const;
+
+/** A strategy run's settings as `runStrategy` takes them. */
+export type StrategyRunSettings = Pick<
+  StrategyRunOptions,
+  "params" | "simulation" | "benchmark" | "instruments" | "securities"
+>;
+
+/**
+ * The settings of a strategy run from `RUN_OPTIONS` values (also a batch job's), checked before
+ * anything is read: a bad value is a usage error naming its option.
+ */
+export function strategyRunSettings(
+  values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>,
+): StrategyRunSettings {
+  const nonNegative = (x: number) => x >= 0;
+  const v = values as Record<string, string | undefined>;
+  const participation = values.slippage === "participation";
+  if (values.slippage !== undefined && !participation) {
+    throw new UsageError(
+      `--slippage expects "participation" (use --slippage-bps for the bps model), found "${values.slippage}"`,
+    );
+  }
+  const simulation: SimulationOptions = {
+    ...(values.schedule ? { schedule: values.schedule as SimulationOptions["schedule"] } : {}),
+    ...(values.execution ? { execution: values.execution as SimulationOptions["execution"] } : {}),
+    capital: number("capital", v.capital, (x) => x > 0, "a number > 0"),
+    lot: number("lot", v.lot, (x) => Number.isInteger(x) && x >= 1, "an integer ≥ 1"),
+    fractional: values.fractional as boolean | undefined,
+    band: number("band", v.band, (x) => x >= 0 && x < 1, "a fraction of NAV in [0, 1)"),
+    maxLeverage: number("max-leverage", v["max-leverage"], (x) => x > 0, "a number > 0") ?? null,
+    allowShort: !values["long-only"],
+    borrowRate: number("borrow-rate", v["borrow-rate"], nonNegative, "an annual rate ≥ 0"),
+    start: v.start ?? null,
+    end: v.end ?? null,
+    commission: {
+      bps: number("commission-bps", v["commission-bps"], nonNegative, "a number ≥ 0"),
+      perShare: number("commission-per-share", v["commission-per-share"], nonNegative, "a number ≥ 0"),
+      perOrder: number("commission-per-order", v["commission-per-order"], nonNegative, "a number ≥ 0"),
+      minimum: number("commission-min", v["commission-min"], nonNegative, "a number ≥ 0"),
+    },
+    slippage: participation
+      ? {
+        model: "participation",
+        bps: number("slippage-bps", v["slippage-bps"], nonNegative, "a number ≥ 0"),
+        impactBps: number("impact-bps", v["impact-bps"], nonNegative, "a number ≥ 0"),
+        maxParticipation: number("max-participation", v["max-participation"], (x) =>
+          x > 0 && x <= 1, "a fraction in (0, 1]"),
+      }
+      : { model: "bps", bps: number("slippage-bps", v["slippage-bps"], nonNegative, "a number ≥ 0") },
+    cashRate: cashRate(v["cash-rate"]),
+    tax: v.tax,
+  };
+  const clean = JSON.parse(JSON.stringify(simulation)); // drop the options not given
+  let instruments;
+  try {
+    instruments = ((values.instrument ?? []) as readonly string[]).map(parseInstrument);
+  } catch (error) {
+    throw new UsageError(`--instrument: ${(error as Error).message}`);
+  }
+  let params;
+  try {
+    params = parseParamAssignments((values.param ?? []) as readonly string[]);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return {
+    params,
+    simulation: clean,
+    benchmark: v.benchmark ?? null,
+    instruments,
+    securities: v.securities?.split(",").map((s) => s.trim()).filter(Boolean),
+  };
+}
+
 /** \`deno task run\`: see \`--help\`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     const { values, positionals } = parseTaskArgs(args, {
-      snapshot: { type: "string" },
-      param: { type: "string", multiple: true },
-      instrument: { type: "string", multiple: true },
-      securities: { type: "string" },
-      benchmark: { type: "string" },
-      schedule: { type: "string" },
-      execution: { type: "string" },
-      capital: { type: "string" },
-      lot: { type: "string" },
-      fractional: { type: "boolean", default: false },
-      band: { type: "string" },
-      "max-leverage": { type: "string" },
-      "long-only": { type: "boolean", default: false },
-      "borrow-rate": { type: "string" },
-      start: { type: "string" },
-      end: { type: "string" },
-      "commission-bps": { type: "string" },
-      "commission-per-share": { type: "string" },
-      "commission-per-order": { type: "string" },
-      "commission-min": { type: "string" },
-      "slippage-bps": { type: "string" },
-      slippage: { type: "string" },
-      "impact-bps": { type: "string" },
-      "max-participation": { type: "string" },
-      "cash-rate": { type: "string" },
-      tax: { type: "string" },
+      ...RUN_OPTIONS,
       runs: { type: "string", default: "runs" },
       author: { type: "string" },
       force: { type: "boolean", default: false },
@@ -120,67 +198,13 @@ export async function main(args: string[]): Promise<number> {
       throw new UsageError("exactly one STRATEGY is required (deno task strategies list)");
     }
     if (!values.snapshot) throw new UsageError("--snapshot ID is required");
-    const nonNegative = (x: number) => x >= 0;
-    const v = values as unknown as Record<string, string | undefined>;
-    const participation = values.slippage === "participation";
-    if (values.slippage !== undefined && !participation) {
-      throw new UsageError(
-        `--slippage expects "participation" (use --slippage-bps for the bps model), found "${values.slippage}"`,
-      );
-    }
-    const simulation: SimulationOptions = {
-      ...(values.schedule ? { schedule: values.schedule as SimulationOptions["schedule"] } : {}),
-      ...(values.execution ? { execution: values.execution as SimulationOptions["execution"] } : {}),
-      capital: number("capital", v.capital, (x) => x > 0, "a number > 0"),
-      lot: number("lot", v.lot, (x) => Number.isInteger(x) && x >= 1, "an integer ≥ 1"),
-      fractional: values.fractional,
-      band: number("band", v.band, (x) => x >= 0 && x < 1, "a fraction of NAV in [0, 1)"),
-      maxLeverage: number("max-leverage", v["max-leverage"], (x) => x > 0, "a number > 0") ?? null,
-      allowShort: !values["long-only"],
-      borrowRate: number("borrow-rate", v["borrow-rate"], nonNegative, "an annual rate ≥ 0"),
-      start: values.start ?? null,
-      end: values.end ?? null,
-      commission: {
-        bps: number("commission-bps", v["commission-bps"], nonNegative, "a number ≥ 0"),
-        perShare: number("commission-per-share", v["commission-per-share"], nonNegative, "a number ≥ 0"),
-        perOrder: number("commission-per-order", v["commission-per-order"], nonNegative, "a number ≥ 0"),
-        minimum: number("commission-min", v["commission-min"], nonNegative, "a number ≥ 0"),
-      },
-      slippage: participation
-        ? {
-          model: "participation",
-          bps: number("slippage-bps", v["slippage-bps"], nonNegative, "a number ≥ 0"),
-          impactBps: number("impact-bps", v["impact-bps"], nonNegative, "a number ≥ 0"),
-          maxParticipation: number("max-participation", v["max-participation"], (x) =>
-            x > 0 && x <= 1, "a fraction in (0, 1]"),
-        }
-        : { model: "bps", bps: number("slippage-bps", v["slippage-bps"], nonNegative, "a number ≥ 0") },
-      cashRate: cashRate(values["cash-rate"]),
-      tax: values.tax,
-    };
-    const clean = JSON.parse(JSON.stringify(simulation)); // drop the options not given
-    let instruments;
-    try {
-      instruments = (values.instrument ?? []).map(parseInstrument);
-    } catch (error) {
-      throw new UsageError(`--instrument: ${(error as Error).message}`);
-    }
-    let params;
-    try {
-      params = parseParamAssignments(values.param ?? []);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const settings = strategyRunSettings(values);
     let bar: Progress | undefined = undefined as Progress | undefined;
     const out = await runStrategy({
       strategy: positionals[0],
       snapshot: values.snapshot,
       snapshotsDir: values.snapshots,
-      params,
-      simulation: clean,
-      benchmark: values.benchmark ?? null,
-      instruments,
-      securities: values.securities?.split(",").map((s) => s.trim()).filter(Boolean),
+      ...settings,
       runsDir: values.runs,
       author: values.author,
       force: values.force,

@@ -415,7 +415,9 @@ export function expandBatch(source: BatchSource, kinds: readonly JobKind[]): Bat
         } else if (
           v.type === "seq" && v.items.every((x) => x.type === "scalar" && typeof x.value !== "boolean")
         ) {
-          values[key] = v.items.map((x) => scalarText((x as { value: Scalar }).value)).join(",");
+          // a repeatable option takes each item as one value; others take the task's comma-separated form
+          values[key] = v.items.map((x) => scalarText((x as { value: Scalar }).value))
+            .join(def.multiple ? "\n" : ",");
         } else {
           fail(v.loc, `"${key}" expects a value (text, number or list of them); found ${describeNode(v)}`);
           delete values[key];

@@ -10,6 +10,11 @@ import type { JobCache } from "./cache.ts";
 export interface JobOptionDef {
   readonly type: "string" | "boolean";
   readonly default?: string | boolean;
+  /**
+   * Repeatable on the command line (`--param a=1 --param b=2`): a batch gives a list, which the job's
+   * values carry as one text with the items on separate lines (`jobList` splits it).
+   */
+  readonly multiple?: boolean;
 }
 
 /** Option values as a task's parser hands them over: text for string options, booleans for flags. */
@@ -32,6 +37,11 @@ export interface JobContext extends JobPlaces {
   readonly progress: (done: number, total: number) => void;
   /** Panels and signals reused by the jobs one worker runs. */
   readonly cache: JobCache;
+}
+
+/** The items of a repeatable option's value (`JobOptionDef.multiple`), none when it is not given. */
+export function jobList(value: string | boolean | undefined): string[] {
+  return typeof value === "string" && value !== "" ? value.split("\n") : [];
 }
 
 /**

@@ -31,6 +31,7 @@ import { htmlPage } from "../report/html.ts";
 import { searchView, walkForwardView } from "../report/optimize_views.ts";
 import { formatReport } from "../signal/problem.ts";
 import { knownMatrix, readSignal, validate } from "../signal/mod.ts";
+import type { Manifest } from "../snapshot/manifest.ts";
 import { readManifest } from "../snapshot/paths.ts";
 import { getRun } from "../track/get_run.ts";
 import { listRuns } from "../track/list_runs.ts";
@@ -98,20 +99,34 @@ function panelFields(space: SpaceSpec, base: BacktestOptions): string[] {
   return ["ret", "mcap", "value", "beta", ...(/fromOpen|from_open/.test(text) ? ["ret_oc", "adj_open"] : [])];
 }
 
+/** What an optimisation job is before it runs: its identity and the settings that identity fixed. */
+export interface OptimizeJobPlan {
+  /** The identity the run is recorded under. */
+  readonly identity: Pick<RunInput, "kind" | "tags" | "inputHash" | "params">;
+  readonly configHash: string;
+  readonly manifest: Manifest;
+  /** The signal file's hash (engine `backtest`) or the rule's (engine `timeseries`). */
+  readonly signalHash: string;
+  readonly space: SpaceSpec | undefined;
+  readonly base: BacktestOptions;
+  readonly method: "grid" | "random";
+  /** The rule as recorded: a built-in's name or a module's file URL. */
+  readonly rule: string | undefined;
+}
+
 /**
- * Runs an optimisation job (see the module doc). Throws on an invalid signal (with every problem),
- * and on anything the search refuses (empty space, zero step, unknown objective, windows longer than
- * the data), before any trial runs.
+ * Plans an optimisation job without computing it: the options checked, the snapshot's manifest and
+ * the input's hash read, the identity (and config hash) of the run `runOptimizeJob` records. A batch
+ * job uses it to know its run before running.
  *
  * @example
  * ```ts
- * const job = await runOptimizeJob({ mode: "grid", snapshot: "demo", signalFile: "data/demo_signal.parquet" });
- * job.run.run_id; job.preset?.params;
+ * const plan = await planOptimizeJob({ mode: "grid", snapshot: "demo", signalFile: "data/demo_signal.parquet" });
+ * plan.configHash; // => the config hash of the run runOptimizeJob records
  * ```
  */
-export async function runOptimizeJob(options: OptimizeJobOptions): Promise<OptimizeJobResult> {
-  const log = options.log ?? (() => {});
-  const { mode, snapshot, snapshotsDir, signalFile, runsDir } = options;
+export async function planOptimizeJob(options: OptimizeJobOptions): Promise<OptimizeJobPlan> {
+  const { mode, snapshot, snapshotsDir, signalFile } = options;
   if (mode === "walk-forward" && !options.windows) {
     throw new RangeError(
       "walk-forward needs windows: in-sample and out-of-sample sizes (e.g. --is 3y --oos 1y)",
@@ -153,7 +168,37 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
     securities: options.securities ?? null,
   };
   const identity = { kind, tags: { snapshot_hash: manifest.hash }, inputHash: signalHash, params } as const;
-  const configHash = await runConfigHash(identity);
+  return {
+    identity,
+    configHash: await runConfigHash(identity),
+    manifest,
+    signalHash,
+    space,
+    base,
+    method,
+    rule,
+  };
+}
+
+/**
+ * Runs an optimisation job (see the module doc). Throws on an invalid signal (with every problem),
+ * and on anything the search refuses (empty space, zero step, unknown objective, windows longer than
+ * the data), before any trial runs.
+ *
+ * @example
+ * ```ts
+ * const job = await runOptimizeJob({ mode: "grid", snapshot: "demo", signalFile: "data/demo_signal.parquet" });
+ * job.run.run_id; job.preset?.params;
+ * ```
+ */
+export async function runOptimizeJob(options: OptimizeJobOptions): Promise<OptimizeJobResult> {
+  const log = options.log ?? (() => {});
+  const { mode, snapshot, signalFile, runsDir } = options;
+  const { identity, configHash, manifest, signalHash, space, base, method, rule } = await planOptimizeJob(
+    options,
+  );
+  const engine = options.engine ?? "backtest";
+  const { kind, params } = identity;
   if (!options.force) {
     const [existing] = await listRuns({ runsDir, configHash });
     if (existing) {

@@ -273,20 +273,30 @@ function runTables(result: PortfolioResult): Record<string, RunTable> {
   };
 }
 
+/** What a strategy run is before it is computed: its strategy, checked parameters and settings, identity. */
+export interface StrategyRunPlan {
+  readonly registry: Registry;
+  readonly entry: StrategyEntry;
+  readonly params: Params;
+  readonly config: SimulationConfig;
+  readonly manifest: { readonly snapshot_id: string; readonly hash: string };
+  /** The identity the run is recorded under (`runConfigHash` of it is the run's config hash). */
+  readonly identity: RunIdentity;
+}
+
 /**
- * Runs a registered strategy on a snapshot as a portfolio and records it: validates the parameters and
- * the settings first (every problem at once), returns an identical earlier run without computing
- * (`reused: true`) unless `force`, else loads the snapshot, builds the weights, simulates, measures
- * and records `runs/<run_id>/` (run.json with kind "strategy", daily.parquet, trades, positions, taxes
- * and monthly_costs tables, tearsheet.html).
+ * Plans a strategy run without computing it: the strategy found, its parameters and the settings
+ * validated (every problem at once), the snapshot verified, the identity built from the snapshot's
+ * hash, the strategy sources' hash and every setting. `runStrategy` records under this identity; a
+ * batch job uses it to know its run before running.
  *
  * @example
  * ```ts
- * const out = await runStrategy({ strategy: "momentum_12_1", snapshot: "demo", simulation: { lot: 100, tax: "brazil" } });
- * out.metrics?.sharpe; out.run?.dir;
+ * const plan = await planStrategyRun({ strategy: "low_volatility", snapshot: "demo" });
+ * await runConfigHash(plan.identity); // => the config hash runStrategy records
  * ```
  */
-export async function runStrategy(options: StrategyRunOptions): Promise<StrategyRun> {
+export async function planStrategyRun(options: StrategyRunOptions): Promise<StrategyRunPlan> {
   const registry = options.registry ?? await discoverStrategies();
   const entry = registry.get(options.strategy);
   const params = validateParams(entry.name, entry.params, options.params ?? {});
@@ -315,6 +325,24 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     params: runParams,
     inputHash: await sourceHash(entry, params, registry),
   };
+  return { registry, entry, params, config, manifest, identity };
+}
+
+/**
+ * Runs a registered strategy on a snapshot as a portfolio and records it: validates the parameters and
+ * the settings first (every problem at once), returns an identical earlier run without computing
+ * (`reused: true`) unless `force`, else loads the snapshot, builds the weights, simulates, measures
+ * and records `runs/<run_id>/` (run.json with kind "strategy", daily.parquet, trades, positions, taxes
+ * and monthly_costs tables, tearsheet.html).
+ *
+ * @example
+ * ```ts
+ * const out = await runStrategy({ strategy: "momentum_12_1", snapshot: "demo", simulation: { lot: 100, tax: "brazil" } });
+ * out.metrics?.sharpe; out.run?.dir;
+ * ```
+ */
+export async function runStrategy(options: StrategyRunOptions): Promise<StrategyRun> {
+  const { registry, entry, params, config, manifest, identity } = await planStrategyRun(options);
   const configHash = await runConfigHash(identity);
   const record = options.record ?? true;
   const step = async (k: number) =>
