@@ -1,12 +1,13 @@
 /**
  * `deno task clean [rules] [--dry-run]` — remove old runs and reports, old finished job records and
- * the temp folders crashed writes left behind.
+ * the temp folders crashed writes left behind, and apply retention rules to the store's bars.
  */
+import { parseRetention, type RetentionRule } from "../bars/retention.ts";
 import { clean, type CleanItem } from "../jobs/clean.ts";
 import { defaultJobsDir } from "../jobs/control/job_record.ts";
 import { renderTextTable } from "../nb/text_table.ts";
 import { DEFAULT_RUNS_DIR } from "../track/types.ts";
-import { COMMON_HELP, numberOption, parseTaskArgs, runTask } from "./args.ts";
+import { COMMON_HELP, numberOption, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task clean [options]
 
@@ -17,6 +18,10 @@ Frees disk space. Always: temp folders left by crashed writes in runs/, snapshot
   --keep-runs N              all but the newest N runs
   --reports-older-than DAYS  entries of reports/ untouched for more than DAYS
   --jobs-days DAYS           finished job records kept this long (default 30)
+  --retain RULE              a retention rule for the store's bars, repeatable: INTERVAL:DAYS[:TO],
+                             e.g. 1m:90:5m (minute bars of sessions before today − 90 days become
+                             5m bars) or 1h:3650 (hourly bars older than ten years removed); applied
+                             finest first, atomically (the store is replaced only when all succeed)
   --dry-run                  list what would be removed; remove nothing
 
 Folders:
@@ -24,6 +29,8 @@ Folders:
   --reports DIR              reports folder (default reports/)
   --jobs DIR                 jobs folder (default runs/.jobs)
 ${COMMON_HELP}
+
+Example: deno task clean --keep-runs 500 --retain 1m:90:5m --retain 5m:730:1h
 
 A removed run is gone: a batch that needs it again recomputes it.`;
 
@@ -35,6 +42,7 @@ export async function main(args: string[]): Promise<number> {
       "keep-runs": { type: "string" },
       "reports-older-than": { type: "string" },
       "jobs-days": { type: "string" },
+      retain: { type: "string", multiple: true },
       "dry-run": { type: "boolean", default: false },
       runs: { type: "string", default: DEFAULT_RUNS_DIR },
       reports: { type: "string", default: "reports" },
@@ -54,6 +62,8 @@ export async function main(args: string[]): Promise<number> {
       keepRuns: numberOption(values, "keep-runs", { integer: true, min: 0 }),
       reportsOlderThanDays: numberOption(values, "reports-older-than", { min: 0 }),
       jobsOlderThanDays: numberOption(values, "jobs-days", { min: 0 }),
+      retention: retentionRules(values.retain ?? []),
+      db: values.db,
       dryRun: values["dry-run"],
     });
     if (values.json) {
@@ -69,6 +79,15 @@ export async function main(args: string[]): Promise<number> {
     );
     return 0;
   }, HELP);
+}
+
+/** `--retain` rules, a usage error naming the bad one. */
+function retentionRules(texts: readonly string[]): RetentionRule[] {
+  try {
+    return texts.map(parseRetention);
+  } catch (error) {
+    throw new UsageError(`--retain: ${(error as Error).message}`);
+  }
 }
 
 function row(item: CleanItem) {

@@ -1,10 +1,14 @@
 /**
  * Housekeeping: what `deno task clean` removes — runs older than N days or beyond the newest N,
- * report files older than N days, finished job records older than N days, and the temp folders
- * crashed writers left (never one a live writer holds) — listing each item with its size, or only
- * listing them (`dryRun`).
+ * report files older than N days, finished job records older than N days, the temp folders
+ * crashed writers left (never one a live writer holds), and the store's bars past their retention
+ * rule (aggregated or removed through `writeStore`, so atomically) — listing each item with its size,
+ * or only listing them (`dryRun`).
  */
 import { join } from "node:path";
+import { applyRetention, type RetentionRule } from "../bars/retention.ts";
+import { openStore } from "../store/db.ts";
+import { writeStore } from "../store/write_store.ts";
 import { removeOrphans } from "../util/atomic.ts";
 import { listJobs } from "./control/job_record.ts";
 
@@ -22,6 +26,10 @@ export interface CleanOptions {
   readonly reportsOlderThanDays?: number;
   /** Remove finished jobs' records older than this many days (default 30). */
   readonly jobsOlderThanDays?: number;
+  /** Retention rules for the bars of the store at `db` (see `lib/bars/retention.ts`). */
+  readonly retention?: readonly RetentionRule[];
+  /** The store the retention rules apply to. */
+  readonly db?: string;
   /** List what would go; remove nothing. */
   readonly dryRun?: boolean;
   /** "Now" (tests). */
@@ -30,7 +38,7 @@ export interface CleanOptions {
 
 /** One thing removed (or that would be). */
 export interface CleanItem {
-  readonly kind: "run" | "report" | "job" | "temp";
+  readonly kind: "run" | "report" | "job" | "temp" | "bars";
   readonly path: string;
   readonly bytes: number;
   readonly reason: string;
@@ -118,6 +126,7 @@ export async function clean(options: CleanOptions): Promise<CleanItem[]> {
       await add("job", join(options.jobsDir, job.job_id), `${job.status} more than ${jobDays} days ago`);
     }
   }
+  if (options.retention?.length) items.push(...await retain(options));
   const tempParents = [options.runsDir, options.snapshotsDir, options.reportsDir];
   if (options.dryRun) {
     for (const parent of tempParents) {
@@ -129,7 +138,9 @@ export async function clean(options: CleanOptions): Promise<CleanItem[]> {
     }
     return items;
   }
-  for (const item of items) await Deno.remove(item.path, { recursive: true }).catch(() => {});
+  for (const item of items) {
+    if (item.kind !== "bars") await Deno.remove(item.path, { recursive: true }).catch(() => {});
+  }
   for (const parent of tempParents) {
     const sizes = new Map<string, number>();
     for (const entry of await entries(parent)) {
@@ -145,4 +156,28 @@ export async function clean(options: CleanOptions): Promise<CleanItem[]> {
     }
   }
   return items;
+}
+
+/** The retention rules applied to the store (counted only, on a read-only store, when `dryRun`). */
+async function retain(options: CleanOptions): Promise<CleanItem[]> {
+  if (!options.db) throw new RangeError("retention rules need the store (db) they apply to");
+  const rules = options.retention!;
+  const applied = options.dryRun
+    ? await (async () => {
+      const store = await openStore(options.db, { readOnly: true });
+      try {
+        return await applyRetention(store, rules, { now: options.now, dryRun: true });
+      } finally {
+        store.close();
+      }
+    })()
+    : await writeStore(options.db, (store) => applyRetention(store, rules, { now: options.now }));
+  return applied.map((a) => ({
+    kind: "bars",
+    path: options.db!,
+    bytes: 0,
+    reason: `${a.removed} ${a.rule.interval} bars of ${a.session} before ${a.cutoff}${
+      a.rule.aggregateTo ? ` → ${a.written} ${a.rule.aggregateTo} bars` : ""
+    }`,
+  }));
 }
