@@ -1,7 +1,10 @@
 import { buildDemoData } from "../demo/build.ts";
 import { runSuiteFile } from "../pipeline/suite_file.ts";
 import { type Progress, progress } from "../nb/progress.ts";
-import { COMMON_HELP, parseTaskArgs, runTask } from "./args.ts";
+import { buildIntradayDemo, type IntradayDemoPaths } from "../demo/intraday.ts";
+import { runBatchFile } from "../jobs/batch.ts";
+import { renderTextTable } from "../nb/text_table.ts";
+import { COMMON_HELP, givenOption, parseTaskArgs, runTask } from "./args.ts";
 import { printSuite } from "./suite.ts";
 import { loadPanel } from "../panel/load.ts";
 import { isoDate } from "../panel/types.ts";
@@ -21,7 +24,18 @@ Re-running is idempotent: the same store gives the same snapshot and the same ru
 generator parameters and code are unchanged and the files it wrote untouched, the store, snapshot
 and signal are reused as they are (no regeneration).
 
+With --intraday, the intraday demo instead (its own store, data/intraday.duckdb unless --db):
+  1. generates a seeded synthetic B3 market, 30 securities × 40 sessions of minute bars (regular
+     session 10:00–17:00 São Paulo) with the daily bars they aggregate to (not loaded again when the
+     store exists);
+  2. snapshots it as "intraday";
+  3. writes an hourly reversal signal (data/intraday_signal.csv) and a batch file beside it
+     (data/intraday_batch.yaml: hourly backtests at lags 0 and 1 bar, costs 0 and 10 bps,
+     annualised by 252 × 7: the random-walk market has no reversal, and hourly turnover is costly);
+  4. runs that batch (a rerun skips the recorded runs) and prints its summary.
+
 Options:
+  --intraday         the intraday demo (above)
   --signal FILE      where to write the demo signal (default data/demo_signal.parquet)
   --workers N        suite workers (default: one per core)
   --runs DIR         run registry (default runs/)
@@ -36,12 +50,25 @@ export async function main(args: string[]): Promise<number> {
       runs: { type: "string", default: "runs" },
       reports: { type: "string", default: "reports" },
       signal: { type: "string", default: "data/demo_signal.parquet" },
+      intraday: { type: "boolean", default: false },
     });
     if (values.help) {
       console.log(HELP);
       return 0;
     }
     const started = performance.now();
+    if (values.intraday) {
+      await intradayDemo({
+        db: givenOption(args, "db") ? values.db : undefined,
+        snapshotsDir: values.snapshots,
+        signalFile: givenOption(args, "signal") ? values.signal : undefined,
+        runsDir: values.runs,
+        reportsDir: values.reports,
+        workers: values.workers === undefined ? 0 : Number(values.workers),
+      });
+      console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return 0;
+    }
     const { manifest, tables } = await buildDemoData({
       db: values.db,
       snapshotsDir: values.snapshots,
@@ -101,6 +128,48 @@ export async function main(args: string[]): Promise<number> {
     console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   }, HELP);
+}
+
+/** The intraday demo: data, snapshot, signal and batch file, then the batch run and its summary. */
+async function intradayDemo(
+  options: IntradayDemoPaths & { runsDir: string; reportsDir: string; workers: number },
+): Promise<void> {
+  const demo = await buildIntradayDemo({ ...options, log: console.log });
+  console.log(`\nintraday store ${options.db ?? "data/intraday.duckdb"}`);
+  for (const t of demo.tables.filter((t) => t.rows > 0)) {
+    console.log(
+      `  ${t.table.padEnd(18)} ${String(t.rows).padStart(9)} rows  ${t.start ?? ""} → ${t.end ?? ""}`,
+    );
+  }
+  console.log(`snapshot ${demo.manifest.snapshot_id}  hash ${demo.manifest.hash}`);
+  console.log(`signal ${demo.signalFile}\nbatch ${demo.batchFile}\n`);
+  const result = await runBatchFile(demo.batchFile, {
+    workers: options.workers,
+    runsDir: options.runsDir,
+    batchDir: `${options.reportsDir}/batch/intraday`,
+  });
+  console.log(renderTextTable(
+    result.jobs.map((j) => ({
+      job: j.job.spec.name,
+      status: j.status,
+      sharpe: j.metrics?.sharpe ?? NaN,
+      annual_return: j.metrics?.annual_return ?? NaN,
+      annual_volatility: j.metrics?.annual_volatility ?? NaN,
+      bars: j.metrics?.n_days ?? NaN,
+      run_id: j.run_id ?? "",
+    })),
+    { maxRows: result.jobs.length, caption: "hourly backtests (annualised by 252 sessions × 7 bars)" },
+  ));
+  if (result.counts.failed) {
+    throw new Error(`${result.counts.failed} intraday backtest(s) failed: see ${result.index}`);
+  }
+  console.log(`\nsummary ${result.summaryCsv}\nindex   ${result.index}`);
+  console.log(
+    `next    deno task backtest --snapshot intraday --signal ${demo.signalFile} --interval 1h --mincos 5 --fractile 30,70; ` +
+      `deno task batch ${demo.batchFile} --dry-run; deno task clean --db ${
+        options.db ?? "data/intraday.duckdb"
+      } --retain 1m:90:5m --dry-run`,
+  );
 }
 
 /** A `date,ret` CSV (the format `deno task metrics` reads); NaN returns are left empty. */

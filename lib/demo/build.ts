@@ -213,23 +213,29 @@ export async function tableStats(store: Store): Promise<TableStats[]> {
   return stats;
 }
 
-async function demoSnapshot(
+/**
+ * Snapshot `id` of the store: taken when missing, reused when taken from the same data (same store
+ * fingerprint); an error naming the folder to remove when it was taken from other data (snapshots
+ * are immutable).
+ */
+export async function demoSnapshot(
   store: Store,
   snapshotsDir: string,
   log: (line: string) => void,
+  id = "demo",
 ): Promise<Manifest> {
   let existing: Manifest | undefined;
   try {
-    existing = await readManifest("demo", snapshotsDir);
+    existing = await readManifest(id, snapshotsDir);
   } catch {
     existing = undefined;
   }
-  if (!existing) return await createSnapshot(store, "demo", { snapshotsDir });
+  if (!existing) return await createSnapshot(store, id, { snapshotsDir });
   if (existing.source.fingerprint !== await storeFingerprint(store)) {
     throw new Error(
-      `snapshot "demo" in ${snapshotsDir}/ was taken from different data and snapshots are immutable; remove ${snapshotsDir}/demo to rebuild it`,
+      `snapshot "${id}" in ${snapshotsDir}/ was taken from different data and snapshots are immutable; remove ${snapshotsDir}/${id} to rebuild it`,
     );
   }
-  log("snapshot demo is up to date (same store fingerprint); reusing it");
+  log(`snapshot ${id} is up to date (same store fingerprint); reusing it`);
   return existing;
 }
