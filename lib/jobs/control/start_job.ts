@@ -19,6 +19,10 @@ export const JOB_TASKS: Readonly<Record<string, string>> = {
   demo: "../../cli/demo.ts",
   python: "../../cli/python.ts",
   research: "../../cli/research.ts",
+  run: "../../cli/run.ts",
+  optimize: "../../cli/optimize.ts",
+  portfolio: "../../cli/portfolio.ts",
+  clean: "../../cli/clean.ts",
 };
 
 /** How long a cancelled task may take to stop by itself before its job process exits. */
