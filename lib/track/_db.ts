@@ -1,15 +1,26 @@
-/** Private DuckDB helpers of the run registry: a throwaway in-memory database per call. */
+/** Private DuckDB helpers of the run registry: the process's in-memory database, a connection per call. */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 
-/** Runs `fn` with a connection to a fresh in-memory DuckDB, closed afterwards (no file, no lock). */
-export async function withMemoryDb<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(":memory:");
-  const conn = await instance.connect();
+/** The in-memory database, created on first use (creating one costs tens of ms; a connection, far less). */
+let memory: Promise<DuckDBInstance> | undefined;
+let calls = 0;
+
+/**
+ * Runs `fn` with a new connection to the process's in-memory DuckDB (no file, no lock), closed
+ * afterwards, and a table name unique to this call (`scratch`), dropped afterwards: calls may run
+ * concurrently, so a call creates its tables under that name only.
+ */
+export async function withMemoryDb<T>(
+  fn: (conn: DuckDBConnection, scratch: string) => Promise<T>,
+): Promise<T> {
+  memory ??= DuckDBInstance.create(":memory:");
+  const conn = await (await memory).connect();
+  const scratch = `scratch_${++calls}`;
   try {
-    return await fn(conn);
+    return await fn(conn, scratch);
   } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${scratch}`).catch(() => {});
     conn.closeSync();
-    instance.closeSync();
   }
 }
 

@@ -47,10 +47,10 @@ export async function writeDailyParquet(daily: Daily, path: string): Promise<voi
   const { date } = daily;
   let midnights = true;
   for (let t = 0; t < date.length && midnights; t++) midnights = date[t] % DAY_MS === 0;
-  await withMemoryDb(async (conn) => {
+  await withMemoryDb(async (conn, scratch) => {
     const defs = ["date_ms DOUBLE", ...columns.map((c) => `${sqlIdent(c)} DOUBLE`)].join(", ");
-    await conn.run(`CREATE TABLE daily (${defs})`);
-    const appender = await conn.createAppender("daily");
+    await conn.run(`CREATE TABLE ${scratch} (${defs})`);
+    const appender = await conn.createAppender(scratch);
     const values = columns.map((c) => daily[c]);
     for (let t = 0; t < date.length; t++) {
       appender.appendDouble(date[t]);
@@ -65,7 +65,7 @@ export async function writeDailyParquet(daily: Daily, path: string): Promise<voi
     const dateSql = `epoch_ms(date_ms::BIGINT)${midnights ? "::DATE" : ""} AS date`;
     const rest = columns.map(sqlIdent).join(", ");
     await conn.run(
-      `COPY (SELECT ${dateSql}${rest ? `, ${rest}` : ""} FROM daily ORDER BY date_ms) ` +
+      `COPY (SELECT ${dateSql}${rest ? `, ${rest}` : ""} FROM ${scratch} ORDER BY date_ms) ` +
         `TO ${sqlString(path)} (FORMAT parquet)`,
     );
   });

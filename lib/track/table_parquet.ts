@@ -37,11 +37,11 @@ function toColumns(table: RunTable, name: string): Column[] {
  */
 export async function writeTableParquet(table: RunTable, path: string, name = path): Promise<void> {
   const columns = toColumns(table, name);
-  await withMemoryDb(async (conn) => {
+  await withMemoryDb(async (conn, t) => {
     const defs = columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ");
-    await conn.run(`CREATE TABLE t (${defs})`);
-    await appendColumns(conn, "t", columns);
-    await conn.run(`COPY t TO ${sqlString(path)} (FORMAT parquet)`);
+    await conn.run(`CREATE TABLE ${t} (${defs})`);
+    await appendColumns(conn, t, columns);
+    await conn.run(`COPY ${t} TO ${sqlString(path)} (FORMAT parquet)`);
   });
 }
 
