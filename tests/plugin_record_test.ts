@@ -32,7 +32,7 @@ Deno.test("a batch plugin's strategy run is recorded as a backtest run and reuse
   const snapshotsDir = `${dir}/snaps`, runsDir = `${dir}/runs`;
   await createSnapshot(store, "s", { snapshotsDir });
   store.close();
-  const args = (...more: string[]) => [
+  const args = (lookback: string, ...more: string[]) => [
     "strategy",
     "run",
     "example_pandas",
@@ -43,12 +43,12 @@ Deno.test("a batch plugin's strategy run is recorded as a backtest run and reuse
     "--runs",
     runsDir,
     "--param",
-    "lookback=60",
+    `lookback=${lookback}`,
     "--param",
     "skip=5",
     ...more,
   ];
-  const first = await capture(() => main(args("--fees-bps", "5", "--json")));
+  const first = await capture(() => main(args("60", "--fees-bps", "5", "--json")));
   equal(first.code, 0, first.err);
   const printed = JSON.parse(first.out);
   equal(printed.reused, false);
@@ -97,7 +97,7 @@ Deno.test("a batch plugin's strategy run is recorded as a backtest run and reuse
     const python = Deno.env.get("QUANTNB_PYTHON");
     Deno.env.set("QUANTNB_PYTHON", "/nonexistent/python3"); // a started plugin would fail
     try {
-      const again = await capture(() => main(args("--fees-bps", "5")));
+      const again = await capture(() => main(args("60", "--fees-bps", "5")));
       equal(again.code, 0, again.err);
       match(again.out, new RegExp(printed.run_id));
       match(again.out, /same config as an earlier run: reused/);
@@ -118,24 +118,10 @@ Deno.test("a batch plugin's strategy run is recorded as a backtest run and reuse
   });
 
   await t.step("other costs are another run; invalid parameters record nothing", async () => {
-    const other = await capture(() => main(args("--fees-bps", "20", "--json")));
+    const other = await capture(() => main(args("60", "--fees-bps", "20", "--json")));
     equal(other.code, 0, other.err);
     notEqual(JSON.parse(other.out).run_id, printed.run_id);
-    const bad = await capture(() =>
-      main([
-        "strategy",
-        "run",
-        "example_pandas",
-        "--snapshot",
-        "s",
-        "--snapshots",
-        snapshotsDir,
-        "--runs",
-        runsDir,
-        "--param",
-        "lookback=1",
-      ])
-    );
+    const bad = await capture(() => main(args("1")));
     equal(bad.code, 1);
     match(
       bad.err,
