@@ -100,21 +100,29 @@ function pairBook(input: CrossoverKernelInput): PairBook {
   const st = new Float64Array(P * S);
   /** Returns merged into the record at o: each closed trade's bars and the open position's entry bar. */
   const merged = (o: number) =>
-    st[o + IN_MKT] + Math.floor(st[o + COUNTS] / TRADE) + (st[o + OUTLAY] > 0 ? 1 : 0);
+    st[o + IN_MKT] + Math.floor(st[o + COUNTS] * (1 / TRADE)) + (st[o + OUTLAY] > 0 ? 1 : 0);
   /** Merges a block of n returns with mean `m` and Σ(r − m)² `m2` into the record at o (which holds `n0`). */
   const merge = (o: number, n0: number, n: number, m: number, m2: number) => {
     if (n === 0) return;
-    const total = n0 + n;
+    const w = n / (n0 + n);
     const delta = m - st[o + MEAN];
-    st[o + MEAN] += (delta * n) / total;
-    st[o + M2] += m2 + (delta * delta * n0 * n) / total;
+    st[o + MEAN] += delta * w;
+    st[o + M2] += m2 + delta * delta * n0 * w;
   };
-  /** Merges the holding bars entry+1 … end (mark returns, from the prefix sums) into the record at o. */
-  const mergeHolding = (o: number, n0: number, entry: number, end: number) => {
-    const n = end - entry;
-    if (n <= 0) return;
-    const d1 = pre1[end] - pre1[entry];
-    merge(o, n0, n, g + d1 / n, Math.max(0, pre2[end] - pre2[entry] - (d1 * d1) / n));
+  /**
+   * Merges the holding bars entry+1 … end (mark returns, from the prefix sums) and, when given, one more
+   * return `last` (the exit bar's) into the record at o, as one block.
+   */
+  const mergeHolding = (o: number, n0: number, entry: number, end: number, last?: number) => {
+    let d1 = pre1[end] - pre1[entry];
+    let d2 = pre2[end] - pre2[entry];
+    let n = end - entry;
+    if (last !== undefined) {
+      d1 += last - g;
+      d2 += (last - g) * (last - g);
+      n++;
+    }
+    if (n > 0) merge(o, n0, n, g + d1 / n, Math.max(0, d2 - (d1 * d1) / n));
   };
   const reset = () => {
     st.fill(0);
@@ -146,9 +154,7 @@ function pairBook(input: CrossoverKernelInput): PairBook {
     const entry = st[o + ENTRY_AT] | 0;
     const value = q * (px * (1 - slippage));
     const cash = value - (value * fee + fixedFee);
-    const n0 = merged(o);
-    mergeHolding(o, n0, entry, at - 1);
-    merge(o, n0 + at - 1 - entry, 1, cash / (q * mark[at - 1]) - 1, 0);
+    mergeHolding(o, merged(o), entry, at - 1, cash / (q * mark[at - 1]) - 1);
     st[o + COUNTS] += TRADE + (cash - st[o + OUTLAY] > 0 ? WIN : 0);
     st[o + IN_MKT] += at - entry;
     st[o + AMOUNT] = cash;
