@@ -88,10 +88,40 @@ Deno.test("schemaProblems checks a schema's own defaults and ranges", () => {
     'parameter "n": min 5 > max 1',
     'parameter "n": default 3 is not an integer in [5, 1]',
   ]);
-  deepEqual(schemaProblems({ Bad: { type: "string", default: "", description: "" } }), [
+  deepEqual(schemaProblems({ Bad: { type: "text", default: "", description: "" } }), [
     'parameter "Bad": name must be snake_case',
-    'parameter "Bad": type must be number, integer, boolean, enum or date, found "string"',
+    'parameter "Bad": type must be number, integer, boolean, enum, date or string, found "text"',
   ]);
+  deepEqual(schemaProblems({ id: { type: "string", default: "", description: "" } }), [
+    'parameter "id": default "" is not a non-empty string',
+  ]);
+  deepEqual(schemaProblems({ id: { type: "string", default: null, pattern: "[", description: "" } }), [
+    'parameter "id": pattern "[" is not a regular expression (Invalid regular expression: /[/: Unterminated character class)',
+  ]);
+});
+
+Deno.test("validateParams checks string parameters: non-empty, the whole value matching the pattern", () => {
+  const schema = {
+    run_id: { type: "string", default: null, pattern: "[0-9]{8}-[\\w-]+", description: "a run" },
+    dir: { type: "string", default: "runs", description: "a folder" },
+  } as const;
+  deepEqual(validateParams("ml_model", schema, {}), { run_id: null, dir: "runs" });
+  deepEqual(validateParams("ml_model", schema, { run_id: "20240102-abc", dir: "x/y" }), {
+    run_id: "20240102-abc",
+    dir: "x/y",
+  });
+  throws(
+    () => validateParams("ml_model", schema, { run_id: "x20240102-abc", dir: "" }),
+    (error: unknown) => {
+      equal(
+        (error as Error).message,
+        'strategy "ml_model": 2 invalid parameters\n' +
+          '  - run_id: expected a string matching /^(?:[0-9]{8}-[\\w-]+)$/, found "x20240102-abc"\n' +
+          '  - dir: expected a non-empty string, found ""',
+      );
+      return true;
+    },
+  );
 });
 
 Deno.test("parseParamAssignments reads k=v pairs and names a malformed one", () => {

@@ -114,12 +114,21 @@ export const RULES: Readonly<Record<string, SignalRule>> = {
 /** Engine metrics each trial reports besides the return-series ones. */
 export const TIMESERIES_METRICS = ["exposure", "n_trades"];
 
-/** The first `end` bars as views. */
-function headBars(bars: SeriesBars, end: number): SeriesBars {
-  const cut = (x?: Float64Array) => x?.subarray(0, end);
+/**
+ * The first `end` bars as views (with `nInstruments: K`, date-major `T × K` fields cut at `end · K`).
+ *
+ * @example
+ * ```ts
+ * headBars({ dates, close }, 100).close.length; // => 100
+ * ```
+ */
+export function headBars<B extends SeriesBars & { readonly nInstruments?: number }>(bars: B, end: number): B {
+  const k = bars.nInstruments ?? 1;
+  const cut = (x?: Float64Array) => x?.subarray(0, end * k);
   return {
+    ...bars,
     dates: bars.dates.subarray(0, end),
-    close: bars.close.subarray(0, end),
+    close: cut(bars.close),
     ...(bars.open ? { open: cut(bars.open) } : {}),
     ...(bars.high ? { high: cut(bars.high) } : {}),
     ...(bars.low ? { low: cut(bars.low) } : {}),
