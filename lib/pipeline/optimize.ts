@@ -23,7 +23,12 @@ import type { CostModel } from "../engine/timeseries/costs.ts";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EVENT_RULES, EVENTS_OBJECTIVE, type EventsObjectiveSetup } from "../optimize/objectives/events.ts";
-import { strategySimulation, strategySource, strategySpace } from "../optimize/objectives/strategy.ts";
+import {
+  type StrategyObjectiveSetup,
+  strategySimulation,
+  strategySource,
+  strategySpace,
+} from "../optimize/objectives/strategy.ts";
 import type { SimulationOptions } from "../portfolio/config.ts";
 import { discoverStrategies } from "../strategy/registry.ts";
 import type { StrategyEntry } from "../strategy/types.ts";
@@ -480,13 +485,36 @@ async function strategyInput(
   entry: StrategyEntry,
   simulation: SimulationOptions,
 ): Promise<EngineInput> {
+  const source = await strategyObjectiveSource({ ...options, strategy: entry.name, simulation });
+  return { panel: source.setup.panel, name: options.name ?? entry.name, source };
+}
+
+/**
+ * A registered strategy simulated as a portfolio, as a search objective over a snapshot: reads what
+ * `deno task run` reads (the whole panel, series, corporate actions, lots and tax classes, the
+ * benchmark) and returns the source for `runSearch` / `runWalkForward` (panel in shared memory).
+ *
+ * @example
+ * ```ts
+ * const source = await strategyObjectiveSource({ strategy: "momentum_12_1", snapshot: "demo", simulation: { tax: "brazil" } });
+ * await runSearch(source, { space: { top_n: [20, 50, 100] }, workers: 2 });
+ * ```
+ */
+export async function strategyObjectiveSource(options: {
+  readonly strategy: string;
+  readonly snapshot: string;
+  readonly snapshotsDir?: string;
+  readonly benchmark?: string | null;
+  readonly simulation?: SimulationOptions;
+  readonly strategiesDir?: string;
+}): Promise<ObjectiveSource & { readonly setup: StrategyObjectiveSetup }> {
   const data = await loadRunData({
     snapshot: options.snapshot,
     snapshotsDir: options.snapshotsDir,
     benchmark: options.benchmark ?? null,
   });
-  const source = strategySource({
-    strategy: entry.name,
+  return strategySource({
+    strategy: options.strategy,
     strategiesDir: options.strategiesDir,
     panel: data.panel,
     series: data.series,
@@ -495,9 +523,8 @@ async function strategyInput(
     ...(options.benchmark && data.benchmarkClose
       ? { benchmark: { id: options.benchmark, close: data.benchmarkClose } }
       : {}),
-    simulation,
+    simulation: options.simulation,
   });
-  return { panel: data.panel, name: options.name ?? entry.name, source };
 }
 
 /** Every string value a space can take, by position: what `sourceHash` looks for strategy names in. */

@@ -155,7 +155,9 @@ export function strategySpace(entry: StrategyEntry, overrides: SpaceSpec = {}): 
  * await runSearch(source, { space: { top_n: [10, 20, 50] }, workers: 2 });
  * ```
  */
-export function strategySource(setup: StrategyObjectiveSetup): ObjectiveSource {
+export function strategySource(
+  setup: StrategyObjectiveSetup,
+): ObjectiveSource & { readonly setup: StrategyObjectiveSetup } {
   return { module: STRATEGY_OBJECTIVE, setup: { ...setup, panel: sharedPanel(setup.panel) } };
 }
 
