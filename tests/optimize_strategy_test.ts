@@ -37,6 +37,24 @@ const simulation: SimulationOptions = {
   tax: "brazil",
 };
 const registry = await discoverStrategies();
+
+/** `deno task optimize ARGS` on the test snapshot, in this process, with `--json`: the parsed output. */
+async function optimizeJson(args: string[]): Promise<Record<string, unknown>> {
+  const common = [
+    "--snapshot",
+    "s",
+    "--snapshots",
+    snapshotsDir,
+    "--workers",
+    "0",
+    "--runs",
+    runsDir,
+    "--json",
+  ];
+  const { code, out, err } = await capture(() => main([...args, ...common]));
+  equal(code, 0, err);
+  return JSON.parse(out);
+}
 const momentum = registry.get("momentum_12_1");
 
 /** A copy of the panel with every field multiplied by a factor from bar `from` on. */
@@ -54,16 +72,16 @@ function perturbed(panel: Panel, from: number): Panel {
 
 Deno.test("optimising a registered strategy through the portfolio simulator", async (t) => {
   await t.step("a grid finds the same best as running each point by hand with runStrategy", async () => {
-    const job = await runOptimizeJob({
+    const grid = {
       mode: "grid",
       snapshot: "s",
       snapshotsDir,
       strategy: "momentum_12_1",
       space: { lookback: [63, 126], top_n: [5, 10, 20] },
       simulation,
-      workers: 2,
       runsDir,
-    });
+    } as const;
+    const job = await runOptimizeJob({ ...grid, workers: 2 });
     const result = job.result!;
     ok(result.kind === "search");
     equal(result.trials.length, 6);
@@ -101,16 +119,7 @@ Deno.test("optimising a registered strategy through the portfolio simulator", as
     equal(job.run.metrics.best_trial, bestByHand);
     const trials = await readTableParquet(`${job.run.dir}/trials.parquet`);
     deepEqual(Array.from(trials.param_top_n as ArrayLike<number>), [5, 10, 20, 5, 10, 20]);
-    const again = await runOptimizeJob({
-      mode: "grid",
-      snapshot: "s",
-      snapshotsDir,
-      strategy: "momentum_12_1",
-      space: { lookback: [63, 126], top_n: [5, 10, 20] },
-      simulation,
-      workers: 0,
-      runsDir,
-    });
+    const again = await runOptimizeJob({ ...grid, workers: 0 });
     ok(again.reused);
     equal(again.run.run_id, job.run.run_id);
   });
@@ -200,45 +209,22 @@ Deno.test("optimising a registered strategy through the portfolio simulator", as
   });
 
   await t.step("deno task optimize --strategy records the run with the simulator's settings", async () => {
-    const { code, out, err } = await capture(() =>
-      main([
-        "random",
-        "--strategy",
-        "momentum_12_1",
-        "--snapshot",
-        "s",
-        "--snapshots",
-        snapshotsDir,
-        "--param",
-        "top_n=5:30:5",
-        "--trials",
-        "3",
-        "--seed",
-        "3",
-        "--commission-bps",
-        "5",
-        "--tax",
-        "brazil",
-        "--workers",
-        "0",
-        "--runs",
-        runsDir,
-        "--json",
-      ])
+    const json = await optimizeJson(
+      "random --strategy momentum_12_1 --param top_n=5:30:5 --trials 3 --seed 3 --commission-bps 5 --tax brazil"
+        .split(" "),
     );
-    equal(code, 0, err);
-    const json = JSON.parse(out);
     equal(json.kind, "optimize");
     equal(json.trials, 3);
+    const best = json.best as { params: Record<string, number>; metrics: Record<string, number> };
     const hand = await runStrategy({
       strategy: "momentum_12_1",
       snapshot: "s",
       snapshotsDir,
-      params: json.best.params,
+      params: best.params,
       simulation: { commission: { bps: 5 }, tax: "brazil" },
       record: false,
     });
-    equal(json.best.metrics.sharpe, hand.metrics!.sharpe);
+    equal(best.metrics.sharpe, hand.metrics!.sharpe);
     const run = JSON.parse(await Deno.readTextFile(`${runsDir}/${json.run_id}/run.json`));
     equal(run.params.strategy, "momentum_12_1");
     equal(run.params.simulation.commission.bps, 5);
@@ -316,34 +302,10 @@ Deno.test("optimising the event-driven loop", async (t) => {
   });
 
   await t.step("deno task optimize --engine events records the run", async () => {
-    const { code, out, err } = await capture(() =>
-      main([
-        "grid",
-        "--engine",
-        "events",
-        "--security",
-        "SYN0003",
-        "--rule",
-        "channel_breakout",
-        "--param",
-        "window=10,20",
-        "--param",
-        "exit_window=5",
-        "--snapshot",
-        "s",
-        "--snapshots",
-        snapshotsDir,
-        "--fees-bps",
-        "10",
-        "--workers",
-        "0",
-        "--runs",
-        runsDir,
-        "--json",
-      ])
+    const json = await optimizeJson(
+      "grid --engine events --security SYN0003 --rule channel_breakout --param window=10,20 --param exit_window=5 --fees-bps 10"
+        .split(" "),
     );
-    equal(code, 0, err);
-    const json = JSON.parse(out);
     equal(json.trials, 2);
     const run = JSON.parse(await Deno.readTextFile(`${runsDir}/${json.run_id}/run.json`));
     equal(run.params.engine, "events");

@@ -16,7 +16,7 @@ import { donchian } from "../../indicators/bands.ts";
 import { ema, sma } from "../../indicators/moving_average.ts";
 import type { Objective, TrialOutput, Window } from "../objective.ts";
 import type { ParamValue, SpaceSpec, TrialParams } from "../space.ts";
-import { headBars, type SeriesBars } from "./timeseries.ts";
+import { headBars, numberParam, RULES, type SeriesBars } from "./timeseries.ts";
 
 /** URL of this module, for `ObjectiveSource.module`. */
 export const EVENTS_OBJECTIVE: string = import.meta.url;
@@ -48,14 +48,6 @@ export interface EventsObjectiveSetup {
 /** Engine metrics each trial reports besides the return-series ones. */
 export const EVENTS_METRICS = ["exposure", "n_trades", "n_orders"];
 
-function num(params: Readonly<Record<string, ParamValue>>, name: string): number {
-  const v = params[name];
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new RangeError(`parameter "${name}": expected a number, found ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
 /** A bar field's series, or the closes when the bars have no such field. */
 function rangeSeries(ctx: EventContext, name: "high" | "low"): Float64Array {
   try {
@@ -68,13 +60,9 @@ function rangeSeries(ctx: EventContext, name: "high" | "low"): Float64Array {
 /** The built-in rules (see the module doc). */
 export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
   ma_crossover: {
-    space: {
-      fast: { min: 5, max: 50, step: 5 },
-      slow: { min: 20, max: 200, step: 20 },
-      kind: ["sma", "ema"],
-    },
+    space: RULES.ma_crossover.space,
     strategy(params) {
-      const fast = num(params, "fast"), slow = num(params, "slow");
+      const fast = numberParam(params, "fast"), slow = numberParam(params, "slow");
       if (!(fast < slow)) return null;
       const ma = params.kind === "ema" ? ema : sma;
       return {
@@ -95,7 +83,7 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
   channel_breakout: {
     space: { window: { min: 10, max: 100, step: 10 }, exit_window: { min: 5, max: 50, step: 5 } },
     strategy(params) {
-      const n = num(params, "window"), m = num(params, "exit_window");
+      const n = numberParam(params, "window"), m = numberParam(params, "exit_window");
       return {
         init(ctx) {
           const [high, low] = [rangeSeries(ctx, "high"), rangeSeries(ctx, "low")];
