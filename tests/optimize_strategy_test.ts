@@ -7,6 +7,7 @@
  */
 import { deepEqual, equal, match, notDeepEqual, ok, rejects, throws } from "node:assert/strict";
 import { main } from "../lib/cli/optimize.ts";
+import { main as runMain } from "../lib/cli/run.ts";
 import { runEvents } from "../lib/engine/events/mod.ts";
 import { barsFromPanel } from "../lib/engine/timeseries/bars.ts";
 import { loadPanel } from "../lib/panel/load.ts";
@@ -229,6 +230,33 @@ Deno.test("optimising a registered strategy through the portfolio simulator", as
     equal(run.params.strategy, "momentum_12_1");
     equal(run.params.simulation.commission.bps, 5);
     equal(run.params.simulation.tax, "brazil");
+  });
+
+  await t.step("--write-preset: deno task run --preset reruns the best trial exactly", async () => {
+    const file = `${dir}/best.json`;
+    const json = await optimizeJson(
+      `grid --strategy momentum_12_1 --param top_n=5,15 --slippage-bps 10 --lot 10 --write-preset ${file}`
+        .split(" "),
+    );
+    const preset = JSON.parse(await Deno.readTextFile(file));
+    equal(preset.engine, "strategy");
+    equal(preset.strategy, "momentum_12_1");
+    deepEqual(preset.params, (json.best as { params: unknown }).params);
+    equal(preset.simulation.lot, 10);
+    equal(preset.costs.tc_bps, 10);
+    const held: string[] = preset.universe.held;
+    ok(held.length >= 15 && held.length < 40, `${held.length} of 40 names were held at some point`);
+    ok(held.every((id) => preset.universe.securities.includes(id)));
+    const run = await capture(() =>
+      runMain(["--preset", file, "--snapshots", snapshotsDir, "--runs", runsDir, "--json"])
+    );
+    equal(run.code, 0, run.err);
+    equal(JSON.parse(run.out).metrics.sharpe, (json.best as { metrics: { sharpe: number } }).metrics.sharpe);
+    const tweak = await capture(() =>
+      runMain(["--preset", file, "--tax", "brazil", "--snapshots", snapshotsDir])
+    );
+    equal(tweak.code, 2);
+    match(tweak.err, /--tax cannot change a preset's simulator settings/);
   });
 });
 

@@ -7,10 +7,12 @@ import { renderTextTable } from "../nb/text_table.ts";
 import { parseInstrument } from "../strategy/instruments.ts";
 import { parseParamAssignments } from "../strategy/params.ts";
 import { runStrategy, tearsheetPath } from "../pipeline/strategy_run.ts";
+import { readPreset } from "../preset/preset.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 import { SIMULATION_ARGS, SIMULATION_HELP, simulationOptions } from "./simulation_args.ts";
 
 const HELP = `deno task run STRATEGY --snapshot ID [options]
+       deno task run --preset FILE [--param K=V …]
 
 Runs a registered strategy (deno task strategies list) on a snapshot as a portfolio: target weights →
 orders at the next open (or close) in lots, costs, cash rate, dividends and splits, taxes → NAV,
@@ -18,6 +20,9 @@ positions, trades and a monthly tax ledger. Records the run in runs/ (kind "stra
 tear sheet; an identical run (same snapshot, strategy source, parameters and settings) is reused.
 
 Strategy:
+  --preset FILE            rerun a strategy preset (deno task optimize --strategy … --write-preset FILE):
+                           its strategy, parameters, snapshot, benchmark and simulator settings (--param
+                           overrides a parameter; simulator options are not allowed with it)
   --param K=V              a strategy parameter (repeatable; see deno task strategies show STRATEGY)
   --instrument SPEC        trade a synthetic instrument: spread:A:B[:beta] or ratio:A:B (repeatable)
   --securities A,B,…       restrict the strategy's universe (kept beside the instruments)
@@ -41,6 +46,7 @@ export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     const { values, positionals } = parseTaskArgs(args, {
       snapshot: { type: "string" },
+      preset: { type: "string" },
       param: { type: "string", multiple: true },
       instrument: { type: "string", multiple: true },
       securities: { type: "string" },
@@ -57,11 +63,32 @@ export async function main(args: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    if (positionals.length !== 1) {
-      throw new UsageError("exactly one STRATEGY is required (deno task strategies list)");
+    const preset = values.preset ? await readPreset(values.preset) : undefined;
+    if (preset && preset.engine !== "strategy") {
+      throw new UsageError(
+        `--preset ${values.preset} is for the ${preset.engine} engine; deno task run takes a strategy preset`,
+      );
     }
-    if (!values.snapshot) throw new UsageError("--snapshot ID is required");
-    const clean = simulationOptions(values, { start: values.start, end: values.end });
+    if (positionals.length !== (preset ? 0 : 1)) {
+      throw new UsageError(
+        preset
+          ? `the preset names the strategy (${preset.strategy}); found "${positionals.join(" ")}" as well`
+          : "exactly one STRATEGY is required (deno task strategies list)",
+      );
+    }
+    const snapshot = values.snapshot ?? preset?.universe.snapshot;
+    if (!snapshot) throw new UsageError("--snapshot ID is required");
+    const flags = Object.keys(SIMULATION_ARGS).filter((k) =>
+      values[k as keyof typeof values] !== undefined && values[k as keyof typeof values] !== false
+    );
+    if (preset && (flags.length || values.start || values.end)) {
+      throw new UsageError(
+        `--${
+          flags[0] ?? (values.start ? "start" : "end")
+        } cannot change a preset's simulator settings; edit ${values.preset} or run without --preset`,
+      );
+    }
+    const clean = preset?.simulation ?? simulationOptions(values, { start: values.start, end: values.end });
     let instruments;
     try {
       instruments = (values.instrument ?? []).map(parseInstrument);
@@ -70,18 +97,18 @@ export async function main(args: string[]): Promise<number> {
     }
     let params;
     try {
-      params = parseParamAssignments(values.param ?? []);
+      params = { ...preset?.params, ...parseParamAssignments(values.param ?? []) };
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
     let bar: Progress | undefined = undefined as Progress | undefined;
     const out = await runStrategy({
-      strategy: positionals[0],
-      snapshot: values.snapshot,
+      strategy: preset?.strategy ?? positionals[0],
+      snapshot,
       snapshotsDir: values.snapshots,
       params,
       simulation: clean,
-      benchmark: values.benchmark ?? null,
+      benchmark: values.benchmark ?? preset?.benchmark ?? null,
       instruments,
       securities: values.securities?.split(",").map((s) => s.trim()).filter(Boolean),
       runsDir: values.runs,
@@ -101,6 +128,9 @@ export async function main(args: string[]): Promise<number> {
     });
     if (bar) (bar.tick(), await bar.done());
     const run = out.run!;
+    if (preset && run.tags.snapshot_hash !== preset.universe.snapshot_hash) {
+      console.error(`warning: snapshot ${snapshot} changed since preset ${values.preset} was written`);
+    }
     const metrics = run.metrics;
     if (values.json) {
       console.log(
@@ -132,7 +162,7 @@ export async function main(args: string[]): Promise<number> {
     ].filter((m) => m in metrics);
     console.log(renderTextTable(Object.fromEntries(shown.map((m) => [m, metrics[m]])), {
       maxRows: shown.length,
-      caption: `${out.strategy.name} on ${values.snapshot}`,
+      caption: `${out.strategy.name} on ${snapshot}`,
     }));
     console.log(`\nrun ${run.run_id}${out.reused ? " (identical run already recorded; reused)" : ""}`);
     console.log(`tear sheet: ${tearsheetPath(run)}`);

@@ -17,7 +17,7 @@ import {
   TIMESERIES_OBJECTIVE,
   type TimeseriesObjectiveSetup,
 } from "../optimize/objectives/timeseries.ts";
-import type { ObjectiveSource } from "../optimize/objective.ts";
+import { loadObjective, type ObjectiveSource } from "../optimize/objective.ts";
 import { barsFromPanel } from "../engine/timeseries/bars.ts";
 import type { CostModel } from "../engine/timeseries/costs.ts";
 import { resolve } from "node:path";
@@ -29,7 +29,7 @@ import {
   strategySource,
   strategySpace,
 } from "../optimize/objectives/strategy.ts";
-import type { SimulationOptions } from "../portfolio/config.ts";
+import type { SimulationConfig, SimulationOptions } from "../portfolio/config.ts";
 import { discoverStrategies } from "../strategy/registry.ts";
 import type { StrategyEntry } from "../strategy/types.ts";
 import { loadRunData, sourceHash } from "./strategy_run.ts";
@@ -244,7 +244,8 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
     : await runSearch(source, searchOptions);
   const now = new Date();
   const id = runId(now, name, configHash);
-  const preset = entry || engine === "events" ? undefined : bestPreset(result, {
+  const chosen = chosenTrial(result);
+  const preset = engine === "events" ? undefined : bestPreset(result, {
     panel,
     name,
     signalFile,
@@ -254,6 +255,16 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
     runId: id,
     now,
     ...(engine === "timeseries" ? { rule, costs: options.costs ?? {} } : {}),
+    ...(entry && chosen
+      ? {
+        strategy: {
+          name: entry.name,
+          simulation: simulation!,
+          benchmark: options.benchmark ?? null,
+          held: await heldBy(source, chosen.params, panel.dates.length),
+        },
+      }
+      : {}),
   });
   log("recording the run…");
   const input: RunInput = {
@@ -331,6 +342,25 @@ function walkForwardRecord(wf: WalkForwardResult): Pick<RunInput, "metrics" | "d
   };
 }
 
+/** The chosen parameters: the best trial, or the last window's choice in a walk-forward (null: none). */
+function chosenTrial(
+  result: SearchResult | WalkForwardResult,
+): { params: TrialParams; trial: number; value: number } | null {
+  if (result.kind === "search") {
+    if (result.best < 0) return null;
+    const best = result.trials[result.best];
+    return { params: best.params, trial: result.best, value: best.metrics[result.metric] };
+  }
+  const last = result.steps.at(-1);
+  return last?.params ? { params: last.params, trial: last.search.best, value: last.isMetric } : null;
+}
+
+/** The securities a strategy's chosen parameters held over every bar (its objective, in this thread). */
+async function heldBy(source: ObjectiveSource, params: TrialParams, bars: number): Promise<string[]> {
+  const objective = await loadObjective(source);
+  return [...(await objective.held!(params, { start: 0, end: bars }))];
+}
+
 /** The preset of the chosen parameters: the best trial, or the last window's choice in a walk-forward. */
 function bestPreset(
   result: SearchResult | WalkForwardResult,
@@ -346,33 +376,42 @@ function bestPreset(
     /** Engine `timeseries`: the rule and the costs. */
     rule?: string;
     costs?: CostModel;
+    /** Engine `strategy`: the strategy, its simulator settings and benchmark, and what it held. */
+    strategy?: {
+      name: string;
+      simulation: SimulationConfig;
+      benchmark: string | null;
+      held: readonly string[];
+    };
   },
 ): Preset | undefined {
-  let params: TrialParams | null, trial: number, value: number;
-  if (result.kind === "search") {
-    if (result.best < 0) return undefined;
-    params = result.trials[result.best].params;
-    trial = result.best;
-    value = result.trials[result.best].metrics[result.metric];
-  } else {
-    const last = result.steps.at(-1);
-    params = last?.params ?? null;
-    trial = last?.search.best ?? -1;
-    value = last?.isMetric ?? NaN;
-  }
-  if (!params) return undefined;
+  const chosen = chosenTrial(result);
+  if (!chosen) return undefined;
+  const { params, trial, value } = chosen;
   const merged: Record<string, TrialParams[string]> = {};
   for (const [k, v] of Object.entries(context.base)) {
     if (typeof v !== "object" || v === null) merged[k] = v as TrialParams[string];
     else if (Array.isArray(v)) merged[k] = v.join("/");
   }
   Object.assign(merged, params);
-  const tc = context.rule ? context.costs?.feesBps ?? 0 : merged.tcBps ?? merged.tc_bps ?? merged.tc ?? 10;
+  const sim = context.strategy?.simulation;
+  const tc = sim
+    ? sim.commission.bps + sim.slippage.bps
+    : context.rule
+    ? context.costs?.feesBps ?? 0
+    : merged.tcBps ?? merged.tc_bps ?? merged.tc ?? 10;
   const exposure = result.kind === "search" ? result.trials[trial]?.metrics.exposure : undefined;
   return {
     quantnb_preset: 1,
     name: `${context.name} · best ${result.metric}`,
-    ...(context.rule
+    ...(context.strategy
+      ? {
+        engine: "strategy" as const,
+        strategy: context.strategy.name,
+        simulation: context.strategy.simulation,
+        benchmark: context.strategy.benchmark,
+      }
+      : context.rule
       ? { engine: "timeseries" as const, strategy: context.rule }
       : { engine: "backtest" as const, signal: { path: context.signalFile!, sha256: context.signalHash } }),
     params: merged,
@@ -384,6 +423,7 @@ function bestPreset(
       ...(context.rule && exposure !== undefined
         ? { held: exposure > 0 ? [...context.panel.securityIds] : [] }
         : {}),
+      ...(context.strategy ? { held: [...context.strategy.held] } : {}),
     },
     dates: presetDates(context.panel.dates),
     costs: { tc_bps: Number(tc) },
