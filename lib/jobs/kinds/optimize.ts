@@ -40,17 +40,14 @@ async function jobOptions(job: OptimizeJob, snapshotsDir: string): Promise<Optim
 }
 
 function parse(values: JobValues, mode: "grid" | "random" | "walk-forward"): OptimizeJob {
-  if (values.engine !== "timeseries" && !values.signal) {
+  const settings = optimizeSettings(
+    { ...values, param: jobList(values.param), constraint: jobList(values.constraint) },
+    mode,
+  );
+  if (settings.engine === "backtest" && !values.signal) {
     throw new RangeError('the backtest engine needs "signal" (a signal file)');
   }
-  return {
-    snapshot: values.snapshot as string,
-    signal: values.signal as string | undefined,
-    ...optimizeSettings(
-      { ...values, param: jobList(values.param), constraint: jobList(values.constraint) },
-      mode,
-    ),
-  };
+  return { snapshot: values.snapshot as string, signal: values.signal as string | undefined, ...settings };
 }
 
 /** A kind running `runOptimizeJob` in one mode family (the search's, or the walk-forward's). */
