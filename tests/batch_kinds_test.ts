@@ -5,7 +5,7 @@ import { runOptimizeJob } from "../lib/pipeline/optimize.ts";
 import { runStrategy } from "../lib/pipeline/strategy_run.ts";
 import { getRun } from "../lib/track/get_run.ts";
 import { capture } from "./fixtures/capture.ts";
-import { jobsWorld } from "./fixtures/jobs/world.ts";
+import { batchArgs, jobsWorld } from "./fixtures/jobs/world.ts";
 
 Deno.test("batch jobs of kind research and ml_study record the runs the library calls record", async () => {
   const w = await jobsWorld();
@@ -29,22 +29,7 @@ jobs:
     trials: 3
 `,
   );
-  const { code, out } = await capture(() =>
-    main([
-      batch,
-      ...[
-        "--snapshots",
-        w.snapshotsDir,
-        "--runs",
-        w.runsDir,
-        "--out",
-        `${w.dir}/out`,
-        "--jobs",
-        `${w.dir}/jobs`,
-      ],
-      ...["--workers", "2", "--min-free-gb", "0", "--json"],
-    ])
-  );
+  const { code, out } = await capture(() => main([...batchArgs(w, batch), "--workers", "2", "--json"]));
   assertEquals(code, 0, out);
   const [research, study] = JSON.parse(out).jobs as { status: string; run_id: string; config_hash: string }[];
   assertEquals([research.status, study.status], ["completed", "completed"]);
@@ -102,22 +87,7 @@ jobs:
     oos: 6m
 `,
   );
-  const { code, out } = await capture(() =>
-    main([
-      batch,
-      ...[
-        "--snapshots",
-        w.snapshotsDir,
-        "--runs",
-        w.runsDir,
-        "--out",
-        `${w.dir}/out`,
-        "--jobs",
-        `${w.dir}/jobs`,
-      ],
-      ...["--workers", "2", "--min-free-gb", "0", "--json"],
-    ])
-  );
+  const { code, out } = await capture(() => main([...batchArgs(w, batch), "--workers", "2", "--json"]));
   assertEquals(code, 0, out);
   const jobs = JSON.parse(out).jobs as { job: string; status: string; run_id: string }[];
   assertEquals(jobs.map((j) => [j.job, j.status]), [

@@ -10,7 +10,7 @@ import { writeSignal } from "../lib/signal/write_signal.ts";
 import { getRun } from "../lib/track/get_run.ts";
 import { listJobs } from "../lib/jobs/control/job_record.ts";
 import { capture } from "./fixtures/capture.ts";
-import { jobsWorld, runFolders } from "./fixtures/jobs/world.ts";
+import { batchArgs, jobsWorld, runFolders } from "./fixtures/jobs/world.ts";
 
 const BATCH_CLI = fileURLToPath(new URL("../lib/cli/batch.ts", import.meta.url));
 
@@ -60,19 +60,7 @@ jobs:
 `,
   );
   const out = `${w.dir}/batch`;
-  const args = [
-    batch,
-    "--snapshots",
-    w.snapshotsDir,
-    "--runs",
-    w.runsDir,
-    "--out",
-    out,
-    "--jobs",
-    `${w.dir}/jobs`,
-    "--min-free-gb",
-    "0",
-  ];
+  const args = batchArgs(w, batch, out);
 
   await t.step("--dry-run lists 9 jobs to run and runs nothing", async () => {
     const { code, out: text } = await capture(() => main([...args, "--dry-run", "--json"]));
@@ -191,19 +179,7 @@ Deno.test("a batch killed with kill -9 mid-run loses no completed run, leaves no
 `,
   );
   const out = `${w.dir}/batch`;
-  const args = [
-    batch,
-    "--snapshots",
-    w.snapshotsDir,
-    "--runs",
-    w.runsDir,
-    "--out",
-    out,
-    "--jobs",
-    `${w.dir}/jobs`,
-    "--min-free-gb",
-    "0",
-  ];
+  const args = batchArgs(w, batch, out);
   const completed = async () => {
     const text = await Deno.readTextFile(`${out}/events.jsonl`).catch(() => "");
     return text.split("\n").filter((l) => l.includes('"completed"')).length;
