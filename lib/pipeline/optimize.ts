@@ -142,6 +142,7 @@ export interface OptimizeJobPlan {
   readonly method: "grid" | "random";
   /** The rule as recorded: a built-in's name or a module's file URL. */
   readonly rule: string | undefined;
+  readonly engine: "backtest" | "timeseries" | "strategy" | "events";
   /** Engine `strategy`: the registered strategy and its checked simulator settings. */
   readonly entry: StrategyEntry | undefined;
   readonly simulation: SimulationConfig | undefined;
@@ -231,6 +232,7 @@ export async function planOptimizeJob(options: OptimizeJobOptions): Promise<Opti
     base,
     method,
     rule,
+    engine,
     entry,
     simulation,
   };
@@ -250,11 +252,10 @@ export async function planOptimizeJob(options: OptimizeJobOptions): Promise<Opti
 export async function runOptimizeJob(options: OptimizeJobOptions): Promise<OptimizeJobResult> {
   const log = options.log ?? (() => {});
   const { mode, snapshot, signalFile, runsDir } = options;
-  const { identity, configHash, manifest, signalHash, space, base, method, rule, entry, simulation } =
+  const { identity, configHash, manifest, signalHash, space, base, method, rule, engine, entry, simulation } =
     await planOptimizeJob(
       options,
     );
-  const engine = options.engine ?? "backtest";
   const { kind, params } = identity;
   if (!options.force) {
     const [existing] = await listRuns({ runsDir, configHash });
