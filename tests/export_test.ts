@@ -135,7 +135,7 @@ Deno.test({
             [],
           );
           match(cells[2], /12,500/);
-          match(cells[2], /0\.12%/);
+          match(cells[2], /0\.1180%/, "mean_ret: percent, 4 decimals for the whole column");
           match(cells[3], /<progress value="4" max="4"/, "progress bar updated in place to its final value");
           match(cells[5], />120</);
           match(html, /<style>[\s\S]*#notebook-container/, "inline CSS");

@@ -170,7 +170,7 @@ Deno.test("manifestRows() lists files with their table's date range and a short 
   ]);
 });
 
-Deno.test("comparisonRows() puts metrics side by side, formatted by metric name", () => {
+Deno.test("comparisonRows() puts metrics side by side, formatted alike by metric name", () => {
   const comparison = {
     a: { run_id: "run-a" },
     b: { run_id: "run-b" },
@@ -181,12 +181,20 @@ Deno.test("comparisonRows() puts metrics side by side, formatted by metric name"
       { name: "ic_mean", a: 0.02, b: NaN, diff: NaN },
     ],
   } as unknown as RunComparison;
-  deepEqual(comparisonRows(comparison, ["full", "liquid"], { plain: ["turnover"] }), [
+  // one spec per row (format.ts columnSpec): ratios to 2 significant digits of the median, percent
+  // with 2 decimals; turnover is a ratio (Σ|Δw|), not a percentage
+  deepEqual(comparisonRows(comparison, ["full", "liquid"]), [
     { metric: "sharpe", full: "1.50", liquid: "0.75", diff: "-0.75" },
     { metric: "annual_return", full: "12.50%", liquid: "10.00%", diff: "-2.50%" },
-    { metric: "turnover", full: "0.5", liquid: "0.625", diff: "0.125" },
-    { metric: "ic_mean", full: "0.02", liquid: "—", diff: "—" },
+    { metric: "turnover", full: "0.50", liquid: "0.63", diff: "0.13" },
+    { metric: "ic_mean", full: "0.020", liquid: "—", diff: "—" },
   ]);
+  deepEqual(comparisonRows(comparison, ["full", "liquid"], { plain: ["turnover"] })[2], {
+    metric: "turnover",
+    full: "0.500",
+    liquid: "0.625",
+    diff: "0.125",
+  });
   deepEqual(Object.keys(comparisonRows(comparison)[0]), ["metric", "run-a", "run-b", "diff"]);
   throws(() => comparisonRows(comparison, ["x", "x"]), /labels must differ/);
 });

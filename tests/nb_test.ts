@@ -24,25 +24,31 @@ const fractiles = [
   { fractile: 5, mean_ret: 0.00118, sharpe: 1.234 },
 ];
 
-Deno.test("formatNumber() formats percentages, integers, large and small values", () => {
+Deno.test("formatNumber() formats percentages, integers, large and small values, never in exponent form", () => {
   equal(formatNumber(0.12345, { percent: true }), "12.35%");
   equal(formatNumber(-0.2, { percent: true }), "-20.00%");
   equal(formatNumber(1234567), "1,234,567");
-  equal(formatNumber(1234.5678), "1,234.57");
+  // 3 significant digits, but never fewer than the integer digits
+  equal(formatNumber(1234.5678), "1,235");
   equal(formatNumber(1.234), "1.23");
   equal(formatNumber(0.034512), "0.0345");
   equal(formatNumber(-0.51234), "-0.512");
-  equal(formatNumber(0.00001234), "1.23e-5");
+  equal(formatNumber(0.00001234), "0.000012"); // plain numbers stop at 6 decimals
   equal(formatNumber(NaN), "—");
   equal(formatNumber(null), "—");
   equal(formatNumber(-Infinity), "-∞");
 });
 
 Deno.test("isPercentKey() and isDateKey() read column names", () => {
-  for (const key of ["ret", "mean_ret", "maxDrawdown", "ann_vol", "annualReturn", "turnover", "hit_rate"]) {
+  for (
+    const key of ["ret", "mean_ret", "maxDrawdown", "ann_vol", "annualReturn", "hit_rate", "net", "gross"]
+  ) {
     ok(isPercentKey(key), key);
   }
-  for (const key of ["sharpe", "ic", "volume", "return_count", "t_stat"]) ok(!isPercentKey(key), key);
+  // turnover is mean daily Σ|Δw| of the $1/$1 book, a ratio: "200.00%" misled (issue 10)
+  for (const key of ["sharpe", "ic", "volume", "return_count", "t_stat", "turnover"]) {
+    ok(!isPercentKey(key), key);
+  }
   for (const key of ["date", "date_sig", "date_avail", "start_date"]) ok(isDateKey(key), key);
   for (const key of ["sig", "update", "mandate"]) ok(!isDateKey(key), key);
 });
@@ -54,7 +60,8 @@ Deno.test("formatCell() shows dates, years and ids as such", () => {
   equal(formatCell("year", 2024, {}), "2024");
   equal(formatCell("n", 12500, {}), "12,500");
   equal(formatCell("beta", 0.5, { percent: ["beta"] }), "50.00%");
-  equal(formatCell("ret", 0.5, { plain: ["ret"] }), "0.5");
+  equal(formatCell("ret", 0.5, { plain: ["ret"] }), "0.500");
+  equal(formatCell("ret", 0.5, { formats: { ret: "bps" } }), "5,000.0");
   equal(formatCell("name", "PETR4", {}), "PETR4");
   equal(formatCell("x", undefined, {}), "—");
 });
@@ -75,9 +82,9 @@ Deno.test("tableOf() accepts records, columns and scalar records", async (t) => 
       message: /"b" has 1 rows, expected 2/,
     });
   });
-  await t.step("scalars become metric/value rows", () => {
+  await t.step("scalars become key/value rows", () => {
     const view = tableOf({ sharpe: 1.2, maxDrawdown: -0.3 });
-    deepEqual(view.columns, ["metric", "value"]);
+    equal(view.keyValue, true);
     deepEqual([view.cell(1, 0), view.cell(1, 1)], ["maxDrawdown", -0.3]);
   });
 });
@@ -96,20 +103,20 @@ Deno.test("renderTable() writes an escaped, right-aligned HTML table", () => {
 });
 
 Deno.test("renderTextTable() aligns numbers right and text left", () => {
+  // mean_ret: percent with 3 significant digits of the median |x| (0.042%) → 4 decimals for both rows
   equal(
     renderTextTable(fractiles),
     [
       "fractile  mean_ret  sharpe",
       "--------  --------  ------",
-      "       1    -0.04%   -0.61",
-      "       5     0.12%    1.23",
+      "       1  -0.0420%   -0.61",
+      "       5   0.1180%    1.23",
     ].join("\n"),
   );
+  // a record of scalars: no "metric / value" header
   equal(
     renderTextTable({ sharpe: 1.234, maxDrawdown: -0.2 }),
-    ["metric         value", "-----------  -------", "sharpe          1.23", "maxDrawdown  -20.00%"].join(
-      "\n",
-    ),
+    ["sharpe          1.23", "maxDrawdown  -20.00%"].join("\n"),
   );
 });
 
@@ -128,9 +135,12 @@ Deno.test("show() outside Jupyter prints a plain-text table", async () => {
 Deno.test("mediaBundle() sends charts and tables as text/html", async () => {
   const chart = await mediaBundle(barChart({ labels: ["a"], values: [1] }));
   deepEqual(Object.keys(chart), ["text/html"]);
-  match(String(chart["text/html"]), /^<svg[\s\S]*<\/svg>$/);
+  match(
+    String(chart["text/html"]),
+    /^<figure[^>]*class="qn-chart tex2jax_ignore"[\s\S]*<\/figure><script class="qn-hover-script">/,
+  );
   const table = await mediaBundle(fractiles);
-  match(String(table["text/html"]), /^<table[\s\S]*-0.04%[\s\S]*<\/table>$/);
+  match(String(table["text/html"]), /^<table[\s\S]*-0.0420%[\s\S]*<\/table>$/);
   deepEqual(await mediaBundle("hi"), { "text/plain": "hi" });
 });
 

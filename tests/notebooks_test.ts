@@ -174,8 +174,9 @@ Deno.test({
         match(pages["08_b3"][1], /9 snapshot /);
         // The demo market's planted events (lib/ingest/b3/synthetic.ts syntheticB3Events(2022, 2024)):
         // QAAB4's reverse split on 2022-03-01 is a Carnival Tuesday, so it goes ex the next session.
-        match(pages["08_b3"][4], /QAAB4 2022-03-02 0\.1 .* published/);
-        match(pages["08_b3"][4], /QAAA3 2024-06-03 2 .* applied/);
+        // (ratios with one number of decimals for the column: 0.10 and 2.00)
+        match(pages["08_b3"][4], /QAAB4 2022-03-02 0\.10 .* published/);
+        match(pages["08_b3"][4], /QAAA3 2024-06-03 2\.00 .* applied/);
       });
     } finally {
       await Deno.remove(outDir, { recursive: true });

@@ -7,7 +7,7 @@
 import type { BacktestResult, BacktestSummary, SliceSummary } from "../engine/types.ts";
 import type { DrawdownPeriod } from "../metrics/drawdown.ts";
 import { field, isoDate, type Panel } from "../panel/types.ts";
-import { formatCell, type TableOptions } from "../report/html.ts";
+import { formatAlike, type TableOptions } from "../report/html.ts";
 import type { Manifest } from "../snapshot/manifest.ts";
 import type { RunComparison } from "../track/compare_runs.ts";
 
@@ -223,9 +223,10 @@ export function manifestRows(manifest: Manifest): ManifestRow[] {
 
 /**
  * A run comparison's metrics side by side: one row per metric with both runs' values and the
- * difference (b − a), each formatted as `show` formats a column of that name (returns and drawdowns
- * as percent; `options.percent` / `options.plain` adjust it). Columns are named by `labels` (default:
- * the run ids).
+ * difference (b − a), the three formatted alike as `show` formats a column of that name (returns
+ * and drawdowns as percent, Sharpe and turnover as ratios, same decimals across the row;
+ * `options.percent` / `options.plain` / `options.formats` adjust it). Columns are named by `labels`
+ * (default: the run ids).
  *
  * @example
  * ```ts
@@ -243,10 +244,8 @@ export function comparisonRows(
       `comparisonRows: labels must differ from each other and from "metric"/"diff", found ${a}, ${b}`,
     );
   }
-  return comparison.metrics.map((m) => ({
-    metric: m.name,
-    [a]: formatCell(m.name, m.a, options),
-    [b]: formatCell(m.name, m.b, options),
-    diff: formatCell(m.name, m.diff, options),
-  }));
+  return comparison.metrics.map((m) => {
+    const [va, vb, diff] = formatAlike(m.name, [m.a, m.b, m.diff], options);
+    return { metric: m.name, [a]: va, [b]: vb, diff };
+  });
 }

@@ -13,9 +13,12 @@ import {
   type ChartFigure,
   type ChartOptions,
   plotDocument,
+  quantityLabel,
   seriesColor,
   withLegend,
+  yQuantity,
 } from "./chart_theme.ts";
+import { columnSpec, formatQuantity } from "./format.ts";
 import { selfDisplaying } from "./render.ts";
 
 /** One Plot figure with a swatch legend when there are several named series. */
@@ -54,14 +57,17 @@ export function groupedBarChart(
     });
   }
   const document = options.document ?? plotDocument();
+  const spec = columnSpec("number", rows.map((r) => r.value), undefined, { distinct: false });
+  const title = (r: { label: string; name: string; value: number }) =>
+    `${r.label} · ${r.name}: ${formatQuantity(r.value, spec)}`;
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
-    fx: { domain: labels, label: null, padding: 0.15 },
+    fx: { domain: labels, label: options.xLabel ?? null, padding: 0.15 },
     x: { domain: names, axis: null, padding: 0.1 },
-    y: { label: null, nice: true },
+    y: { label: quantityLabel(options.yLabel, options.title), nice: true },
     color: { domain: names, range: names.map((_, k) => seriesColor(k)) },
     grid: false,
     marks: [
-      Plot.barY(rows, { fx: "label", x: "name", y: "value", fill: "name" }),
+      Plot.barY(rows, { fx: "label", x: "name", y: "value", fill: "name", title }),
       Plot.ruleY([0], { stroke: "currentColor" }),
     ],
   })) as ChartFigure;
@@ -96,7 +102,7 @@ export function bandChart(
   const document = options.document ?? plotDocument();
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
     x: { type: "utc", label: null },
-    y: { label: null, domain: [-limit, limit], clamp: true },
+    y: { label: quantityLabel(options.yLabel, options.title), domain: [-limit, limit], clamp: true },
     marks: [
       Plot.areaY(y, { x, y1: lower, y2: upper, fill: chartDefaults.positive, fillOpacity: 0.18 }),
       Plot.lineY(y, { x, y, stroke: chartDefaults.muted, strokeWidth: 0.8 }),
@@ -105,7 +111,7 @@ export function bandChart(
     ],
   })) as ChartFigure;
   return selfDisplaying(withLegend(
-    chart,
+    yQuantity(chart, "number"),
     [["per date", chartDefaults.muted], [`${window}-period mean`, chartDefaults.negative], [
       "± 1 std. error",
       chartDefaults.positive,
@@ -141,7 +147,11 @@ export function qqChart(
     x: { label: "normal quantile", domain: [lo, hi] },
     y: { label: "observed quantile", domain: [lo, hi] },
     marks: [
-      Plot.line([[lo, lo], [hi, hi]], { stroke: chartDefaults.negative, strokeDasharray: "4,3" }),
+      Plot.line([[lo, lo], [hi, hi]], {
+        stroke: chartDefaults.negative,
+        strokeDasharray: "4,3",
+        ariaDescription: "reference",
+      }),
       Plot.dot(tx, { x: tx, y: sy, r: 1.6, fill: chartDefaults.positive, fillOpacity: 0.6 }),
     ],
   })) as ChartFigure);
@@ -167,7 +177,7 @@ export function valueLinesChart(
   const document = options.document ?? plotDocument();
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
     x: { type: "utc", label: null },
-    y: { label: null, nice: true },
+    y: { label: quantityLabel(options.yLabel, options.title), nice: true },
     marks: [
       Plot.ruleY([ruleAt], { stroke: chartDefaults.muted }),
       ...names.map((name, k) => {
@@ -204,8 +214,12 @@ export function eventChart(
   const x = Array.from(offsets);
   const document = options.document ?? plotDocument();
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
-    x: { label: "bars from the factor date", ticks: x.length <= 25 ? x : undefined, tickFormat: "d" },
-    y: { label: null, nice: true },
+    x: {
+      label: options.xLabel ?? "bars from the factor date",
+      ticks: x.length <= 25 ? x : undefined,
+      tickFormat: "d",
+    },
+    y: { label: quantityLabel(options.yLabel, options.title), nice: true },
     marks: [
       Plot.ruleY([0], { stroke: chartDefaults.muted }),
       Plot.ruleX([0], { stroke: "currentColor", strokeDasharray: "4,3" }),
