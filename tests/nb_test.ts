@@ -1,12 +1,16 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import {
+  autoProgress,
   displayable,
   isDisplayable,
   mediaBundle,
+  noProgress,
   plainText,
   progress,
   renderTextTable,
   show,
+  type StageEvent,
+  stages,
 } from "../lib/nb/mod.ts";
 import {
   escapeHtml,
@@ -215,4 +219,87 @@ Deno.test("progress() in tty mode redraws one line with \\r and ends it", async 
 Deno.test("progress() refuses a bad total and the jupyter mode outside a kernel", () => {
   throws(() => progress(-1), RangeError);
   throws(() => progress(3, { mode: "jupyter" }), TypeError);
+});
+
+Deno.test("stages() reports every step with its time, in lines mode and as events", async () => {
+  const out: string[] = [];
+  const events: StageEvent[] = [];
+  const clock = fakeClock(500);
+  const job = stages("suite", {
+    mode: "lines",
+    write: (s) => out.push(s),
+    now: clock.now,
+    onEvent: (e) => events.push(e),
+  });
+  job.stage("load panel");
+  clock.advance(); // +0.5 s
+  clock.advance(); // +1.0 s
+  job.stage("run", 4);
+  for (let k = 0; k < 4; k++) {
+    clock.advance();
+    job.tick();
+  }
+  job.stage("record");
+  clock.advance();
+  await job.done();
+  // one start and one end event per stage, a tick per unit, then done — each with its time
+  deepEqual(events.map((e) => `${e.type}:${"stage" in e ? e.stage : ""}`), [
+    "start:load panel",
+    "end:load panel",
+    "start:run",
+    "tick:run",
+    "tick:run",
+    "tick:run",
+    "tick:run",
+    "end:run",
+    "start:record",
+    "end:record",
+    "done:",
+  ]);
+  deepEqual(events.filter((e) => e.type === "end").map((e) => (e as { ms: number }).ms), [1000, 2000, 500]);
+  equal(events.at(-1)!.at, 3500);
+  // lines: each stage announced and closed with its time; the counted stage every 10% (here each 25%)
+  deepEqual(out, [
+    "suite: load panel …\n",
+    "suite: load panel done 1.0 s\n",
+    "suite: run (4) …\n",
+    "suite: run 1/4 (25%) · 0.5 s · eta 1.5 s\n",
+    "suite: run 2/4 (50%) · 1.0 s · eta 1.0 s\n",
+    "suite: run 3/4 (75%) · 1.5 s · eta 0.5 s\n",
+    "suite: run done 2.0 s\n",
+    "suite: record …\n",
+    "suite: record done 0.5 s\n",
+    "suite: done in 3.5 s\n",
+  ]);
+});
+
+Deno.test("stages() on a terminal keeps finished stages and redraws the current one", async () => {
+  const out: string[] = [];
+  const clock = fakeClock(300);
+  const job = stages("report", { mode: "tty", write: (s) => out.push(s), now: clock.now });
+  job.stage("02_backtest");
+  clock.advance();
+  job.stage("03_suite", 2);
+  clock.advance();
+  job.tick();
+  await job.done();
+  deepEqual(out, [
+    "\rreport · 02_backtest 0.0 s\x1b[K",
+    "\rreport · 02_backtest ✓ 0.3 s\x1b[K\n",
+    `\rreport · 03_suite [${".".repeat(24)}] 0/2 (0%) · 0.0 s\x1b[K`,
+    `\rreport · 03_suite [${"#".repeat(12)}${".".repeat(12)}] 1/2 (50%) · 0.3 s · eta 0.3 s\x1b[K`,
+    "\rreport · 03_suite ✓ 1/2 · 0.3 s\x1b[K\n",
+    "report: done in 0.6 s\n",
+  ]);
+  throws(() => stages("x", { mode: "lines", write: () => {} }).tick(), /tick\(\) before any stage/);
+});
+
+Deno.test("autoProgress() stays quiet off a terminal and passes a given sink through", () => {
+  equal(autoProgress("x", false), noProgress);
+  if (!Deno.stdout.isTerminal()) equal(autoProgress("x"), noProgress, "no terminal, no kernel: quiet");
+  const seen: string[] = [];
+  const sink = autoProgress("x", { stage: (name) => seen.push(name), tick: () => seen.push("tick") });
+  sink.stage("load");
+  sink.tick();
+  deepEqual(seen, ["load", "tick"]);
 });

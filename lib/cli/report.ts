@@ -4,7 +4,8 @@
  * sheet (copied to `reports/runs/<run_id>/tearsheet.html`, so the folder works offline when zipped).
  */
 
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { autoProgress, noProgress } from "../nb/progress.ts";
 import { ExportError, exportNotebook, nbconvertCommand, writeReportsIndex } from "../report/export.ts";
 import { parseTaskArgs, runTask, shareStoreWithNotebooks, UsageError } from "./args.ts";
 
@@ -69,20 +70,26 @@ async function main(): Promise<number> {
   else console.log("No notebooks to export (notebooks/*.ipynb is empty).");
 
   let failed = 0;
+  // On a terminal each notebook is a stage with its elapsed time (a notebook runs for seconds to a
+  // minute); in logs the ok/FAIL lines say the same.
+  const job = autoProgress("report");
   for (const path of notebooks) {
+    job.stage(basename(path));
     try {
       const done = await exportNotebook(path, {
         outDir: values.out,
         noInput: values["no-input"],
         timeoutSeconds,
       });
-      console.log(`ok    ${path} → ${done.html} (${done.seconds.toFixed(1)} s)`);
+      if (job === noProgress) console.log(`ok    ${path} → ${done.html} (${done.seconds.toFixed(1)} s)`);
     } catch (error) {
       if (!(error instanceof ExportError) && !(error instanceof Deno.errors.NotFound)) throw error;
       failed++;
+      job.fail();
       console.error(`FAIL  ${error.message}`);
     }
   }
+  await job.done();
   const index = await writeReportsIndex(values.out, { runsDir: values.runs });
   console.log(`index ${index}`);
   if (failed > 0) console.error(`${failed} of ${notebooks.length} notebooks failed to export`);
