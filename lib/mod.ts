@@ -15,6 +15,7 @@ export * from "./panel/types.ts";
 export * from "./panel/make_panel.ts";
 export * from "./panel/load.ts";
 export * from "./panel/series.ts";
+export * from "./panel/shared.ts";
 export * from "./store/db.ts";
 export * from "./store/tables.ts";
 export * from "./store/write.ts";
@@ -55,8 +56,7 @@ export * from "./demo/build.ts";
 export { tearsheet, type TearsheetContext } from "./report/tearsheet.ts";
 export { type CapacityStats, capacityStats } from "./report/capacity.ts";
 export { backtestView, suiteView, withDisplay } from "./report/views.ts";
-export { recordSuite, type RecordSuiteOptions } from "./suite/record.ts";
-export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite/run_file.ts";
+export * from "./pipeline/mod.ts";
 
 import { backtest as engineBacktest } from "./engine/mod.ts";
 import { runSuite as suiteRunSuite } from "./suite/mod.ts";

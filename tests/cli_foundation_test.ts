@@ -115,8 +115,8 @@ Deno.test("ingest synthetic → snapshot create → list → verify, end to end"
     equal(again.code, 1);
     match(again.err, /already exists/);
     const badTop = await capture(() => snapshotCli(["create", "y", "--top", "zero", ...where]));
-    equal(badTop.code, 1);
-    match(badTop.err, /--top must be a positive integer/);
+    equal(badTop.code, 2); // a usage error, as the help says
+    match(badTop.err, /--top expects an integer ≥ 1, found "zero"/);
     deepEqual(await listDir(`${dir}/snaps`), ["x"]);
   });
 

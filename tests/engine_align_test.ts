@@ -2,6 +2,7 @@ import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { backtest } from "../lib/engine/mod.ts";
 import { makePanel } from "../lib/panel/make_panel.ts";
 import { alignKnown, knownMatrix, type Signal, validate } from "../lib/signal/mod.ts";
+import { lowerBound, lowerBoundCursor } from "../lib/util/bisect.ts";
 import { createRng } from "../lib/util/rng.ts";
 
 const DAY = 86_400_000;
@@ -36,6 +37,62 @@ const panel = makePanel({
 });
 /** Terciles on 3 names: bucket = rank − 1, so exactly the top name long and the bottom one short. */
 const TERCILES = { fractile: 3, mincos: 3, tcBps: 0, slices: ["overall"] as const };
+
+Deno.test("lowerBoundCursor() answers like lowerBound() for queries in any order", () => {
+  const dates = Float64Array.of(10, 20, 30, 40);
+  const rng = createRng(4);
+  const at = lowerBoundCursor(dates);
+  // Runs that go forward (same date, next date, far jumps) then back, as security-major files do.
+  const queries = [
+    5,
+    10,
+    10,
+    11,
+    20,
+    35,
+    41,
+    10,
+    25,
+    25,
+    40,
+    ...Array.from({ length: 50 }, () => rng.int(50)),
+  ];
+  for (const x of queries) equal(at(x), lowerBound(dates, x), `query ${x}`);
+  equal(lowerBound(dates, 25, 3), 3); // searching from an index
+});
+
+Deno.test("knownMatrix() gives the same matrix whatever the row order (merge pass = per-row search)", () => {
+  // 40 rows over A, B, C, unknown Z, on d0..d5 with random date_avail (some past the last date) and
+  // duplicate cells; the reference places each row by its own lowerBound and keeps the latest
+  // date_sig (the later row on equal date_sig), the documented rule.
+  const rng = createRng(9);
+  const rows = Array.from({ length: 40 }, (_, r) => {
+    const sig = D[rng.int(6)];
+    return { id: "ABCZ"[rng.int(4)], sig, avail: sig + rng.int(3) * DAY - rng.int(2), value: r };
+  });
+  const reference = (list: typeof rows) => {
+    const out = new Float64Array(18).fill(NaN), best = new Float64Array(18).fill(-Infinity);
+    for (const row of list) {
+      const i = "ABC".indexOf(row.id), t = lowerBound(panel.dates, row.avail);
+      if (i >= 0 && t < 6 && row.sig >= best[t * 3 + i]) {
+        [best[t * 3 + i], out[t * 3 + i]] = [row.sig, row.value];
+      }
+    }
+    return [...out];
+  };
+  const asSignal = (list: typeof rows): Signal => ({
+    security_id: list.map((x) => x.id),
+    date_sig: Float64Array.from(list, (x) => x.sig),
+    date_avail: Float64Array.from(list, (x) => x.avail),
+    signal: Float64Array.from(list, (x) => x.value),
+  });
+  // Random order, sorted by security then date, sorted by date (stable: equal keys keep their order).
+  const bySecurity = [...rows].sort((a, b) => a.id.localeCompare(b.id) || a.avail - b.avail);
+  const byDate = [...rows].sort((a, b) => a.avail - b.avail);
+  for (const list of [rows, bySecurity, byDate]) {
+    deepEqual([...knownMatrix(panel, asSignal(list))], reference(list));
+  }
+});
 
 Deno.test("knownMatrix() places each row at the first trading day on/after date_avail", () => {
   const signal: Signal = {

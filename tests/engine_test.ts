@@ -1,4 +1,4 @@
-import { assertAlmostEquals } from "./_assert.ts";
+import { assertAllClose, assertAlmostEquals } from "./_assert.ts";
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import {
   backtest,
@@ -6,6 +6,7 @@ import {
   residualize,
   resolveConfig,
   riskDescriptors,
+  rowOrders,
   sortByKey,
   spearman,
 } from "../lib/engine/mod.ts";
@@ -46,7 +47,40 @@ Deno.test("sortByKey() is exact and stable on ties, both below and above the rad
   }
 });
 
-Deno.test("backtest() fractile edges: 1 long / 1 short of 10, ties broken by security_id", async (t) => {
+Deno.test("rowOrders() is exact, stable and flags ties on every kind of row", () => {
+  // Expected orders from Array.prototype.sort with an explicit (value, column) comparator.
+  const rng = createRng(11);
+  const nCols = 300;
+  const rows: Record<string, () => number> = {
+    normal: () => rng.normal(),
+    ties: () => rng.int(8) / 4, // many exact ties
+    crowded: () => 1 + 1e-9 * rng.normal(), // one shared high word: falls back to the 64-bit sort
+    tiny: () => (rng.uniform() < 0.5 ? -0 : 0) + 1e-300 * rng.int(3), // ±0 tie, subnormals
+  };
+  const names = Object.keys(rows);
+  const matrix = new Float64Array((names.length + 1) * nCols).fill(NaN);
+  names.forEach((name, t) => {
+    for (let i = 0; i < nCols; i++) matrix[t * nCols + i] = rng.uniform() < 0.1 ? NaN : rows[name]();
+  });
+  // A last row with 20 values only (the insertion sort path).
+  for (let i = 0; i < 20; i++) matrix[names.length * nCols + 7 * i] = i % 3;
+  const { order, start, ties, tiedRows } = rowOrders(matrix, names.length + 1, nCols);
+  for (let t = 0; t <= names.length; t++) {
+    const base = t * nCols;
+    const expected = [...Array(nCols).keys()].filter((i) => Number.isFinite(matrix[base + i]))
+      .sort((a, b) => matrix[base + a] - matrix[base + b] || a - b);
+    const got = [...order.subarray(start[t], start[t + 1])];
+    deepEqual(got, expected, names[t] ?? "short");
+    const flags = expected.map((
+      i,
+      j,
+    ) => (j > 0 && matrix[base + i] === matrix[base + expected[j - 1]] ? 1 : 0));
+    deepEqual([...ties.subarray(start[t], start[t + 1])], flags, names[t] ?? "short");
+    equal(tiedRows[t], flags.includes(1) ? 1 : 0);
+  }
+});
+
+Deno.test("backtest() fractile edges: 1 long / 1 short of 10; ties take average ranks", async (t) => {
   const ret = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10];
   await t.step("10 names at [10, 90]: percentiles 0, 10, …, 90 → short rank 1, long rank 10", () => {
     const { panel, known } = oneDay([5, 3, 9, 1, 7, 2, 8, 4, 6, 0], ret);
@@ -55,13 +89,45 @@ Deno.test("backtest() fractile edges: 1 long / 1 short of 10, ties broken by sec
     assertAlmostEquals(r.daily.long[0], 0.03); // C has the top signal 9
     assertAlmostEquals(r.daily.short[0], 0.10); // J has the bottom signal 0
   });
-  await t.step("all tied: ordinal ranks follow security_id, short A, long J", () => {
+  await t.step("all tied: no position, the date is skipped as tied, with a warning", () => {
+    // Issue 9's tie rule: average ranks give all 10 names rank 5.5, percentile 100·4.5/10 = 45:
+    // neither < 10 nor ≥ 90, so both legs are empty (before, column order made A short and J long).
     const { panel, known } = oneDay(ret.map(() => 1), ret);
     const r = backtest(panel, { known }, ONLY);
-    assertAlmostEquals(r.daily.long[0], 0.10);
-    assertAlmostEquals(r.daily.short[0], 0.01);
-    // … and the rank IC of a constant signal is undefined.
-    ok(Number.isNaN(r.ic.ic[0]));
+    equal(r.daily.date.length, 0);
+    equal(r.summary.overall.n_days, 0);
+    ok(Number.isNaN(r.summary.overall.sharpe));
+    deepEqual([r.diagnostics.skipped_dates, r.diagnostics.tied_dates], [1, 1]);
+    deepEqual([...r.diagnostics.tied], [panel.dates[1]]);
+    equal(r.warnings.length, 1);
+    ok(/1 of 1 dates have no position: the signal is tied/.test(r.warnings[0]), r.warnings[0]);
+    deepEqual([...r.fractiles.count], new Array(10).fill(0)); // nothing booked on a skipped date
+  });
+  await t.step("tied runs at the edges move as one block, whatever the column order", () => {
+    // 20 names, [10, 90]: ordinal legs are positions 0-1 (100·j/20 < 10) and 18-19 (≥ 90).
+    // Ties: positions 1, 2 share rank 2.5 → percentile 7.5 < 10: both short (3 names);
+    // positions 17, 18, 19 share rank 19 → percentile 90 ≥ 90: all long (3 names).
+    const sig = [0, 1, 1, ...Array.from({ length: 14 }, (_, k) => 3 + k), 17, 17, 17];
+    const rets = sig.map((_, i) => 0.001 * (i + 1));
+    const expected = { short: (0.001 + 0.002 + 0.003) / 3, long: (0.018 + 0.019 + 0.020) / 3 };
+    for (const reversed of [false, true]) {
+      // Reversing the columns reverses the order of the tied names: same legs.
+      const order = reversed ? [...sig.keys()].reverse() : [...sig.keys()];
+      const { panel, known } = oneDay(order.map((i) => sig[i]), order.map((i) => rets[i]));
+      const r = backtest(panel, { known }, ONLY);
+      deepEqual([r.daily.n_short[0], r.daily.n_long[0]], [3, 3]);
+      assertAlmostEquals(r.daily.short[0], expected.short, 1e-15);
+      assertAlmostEquals(r.daily.long[0], expected.long, 1e-15);
+      equal(r.diagnostics.tied_dates, 0);
+      deepEqual(r.warnings, []);
+    }
+    // Top run of 3 starting one place lower (positions 16-18 tied, 19 alone): rank 18, percentile
+    // 85 < 90, so only position 19 is long.
+    const lower = [0, 1, 2, ...Array.from({ length: 13 }, (_, k) => 3 + k), 16, 16, 16, 19];
+    const { panel, known } = oneDay(lower, rets);
+    const r = backtest(panel, { known }, ONLY);
+    deepEqual([r.daily.n_short[0], r.daily.n_long[0]], [2, 1]);
+    assertAlmostEquals(r.daily.long[0], 0.020, 1e-15);
   });
   await t.step(
     "11 names: percentiles 100·(r−1)/11 → ranks 1, 2 below 10 (0, 9.09), only rank 11 ≥ 90",
@@ -81,8 +147,11 @@ Deno.test("backtest() fractile edges: 1 long / 1 short of 10, ties broken by sec
       assertAlmostEquals(r.daily.gross[0], (0.09 + 0.10) / 2 - (0.01 + 0.02) / 2);
       equal(r.fractiles.buckets, 5);
       deepEqual([...r.fractiles.count], [2, 2, 2, 2, 2]);
-      const means = [...r.fractiles.mean_return];
-      [0.015, 0.035, 0.055, 0.075, 0.095].forEach((m, b) => assertAlmostEquals(means[b], m));
+      deepEqual([...r.fractiles.dates], [1, 1, 1, 1, 1]);
+      // One date: its bucket means are both the per-date and the pooled means.
+      for (const means of [r.fractiles.mean_return, r.fractiles.mean_return_pooled]) {
+        [0.015, 0.035, 0.055, 0.075, 0.095].forEach((m, b) => assertAlmostEquals(means[b], m));
+      }
       equal(r.fractiles.monotonicity, 1);
     },
   );
@@ -141,8 +210,42 @@ Deno.test("backtest() turnover, costs and summary on a two-day hand example", ()
   assertAlmostEquals(r.ic.mean, 0.7);
   assertAlmostEquals(r.ic.std, Math.sqrt(0.18)); // sd(1, 0.4), ddof 1 = 0.4243
   assertAlmostEquals(r.ic.t_stat, (0.7 / Math.sqrt(0.18)) * Math.SQRT2);
-  // Rank autocorrelation between known d0 and d1 rows: Spearman(1 2 3 4, 3 1 2 4) = 0.4.
+  // Rank autocorrelation between known d0 and d1 rows: Spearman(1 2 3 4, 3 1 2 4) = 0.4; computed by
+  // backtest(), and by a backtester only when asked.
   assertAlmostEquals(r.diagnostics.rank_autocorrelation, 0.4);
+  const options = { fractile: 2, mincos: 4, tcBps: 25 };
+  ok(Number.isNaN(createBacktester(panel, { known }).run(options).diagnostics.rank_autocorrelation));
+  const asked = createBacktester(panel, { known }, { rankAutocorrelation: true }).run(options);
+  assertAlmostEquals(asked.diagnostics.rank_autocorrelation, 0.4);
+});
+
+Deno.test("backtest() fractile means: per-date mean averaged over dates by default, pooled on request", () => {
+  // Halves (q = 2). d1: 4 valid names (E, F have no signal yet): bucket 0 = A .01, B .03 (mean .02),
+  // bucket 1 = C .05, D .07 (mean .06). d2: 6 names: bucket 0 = A .02, B .04, C .06 (mean .04),
+  // bucket 1 = D .08, E .10, F .12 (mean .10).
+  // Per-date (Alphalens): (.02 + .04) / 2 = .03 and (.06 + .10) / 2 = .08.
+  // Pooled over (date, name): (.01 + .03 + .02 + .04 + .06) / 5 = .032 and (.05 + .07 + .08 + .10 + .12) / 5 = .084.
+  const panel = makePanel({
+    dates: dates(3),
+    securityIds: ["A", "B", "C", "D", "E", "F"],
+    fields: {
+      ret: [[null, null, null, null, null, null], [0.01, 0.03, 0.05, 0.07, 0, 0], [
+        0.02,
+        0.04,
+        0.06,
+        0.08,
+        0.10,
+        0.12,
+      ]],
+    },
+  });
+  const known = Float64Array.of(1, 2, 3, 4, NaN, NaN, 1, 2, 3, 4, 5, 6, ...new Array(6).fill(NaN));
+  const r = backtest(panel, { known }, { ...ONLY, fractile: 2, mincos: 4 });
+  assertAllClose(r.fractiles.mean_return, [0.03, 0.08], 1e-15);
+  assertAllClose(r.fractiles.mean_return_pooled, [0.032, 0.084], 1e-15);
+  deepEqual([...r.fractiles.count], [5, 5]);
+  deepEqual([...r.fractiles.dates], [2, 2]);
+  equal(r.fractiles.monotonicity, 1);
 });
 
 Deno.test("backtest() skips dates under mincos: positions go to zero and re-enter from zero", () => {

@@ -5,6 +5,7 @@ import { loadPanel, PANEL_FIELDS, readPanel } from "../lib/panel/load.ts";
 import { isoDate, type Panel } from "../lib/panel/types.ts";
 import { writeTables } from "../lib/store/write.ts";
 import { handTables, tempStore } from "./fixtures/foundation/helpers.ts";
+import { isShared } from "../lib/util/shared.ts";
 
 const N = NaN;
 
@@ -199,6 +200,88 @@ Deno.test("readPanel() with a start date keeps the first day's return (the prior
       "ret on the start day",
     );
     assertAllClose(panel.fields.close.subarray(0, 3), [6.5, 22, 33], 1e-12, "close on the start day");
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("readPanel() returns: 'stored' reads the prices table's own ret column (vendor returns) as given", async (t) => {
+  const { dir, store } = await tempStore();
+  try {
+    await writeTables(store, TABLES);
+    await t.step("without a ret column the option is refused, naming the columns present", async () => {
+      await rejects(
+        readPanel(store.conn, { fields: ["ret"], returns: "stored" }),
+        /returns: "stored" needs a "ret" column in prices; columns present: security_id, date, open/,
+      );
+      await rejects(
+        readPanel(store.conn, { fields: ["ret"], returns: "vendor" as "stored" }),
+        /"adjusted" or "stored"/,
+      );
+    });
+    // Vendor returns for AAA that ignore the split (a vendor's own convention) and one NULL day for BBB.
+    await store.conn.run("ALTER TABLE prices ADD COLUMN ret DOUBLE");
+    await store.conn.run(`UPDATE prices SET ret = CASE
+      WHEN security_id = 'AAA' THEN 0.001 * extract(day FROM date)
+      WHEN security_id = 'BBB' AND date = DATE '2024-01-03' THEN NULL
+      ELSE 0.5 END`);
+    await t.step("ret is exactly the stored values on the grid; close is untouched", async () => {
+      const p = await readPanel(store.conn, { fields: ["close", "ret"], returns: "stored" });
+      // Rows: dates 01-02 … 01-08; columns AAA, BBB, CCC. AAA: 0.001 × day; BBB: 0.5 but NULL on
+      // 01-03 and no row on 01-04; CCC: 0.5 from its listing day 01-04.
+      // deno-fmt-ignore
+      assertAllClose(p.fields.ret, [
+        0.002, 0.5, N,
+        0.003, N, N,
+        0.004, N, 0.5,
+        0.005, 0.5, 0.5,
+        0.008, 0.5, 0.5,
+      ], 0, "stored ret");
+      assertAllClose(
+        p.fields.close,
+        [10, 20, N, 11, 21, N, 12, N, 30, 6.5, 22, 33, 7.8, 22, 29.7],
+        0,
+        "close",
+      );
+    });
+    await t.step("the default still derives ret from adjusted closes", async () => {
+      const p = await readPanel(store.conn, { fields: ["ret"] });
+      assertAllClose(p.fields.ret.subarray(3, 6), [0.1, 0.05, N], 1e-12, "derived ret on 01-03");
+    });
+    await t.step(
+      "a window needs no prior close, and other derived fields still come from prices",
+      async () => {
+        const p = await readPanel(store.conn, {
+          fields: ["ret", "adj_close"],
+          returns: "stored",
+          start: "2024-01-05",
+        });
+        deepEqual(dates(p), ["2024-01-05", "2024-01-08"]);
+        assertAllClose(p.fields.ret, [0.005, 0.5, 0.5, 0.008, 0.5, 0.5], 0, "stored ret in the window");
+        assertAllClose(p.fields.adj_close, [6.5, 22 * (21 / 22), 33, 7.8, 22, 29.7], 1e-12, "adj_close");
+      },
+    );
+    await t.step("a snapshot carries the column, and loadPanel() reads it", async () => {
+      await createSnapshot(store, "vendor", { snapshotsDir: `${dir}/snaps` });
+      const p = await loadPanel({
+        snapshot: "vendor",
+        snapshotsDir: `${dir}/snaps`,
+        fields: ["ret"],
+        returns: "stored",
+      });
+      assertAllClose(p.fields.ret.subarray(0, 3), [0.002, 0.5, N], 0, "first date");
+    });
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("loadPanel() matrices live in shared memory (workers read them without a copy)", async () => {
+  const { store } = await tempStore();
+  try {
+    await writeTables(store, TABLES);
+    const p = await readPanel(store.conn, { fields: ["close", "ret", "mcap"], start: "2024-01-03" });
+    for (const [name, matrix] of Object.entries(p.fields)) ok(isShared(matrix), name);
   } finally {
     store.close();
   }

@@ -34,5 +34,18 @@ Deno.test("writeSignal() then readSignal() round-trips, and the typed path equal
     const parsed = await readSignal(path);
     assert(parsed.problems.some((p) => p.row === 2 && p.column === "signal" && p.kind === "wrong_type"));
   });
+  await t.step("a zoned date_avail (TIMESTAMPTZ) is read as its instant", async () => {
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const db = await DuckDBInstance.create(":memory:");
+    const conn = await db.connect();
+    await conn.run(
+      `COPY (SELECT 'A' AS security_id, DATE '2024-01-02' AS date_sig,
+         TIMESTAMPTZ '2024-01-02 16:30:00+01' AS date_avail, 1.0 AS signal) TO '${dir}/tz.parquet' (FORMAT parquet)`,
+    );
+    conn.closeSync();
+    db.closeSync();
+    const { signal: read } = await readSignal(`${dir}/tz.parquet`);
+    assertEquals(Array.from(read.date_avail!), [Date.UTC(2024, 0, 2, 15, 30)]); // 16:30 at +01 = 15:30 UTC
+  });
   await Deno.remove(dir, { recursive: true });
 });

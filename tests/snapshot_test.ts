@@ -75,7 +75,8 @@ Deno.test("createSnapshot() writes Parquet files and a manifest; verify, list an
   try {
     await t.step("create writes 5 Parquet files + manifest.json with the right keys", async () => {
       manifest = await createSnapshot(store, "full", { snapshotsDir: snaps });
-      deepEqual(await listDir(`${snaps}/full`), [...FILES, "manifest.json"].sort());
+      // + the verified cache (local state, not part of the snapshot)
+      deepEqual(await listDir(`${snaps}/full`), [...FILES, ".verified.json", "manifest.json"].sort());
       deepEqual(JSON.parse(await Deno.readTextFile(`${snaps}/full/manifest.json`)), manifest);
       deepEqual(Object.keys(manifest).sort(), [
         "created_at",
@@ -83,6 +84,7 @@ Deno.test("createSnapshot() writes Parquet files and a manifest; verify, list an
         "files",
         "generator",
         "hash",
+        "manifest_hash",
         "quantnb_version",
         "rows",
         "securities",
@@ -228,12 +230,14 @@ Deno.test("createSnapshot() writes Parquet files and a manifest; verify, list an
       const full = entries[1];
       deepEqual(full, {
         snapshot_id: "full",
+        manifest_id: "full",
         hash: manifest.hash,
         created_at: manifest.created_at,
         securities: 31,
         rows: manifest.rows.prices,
         start: "2014-01-02",
         end: last,
+        problem: null,
       });
       deepEqual(await listSnapshots(`${dir}/nowhere`), []);
     });

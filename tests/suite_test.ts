@@ -17,6 +17,10 @@ import {
   VERDICT_THRESHOLDS,
 } from "../lib/suite/mod.ts";
 import type { BacktestResult } from "../lib/engine/types.ts";
+import { adoptPreparation, createBacktester, preparePanel } from "../lib/engine/backtest.ts";
+import { sharedPanel } from "../lib/panel/shared.ts";
+import { defaultWorkers } from "../lib/suite/pool.ts";
+import { isShared } from "../lib/util/shared.ts";
 
 const DAY = 86_400_000;
 const day = (k: number) => Date.UTC(2020, 0, 1) + k * DAY;
@@ -102,13 +106,14 @@ function fake(
   lag: number,
   residualize: string,
   sharpe: number,
-  extra: { turnover?: number; cap?: number[] } = {},
+  extra: { turnover?: number; cap?: number[]; ic?: number } = {},
 ) {
   const slice = (annual_return: number) => ({ annual_return, sharpe, turnover: extra.turnover ?? 0.2 });
   return {
     label: `lag${lag}_${residualize}`,
     result: {
       config: { lag, residualize },
+      ic: { mean: extra.ic ?? 0.02 },
       summary: {
         overall: slice(0.1),
         ...(extra.cap
@@ -160,12 +165,70 @@ Deno.test("judge() reaches every colour from its documented thresholds", async (
     assertEquals(clone.color, "red");
     assert(clone.reasons[0].startsWith("baseline clone of reversal_5d"));
   });
+  await t.step("red: too good to be true (net Sharpe > 3 or |IC| > 0.1), naming the variant", () => {
+    // The observed leaks: Sharpe 36.7 with IC 1.0, and a noisy one at Sharpe 4.2 / IC 0.08.
+    const leak = judge({
+      variants: [fake(0, "off", 36.7, { ic: 1 }), fake(1, "off", 0.1, { ic: 0 })],
+      uniqueness: distinct,
+    });
+    assertEquals(leak.color, "red");
+    assert(
+      leak.reasons[0].startsWith(
+        "too good to be true: net Sharpe 36.70 (lag0_off) > 3 and mean daily rank IC 1.000 (lag0_off) beyond ±0.1",
+      ),
+      leak.reasons[0],
+    );
+    const noisy = judge({
+      variants: [fake(0, "off", 4.2, { ic: 0.08 }), fake(1, "off", 4.0, { ic: 0.08 })],
+      uniqueness: distinct,
+    });
+    assertEquals(noisy.color, "red");
+    assert(
+      noisy.reasons[0].includes("net Sharpe 4.20 (lag0_off) > 3") && !noisy.reasons[0].includes("IC"),
+      noisy.reasons[0],
+    );
+    const ic = judge({
+      variants: [fake(0, "off", 2, { ic: -0.2 }), fake(1, "off", 1.9)],
+      uniqueness: distinct,
+    });
+    assert(
+      ic.color === "red" && ic.reasons[0].includes("mean daily rank IC -0.200 (lag0_off) beyond ±0.1"),
+      ic.reasons[0],
+    );
+    // The demo's vendor sentiment (net Sharpe 1.75, IC 0.018) is not flagged.
+    const demo = judge({
+      variants: [fake(0, "off", 1.71, { ic: 0.018 }), fake(1, "off", 1.75, { ic: 0.018 })],
+      uniqueness: distinct,
+    });
+    assert(!demo.reasons.some((r) => r.startsWith("too good")), demo.reasons.join("; "));
+  });
+  await t.step("a correlation that could not be measured (NaN) is not 'distinct': yellow", () => {
+    const strong = [fake(0, "off", 1.8), fake(1, "off", 1.5), fake(2, "off", 1.2), fake(0, "industry", 1.6)];
+    const v = judge({
+      variants: strong,
+      uniqueness: [{ baseline: "value", rank_correlation: NaN, pnl_correlation: 0.1 }],
+    });
+    assertEquals(v.color, "yellow");
+    assert(
+      v.reasons.includes(
+        "correlation with value: rank corr n/a, PnL corr 0.10 could not be measured; not counted as distinct",
+      ),
+    );
+    assert(!v.reasons.some((r) => r.startsWith("distinct from value")));
+    const clone = judge({
+      variants: strong,
+      uniqueness: [{ baseline: "value", rank_correlation: NaN, pnl_correlation: 0.9 }],
+    });
+    assertEquals(clone.color, "red");
+  });
   assertEquals(VERDICT_THRESHOLDS.cloneCorrelation, 0.7);
+  assertEquals([VERDICT_THRESHOLDS.tooGoodSharpe, VERDICT_THRESHOLDS.tooGoodIc], [3, 0.1]);
 });
 
 /**
  * A panel whose returns load on a persistent latent score f (AR(1), φ = 0.95): ret[t+1] =
- * alpha·f[t+1] + 2% noise. Publishing f at each close is a real, slow, new edge.
+ * alpha·f[t+1] + 2% noise. Publishing f at each close is a real, slow, new edge (alpha = 0.0006
+ * gives net Sharpe ≈ 2.8: strong but plausible; 0.002 gives 13, "too good to be true").
  */
 function latentPanel(seed: number, alpha: number): { panel: Panel; score: Float64Array } {
   const rng = createRng(seed);
@@ -192,7 +255,7 @@ function latentPanel(seed: number, alpha: number): { panel: Panel; score: Float6
 }
 
 Deno.test("runSuite() runs signal + 3 baselines × 6 variants and judges constructed signals", async (t) => {
-  const { panel, score } = latentPanel(11, 0.002);
+  const { panel, score } = latentPanel(12, 0.0006);
   await t.step("a persistent, new edge is green", async () => {
     const suite = await runSuite(panel, { name: "latent", signal: { known: score } }, "standard", {
       workers: 0,
@@ -211,10 +274,11 @@ Deno.test("runSuite() runs signal + 3 baselines × 6 variants and judges constru
     assertAlmostEquals(suite.uniqueness[0].rank_correlation, 1, 1e-12);
     assert(suite.verdict.reasons.some((r) => r.startsWith("baseline clone of reversal_5d")));
   });
-  await t.step("the same edge observed with noise trades too much: yellow", async () => {
+  await t.step("a stronger edge observed with noise trades too much: yellow", async () => {
+    const strong = latentPanel(11, 0.0015); // net Sharpe 1.7 at best once noise hides most of it
     const rng = createRng(5);
-    const noisy = score.map((x) => x + rng.normal());
-    const suite = await runSuite(panel, { name: "noisy", signal: { known: noisy } }, "standard", {
+    const noisy = strong.score.map((x) => x + rng.normal());
+    const suite = await runSuite(strong.panel, { name: "noisy", signal: { known: noisy } }, "standard", {
       workers: 0,
     });
     assertEquals(suite.verdict.color, "yellow", suite.verdict.reasons.join("\n"));
@@ -235,4 +299,60 @@ Deno.test("runSuite() gives identical results with 0, 1 and 2 workers", async ()
   ];
   deepStrictEqual(strip(b), strip(a));
   deepStrictEqual(strip(c), strip(a));
+});
+
+Deno.test("suite workers share memory: panel, preparation and signals are SharedArrayBuffer views", async (t) => {
+  const { panel, score } = latentPanel(3, 0.001);
+  await t.step(
+    "sharedPanel() keeps values, moves every field to shared memory, leaves the original alone",
+    () => {
+      const shared = sharedPanel(panel);
+      assert(shared !== panel);
+      for (const [name, matrix] of Object.entries(shared.fields)) {
+        assert(isShared(matrix), name);
+        assert(!isShared(panel.fields[name]), name); // makePanel's arrays are private
+        assertEquals(matrix, panel.fields[name]);
+      }
+      assertEquals(sharedPanel(shared).fields.ret, shared.fields.ret); // already shared: kept, same object
+      assert(sharedPanel(shared).fields.ret === shared.fields.ret);
+    },
+  );
+  await t.step("the preparation a pool posts is shared, and baselines are built in shared memory", () => {
+    const shared = sharedPanel(panel);
+    const prep = preparePanel(shared, true);
+    for (
+      const a of [
+        prep.returns.orders.order,
+        prep.returns.orders.ties,
+        prep.returns.valid,
+        prep.returns.withRet,
+      ]
+    ) {
+      assert(isShared(a));
+    }
+    assert(isShared(reversal5d(shared).known) && isShared(momentum12_1(shared).known));
+    assert(valueBaseline(shared).known === shared.fields.value); // the panel's own matrix, not a copy
+  });
+  await t.step(
+    "a worker that adopts the preparation gives the same backtest as one that sorts itself",
+    () => {
+      const shared = sharedPanel(panel);
+      const adopted = { ...shared }; // another panel object, as a worker sees it after structured clone
+      adoptPreparation(adopted, preparePanel(shared, true));
+      const a = createBacktester(adopted, { known: score }).run({ lag: 1 });
+      const b = createBacktester(panel, { known: score }).run({ lag: 1 });
+      assertEquals(a.daily.net, b.daily.net);
+      assertEquals(a.ic.ic, b.ic.ic);
+    },
+  );
+});
+
+Deno.test("defaultWorkers() is one per core unless memory is short", () => {
+  // A 3,000 × 5,040 panel (20 years): 15.12 M cells × 14 B + 80 MiB ≈ 282 MiB per worker.
+  const big = { dates: new Float64Array(5040), securityIds: new Array(3000).fill("") } as unknown as Panel;
+  const GiB = 2 ** 30;
+  assertEquals(defaultWorkers(big, 2, 24 * GiB), 2);
+  assertEquals(defaultWorkers(big, 16, 24 * GiB), 16);
+  assertEquals(defaultWorkers(big, 16, 2 * GiB), 3); // half of 2 GiB = 1024 MiB / 282 MiB
+  assertEquals(defaultWorkers(big, 16, 0), 1); // never below one
 });

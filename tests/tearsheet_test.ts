@@ -141,11 +141,11 @@ Deno.test("tearsheet() escapes a signal name holding markup everywhere it appear
 });
 
 Deno.test("capacityStats() averages descriptors over the engine's legs, by hand", async (t) => {
-  // 10 names, deciles: short = lowest value, long = highest (ties by security index).
+  // 10 names, deciles: short = lowest value, long = highest (average ranks for ties).
   const values = [
     [5, 3, 9, 1, 7, 2, 8, 4, 10, 6], // short D (3), long I (8)
     [10, 9, 8, 7, 6, 5, 4, 3, 2, 1], // short J (9), long A (0)
-    [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], // ties: short A (0), long J (9)
+    [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], // all tied: rank 5.5 each, percentile 45, no position (issue 9)
     [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
   ];
   const grid = (f: (t: number, i: number) => number) =>
@@ -158,15 +158,19 @@ Deno.test("capacityStats() averages descriptors over the engine's legs, by hand"
     });
   const toy = make(grid((t, i) => 0.001 * (i + 1) * (t % 2 ? 1 : -1)));
   const toyKnown = Float64Array.from(values.flat());
-  await t.step("lag 0: held days 1–3, descriptors at the prior close", () => {
-    const s = capacityStats(toy, toyKnown, { slices: ["overall"] });
-    // long: I at day 0 (108), A at day 1 (200), J at day 2 (309); short: D 103, J 209, A 300.
-    assertAlmostEquals(s.avg_adv_long, (108 + 200 + 309) / 3, 1e-9);
-    assertAlmostEquals(s.avg_adv_short, (103 + 209 + 300) / 3, 1e-9);
-    assertAlmostEquals(s.avg_mcap_long, (1080 + 2000 + 3090) / 3, 1e-9);
-    assertAlmostEquals(s.avg_mcap_short, (1030 + 2090 + 3000) / 3, 1e-9);
-    deepEqual([s.n_days, s.n_long, s.n_short], [3, 1, 1]);
-  });
+  await t.step(
+    "lag 0: held days 1–2 (day 3 holds the all-tied row: nothing), descriptors at the prior close",
+    () => {
+      const s = capacityStats(toy, toyKnown, { slices: ["overall"] });
+      // long: I at day 0 (adv 108, mcap 1080), A at day 1 (200, 2000); short: D (103, 1030), J (209, 2090).
+      assertAlmostEquals(s.avg_adv_long, (108 + 200) / 2, 1e-9);
+      assertAlmostEquals(s.avg_adv_short, (103 + 209) / 2, 1e-9);
+      assertAlmostEquals(s.avg_mcap_long, (1080 + 2000) / 2, 1e-9);
+      assertAlmostEquals(s.avg_mcap_short, (1030 + 2090) / 2, 1e-9);
+      deepEqual([s.n_days, s.n_long, s.n_short], [2, 1, 1]);
+      equal(s.n_days, backtest(toy, { known: toyKnown }, {}).summary.overall.n_days);
+    },
+  );
   await t.step("lag 1 holds each value one day later", () => {
     const s = capacityStats(toy, toyKnown, { lag: 1 });
     // day 2 holds day 0's legs (I, D) at day-1 descriptors; day 3 holds day 1's (A, J) at day 2's.
@@ -181,12 +185,11 @@ Deno.test("capacityStats() averages descriptors over the engine's legs, by hand"
     assertAlmostEquals(s.avg_adv_long, (108 + 200) / 2, 1e-9);
     equal(s.n_days, backtest(gapped, { known: toyKnown }, {}).summary.overall.n_days);
     equal(s.n_days, 2);
-    // With 9 names and mincos 9, deciles leave the long leg empty (100·8/9 < 90): skipped; quintile-ish
-    // cut-offs [20, 80] trade it: 10 names → 2 short, 2 long; 9 names → 2 short (100·1/9 < 20), 1 long.
+    // Day 3 (9 names at mincos 9) holds the all-tied row: no position under any cut-offs; days 1–2
+    // at [20, 80]: 10 names → 2 short (100·1/10 < 20), 2 long (100·8/10 ≥ 80).
     equal(capacityStats(gapped, toyKnown, { mincos: 9 }).n_days, 2);
     const wide = capacityStats(gapped, toyKnown, { mincos: 9, fractile: [20, 80] });
-    deepEqual([wide.n_days, wide.n_short], [3, 2]);
-    assertAlmostEquals(wide.n_long, 5 / 3, 1e-12);
+    deepEqual([wide.n_days, wide.n_short, wide.n_long], [2, 2, 2]);
     equal(
       wide.n_days,
       backtest(gapped, { known: toyKnown }, { mincos: 9, fractile: [20, 80] }).summary.overall.n_days,

@@ -10,6 +10,7 @@ import {
   readDaily,
   readTableParquet,
   recordRun,
+  runConfigHash,
   type RunInput,
 } from "../lib/track/mod.ts";
 import { main as runsCli } from "../lib/cli/runs.ts";
@@ -303,15 +304,21 @@ await recordRun({
     await reader.cancel();
     await Deno.remove(child);
 
-    const left = await entries(runsDir);
-    deepEqual(left.length, 1);
+    // The dead writer's run lock (released by the kernel) stays as a file until the next run with
+    // that config hash takes and removes it; besides it: the temp folder and its owner's lock file.
+    deepEqual(await entries(join(runsDir, ".locks")), [`${await runConfigHash(input())}.lock`]);
+    const left = (await entries(runsDir)).filter((name) => name !== ".locks");
+    deepEqual(left.length, 2);
     match(left[0], /^\.2\d{7}-\d{6}-momentum-us-[0-9a-f]{12}\.tmp-[0-9a-f]{12}$/);
+    deepEqual(left[1], `${left[0]}.lock`);
     deepEqual((await entries(join(runsDir, left[0]))).includes("big.bin"), true);
     deepEqual(await listRuns({ runsDir }), []);
     await rejects(() => getRun("2", { runsDir }), /unknown run id "2"/);
     const rerun = await recordRun(input(), { runsDir });
     deepEqual(rerun.reused, false);
     deepEqual((await listRuns({ runsDir })).map((r) => r.run_id), [rerun.run_id]);
+    // The next write of a run removed the crashed writer's 64 MB temp folder (issue 8 item 13).
+    deepEqual(await entries(runsDir), [rerun.run_id]);
     await Deno.remove(runsDir, { recursive: true });
   });
 });

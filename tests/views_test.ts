@@ -5,6 +5,8 @@ import { mediaBundle } from "../lib/nb/show.ts";
 import { withHoverScript } from "../lib/report/hover.ts";
 import { backtestView, suiteView, withDisplay } from "../lib/report/views.ts";
 import { reportSuite } from "./fixtures/report_suite.ts";
+import { backtest } from "../lib/engine/mod.ts";
+import { makePanel } from "../lib/panel/make_panel.ts";
 
 const { suite } = await reportSuite();
 const best = suite.signal.best;
@@ -35,6 +37,20 @@ Deno.test("backtestView() shows the summary numbers, the config, fractiles and o
   ok(decimals >= 2);
   deepEqual(cells.slice(1), bps.map((b) => b.toFixed(decimals)));
   ok(html.includes(">Net<") && html.includes(">Gross<"), "net and gross lines in the legend");
+});
+
+Deno.test("backtestView() shows the engine's warnings (a constant signal holds nothing)", () => {
+  const ids = "ABCDEFGHIJ".split("");
+  const panel = makePanel({
+    dates: [Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3)],
+    securityIds: ids,
+    fields: { ret: [ids.map(() => null), ids.map((_, i) => 0.01 * i)] },
+  });
+  const r = backtest(panel, { known: Float64Array.from({ length: 20 }, (_, c) => (c < 10 ? 1 : NaN)) });
+  equal(r.warnings.length, 1);
+  ok(backtestView(r).includes(`<li>${r.warnings[0]}</li>`));
+  ok(backtestView(r).includes("⚠ Warnings"));
+  equal(count(backtestView(best.result), /⚠/g), 0);
 });
 
 Deno.test("suiteView() shows the verdict, every variant with the best highlighted, and uniqueness", () => {

@@ -10,11 +10,12 @@ import type {
   SliceSummary,
   WeightMode,
 } from "../engine/types.ts";
+import { resolveConfig } from "../engine/config.ts";
 import { loadPanel } from "../panel/load.ts";
 import { formatReport } from "../signal/problem.ts";
 import { readSignal } from "../signal/read_signal.ts";
 import { validate } from "../signal/validate.ts";
-import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { COMMON_HELP, numberOption, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task backtest --snapshot ID --signal FILE [options]
 
@@ -22,7 +23,8 @@ Validates a signal file (CSV or Parquet: security_id, date_sig, signal [, date_a
 region, universe, version]) against the snapshot's panel, then backtests it: each day, long the top
 fractile and short the bottom ($1 / $1), equal-weighted by default, rebalanced daily, costs on
 turnover. A value known at the close of day k (first trading day on/after date_avail) earns the
-return of day k + 1 + lag. An invalid signal prints the validation report and exits 2.
+return of day k + 1 + lag. An invalid signal prints the validation report and exits 2; a backtest
+that trades no day is an error (exit 1) with the reason.
 
 Options:
   --snapshot ID        snapshot to load (required)
@@ -68,13 +70,14 @@ export async function main(args: string[]): Promise<number> {
     }
     const fields = ["ret", "mcap", "value", "beta", ...(options.fromOpen ? ["ret_oc"] : [])];
     const panel = await loadPanel({ snapshot: values.snapshot, snapshotsDir: values.snapshots, fields });
-    const result = validate(parsed, { panel });
+    const result = validate(parsed, { panel, lags: [options.lag ?? 0] });
     if (!result.ok) {
       console.error(`${values.signal}: ${formatReport(result)}`);
       return 2;
     }
     if (result.problems.length) console.error(`${values.signal}: ${formatReport(result)}`);
     const run = backtest(panel, parsed.signal, options);
+    if (run.summary.overall.n_days === 0) throw new Error(noTradedDays(run, values.signal));
     console.log(
       values.json ? JSON.stringify(toJson(run), null, 2) : formatResult(run, values.signal, values.snapshot),
     );
@@ -82,16 +85,8 @@ export async function main(args: string[]): Promise<number> {
   }, HELP);
 }
 
+/** The backtest options from the command line, checked before anything is read (bad ones are usage errors). */
 function backtestOptions(values: Record<string, string | boolean | undefined>): BacktestOptions {
-  const number = (name: string): number | undefined => {
-    const text = values[name];
-    if (text === undefined) return undefined;
-    const x = Number(text);
-    if (typeof text !== "string" || text.trim() === "" || !Number.isFinite(x)) {
-      throw new UsageError(`--${name} expects a number, found "${text}"`);
-    }
-    return x;
-  };
   const fractileText = values.fractile as string | undefined;
   let fractile: BacktestOptions["fractile"];
   if (fractileText !== undefined) {
@@ -104,15 +99,33 @@ function backtestOptions(values: Record<string, string | boolean | undefined>): 
     fractile = parts.length === 2 ? [parts[0], parts[1]] : parts[0];
   }
   const options: BacktestOptions = {
-    lag: number("lag"),
+    lag: numberOption(values, "lag", { integer: true, min: 0 }),
     residualize: values.residualize as ResidualizeMode | undefined,
-    tcBps: number("tc-bps"),
+    tcBps: numberOption(values, "tc-bps", { min: 0 }),
     weight: values.weight as WeightMode | undefined,
     fractile,
     fromOpen: values["from-open"] as boolean,
-    mincos: number("mincos"),
+    mincos: numberOption(values, "mincos", { integer: true, min: 2 }),
   };
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  try {
+    resolveConfig(given);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return given;
+}
+
+/** Why a backtest traded nothing, in one message. */
+function noTradedDays(run: BacktestResult, signal: string): string {
+  const { skipped_dates } = run.diagnostics;
+  const { mincos, fractile } = run.config;
+  return `the backtest of ${signal} traded 0 days: ${
+    skipped_dates > 0
+      ? `on all ${skipped_dates} dates the signal spans, fewer than --mincos ${mincos} names had a value and a ` +
+        `return, or the long or short leg was empty (--fractile ${fractile} needs more names)`
+      : "no signal value is held on a day with a return (check the signal's dates, date_avail and --lag)"
+  }; nothing to report`;
 }
 
 /** The JSON view: scalars and plain arrays only (typed arrays converted, NaN → null). */
@@ -123,6 +136,7 @@ function toJson(run: BacktestResult) {
     fractiles: {
       buckets: fractiles.buckets,
       mean_return: [...fractiles.mean_return],
+      mean_return_pooled: [...fractiles.mean_return_pooled],
       count: [...fractiles.count],
       monotonicity: fractiles.monotonicity,
     },
@@ -131,7 +145,9 @@ function toJson(run: BacktestResult) {
       missing_share: diagnostics.missing_share,
       rank_autocorrelation: diagnostics.rank_autocorrelation,
       skipped_dates: diagnostics.skipped_dates,
+      tied_dates: diagnostics.tied_dates,
     },
+    warnings: run.warnings,
     config: run.config,
   };
 }
@@ -187,12 +203,13 @@ function formatResult(run: BacktestResult, signal: string, snapshot: string): st
     `rank IC  mean ${fixed(run.ic.mean, 4)}  std ${fixed(run.ic.std, 4)}  IR ${fixed(run.ic.ir, 3)}  t ${
       fixed(run.ic.t_stat, 2)
     }`,
-    `fractile mean return (bps/day, low → high): ${
+    `fractile mean return (bps/day, per-date mean, low → high): ${
       [...run.fractiles.mean_return].map((x) => fixed(x * 1e4, 2)).join("  ")
     }  · monotonicity ${fixed(run.fractiles.monotonicity, 2)}`,
     `diagnostics  missing ${pct(run.diagnostics.missing_share)} · rank autocorrelation ${
       fixed(run.diagnostics.rank_autocorrelation, 3)
-    } · skipped ${run.diagnostics.skipped_dates} dates (< mincos)`,
+    } · skipped ${run.diagnostics.skipped_dates} dates (< mincos or an empty leg)`,
+    ...run.warnings.map((w) => `warning: ${w}`),
   ];
   return lines.join("\n");
 }

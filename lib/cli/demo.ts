@@ -1,5 +1,5 @@
 import { buildDemoData } from "../demo/build.ts";
-import { runSuiteFile } from "../suite/run_file.ts";
+import { runSuiteFile } from "../pipeline/suite_file.ts";
 import { type Progress, progress } from "../nb/progress.ts";
 import { COMMON_HELP, parseTaskArgs, runTask } from "./args.ts";
 import { printSuite } from "./suite.ts";

@@ -261,7 +261,11 @@ export async function main(args: string[]): Promise<number> {
   const runsDir = values.runs;
   try {
     if (command === "list") {
-      const runs = await listRuns({ runsDir, ...Object.fromEntries(listOnly.map((o) => [o, values[o]])) });
+      const runs = await listRuns({
+        runsDir,
+        ...Object.fromEntries(listOnly.map((o) => [o, values[o]])),
+        onSkipped: ({ path, reason }) => console.error(`runs list: skipped ${path}: ${reason}`),
+      });
       console.log(values.json ? JSON.stringify(runs, null, 2) : listTable(runs));
     } else if (command === "show") {
       const run = await getRun(positionals[0], { runsDir });

@@ -1,6 +1,7 @@
 import { openStore } from "../store/db.ts";
-import { createSnapshot, listSnapshots, verifySnapshot } from "../snapshot/mod.ts";
-import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { parseIsoDate } from "../panel/types.ts";
+import { createSnapshot, listSnapshots, validateSnapshotId, verifySnapshot } from "../snapshot/mod.ts";
+import { COMMON_HELP, numberOption, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task snapshot <command> [options]
 
@@ -11,8 +12,11 @@ Commands:
     --top N            lightweight: the N most liquid equities (median ADV) plus every index
     --start DATE       first date kept (YYYY-MM-DD)
     --end DATE         last date kept
-  list                 every snapshot with its hash, securities, rows and dates
-  verify ID            recompute every file hash; exit 1 naming the file on a mismatch
+  list                 every snapshot folder with its hash, securities, rows and dates; "!" flags a
+                       folder whose manifest is unreadable or names another id
+  verify ID            recompute every file hash and the manifest's own; exit 1 naming the file
+                       on a mismatch (every open verifies cheaply: sizes and mtimes against the
+                       last verified state, full hashes where they changed)
 
 Options:
 ${COMMON_HELP}`;
@@ -32,11 +36,20 @@ export async function main(args: string[]): Promise<number> {
     const [command, id] = positionals;
     if (command === "create") {
       if (!id) throw new UsageError("create needs an ID");
+      const top = numberOption(values, "top", { integer: true, min: 1 });
+      try {
+        validateSnapshotId(id);
+        for (const name of ["start", "end"] as const) {
+          if (values[name] !== undefined) parseIsoDate(values[name]);
+        }
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
       const store = await openStore(values.db, { readOnly: true });
       try {
         const m = await createSnapshot(store, id, {
           snapshotsDir: values.snapshots,
-          top: values.top === undefined ? undefined : Number(values.top),
+          top,
           start: values.start,
           end: values.end,
         });
@@ -55,9 +68,13 @@ export async function main(args: string[]): Promise<number> {
       if (entries.length === 0) console.log(`no snapshots in ${values.snapshots}/`);
       for (const e of entries) {
         console.log(
-          `${e.snapshot_id.padEnd(20)} ${e.hash.slice(0, 12)}  ${
-            String(e.securities).padStart(5)
-          } securities  ${String(e.rows).padStart(9)} rows  ${e.start} → ${e.end}  created ${e.created_at}`,
+          e.problem && !e.manifest_id
+            ? `${e.snapshot_id.padEnd(20)} ! ${e.problem}`
+            : `${e.snapshot_id.padEnd(20)} ${e.hash.slice(0, 12)}  ${
+              String(e.securities).padStart(5)
+            } securities  ${String(e.rows).padStart(9)} rows  ${e.start} → ${e.end}  created ${e.created_at}${
+              e.problem ? `  ! ${e.problem}` : ""
+            }`,
         );
       }
       return 0;

@@ -1,9 +1,9 @@
 import { formatReport } from "../signal/mod.ts";
-import { PRESETS, type SuiteResult } from "../suite/mod.ts";
-import { runSuiteFile } from "../suite/run_file.ts";
+import { PRESETS, type SuiteResult, suiteRows } from "../suite/mod.ts";
+import { runSuiteFile } from "../pipeline/suite_file.ts";
 import { type Progress, progress } from "../nb/progress.ts";
 import { renderTextTable } from "../nb/text_table.ts";
-import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { COMMON_HELP, numberOption, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task suite --snapshot ID --signal FILE [options]
 
@@ -18,11 +18,18 @@ Options:
   Object.keys(PRESETS).join(", ")
 } (default standard: lags 0,1,2 × residualize off,industry)
   --name NAME        signal name (default: the file's signal_name column, else the file name)
+  --experiment NAME  group of runs (default: the signal name)
   --author NAME      recorded author (default $USER)
-  --workers N        Web Workers (default: one per core; 0 = in-process)
+  --force            compute and record a new run even when an identical one is recorded
+  --workers N        Web Workers (default: one per core, fewer when memory is short; 0 = in-process)
   --runs DIR         run registry folder (default runs/)
   --json             print the result as JSON instead of text
 ${COMMON_HELP}
+
+An identical run (same snapshot content, signal file, preset, name, experiment and author) is
+found in the registry BEFORE computing and returned at once; the same config under another name or
+author is recorded under the new labels without recomputing. Identical suites started together
+compute once (the others wait for it).
 
 Exit codes: 0 ok, 1 failure, 2 invalid signal or usage.`;
 
@@ -34,7 +41,9 @@ export async function main(args: string[]): Promise<number> {
       signal: { type: "string" },
       preset: { type: "string", default: "standard" },
       name: { type: "string" },
+      experiment: { type: "string" },
       author: { type: "string" },
+      force: { type: "boolean", default: false },
       workers: { type: "string" },
       runs: { type: "string", default: "runs" },
       json: { type: "boolean", default: false },
@@ -46,9 +55,11 @@ export async function main(args: string[]): Promise<number> {
     if (!values.snapshot) throw new UsageError("--snapshot ID is required");
     if (!values.signal) throw new UsageError("--signal FILE is required");
     if (!(values.preset in PRESETS)) throw new UsageError(`unknown --preset "${values.preset}"`);
-    const workers = values.workers === undefined ? undefined : Number(values.workers);
-    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
-      throw new UsageError(`--workers must be an integer ≥ 0, found "${values.workers}"`);
+    const workers = numberOption(values, "workers", { integer: true, min: 0 });
+    for (const label of ["name", "experiment", "author"] as const) {
+      if (values[label] !== undefined && !values[label].trim()) {
+        throw new UsageError(`--${label} must not be empty`);
+      }
     }
     const log = values.json ? () => {} : console.log;
     let bar: Progress | undefined;
@@ -58,7 +69,9 @@ export async function main(args: string[]): Promise<number> {
       signalFile: values.signal,
       preset: values.preset,
       name: values.name,
+      experiment: values.experiment,
       author: values.author,
+      force: values.force,
       workers,
       runsDir: values.runs,
       onProgress: (_done, total) => {
@@ -66,6 +79,13 @@ export async function main(args: string[]): Promise<number> {
         bar ??= progress(total, { label: "suite" });
         bar.tick();
       },
+      onStage: (stage) => console.error(`suite: ${stage}…`),
+      onWait: (holder) =>
+        console.error(
+          `suite: an identical run is being computed${
+            holder ? ` by process ${holder.pid} on ${holder.hostname} since ${holder.since}` : ""
+          }; waiting for it…`,
+        ),
     });
     await bar?.done();
     if (!out.ok) {
@@ -74,14 +94,26 @@ export async function main(args: string[]): Promise<number> {
     }
     const { suite, run } = out;
     const tearsheet = `${run.dir}/tearsheet.html`;
-    if (values.json) console.log(JSON.stringify(suiteJson(suite, run.run_id, tearsheet), null, 2));
-    else {
+    if (values.json) {
+      console.log(
+        JSON.stringify({ ...suiteJson(suite, run.run_id, tearsheet), reused: run.reused }, null, 2),
+      );
+    } else {
       printSuite(suite, log);
-      log(`\nrun ${run.run_id}${run.reused ? " (identical run already recorded; reused)" : ""}`);
+      log(`\nrun ${run.run_id}${describeReuse(run)}`);
       log(`tear sheet: ${tearsheet}`);
     }
     return 0;
   }, HELP);
+}
+
+/** How a run relates to earlier ones, for the last line. */
+function describeReuse(run: { reused: boolean; tags: Readonly<Record<string, string>> }): string {
+  if (run.reused) return " (identical run already recorded; reused, not recomputed)";
+  if (run.tags.same_config_as) {
+    return ` (same config as ${run.tags.same_config_as}; recorded under the new labels)`;
+  }
+  return "";
 }
 
 /** The verdict, the variant table and the uniqueness table as text. */
@@ -89,21 +121,10 @@ export function printSuite(suite: SuiteResult, log: (line: string) => void = con
   const { color, reasons } = suite.verdict;
   log(`\nverdict: ${color.toUpperCase()}`);
   for (const reason of reasons) log(`  • ${reason}`);
-  const rows = [suite.signal, ...suite.baselines].flatMap((run) =>
-    run.variants.map((v) => {
-      const s = v.result.summary.overall;
-      return {
-        signal: run.name,
-        variant: v.label,
-        sharpe: s.sharpe,
-        sharpe_gross: s.sharpe_gross,
-        annual_return: s.annual_return,
-        max_drawdown: s.max_drawdown,
-        turnover: s.turnover,
-        ic: v.result.ic.mean,
-      };
-    })
-  );
+  const rows = suiteRows(suite).map(({ annual_volatility: _v, hit_rate: _h, ic_mean, ...row }) => ({
+    ...row,
+    ic: ic_mean,
+  }));
   log("");
   log(renderTextTable(rows, { plain: ["turnover"], maxRows: rows.length }));
   log("");

@@ -18,7 +18,8 @@ import {
   type SliceSeries,
 } from "./simulate.ts";
 import { rowOrders } from "./sort.ts";
-import { pickDays, type SliceDaily, sliceSummary } from "./summary.ts";
+import { sharedInt32, sharedUint8 } from "../util/shared.ts";
+import { gather, pickDays, type SliceDaily, sliceSummary } from "./summary.ts";
 import type {
   BacktestConfig,
   BacktestOptions,
@@ -27,6 +28,15 @@ import type {
   SignalInput,
   SliceSummary,
 } from "./types.ts";
+
+/** What a backtester computes beyond the configuration's results. */
+export interface BacktesterOptions {
+  /**
+   * Compute `diagnostics.rank_autocorrelation` (one extra pass over the sorted signal per residualize
+   * mode, cached). Default false: it is NaN in the results. `backtest()` asks for it.
+   */
+  rankAutocorrelation?: boolean;
+}
 
 /** A signal bound to a panel, with caches; `run(options)` backtests one configuration. */
 export interface Backtester {
@@ -38,7 +48,7 @@ export interface Backtester {
 
 /**
  * Binds a signal to a panel for repeated backtests. Caches, each built on first use: per residualize
- * mode the residualized matrix, its per-date sort orders and the rank autocorrelation; per PANEL
+ * mode the residualized matrix, its per-date sort orders and (when asked) the rank autocorrelation; per PANEL
  * (shared by every backtester on it, held weakly) the earned returns and their sort orders per
  * `fromOpen`, and the mcap sort orders — panels are treated as immutable. Memory stays proportional
  * to the panel (a few `T × N` arrays per mode used).
@@ -51,7 +61,11 @@ export interface Backtester {
  * }
  * ```
  */
-export function createBacktester(panel: Panel, signal: SignalInput): Backtester {
+export function createBacktester(
+  panel: Panel,
+  signal: SignalInput,
+  backtesterOptions: BacktesterOptions = {},
+): Backtester {
   const nT = panel.dates.length, nS = panel.securityIds.length;
   if (!panel.fields.ret) {
     throw new RangeError(
@@ -95,8 +109,8 @@ export function createBacktester(panel: Panel, signal: SignalInput): Backtester 
       );
     }
     const sim = simulate(sig, shared.returns(config.fromOpen), capInput, nT, nS, config);
-    let autocorrelation = autocorrelations.get(config.residualize);
-    if (autocorrelation === undefined) {
+    let autocorrelation = autocorrelations.get(config.residualize) ?? NaN;
+    if (backtesterOptions.rankAutocorrelation && !autocorrelations.has(config.residualize)) {
       autocorrelation = rankAutocorrelation(sig, nT, nS);
       autocorrelations.set(config.residualize, autocorrelation);
     }
@@ -118,10 +132,20 @@ export function createBacktester(panel: Panel, signal: SignalInput): Backtester 
  * ```
  */
 export function backtest(panel: Panel, signal: SignalInput, options: BacktestOptions = {}): BacktestResult {
-  return createBacktester(panel, signal).run(options);
+  return createBacktester(panel, signal, { rankAutocorrelation: true }).run(options);
 }
 
-/** Per-panel preparations that do not depend on the signal. */
+/**
+ * A panel's preparations that do not depend on the signal: per-date sorted earned returns
+ * (close-to-close) and market caps. Built once per panel object and shared by every backtester on
+ * it; a suite builds them in shared memory and hands them to its workers (`adoptPreparation`).
+ */
+export interface PanelPreparation {
+  readonly returns: PreparedReturns;
+  readonly cap: PreparedCap | null;
+}
+
+/** Per-panel caches: earned returns per `fromOpen`, market caps. */
 interface PanelCache {
   returns(fromOpen: boolean): PreparedReturns;
   cap(): PreparedCap | null;
@@ -129,7 +153,35 @@ interface PanelCache {
 
 const panelCaches = new WeakMap<Panel, PanelCache>();
 
-function panelCache(panel: Panel): PanelCache {
+/**
+ * The close-to-close preparation of `panel` (built on first use and cached for the panel object),
+ * in shared memory when `shared` — then it can be posted to workers without a copy.
+ *
+ * @example
+ * ```ts
+ * const prep = preparePanel(panel, true);
+ * worker.postMessage({ panel, prep }); // the worker calls adoptPreparation(panel, prep)
+ * ```
+ */
+export function preparePanel(panel: Panel, shared = false): PanelPreparation {
+  const cache = panelCache(panel, shared);
+  return { returns: cache.returns(false), cap: cache.cap() };
+}
+
+/**
+ * Makes a preparation built elsewhere (by `preparePanel` on another thread, for the same data) the
+ * cache of this panel object, so its backtesters do not sort the returns and caps again.
+ */
+export function adoptPreparation(panel: Panel, preparation: PanelPreparation): void {
+  const cache = panelCache(panel);
+  const { returns: build } = cache;
+  panelCaches.set(panel, {
+    returns: (fromOpen) => (fromOpen ? build(true) : preparation.returns),
+    cap: () => preparation.cap,
+  });
+}
+
+function panelCache(panel: Panel, shared = false): PanelCache {
   let cache = panelCaches.get(panel);
   if (cache) return cache;
   const nT = panel.dates.length, nS = panel.securityIds.length;
@@ -140,10 +192,12 @@ function panelCache(panel: Panel): PanelCache {
       let prepared = returns.get(fromOpen);
       if (!prepared) {
         const { earned, overnight } = earnedReturns(panel, fromOpen);
-        const orders = rowOrders(earned, nT, nS);
-        const withRet = new Int32Array(nT);
+        const orders = rowOrders(earned, nT, nS, shared);
+        const withRet = shared ? sharedInt32(nT) : new Int32Array(nT);
         for (let t = 0; t < nT; t++) withRet[t] = orders.start[t + 1] - orders.start[t];
-        prepared = { earned, overnight, orders, withRet };
+        const valid = shared ? sharedUint8(earned.length) : new Uint8Array(earned.length);
+        for (let c = 0; c < valid.length; c++) valid[c] = Number.isFinite(earned[c]) ? 1 : 0;
+        prepared = { earned, overnight, orders, valid, withRet };
         returns.set(fromOpen, prepared);
       }
       return prepared;
@@ -151,7 +205,7 @@ function panelCache(panel: Panel): PanelCache {
     cap() {
       if (cap === undefined) {
         const mcap = panel.fields.mcap;
-        cap = mcap ? { mcap, orders: rowOrders(mcap, nT, nS) } : null;
+        cap = mcap ? { mcap, orders: rowOrders(mcap, nT, nS, shared) } : null;
       }
       return cap;
     },
@@ -171,7 +225,7 @@ function sliceDaily(
   const index = new Int32Array(n);
   n = 0;
   for (let t = 0; t < series.traded.length; t++) if (series.traded[t]) index[n++] = t;
-  const pick = (x: Float64Array) => Float64Array.from(index, (t) => x[t]);
+  const pick = (x: Float64Array) => gather(x, index);
   const long = pick(series.long), short = pick(series.short), turnover = pick(series.turnover);
   const gross = long.map((l, k) => l - short[k]);
   const net = gross.map((g, k) => g - (tcBps / 1e4) * turnover[k]);
@@ -197,7 +251,7 @@ function assemble(
   const ppy = panel.periodsPerYear;
   const dates = panel.dates;
   const overall = sliceDaily(sim.overall, sim.coverage, config.tcBps);
-  const date = Float64Array.from(overall.index, (t) => dates[t]);
+  const date = gather(dates, overall.index);
   const years = new Map<string, number[]>();
   date.forEach((d, k) => {
     const year = String(new Date(d).getUTCFullYear());
@@ -220,8 +274,12 @@ function assemble(
   const wealth = new Float64Array(overall.net.length);
   let w = 1;
   overall.net.forEach((r, k) => (wealth[k] = (w *= 1 + r) - 1));
-  const meanReturn = sim.bucketSum.map((s, b) => (sim.bucketCount[b] > 0 ? s / sim.bucketCount[b] : NaN));
-  const ic = Float64Array.from(overall.index, (t) => sim.ic[t]);
+  const meanReturn = sim.bucketDateMeanSum.map((
+    s,
+    b,
+  ) => (sim.bucketDates[b] > 0 ? s / sim.bucketDates[b] : NaN));
+  const pooled = sim.bucketSum.map((s, b) => (sim.bucketCount[b] > 0 ? s / sim.bucketCount[b] : NaN));
+  const ic = gather(sim.ic, overall.index);
   const icMean = mean(ic), icStd = sampleStd(ic);
   let icN = 0;
   for (let k = 0; k < ic.length; k++) if (Number.isFinite(ic[k])) icN++;
@@ -242,7 +300,9 @@ function assemble(
     fractiles: {
       buckets: meanReturn.length,
       mean_return: meanReturn,
+      mean_return_pooled: pooled,
       count: sim.bucketCount,
+      dates: sim.bucketDates,
       monotonicity: spearman(meanReturn.map((_, b) => b), meanReturn),
     },
     ic: { date, ic, mean: icMean, std: icStd, ir: icMean / icStd, t_stat: (icMean / icStd) * Math.sqrt(icN) },
@@ -251,8 +311,17 @@ function assemble(
       missing_share: sim.missingShare,
       rank_autocorrelation: rankAutocorrelation,
       skipped_dates: sim.skipped.length,
-      skipped: Float64Array.from(sim.skipped, (t) => dates[t]),
+      skipped: gather(dates, sim.skipped),
+      tied_dates: sim.tied.length,
+      tied: gather(dates, sim.tied),
     },
+    warnings: sim.tied.length
+      ? [
+        `${sim.tied.length} of ${
+          sim.tied.length + overall.index.length
+        } dates have no position: the signal is tied across a leg's edge there (e.g. constant that day), and tied values are never split by column order`,
+      ]
+      : [],
     config,
   };
 }

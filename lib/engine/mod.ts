@@ -14,8 +14,9 @@
  *
  * @module
  */
-export { backtest, createBacktester } from "./backtest.ts";
-export type { Backtester } from "./backtest.ts";
+export { adoptPreparation, backtest, createBacktester, preparePanel } from "./backtest.ts";
+export type { Backtester, BacktesterOptions, PanelPreparation } from "./backtest.ts";
+export { fractileCut } from "./cuts.ts";
 export { DEFAULT_CONFIG, resolveConfig } from "./config.ts";
 export { residualize, riskDescriptors } from "./residualize.ts";
 export { earnedReturns } from "./returns.ts";

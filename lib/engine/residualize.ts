@@ -69,6 +69,7 @@ export function residualize(known: Float64Array, panel: Panel, mode: Residualize
     });
   }
   const nG = Math.max(1, code.size);
+  if (regs.length === 0) return demeanByGroup(known, nT, nS, groups, nG);
   const K = regs.length, W = K + 1;
   const out = new Float64Array(nT * nS).fill(NaN);
   const sel = new Int32Array(nS), y = new Float64Array(nS), x = new Float64Array(nS * K);
@@ -128,6 +129,39 @@ export function residualize(known: Float64Array, panel: Panel, mode: Residualize
       }
     }
     for (let j = 0; j < n; j++) out[base + sel[j]] = y[j];
+  }
+  return out;
+}
+
+/**
+ * `industry` residuals: each date's finite values minus their group's mean that date (two passes
+ * per row, no per-name regression work); NaN elsewhere.
+ */
+function demeanByGroup(
+  known: Float64Array,
+  nT: number,
+  nS: number,
+  groups: Int32Array,
+  nG: number,
+): Float64Array {
+  const out = new Float64Array(nT * nS);
+  const sum = new Float64Array(nG), count = new Int32Array(nG), mean = new Float64Array(nG);
+  for (let t = 0; t < nT; t++) {
+    const base = t * nS;
+    sum.fill(0);
+    count.fill(0);
+    for (let i = 0; i < nS; i++) {
+      const v = known[base + i];
+      if (Number.isFinite(v)) {
+        sum[groups[i]] += v;
+        count[groups[i]]++;
+      }
+    }
+    for (let g = 0; g < nG; g++) mean[g] = sum[g] / count[g];
+    for (let i = 0; i < nS; i++) {
+      const v = known[base + i];
+      out[base + i] = Number.isFinite(v) ? v - mean[groups[i]] : NaN;
+    }
   }
   return out;
 }

@@ -53,7 +53,7 @@ export function sliceSummary(daily: SliceDaily, periodsPerYear: number): SliceSu
  * ```
  */
 export function pickDays(daily: SliceDaily, keep: Int32Array): SliceDaily {
-  const pick = (x: Float64Array) => Float64Array.from(keep, (k) => x[k]);
+  const pick = (x: Float64Array) => gather(x, keep);
   return {
     net: pick(daily.net),
     gross: pick(daily.gross),
@@ -62,4 +62,18 @@ export function pickDays(daily: SliceDaily, keep: Int32Array): SliceDaily {
     n_short: pick(daily.n_short),
     coverage: pick(daily.coverage),
   };
+}
+
+/**
+ * `x[index[k]]` for every k, as a new array (a plain loop: no callback per element).
+ *
+ * @example
+ * ```ts
+ * gather(Float64Array.of(10, 20, 30), Int32Array.of(2, 0)); // => Float64Array [30, 10]
+ * ```
+ */
+export function gather(x: ArrayLike<number>, index: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(index.length);
+  for (let k = 0; k < index.length; k++) out[k] = x[index[k]];
+  return out;
 }

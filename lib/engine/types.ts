@@ -95,12 +95,24 @@ export interface DailyResult {
   readonly n_short: Float64Array;
 }
 
-/** Mean earned-day return per bucket, pooled over all (date, name) pairs of traded dates. */
+/**
+ * Earned-day return per bucket (deciles in percentile mode, else the q buckets) over traded dates,
+ * raw (not demeaned), two ways.
+ */
 export interface FractileResult {
   readonly buckets: number;
+  /**
+   * Per-date mean, the default: each traded date's mean over the bucket's names, averaged over the
+   * dates the bucket held names (Alphalens' `mean_return_by_quantile`: every date weighs the same).
+   */
   readonly mean_return: Float64Array;
+  /** Pooled mean over all (date, name) pairs: Σ returns / `count` (dates with more names weigh more). */
+  readonly mean_return_pooled: Float64Array;
+  /** (date, name) pairs per bucket. */
   readonly count: Float64Array;
-  /** Spearman of bucket index vs mean return (1 = perfectly increasing). */
+  /** Traded dates on which the bucket held at least one name. */
+  readonly dates: Float64Array;
+  /** Spearman of bucket index vs `mean_return` (1 = perfectly increasing). */
   readonly monotonicity: number;
 }
 
@@ -122,11 +134,18 @@ export interface Diagnostics {
   readonly coverage: Float64Array;
   /** 1 − valid / with-return cells, over the dates the signal spans. */
   readonly missing_share: number;
-  /** Mean Spearman of consecutive known dates' signal ranks over their common names. */
+  /**
+   * Mean Spearman of consecutive known dates' signal ranks over their common names; NaN unless asked
+   * for (`backtest()` does; `createBacktester(…, { rankAutocorrelation: true })`).
+   */
   readonly rank_autocorrelation: number;
   readonly skipped_dates: number;
-  /** Dates within the signal's span skipped for having fewer than mincos valid names. */
+  /** Dates within the signal's span skipped: fewer than mincos valid names, or an empty leg. */
   readonly skipped: Float64Array;
+  /** How many of the skipped dates had empty legs only because tied values may not be split. */
+  readonly tied_dates: number;
+  /** Those dates (a subset of `skipped`). */
+  readonly tied: Float64Array;
 }
 
 /** Everything one backtest produces. */
@@ -136,5 +155,7 @@ export interface BacktestResult {
   readonly fractiles: FractileResult;
   readonly ic: IcResult;
   readonly diagnostics: Diagnostics;
+  /** What the user should know about these numbers (e.g. dates without a position because of ties). */
+  readonly warnings: readonly string[];
   readonly config: BacktestConfig;
 }

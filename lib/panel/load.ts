@@ -4,6 +4,7 @@ import { openSnapshot } from "../snapshot/catalog.ts";
 import { type Action, adjustPanel } from "../ingest/adjust.ts";
 import { type Panel, parseIsoDate } from "./types.ts";
 import { lowerBound } from "../util/bisect.ts";
+import { sharedFloat64, toShared } from "../util/shared.ts";
 
 const DAY_MS = 86_400_000;
 const PRICE_FIELDS = ["open", "high", "low", "close", "volume"];
@@ -24,6 +25,13 @@ export interface PanelQuery {
   /** "equity" (default) for the cross-section; "index" for benchmarks. */
   assetClass?: "equity" | "index";
   periodsPerYear?: number;
+  /**
+   * Where `ret` comes from: `"adjusted"` (default) derives it from the back-adjusted closes;
+   * `"stored"` takes the prices table's own `ret` column as given (vendor returns; NULL = missing),
+   * so users with their own return series get exactly their numbers. The other derived fields are
+   * still computed from prices.
+   */
+  returns?: "adjusted" | "stored";
 }
 
 /** `PanelQuery` plus the snapshot to read. */
@@ -36,7 +44,9 @@ export interface LoadPanelOptions extends PanelQuery {
  * Loads a snapshot into a dense `Panel`: the calendar is every trading day in range on which at
  * least one selected security has a price; securities are sorted by id; missing rows are NaN.
  * Adjusted fields (`adj_close`, `adj_open`, `ret`, `ret_oc`) are derived from raw prices and the
- * snapshot's corporate actions (see `lib/ingest/adjust.ts`).
+ * snapshot's corporate actions (see `lib/ingest/adjust.ts`), or `ret` is read as stored
+ * (`returns: "stored"`). The matrices live in SharedArrayBuffers, so suites hand them to their
+ * workers without a copy.
  *
  * @example
  * ```ts
@@ -65,7 +75,12 @@ export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}):
     }
   }
   const wanted = new Set(fields);
-  const needsPrices = DERIVED_FIELDS.some((f) => wanted.has(f));
+  const storedRet = query.returns === "stored" && wanted.has("ret");
+  if (query.returns !== undefined && query.returns !== "adjusted" && query.returns !== "stored") {
+    throw new RangeError(`returns must be "adjusted" or "stored", found ${JSON.stringify(query.returns)}`);
+  }
+  if (storedRet) await requireColumn(conn, "prices", "ret", 'returns: "stored"');
+  const needsPrices = DERIVED_FIELDS.some((f) => wanted.has(f) && !(storedRet && f === "ret"));
   // Returns inside a window need each security's last close before it: derived fields are computed
   // over the history up to `end` and the leading dates are dropped afterwards.
   const start = query.start ? `DATE ${sqlString(isoChecked(query.start))}` : "";
@@ -93,9 +108,11 @@ export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}):
   const nS = secs.length;
   const cells = dates.length * nS;
 
+  // Adjusted closes and returns need only closes: open is read when asked for or for adj_open / ret_oc.
+  const needsOpen = wanted.has("adj_open") || wanted.has("ret_oc");
   const priceFields = PRICE_FIELDS.filter((f) =>
-    wanted.has(f) || (needsPrices && (f === "open" || f === "close"))
-  );
+    wanted.has(f) || (needsPrices && f === "close") || (needsOpen && f === "open")
+  ).concat(storedRet ? ["ret"] : []);
   const descriptorFields = DESCRIPTOR_FIELDS.filter((f) => wanted.has(f));
   const loaded: Record<string, Float64Array> = {};
   if (priceFields.length) Object.assign(loaded, await scatter(conn, "prices", priceFields, nS, cells));
@@ -104,11 +121,17 @@ export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}):
   }
   if (needsPrices) {
     const actions = await readActions(conn, nS, query.end);
-    Object.assign(loaded, adjustPanel(dates, nS, loaded.close, loaded.open, actions));
+    // Without open, the closes stand in for it: only adj_open and ret_oc read it, and they are not kept.
+    const open = needsOpen ? loaded.open : loaded.close;
+    const { ret, ...prices } = adjustPanel(dates, nS, loaded.close, open, actions);
+    Object.assign(loaded, prices, storedRet ? {} : { ret });
   }
   const lead = start ? lowerBound(dates, parseIsoDate(query.start!)) : 0;
   const out: Record<string, Float64Array> = {};
-  for (const name of fields) out[name] = lead ? loaded[name].slice(lead * nS) : loaded[name];
+  for (const name of fields) {
+    const matrix = loaded[name];
+    out[name] = lead ? toShared(matrix.slice(lead * nS)) : toShared(matrix);
+  }
   return {
     dates: lead ? dates.slice(lead) : dates,
     securityIds: secs.map((r) => r.security_id as string),
@@ -129,7 +152,7 @@ async function scatter(
   nS: number,
   cells: number,
 ): Promise<Record<string, Float64Array>> {
-  const matrices = names.map(() => new Float64Array(cells).fill(NaN));
+  const matrices = names.map(() => sharedFloat64(cells).fill(NaN));
   const result = await conn.stream(
     `SELECT (d.t * ${nS} + s.i)::INTEGER AS cell, ${
       names.map((n) => `coalesce(x.${n}::DOUBLE, 'NaN'::DOUBLE)`).join(", ")
@@ -157,6 +180,17 @@ function columnItems(vector: { getItem(k: number): unknown }, n: number): ArrayL
   const items = (vector as unknown as { items?: unknown }).items;
   if ((items instanceof Float64Array || items instanceof Int32Array) && items.length === n) return items;
   return Float64Array.from({ length: n }, (_, k) => vector.getItem(k) as number);
+}
+
+/** Throws a `RangeError` naming the columns present when `table` has no column `column`. */
+async function requireColumn(conn: DuckDBConnection, table: string, column: string, why: string) {
+  const columns = (await queryRows(conn, `SELECT column_name FROM (DESCRIBE ${table})`))
+    .map((r) => r.column_name as string);
+  if (!columns.includes(column)) {
+    throw new RangeError(
+      `${why} needs a "${column}" column in ${table}; columns present: ${columns.join(", ")}`,
+    );
+  }
 }
 
 /** Corporate actions per panel security (index order), up to `end`. */

@@ -3,10 +3,11 @@
  * engine's result does not carry holdings, so this replays its leg selection on the panel.
  */
 import { resolveConfig } from "../engine/config.ts";
+import { legCuts, legEdges, TRADED } from "../engine/cuts.ts";
 import { residualize } from "../engine/residualize.ts";
 import { earnedReturns } from "../engine/returns.ts";
 import { rowOrders } from "../engine/sort.ts";
-import type { BacktestConfig, BacktestOptions } from "../engine/types.ts";
+import type { BacktestOptions } from "../engine/types.ts";
 import type { Panel } from "../panel/types.ts";
 
 /** Average size and liquidity of the names held, per leg. */
@@ -28,8 +29,9 @@ export interface CapacityStats {
  * Average ADV and market cap of the names in the long and short legs, replaying the engine's leg
  * selection (`lib/engine/simulate.ts`): the value held on day t is the (residualized) value known at
  * the close of day k = t − 1 − lag (`alignKnown`); valid names have that value and an earned return on
- * day t; ordinal ranks among them with ties by security index; long = top, short = bottom fractile
- * (`config.fractile`); dates with fewer than `mincos` valid names or an empty leg hold nothing.
+ * day t; average ranks among them (tied values are never split); long = top, short = bottom fractile
+ * (`config.fractile`, the engine's `legCuts`); dates with fewer than `mincos` valid names or an empty
+ * leg hold nothing.
  * Descriptors are read at the prior close (t − 1, as cap weights are) and averaged unweighted over
  * every held (date, name) pair where they are finite; NaN when the panel lacks the field.
  *
@@ -56,7 +58,7 @@ export function capacityStats(
   const { earned } = earnedReturns(panel, config.fromOpen);
   const adv = panel.fields.adv, mcap = panel.fields.mcap;
   const acc = new Float64Array(8); // adv long sum/count, adv short, mcap long, mcap short
-  const sel = new Int32Array(nS);
+  const sel = new Int32Array(nS), cuts = new Int32Array(2), edges = legEdges(config);
   let days = 0, names = 0, namesShort = 0;
   for (let t = 1 + config.lag; t < nT; t++) {
     const k = t - 1 - config.lag;
@@ -65,8 +67,8 @@ export function capacityStats(
       const i = orders.order[p];
       if (Number.isFinite(earned[t * nS + i])) sel[n++] = i;
     }
-    const [shortEnd, longStart] = legBounds(n, config);
-    if (shortEnd === 0 || longStart === n) continue;
+    if (legCuts(sel, n, values, k * nS, edges, cuts) !== TRADED) continue;
+    const shortEnd = cuts[0], longStart = cuts[1];
     days++;
     names += n - longStart;
     namesShort += shortEnd;
@@ -95,24 +97,4 @@ export function capacityStats(
     n_short: days ? namesShort / days : NaN,
     n_days: days,
   };
-}
-
-/**
- * The legs among `n` valid names sorted ascending: short = positions `[0, shortEnd)`, long =
- * `[longStart, n)`; `[0, n]` (no position) below `mincos`. Percentiles: short `100·j/n < lo`, long
- * `100·j/n >= hi`; q buckets: short bucket 0, long bucket q − 1 with bucket = `floor(q·j/n)`.
- */
-function legBounds(n: number, config: BacktestConfig): [number, number] {
-  if (n < config.mincos) return [0, n];
-  let shortEnd = 0, longStart = n;
-  if (typeof config.fractile === "number") {
-    const q = config.fractile;
-    while (shortEnd < n && Math.floor((q * shortEnd) / n) === 0) shortEnd++;
-    while (longStart > 0 && Math.floor((q * (longStart - 1)) / n) === q - 1) longStart--;
-  } else {
-    const [lo, hi] = config.fractile;
-    while (shortEnd < n && (100 * shortEnd) / n < lo) shortEnd++;
-    while (longStart > 0 && (100 * (longStart - 1)) / n >= hi) longStart--;
-  }
-  return [shortEnd, longStart];
 }

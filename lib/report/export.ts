@@ -442,6 +442,10 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
       "--execute",
       "--ExecutePreprocessor.kernel_name=deno",
       `--ExecutePreprocessor.timeout=${timeoutSeconds}`,
+      // nbclient stops collecting a cell's outputs 4 s after its reply by default; on a busy machine the
+      // kernel's execute_result for a large view can come later than that and would be dropped silently.
+      `--ExecutePreprocessor.iopub_timeout=${timeoutSeconds}`,
+      "--ExecutePreprocessor.raise_on_iopub_timeout=True",
       "--output-dir",
       work,
       "--output",

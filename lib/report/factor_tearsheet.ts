@@ -13,8 +13,7 @@ import { barChart, equityChart, heatmapChart, histogramChart, icChart } from "./
 import { bandChart, eventChart, groupedBarChart, qqChart, valueLinesChart } from "./factor_charts.ts";
 import { escapeHtml, htmlPage, renderTable } from "./html.ts";
 import { renderSvg } from "./render.ts";
-import { formatValue, keyNumbers, viewFrame } from "./tearsheet_parts.ts";
-import { INK } from "./theme.ts";
+import { formatValue, keyNumbers, viewFrame, warningNotes } from "./tearsheet_parts.ts";
 
 /** A table as rows of records: the first column names the row, one column per period. */
 export type FactorTable = Record<string, string | number>[];
@@ -287,15 +286,6 @@ function span(fa: FactorAnalysis): string {
   return first < 0 ? "no dates" : `${isoDate(dates[first])} → ${isoDate(dates[last])}`;
 }
 
-function warningsBlock(fa: FactorAnalysis): string {
-  if (!fa.warnings.length) return "";
-  return `<div class="fa-warnings" style="background:${INK.warn};border-left:5px solid #e3b341;` +
-    `padding:6px 14px;margin:8px 0;font-size:13.5px;"><strong>Warnings</strong>` +
-    `<ul style="margin:4px 0;padding-left:18px;">${
-      fa.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")
-    }</ul></div>`;
-}
-
 function describe(fa: FactorAnalysis): string {
   const b = fa.data.binning;
   const binning = b.quantiles !== undefined
@@ -352,7 +342,7 @@ export function factorTearsheet(fa: FactorAnalysis, context: FactorTearsheetCont
     `<h1>${escapeHtml(context.signal_name)}</h1><div class="qn-muted">${
       escapeHtml(describe(fa))
     }</div></header>` +
-    summaryKeys(fa) + warningsBlock(fa) + sections.join("\n") + footer;
+    summaryKeys(fa) + warningNotes(fa.warnings) + sections.join("\n") + footer;
   return htmlPage({ title: `${context.signal_name} — factor tear sheet`, body });
 }
 
@@ -384,7 +374,7 @@ export function factorView(fa: FactorAnalysis, title = "Factor analysis"): strin
   return viewFrame(
     title,
     describe(fa),
-    summaryKeys(fa) + warningsBlock(fa) + table(tables.returns, "Returns analysis") +
+    summaryKeys(fa) + warningNotes(fa.warnings) + table(tables.returns, "Returns analysis") +
       table(tables.information, "Information analysis") + bars + cumulative,
   );
 }

@@ -156,6 +156,24 @@ export function viewFrame(title: string, detail: string, body: string): string {
 }
 
 /**
+ * Warnings as a list on a translucent yellow tint with a marker (readable in light and dark
+ * themes); empty when there are none.
+ *
+ * @example
+ * ```ts
+ * warningNotes(["3 dates skipped"]); // => '<div class="qn-warnings" …><li>3 dates skipped</li>…'
+ * ```
+ */
+export function warningNotes(warnings: readonly string[], title = "Warnings"): string {
+  if (!warnings.length) return "";
+  return `<div class="qn-warnings ${OUTPUT_CLASS}" style="background:${INK.warn};border-left:5px solid #e3b341;` +
+    `border-radius:4px;padding:6px 14px;margin:8px 0;font:13.5px/1.45 system-ui,sans-serif;">` +
+    `<strong>⚠ ${escapeHtml(title)}</strong><ul style="margin:4px 0;padding-left:18px;">${
+      warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")
+    }</ul></div>`;
+}
+
+/**
  * A bold sub-heading inside a view (not an `<h2>`/`<h3>`, which notebooks style as page sections).
  *
  * @example

@@ -21,6 +21,7 @@ import {
   variantTable,
   verdictPanel,
   viewFrame,
+  warningNotes,
 } from "./tearsheet_parts.ts";
 
 function span(dates: Float64Array): string {
@@ -30,7 +31,8 @@ function span(dates: Float64Array): string {
 /**
  * Compact HTML of one backtest: its config and dates, key numbers (net and gross Sharpe, annual
  * return, vol, max drawdown, turnover, hit rate, IC mean and t-stat, monotonicity), the net and gross
- * cumulative return chart (one `<svg>`) and the mean return per fractile in bps.
+ * cumulative return chart (one `<svg>`), the mean return per fractile in bps (per-date means) and the
+ * result's warnings.
  *
  * @example
  * ```ts
@@ -76,7 +78,7 @@ export function backtestView(result: BacktestResult, title = "Backtest"): string
       decimals,
     })),
   ]);
-  return viewFrame(title, detail, keys + equity + byFractile);
+  return viewFrame(title, detail, warningNotes(result.warnings) + keys + equity + byFractile);
 }
 
 /**

@@ -17,7 +17,8 @@
  *    i.e. close-to-close up to the cross term (returns add across the two legs of a day).
  */
 export { lowerBound } from "../util/bisect.ts";
-import { lowerBound } from "../util/bisect.ts";
+import { lowerBoundCursor } from "../util/bisect.ts";
+import { sharedFloat64 } from "../util/shared.ts";
 import type { Panel } from "../panel/types.ts";
 import type { Signal } from "./types.ts";
 
@@ -27,6 +28,10 @@ import type { Signal } from "./types.ts";
  * with `dates[t] >= date_avail` (default `date_sig`); rows of unknown securities or known after the
  * last date are dropped. When several rows land on one cell, the one with the latest `date_sig`
  * wins (on equal `date_sig`, the later row). Values are not carried forward to later days.
+ *
+ * One pass over the rows: trading days come from a merge cursor over the sorted calendar (O(1) per
+ * row for files sorted by date, or by security then date) and a run of rows of one security looks
+ * its column up once. The matrix lives in shared memory (suites hand it to workers without a copy).
  *
  * @example
  * ```ts
@@ -39,18 +44,23 @@ export function knownMatrix(panel: Panel, signal: Signal): Float64Array {
   const { dates } = panel;
   const nT = dates.length, nS = panel.securityIds.length;
   const index = securityIndex(panel);
-  const known = new Float64Array(nT * nS).fill(NaN);
-  const winner = new Float64Array(nT * nS).fill(-Infinity);
-  const avail = signal.date_avail ?? signal.date_sig;
-  for (let r = 0; r < signal.signal.length; r++) {
-    const i = index.get(signal.security_id[r]);
-    if (i === undefined) continue;
-    const t = lowerBound(dates, avail[r]);
-    if (t >= nT) continue;
-    const cell = t * nS + i;
-    if (signal.date_sig[r] >= winner[cell]) {
-      winner[cell] = signal.date_sig[r];
-      known[cell] = signal.signal[r];
+  const known = sharedFloat64(nT * nS).fill(NaN);
+  const winner = new Int32Array(nT * nS).fill(-1); // the row that set each cell
+  const { security_id: ids, date_sig: sig, signal: values } = signal;
+  const avail = signal.date_avail ?? sig;
+  const dayOf = lowerBoundCursor(dates);
+  let lastId: string | undefined, i = -1;
+  for (let r = 0; r < values.length; r++) {
+    const t = dayOf(avail[r]);
+    if (ids[r] !== lastId) {
+      lastId = ids[r];
+      i = index.get(lastId) ?? -1;
+    }
+    if (i < 0 || t >= nT) continue;
+    const cell = t * nS + i, w = winner[cell];
+    if (w < 0 || sig[r] >= sig[w]) {
+      winner[cell] = r;
+      known[cell] = values[r];
     }
   }
   return known;

@@ -17,10 +17,12 @@
 export type { Signal } from "./types.ts";
 export { formatReport, problem } from "./problem.ts";
 export type { ProblemKind, SignalProblem, ValidationResult } from "./problem.ts";
-export { parseSignal, parseSignalDate } from "./parse_signal.ts";
+export { missingValueProblem, parseSignal, parseSignalDate } from "./parse_signal.ts";
 export type { ParsedSignal, SignalTable } from "./parse_signal.ts";
-export { readSignal, readSignalTable } from "./read_signal.ts";
-export { LOOKAHEAD_THRESHOLD, validate } from "./validate.ts";
+export { readSignal, readSignalName, readSignalTable } from "./read_signal.ts";
+export { validate } from "./validate.ts";
 export type { ValidateOptions } from "./validate.ts";
+export { LOOKAHEAD, lookaheadStats } from "./lookahead.ts";
+export type { HorizonIc, LookaheadOptions, LookaheadReport } from "./lookahead.ts";
 export { alignKnown, knownMatrix, lowerBound, securityIndex } from "./align.ts";
 export { writeSignal } from "./write_signal.ts";

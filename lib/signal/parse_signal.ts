@@ -20,12 +20,19 @@ export interface ParsedSignal {
   readonly signal: Signal;
   readonly rows: Int32Array;
   readonly problems: readonly SignalProblem[];
+  /**
+   * The security ids as codes, when the reader has them already (the typed path):
+   * `names[codes[r]] === signal.security_id[r]`. Validation then skips coding them again.
+   */
+  readonly securityCodes?: { readonly codes: Int32Array; readonly names: readonly string[] };
 }
 
 const REQUIRED = ["security_id", "date_sig", "signal"] as const;
 const META = ["signal_name", "region", "universe", "version"] as const;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const NON_FINITE = /^([+-]?(inf|infinity)|nan|na|null|)$/i;
+/** Text a missing value is written as: empty, NaN, NA, NULL (any case). A missing value is "no opinion". */
+const MISSING = /^(nan|na|null|)$/i;
+const INFINITE = /^[+-]?(inf|infinity)$/i;
 const DATE_TIME =
   /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
@@ -64,7 +71,9 @@ export function parseSignalDate(text: string): number {
  * Parses a raw table into a `Signal`. Column names are matched after trimming and lower-casing;
  * extra columns are ignored; `signal_name`, `region`, `universe`, `version` take their first
  * non-empty value. Reports `empty`, `missing_column`, `wrong_type` (empty security_id, unparsable
- * date, non-numeric signal) and `non_finite` (NaN/Inf/empty signal), each with its data row.
+ * date, non-numeric signal) and `non_finite` (±Infinity), each with its data row. A missing signal
+ * value (empty, NaN, NA, NULL) is "no opinion": the row is dropped and counted in ONE `missing_value`
+ * warning.
  *
  * @example
  * ```ts
@@ -98,6 +107,7 @@ export function parseSignal(table: SignalTable): ParsedSignal {
   const outId: string[] = [];
   const outSig = new Float64Array(n), outAvail = new Float64Array(n), outVal = new Float64Array(n);
   const rows = new Int32Array(n);
+  const missingRows: number[] = [];
   let kept = 0;
   for (let r = 0; r < n; r++) {
     const row = r + 1;
@@ -134,13 +144,11 @@ export function parseSignal(table: SignalTable): ParsedSignal {
     const text = (val[r] ?? "").trim();
     let value = NaN;
     if (NUMBER.test(text)) value = Number(text);
-    else if (NON_FINITE.test(text)) {
-      problems.push(problem(
-        "non_finite",
-        `signal is ${text === "" ? "empty" : `"${text}"`}; expected a finite number (drop the row instead)`,
-        row,
-        "signal",
-      ));
+    else if (MISSING.test(text)) {
+      if (good) missingRows.push(row);
+      continue;
+    } else if (INFINITE.test(text)) {
+      problems.push(problem("non_finite", `signal is "${text}"; expected a finite number`, row, "signal"));
       good = false;
     } else {
       problems.push(problem("wrong_type", `signal "${text}" is not a number`, row, "signal"));
@@ -165,7 +173,30 @@ export function parseSignal(table: SignalTable): ParsedSignal {
     signal: outVal.slice(0, kept),
     ...meta,
   };
+  if (missingRows.length) problems.push(missingValueProblem(missingRows));
   return { signal, rows: rows.slice(0, kept), problems };
+}
+
+/**
+ * The one warning for rows without a signal value: how many, and the first few data rows.
+ *
+ * @example
+ * ```ts
+ * missingValueProblem([4, 9]).message;
+ * // => '2 rows have no signal value (empty, NULL or NaN) and are dropped as "no opinion": rows 4, 9'
+ * ```
+ */
+export function missingValueProblem(rows: readonly number[], shown = 10): SignalProblem {
+  const list = rows.slice(0, shown).join(", ") +
+    (rows.length > shown ? `, … (${rows.length - shown} more)` : "");
+  return problem(
+    "missing_value",
+    `${rows.length} row${rows.length === 1 ? " has" : "s have"} no signal value (empty, NULL or NaN) and ${
+      rows.length === 1 ? "is" : "are"
+    } dropped as "no opinion": row${rows.length === 1 ? "" : "s"} ${list}`,
+    undefined,
+    "signal",
+  );
 }
 
 function emptySignal(): Signal {

@@ -6,17 +6,22 @@
  * (line 2 of a CSV file, row 2 of a spreadsheet with a header row).
  */
 
+import type { LookaheadReport } from "./lookahead.ts";
+
 /**
  * Problem kinds. Errors make a signal invalid; warnings only inform.
  * - `empty` (error): no data rows.
  * - `missing_column` (error): `security_id`, `date_sig` or `signal` absent.
  * - `wrong_type` (error): a value that does not parse (non-numeric signal, unparsable date, empty id).
- * - `non_finite` (error): signal NaN, ±Infinity or empty.
+ * - `non_finite` (error): signal ±Infinity.
  * - `duplicate` (error): a second row for the same (security_id, date_sig).
  * - `lookahead` (error): `date_avail` before `date_sig`.
  * - `not_trading_day` (error): `date_sig` inside the calendar's range but not one of its days.
- * - `lookahead_suspected` (error): the signal ranks predict the NEXT day's returns implausibly well.
+ * - `lookahead_suspected` (error): the values as the engine holds them predict a return realised after
+ *   they became known implausibly well (see `checkLookahead` in `lookahead.ts`).
  * - `no_overlap` (error): not one row maps to a known security on a calendar day.
+ * - `missing_value` (warning): rows without a signal value (empty, NULL, NaN): "no opinion", dropped;
+ *   one warning counts them all.
  * - `unknown_security` (warning): a security_id the panel does not have (the row is ignored).
  * - `date_before_calendar` / `date_after_calendar` (warning): outside the calendar (the row is ignored).
  */
@@ -30,6 +35,7 @@ export type ProblemKind =
   | "not_trading_day"
   | "lookahead_suspected"
   | "no_overlap"
+  | "missing_value"
   | "unknown_security"
   | "date_before_calendar"
   | "date_after_calendar";
@@ -43,13 +49,18 @@ export interface SignalProblem {
   readonly severity: "error" | "warning";
 }
 
-/** The result of `validate`: `ok` is true when no problem has severity "error". */
+/**
+ * The result of `validate`: `ok` is true when no problem has severity "error"; `lookahead` holds the
+ * lookahead check's statistics (rank IC per return horizon) when a panel with `ret` was given.
+ */
 export interface ValidationResult {
   readonly ok: boolean;
   readonly problems: readonly SignalProblem[];
+  readonly lookahead?: LookaheadReport;
 }
 
 const WARNINGS: ReadonlySet<ProblemKind> = new Set([
+  "missing_value",
   "unknown_security",
   "date_before_calendar",
   "date_after_calendar",

@@ -1,10 +1,12 @@
 /**
- * Signal validation: every problem at once, each with its 1-based data row (header excluded).
+ * Signal validation: every problem at once, each with its 1-based data row (header excluded). Runs
+ * in O(rows) plus the lookahead check's per-date ranks: security ids are coded once, duplicates found
+ * by a counting sort per security, dates matched through a calendar index.
  */
-import { spearman } from "../engine/rank.ts";
 import { isoDate, type Panel } from "../panel/types.ts";
-import { lowerBound } from "./align.ts";
-import { type ParsedSignal, parseSignal, type SignalTable } from "./parse_signal.ts";
+import { knownMatrix, lowerBound } from "./align.ts";
+import { type LookaheadReport, lookaheadStats } from "./lookahead.ts";
+import { missingValueProblem, type ParsedSignal, parseSignal, type SignalTable } from "./parse_signal.ts";
 import { problem, type SignalProblem, type ValidationResult } from "./problem.ts";
 import type { Signal } from "./types.ts";
 
@@ -14,12 +16,14 @@ export interface ValidateOptions {
   readonly calendar?: Float64Array;
   /** Known security ids. */
   readonly securityIds?: readonly string[];
-  /** A panel; with a `ret` field it also enables the suspected-lookahead check. */
+  /** A panel; with a `ret` field it also enables the lookahead check. */
   readonly panel?: Panel;
+  /**
+   * Lags the signal will be traded at (default `[0, 1, 2]`, the standard suite's): the lookahead
+   * check tests the returns of horizons 0 … max(lags) after the value becomes known.
+   */
+  readonly lags?: readonly number[];
 }
-
-/** Mean next-day rank correlation above which a signal is flagged `lookahead_suspected`. */
-export const LOOKAHEAD_THRESHOLD = 0.2;
 
 /**
  * Validates a signal — columnar `Signal`, raw `SignalTable`, or `ParsedSignal` (from `readSignal`,
@@ -27,17 +31,17 @@ export const LOOKAHEAD_THRESHOLD = 0.2;
  * row. Row numbers are 1-based data rows (row 1 = first row under the header); for a `Signal` given
  * directly, row r is entry r − 1.
  *
- * Checks: empty input, missing columns, wrong types, non-finite values, duplicate
- * (security_id, date_sig), `date_avail < date_sig` (lookahead), unknown securities, dates before /
- * after the calendar or not a trading day, no overlap at all with the panel, and — when the panel has
- * `ret` — suspected lookahead: per trading day `t`, the Spearman correlation of the signal dated
- * `date_sig = t` with `ret[t]` (realised by that close: fine) and with `ret[t + 1]` (not yet
- * realised); over days with ≥ 5 common names, a mean next-day correlation above 0.2 in absolute
- * value with |t-stat| > 3 (mean / sd · √days; guards small samples) is an error.
+ * Checks: empty input, missing columns, wrong types, missing values (NaN: "no opinion", one
+ * warning), ±Infinity, duplicate (security_id, date_sig), `date_avail < date_sig` (lookahead),
+ * unknown securities, dates before / after the calendar or not a trading day, no overlap at all with
+ * the panel, and — when the panel has `ret` — the lookahead check of `lookahead.ts` on the values as
+ * the engine holds them (from `date_avail`, at each lag in `lags`): a mean daily rank IC with a
+ * return realised after the value was known significantly above what any known anomaly reaches is
+ * an error (`lookahead_suspected`). The measured statistics come back as `lookahead`.
  *
  * @example
  * ```ts
- * const result = validate(await readSignal("momentum.csv"), { panel });
+ * const result = validate(await readSignal("momentum.csv"), { panel, lags: [1] });
  * if (!result.ok) console.log(formatReport(result));
  * ```
  */
@@ -65,25 +69,32 @@ export function validate(
   }
   const avail = signal.date_avail ?? signal.date_sig;
   const usable = new Uint8Array(n);
+  const missing: number[] = [];
+  const given = parsed?.securityCodes;
+  const { codes, names } = given && given.codes.length === n ? given : codeSecurities(signal.security_id);
   for (let r = 0; r < n; r++) {
-    const row = rowOf(r);
     let good = true;
-    if (signal.security_id[r] === "") {
-      problems.push(problem("wrong_type", "security_id is empty", row, "security_id"));
+    const v = signal.signal[r];
+    if (names[codes[r]] === "") {
+      problems.push(problem("wrong_type", "security_id is empty", rowOf(r), "security_id"));
       good = false;
     }
     if (!Number.isFinite(signal.date_sig[r])) {
-      problems.push(problem("wrong_type", `date_sig is ${signal.date_sig[r]}, not a date`, row, "date_sig"));
+      problems.push(
+        problem("wrong_type", `date_sig is ${signal.date_sig[r]}, not a date`, rowOf(r), "date_sig"),
+      );
       good = false;
     }
     if (!Number.isFinite(avail[r])) {
-      problems.push(problem("wrong_type", `date_avail is ${avail[r]}, not a date`, row, "date_avail"));
+      problems.push(problem("wrong_type", `date_avail is ${avail[r]}, not a date`, rowOf(r), "date_avail"));
       good = false;
     }
-    if (!Number.isFinite(signal.signal[r])) {
-      problems.push(
-        problem("non_finite", `signal is ${signal.signal[r]}; expected a finite number`, row, "signal"),
-      );
+    if (v !== v) {
+      if (good) missing.push(rowOf(r));
+      continue;
+    }
+    if (v === Infinity || v === -Infinity) {
+      problems.push(problem("non_finite", `signal is ${v}; expected a finite number`, rowOf(r), "signal"));
       good = false;
     }
     if (good && avail[r] < signal.date_sig[r]) {
@@ -91,25 +102,29 @@ export function validate(
         "lookahead",
         `date_avail ${stamp(avail[r])} is before date_sig ${stamp(signal.date_sig[r])}: ` +
           "a value cannot be known before it is computed",
-        row,
+        rowOf(r),
         "date_avail",
       ));
     }
     usable[r] = good ? 1 : 0;
   }
-  checkDuplicates(signal, usable, rowOf, problems);
+  if (missing.length) problems.push(missingValueProblem(missing));
+  if (n > 0 && missing.length === n) problems.push(problem("empty", "no row of the signal has a value"));
+  checkDuplicates(signal, codes, names, usable, rowOf, problems);
   const calendar = options.calendar ?? options.panel?.dates;
   const ids = options.securityIds ?? options.panel?.securityIds;
-  const matched = checkPanel(signal, usable, rowOf, calendar, ids, problems);
-  if ((calendar || ids) && n > 0 && matched.every((x) => x < 0)) {
+  const matched = checkPanel(signal, codes, names, usable, rowOf, calendar, ids, problems);
+  if ((calendar || ids) && n > 0 && matched === 0) {
     problems.push(problem(
       "no_overlap",
       "no row matches a known security on a calendar trading day: is this signal for another universe or period?",
     ));
   }
-  const ret = options.panel?.fields.ret;
-  if (options.panel && ret) checkLookahead(signal, matched, options.panel, ret, problems);
-  return finish(problems);
+  let lookahead: LookaheadReport | undefined;
+  if (options.panel?.fields.ret && matched > 0) {
+    lookahead = checkLookahead(signal, usable, matched, options.panel, options.lags, problems);
+  }
+  return lookahead ? { ...finish(problems), lookahead } : finish(problems);
 }
 
 function finish(problems: SignalProblem[]): ValidationResult {
@@ -117,87 +132,126 @@ function finish(problems: SignalProblem[]): ValidationResult {
   return { ok: !problems.some((p) => p.severity === "error"), problems };
 }
 
+const DAY_MS = 86_400_000;
+
 function stamp(ms: number): string {
-  return ms % 86_400_000 === 0 ? isoDate(ms) : new Date(ms).toISOString();
+  return ms % DAY_MS === 0 ? isoDate(ms) : new Date(ms).toISOString();
 }
 
+/** Codes each row's security id: `names[codes[r]]` is the trimmed-as-given id of row r. */
+function codeSecurities(ids: readonly string[]): { codes: Int32Array; names: string[] } {
+  const index = new Map<string, number>();
+  const codes = new Int32Array(ids.length);
+  const names: string[] = [];
+  let last = "", lastCode = -1;
+  for (let r = 0; r < ids.length; r++) {
+    const id = ids[r];
+    if (id === last && lastCode >= 0) {
+      codes[r] = lastCode;
+      continue;
+    }
+    let c = index.get(id);
+    if (c === undefined) {
+      c = names.length;
+      index.set(id, c);
+      names.push(id);
+    }
+    codes[r] = lastCode = c;
+    last = id;
+  }
+  return { codes, names };
+}
+
+/** Reports each second row of a (security_id, date_sig): rows grouped by security (counting sort), dates compared in order. */
 function checkDuplicates(
   signal: Signal,
+  codes: ArrayLike<number>,
+  names: readonly string[],
   usable: Uint8Array,
   rowOf: (r: number) => number,
   problems: SignalProblem[],
 ): void {
-  const code = new Map<string, number>();
-  const codes = new Int32Array(usable.length);
-  let m = 0;
-  for (let r = 0; r < usable.length; r++) {
-    if (!usable[r]) continue;
-    const id = signal.security_id[r];
-    let c = code.get(id);
-    if (c === undefined) code.set(id, c = code.size);
-    codes[r] = c;
-    m++;
-  }
-  const order = new Int32Array(m);
-  m = 0;
-  for (let r = 0; r < usable.length; r++) if (usable[r]) order[m++] = r;
-  order.sort((a, b) => codes[a] - codes[b] || signal.date_sig[a] - signal.date_sig[b] || a - b);
-  for (let k = 1; k < m; k++) {
-    const a = order[k - 1], b = order[k];
-    if (codes[a] !== codes[b] || signal.date_sig[a] !== signal.date_sig[b]) continue;
-    let first = k - 1;
-    while (
-      first > 0 && codes[order[first - 1]] === codes[b] &&
-      signal.date_sig[order[first - 1]] === signal.date_sig[b]
-    ) {
-      first--;
+  const n = usable.length, date = signal.date_sig;
+  const start = new Int32Array(names.length + 1);
+  for (let r = 0; r < n; r++) if (usable[r]) start[codes[r] + 1]++;
+  for (let c = 0; c < names.length; c++) start[c + 1] += start[c];
+  const order = new Int32Array(start[names.length]);
+  const fill = start.slice(0, names.length);
+  for (let r = 0; r < n; r++) if (usable[r]) order[fill[codes[r]]++] = r;
+  for (let c = 0; c < names.length; c++) {
+    const group = order.subarray(start[c], start[c + 1]);
+    let sorted = true;
+    for (let j = 1; j < group.length && sorted; j++) sorted = date[group[j]] > date[group[j - 1]];
+    if (sorted) continue;
+    group.sort((a, b) => date[a] - date[b] || a - b);
+    for (let j = 1, first = 0; j < group.length; j++) {
+      if (date[group[j]] !== date[group[j - 1]]) {
+        first = j;
+        continue;
+      }
+      const b = group[j];
+      problems.push(problem(
+        "duplicate",
+        `second row for (${names[c]}, ${stamp(date[b])}); first seen at row ${rowOf(group[first])}`,
+        rowOf(b),
+        "date_sig",
+      ));
     }
-    problems.push(problem(
-      "duplicate",
-      `second row for (${signal.security_id[b]}, ${stamp(signal.date_sig[b])}); first seen at row ${
-        rowOf(order[first])
-      }`,
-      rowOf(b),
-      "date_sig",
-    ));
   }
 }
 
-/** Checks securities and calendar; returns per row the matched date index (−1 when not usable). */
+/**
+ * Checks securities and calendar; rows that fail are marked not usable (`usable[r] = 0`). Returns
+ * how many rows match a known security on a calendar day.
+ */
 function checkPanel(
   signal: Signal,
+  codes: ArrayLike<number>,
+  names: readonly string[],
   usable: Uint8Array,
   rowOf: (r: number) => number,
   calendar: Float64Array | undefined,
   ids: readonly string[] | undefined,
   problems: SignalProblem[],
-): Int32Array {
-  const known = ids ? new Set(ids) : undefined;
-  const avail = signal.date_avail ?? signal.date_sig;
-  const matched = new Int32Array(usable.length).fill(-1);
+): number {
+  const knownIds = ids ? new Set(ids) : undefined;
+  const isKnown = Uint8Array.from(names, (id) => (knownIds ? (knownIds.has(id) ? 1 : 0) : 1));
+  const isDay = calendarMembership(calendar ?? new Float64Array(0));
+  const avail = signal.date_avail ?? signal.date_sig, dateSig = signal.date_sig;
   const first = calendar?.[0] ?? NaN, last = calendar?.[calendar.length - 1] ?? NaN;
+  let matched = 0, lastDate = NaN, lastKnown = false;
   for (let r = 0; r < usable.length; r++) {
     if (!usable[r]) continue;
-    const row = rowOf(r);
     let good = true;
-    if (known && !known.has(signal.security_id[r])) {
+    if (!isKnown[codes[r]]) {
       problems.push(problem(
         "unknown_security",
-        `security_id "${signal.security_id[r]}" is not in the panel; the row is ignored`,
-        row,
+        `security_id "${names[codes[r]]}" is not in the panel; the row is ignored`,
+        rowOf(r),
         "security_id",
       ));
       good = false;
     }
-    let t = 0;
     if (calendar && calendar.length > 0) {
-      const d = signal.date_sig[r];
-      t = lowerBound(calendar, d);
-      if (d < first) {
+      const d = dateSig[r];
+      if (d !== lastDate) lastKnown = isDay(lastDate = d);
+      if (lastKnown) {
+        if (avail[r] > last) {
+          problems.push(problem(
+            "date_after_calendar",
+            `date_avail ${stamp(avail[r])} is after the last trading day ${
+              stamp(last)
+            }; the row is never known`,
+            rowOf(r),
+            "date_avail",
+          ));
+          good = false;
+        }
+      } else if (d < first) {
         problems.push(problem(
           "date_before_calendar",
           `date_sig ${stamp(d)} is before the first trading day ${stamp(first)}; the row is ignored`,
-          row,
+          rowOf(r),
           "date_sig",
         ));
         good = false;
@@ -205,78 +259,93 @@ function checkPanel(
         problems.push(problem(
           "date_after_calendar",
           `date_sig ${stamp(d)} is after the last trading day ${stamp(last)}; the row is ignored`,
-          row,
+          rowOf(r),
           "date_sig",
         ));
         good = false;
-      } else if (calendar[t] !== d) {
+      } else {
         problems.push(problem(
           "not_trading_day",
-          `date_sig ${stamp(d)} is not a trading day (next one: ${stamp(calendar[t])}); ` +
+          `date_sig ${stamp(d)} is not a trading day (next one: ${
+            stamp(calendar[lowerBound(calendar, d)])
+          }); ` +
             "date_sig must be the day whose close the signal was computed at",
-          row,
+          rowOf(r),
           "date_sig",
-        ));
-        good = false;
-      } else if (avail[r] > last) {
-        problems.push(problem(
-          "date_after_calendar",
-          `date_avail ${stamp(avail[r])} is after the last trading day ${
-            stamp(last)
-          }; the row is never known`,
-          row,
-          "date_avail",
         ));
         good = false;
       }
     }
-    if (good) matched[r] = t;
+    if (good) matched++;
+    else usable[r] = 0;
   }
   return matched;
 }
 
+/**
+ * A test of "is this instant one of the calendar's days": a bitmap over the day numbers when the
+ * calendar is made of UTC midnights (daily bars), else a set.
+ */
+function calendarMembership(calendar: Float64Array): (d: number) => boolean {
+  if (calendar.length === 0 || !calendar.every((d) => d % DAY_MS === 0)) {
+    const set = new Set(calendar);
+    return (d) => set.has(d);
+  }
+  const first = calendar[0], bitmap = new Uint8Array((calendar[calendar.length - 1] - first) / DAY_MS + 1);
+  for (const d of calendar) bitmap[(d - first) / DAY_MS] = 1;
+  return (d) => {
+    const q = (d - first) / DAY_MS;
+    return q >= 0 && q < bitmap.length && Number.isInteger(q) && bitmap[q] === 1;
+  };
+}
+
+/** Runs the lookahead check on the usable rows as the engine would hold them; adds one problem per suspect horizon. */
 function checkLookahead(
   signal: Signal,
-  matched: Int32Array,
+  usable: Uint8Array,
+  matched: number,
   panel: Panel,
-  ret: Float64Array,
+  lags: readonly number[] | undefined,
   problems: SignalProblem[],
-): void {
-  const nT = panel.dates.length, nS = panel.securityIds.length;
-  const index = new Map(panel.securityIds.map((id, i) => [id, i]));
-  const bySig = new Float64Array(nT * nS).fill(NaN);
-  for (let r = 0; r < matched.length; r++) {
-    const i = index.get(signal.security_id[r]);
-    if (matched[r] >= 0 && i !== undefined) bySig[matched[r] * nS + i] = signal.signal[r];
-  }
-  const same: number[] = [], next: number[] = [];
-  for (let t = 0; t + 1 < nT; t++) {
-    const row = bySig.subarray(t * nS, (t + 1) * nS);
-    const nextRet = ret.subarray((t + 1) * nS, (t + 2) * nS);
-    let common = 0;
-    for (let i = 0; i < nS; i++) if (Number.isFinite(row[i]) && Number.isFinite(nextRet[i])) common++;
-    if (common < 5) continue;
-    next.push(spearman(row, nextRet));
-    same.push(spearman(row, ret.subarray(t * nS, (t + 1) * nS)));
-  }
-  const stats = (xs: number[]) => {
-    const v = xs.filter(Number.isFinite);
-    const m = v.reduce((s, x) => s + x, 0) / v.length;
-    const sd = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1));
-    return { m, t: (m / sd) * Math.sqrt(v.length), n: v.length };
-  };
-  const nx = stats(next);
-  if (nx.n >= 5 && Math.abs(nx.m) > LOOKAHEAD_THRESHOLD && !(Math.abs(nx.t) <= 3)) {
+): LookaheadReport {
+  const held = matched === usable.length ? signal : subset(signal, usable, matched);
+  const report = lookaheadStats(panel, knownMatrix(panel, held), { lags });
+  const sameDay = report.horizons[0];
+  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
+  const t1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : x > 0 ? "∞" : x < 0 ? "-∞" : "n/a");
+  for (const h of report.horizons) {
+    if (!h.suspect) continue;
     problems.push(problem(
       "lookahead_suspected",
-      `the signal's ranks correlate with the NEXT trading day's returns at mean Spearman ${
-        nx.m.toFixed(3)
-      } ` +
-        `over ${nx.n} days (t = ${Number.isFinite(nx.t) ? nx.t.toFixed(1) : "∞"}; same-day mean ${
-          stats(same).m.toFixed(3)
-        }): a signal known at the close of date_sig cannot know that return — is date_sig a day early?`,
+      `held as the engine holds it (known at the close of the first trading day ≥ date_avail), the signal ` +
+        `predicts the return ${
+          h.horizon === 0
+            ? "it earns at lag 0"
+            : `${h.horizon} day${h.horizon > 1 ? "s" : ""} after that (earned at lag ${h.horizon})`
+        } with mean rank IC ${f3(h.mean)} over ${h.days} days ` +
+        `(t = ${t1(h.t)}); no known anomaly exceeds |IC| ${report.maxPlausibleIc} (z = ${
+          t1(h.z)
+        } > ${report.zCritical}; ` +
+        `same-day IC ${f3(sameDay.mean)}): the value knows a return realised after it became known — ` +
+        "are date_sig / date_avail too early?",
       undefined,
-      "date_sig",
+      "date_avail",
     ));
   }
+  return report;
+}
+
+/** The `count` usable rows of a signal, in order. */
+function subset(signal: Signal, usable: Uint8Array, count: number): Signal {
+  const ids: string[] = new Array(count);
+  const sig = new Float64Array(count), avail = new Float64Array(count), value = new Float64Array(count);
+  const from = signal.date_avail ?? signal.date_sig;
+  for (let r = 0, k = 0; r < usable.length; r++) {
+    if (!usable[r]) continue;
+    ids[k] = signal.security_id[r];
+    sig[k] = signal.date_sig[r];
+    avail[k] = from[r];
+    value[k++] = signal.signal[r];
+  }
+  return { security_id: ids, date_sig: sig, date_avail: avail, signal: value };
 }

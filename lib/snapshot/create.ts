@@ -5,8 +5,9 @@ import { SECURITY_TABLES, TABLE_DATE_COLUMN, TABLE_KEYS, TABLES } from "../store
 import { writeDirAtomic, writeFileAtomic } from "../util/atomic.ts";
 import { sha256File, sha256Hex, stableJson } from "../util/hash.ts";
 import { parseIsoDate } from "../panel/types.ts";
-import { type Manifest, type ManifestFile, validateSnapshotId } from "./manifest.ts";
+import { type Manifest, type ManifestFile, manifestHash, validateSnapshotId } from "./manifest.ts";
 import { DEFAULT_SNAPSHOTS, snapshotDir } from "./paths.ts";
+import { contentHash, recordVerified } from "./verify.ts";
 
 /** What goes into a snapshot. Omit everything for a full snapshot of the store. */
 export interface SnapshotOptions {
@@ -21,10 +22,11 @@ export interface SnapshotOptions {
 
 /**
  * Writes snapshot `id`: one Parquet file per store table plus `manifest.json` (ids, per-file sha256,
- * rows, securities, date ranges, source fingerprint, generator parameters, quantnb version).
- * Snapshots are immutable: an existing id is refused. Files are written into a temp folder that is
- * renamed into place, so a failure leaves nothing behind. Rows are written in key order, so the same
- * store gives byte-identical files.
+ * rows, securities, date ranges, source fingerprint, generator parameters, quantnb version, and
+ * `manifest_hash` over all of it). Snapshots are immutable: an existing id is refused. A selection
+ * with no price row is refused too (an empty snapshot would only mislead; the id is not taken).
+ * Files are written into a temp folder that is renamed into place, so a failure leaves nothing
+ * behind. Rows are written in key order, so the same store gives byte-identical files.
  *
  * Lightweight snapshots (`top`) rank equities by median ADV (`descriptors.adv`, or close × volume
  * where no ADV is stored) over the selected dates and keep the N most liquid, ties by security_id.
@@ -96,12 +98,11 @@ export async function createSnapshot(
         rows: stats.n as number,
         bytes: (await Deno.stat(file)).size,
       };
+      if (table === "prices" && rows.prices === 0) throw await emptySelection(store, id, options);
     }
-    written = {
+    const manifest: Manifest = {
       snapshot_id: id,
-      hash: await sha256Hex(
-        stableJson(Object.fromEntries(Object.entries(files).map(([k, f]) => [k, f.sha256]))),
-      ),
+      hash: await contentHash({ files }),
       created_at: new Date().toISOString(),
       quantnb_version: denoJson.version,
       source: { db: store.path, fingerprint: await storeFingerprint(store) },
@@ -119,9 +120,30 @@ export async function createSnapshot(
         loaded_at: r.loaded_at as string,
       })),
     };
+    written = { ...manifest, manifest_hash: await manifestHash(manifest) };
     await writeFileAtomic(join(tmp, "manifest.json"), JSON.stringify(written, null, 2) + "\n");
+    await recordVerified(tmp, Object.fromEntries(Object.entries(files).map(([k, f]) => [k, f.sha256])));
   });
   return written!;
+}
+
+/** The error for a selection without price rows, saying what the store holds. */
+async function emptySelection(store: Store, id: string, options: SnapshotOptions): Promise<RangeError> {
+  const [all] = await queryRows(
+    store.conn,
+    "SELECT count(*) AS n, min(date)::VARCHAR AS lo, max(date)::VARCHAR AS hi FROM prices",
+  );
+  const { top, start, end } = options;
+  const selection = [
+    top !== undefined ? `--top ${top}` : "",
+    start ? `--start ${start}` : "",
+    end ? `--end ${end}` : "",
+  ].filter(Boolean).join(" ") || "the whole store";
+  return new RangeError(
+    `snapshot "${id}" refused: ${selection} selects 0 price rows (the store ${store.path} has ${all.n} price rows${
+      all.n ? `, ${all.lo} → ${all.hi}` : ""
+    }); an empty snapshot would only mislead, so nothing was written and the id is still free`,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
-/** The manifest written beside every snapshot's Parquet files, and the rules for snapshot ids. */
+/** The manifest written beside every snapshot's Parquet files, its own hash, and the rules for snapshot ids. */
+import { sha256Hex, stableJson } from "../util/hash.ts";
 
 /** One Parquet file of a snapshot. */
 export interface ManifestFile {
@@ -22,6 +23,24 @@ export interface Manifest {
   date_range: Record<string, { min: string | null; max: string | null }>;
   /** Parameters of every load into the source store (generators, files, mappings). */
   generator: { source: string; params: Record<string, unknown>; loaded_at: string }[];
+  /**
+   * sha256 over the canonical JSON of every other field (`manifestHash`): an edit to any metadata is
+   * detected. Absent in manifests written before it existed ("unsealed").
+   */
+  manifest_hash?: string;
+}
+
+/**
+ * The manifest's own hash: sha256 (64 hex) of the canonical JSON (`stableJson`) of every field but
+ * `manifest_hash`, so key order and whitespace do not matter and any value changed does.
+ *
+ * @example
+ * ```ts
+ * manifest.manifest_hash === await manifestHash(manifest); // => true for an untouched manifest
+ * ```
+ */
+export async function manifestHash(manifest: Manifest): Promise<string> {
+  return await sha256Hex(stableJson({ ...manifest, manifest_hash: undefined }));
 }
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

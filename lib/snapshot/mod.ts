@@ -11,7 +11,15 @@
  * @module
  */
 export { createSnapshot, type SnapshotOptions, storeFingerprint } from "./create.ts";
-export { type Manifest, type ManifestFile, validateSnapshotId } from "./manifest.ts";
+export { type Manifest, type ManifestFile, manifestHash, validateSnapshotId } from "./manifest.ts";
 export { DEFAULT_SNAPSHOTS, readManifest, snapshotDir } from "./paths.ts";
-export { type VerifyProblem, verifySnapshot } from "./verify.ts";
+export {
+  checkSnapshot,
+  contentHash,
+  SnapshotIntegrityError,
+  VERIFIED_CACHE,
+  verifiedManifest,
+  type VerifyProblem,
+  verifySnapshot,
+} from "./verify.ts";
 export { listSnapshots, type OpenSnapshot, openSnapshot, type SnapshotEntry } from "./catalog.ts";

@@ -1,9 +1,11 @@
 import { field, type Panel } from "../panel/types.ts";
+import { sharedFloat64 } from "../util/shared.ts";
 
 /**
  * The baselines every signal is compared with, computed on the panel with typed arrays. Each returns a
  * dense matrix of values known at the close of each date (`known[t * N + i]`), the shape the engine
- * takes as `{ known }`; NaN where the window is incomplete or a return is missing.
+ * takes as `{ known }`; NaN where the window is incomplete or a return is missing. Matrices live in
+ * shared memory, so a suite builds each baseline once and its workers read it without a copy.
  */
 
 /** A baseline signal as the engine takes it. */
@@ -27,7 +29,7 @@ export function trailingReturn(panel: Panel, window: number, skip = 0): Float64A
   const ret = field(panel, "ret");
   const nT = panel.dates.length;
   const nS = panel.securityIds.length;
-  const out = new Float64Array(nT * nS).fill(NaN);
+  const out = sharedFloat64(nT * nS).fill(NaN);
   const logSum = new Float64Array(nT + 1);
   const missing = new Int32Array(nT + 1);
   for (let i = 0; i < nS; i++) {
@@ -65,9 +67,12 @@ export function momentum12_1(panel: Panel): BaselineSignal {
   return { name: "momentum_12_1", known: trailingReturn(panel, panel.periodsPerYear - month, month) };
 }
 
-/** `value`: the panel's slow value descriptor (book-to-price-like) as of each close. */
+/**
+ * `value`: the panel's slow value descriptor (book-to-price-like) as of each close: the panel's own
+ * matrix, not a copy (the engine never writes to a known matrix).
+ */
 export function valueBaseline(panel: Panel): BaselineSignal {
-  return { name: "value", known: Float64Array.from(field(panel, "value")) };
+  return { name: "value", known: field(panel, "value") };
 }
 
 /** Every baseline by name, in the suite's fixed order. */

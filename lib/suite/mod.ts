@@ -18,11 +18,14 @@ export {
   valueBaseline,
 } from "./baselines.ts";
 export { expandPreset, PRESETS, type SuitePreset, type Variant } from "./preset.ts";
+export { defaultWorkers } from "./pool.ts";
 export {
   runSuite,
   type SignalRun,
   type SuiteOptions,
   type SuiteResult,
+  type SuiteRow,
+  suiteRows,
   type Uniqueness,
   type VariantRun,
 } from "./run_suite.ts";

@@ -3,7 +3,7 @@ import type { BacktestResult, SignalInput } from "../engine/types.ts";
 import type { Panel } from "../panel/types.ts";
 import { baselineNames } from "./baselines.ts";
 import { INPUT } from "./unit.ts";
-import { runUnits } from "./pool.ts";
+import { defaultWorkers, runUnits } from "./pool.ts";
 import { expandPreset, PRESETS, type SuitePreset } from "./preset.ts";
 import { pnlCorrelation } from "./uniqueness.ts";
 import { judge, type Verdict } from "./verdict.ts";
@@ -44,7 +44,7 @@ export interface SuiteResult {
 
 /** Options of `runSuite`. */
 export interface SuiteOptions {
-  /** Web Workers to fan out over (default: one per core; 0 runs in this thread). */
+  /** Web Workers to fan out over (default `defaultWorkers`: one per core, fewer when memory is short; 0 runs in this thread). */
   workers?: number;
   /** Called after each finished unit with (done, total). */
   onProgress?: (done: number, total: number) => void;
@@ -87,7 +87,7 @@ export async function runSuite(
       rankCorrelation: signal !== INPUT && m === 0,
     }))
   );
-  const workers = options.workers ?? navigator.hardwareConcurrency ?? 1;
+  const workers = options.workers ?? defaultWorkers(panel);
   let done = 0;
   const results = await runUnits(
     panel,
@@ -128,4 +128,47 @@ function bestVariant(variants: VariantRun[]): VariantRun {
     const sa = a.result.summary.overall.sharpe, sb = b.result.summary.overall.sharpe;
     return !Number.isFinite(sa) || sb > sa ? b : a;
   });
+}
+
+/** One row of `suiteRows`: a signal's (or baseline's) variant and its overall net numbers. */
+export interface SuiteRow {
+  signal: string;
+  variant: string;
+  sharpe: number;
+  sharpe_gross: number;
+  annual_return: number;
+  annual_volatility: number;
+  max_drawdown: number;
+  turnover: number;
+  hit_rate: number;
+  ic_mean: number;
+}
+
+/**
+ * Every variant of the signal, then of each baseline, as flat rows (overall slice, net unless named
+ * gross; `ic_mean` the mean daily rank IC): what the run's `summary.csv` and the suite task print.
+ *
+ * @example
+ * ```ts
+ * suiteRows(suite).filter((r) => r.signal === suite.signal.name).map((r) => r.sharpe);
+ * ```
+ */
+export function suiteRows(suite: SuiteResult): SuiteRow[] {
+  return [suite.signal, ...suite.baselines].flatMap((run) =>
+    run.variants.map((v) => {
+      const s = v.result.summary.overall;
+      return {
+        signal: run.name,
+        variant: v.label,
+        sharpe: s.sharpe,
+        sharpe_gross: s.sharpe_gross,
+        annual_return: s.annual_return,
+        annual_volatility: s.annual_volatility,
+        max_drawdown: s.max_drawdown,
+        turnover: s.turnover,
+        hit_rate: s.hit_rate,
+        ic_mean: v.result.ic.mean,
+      };
+    })
+  );
 }

@@ -45,7 +45,8 @@ export function runUnit(context: UnitContext, request: UnitRequest): UnitResult 
     known = BASELINES[request.signal](panel).known;
     cache.set(request.signal, known);
   }
-  const bt = createBacktester(panel, { known });
+  // The signal under test's rank autocorrelation feeds its tear sheet; baselines skip it.
+  const bt = createBacktester(panel, { known }, { rankAutocorrelation: request.signal === INPUT });
   const results = request.variants.map((options) => bt.run(options));
   if (!request.rankCorrelation) return { results };
   const nT = panel.dates.length, nS = panel.securityIds.length;

@@ -25,6 +25,13 @@ export const VERDICT_THRESHOLDS = {
   highTurnover: 1.0,
   /** Small-cap tercile's share of the positive cap-slice annual returns above this → yellow. */
   smallCapShare: 0.6,
+  /**
+   * Any variant's net Sharpe above this → red, "too good to be true": the best published long-short
+   * anomalies reach net Sharpe ~1–1.5 (the demo's vendor sentiment, 1.75, is already exceptional).
+   */
+  tooGoodSharpe: 3.0,
+  /** Any variant's |mean daily rank IC| above this → red (strong daily signals sit at 0.01–0.03). */
+  tooGoodIc: 0.1,
 } as const;
 
 /** What the verdict looks at: the signal's variants and its correlations with each baseline. */
@@ -36,11 +43,13 @@ export interface VerdictInput {
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "n/a");
 
 /**
- * Judges a signal: red = best-variant Sharpe < 0.5, or it dies at lag 1 (Sharpe < 0.5 one day
- * later), or it is a baseline clone (|corr| > 0.7); green = best Sharpe > 1.0 and it survives lags
+ * Judges a signal: red = too good to be true (any variant's net Sharpe > 3 or |mean rank IC| > 0.1:
+ * far beyond any known anomaly, the mark of a lookahead leak), best-variant Sharpe < 0.5, or it dies
+ * at lag 1 (Sharpe < 0.5 one day later), or it is a baseline clone (|corr| > 0.7); green = best Sharpe > 1.0 and it survives lags
  * 1–2 and industry residualization (keeps ≥ 50% of its Sharpe) and has low baseline correlation
  * (< 0.3), without high turnover or small-cap concentration; yellow otherwise (Sharpe 0.5–1.0, high
- * turnover, small-cap concentrated, fragile or correlated). Thresholds: `VERDICT_THRESHOLDS`.
+ * turnover, small-cap concentrated, fragile or correlated, or a correlation that could not be
+ * measured: NaN never counts as distinct). Thresholds: `VERDICT_THRESHOLDS`.
  *
  * @example
  * ```ts
@@ -60,6 +69,23 @@ export function judge(input: VerdictInput, th = VERDICT_THRESHOLDS): Verdict {
   const bestSharpe = best.result.summary.overall.sharpe;
   const mode = best.result.config.residualize;
   const red: string[] = [], yellow: string[] = [], good: string[] = [];
+
+  const topIc = input.variants.reduce((
+    a,
+    b,
+  ) => (Math.abs(b.result.ic.mean) > Math.abs(a.result.ic.mean) ? b : a));
+  const tooGood = [
+    bestSharpe > th.tooGoodSharpe ? `net Sharpe ${f2(bestSharpe)} (${best.label}) > ${th.tooGoodSharpe}` : "",
+    Math.abs(topIc.result.ic.mean) > th.tooGoodIc
+      ? `mean daily rank IC ${topIc.result.ic.mean.toFixed(3)} (${topIc.label}) beyond ±${th.tooGoodIc}`
+      : "",
+  ].filter(Boolean);
+  if (tooGood.length) {
+    red.push(
+      `too good to be true: ${tooGood.join(" and ")}, far beyond what any known anomaly reaches; ` +
+        "look for lookahead (date_sig / date_avail too early, a return in the signal) before trusting it",
+    );
+  }
 
   if (!(bestSharpe >= th.redSharpe)) {
     red.push(`best variant ${best.label} has Sharpe ${f2(bestSharpe)} < ${th.redSharpe}`);
@@ -96,8 +122,16 @@ export function judge(input: VerdictInput, th = VERDICT_THRESHOLDS): Verdict {
   for (const u of input.uniqueness) {
     const worst = Math.max(Math.abs(u.rank_correlation), Math.abs(u.pnl_correlation));
     const text = `${u.baseline}: rank corr ${f2(u.rank_correlation)}, PnL corr ${f2(u.pnl_correlation)}`;
-    if (worst > th.cloneCorrelation) red.push(`baseline clone of ${text} (|corr| > ${th.cloneCorrelation})`);
-    else if (worst >= th.lowCorrelation) yellow.push(`correlated with ${text}`);
+    if (Number.isNaN(worst)) {
+      if (
+        Math.abs(u.rank_correlation) > th.cloneCorrelation ||
+        Math.abs(u.pnl_correlation) > th.cloneCorrelation
+      ) {
+        red.push(`baseline clone of ${text} (|corr| > ${th.cloneCorrelation})`);
+      } else yellow.push(`correlation with ${text} could not be measured; not counted as distinct`);
+    } else if (worst > th.cloneCorrelation) {
+      red.push(`baseline clone of ${text} (|corr| > ${th.cloneCorrelation})`);
+    } else if (worst >= th.lowCorrelation) yellow.push(`correlated with ${text}`);
     else good.push(`distinct from ${text}`);
   }
   const turnover = best.result.summary.overall.turnover;

@@ -50,7 +50,7 @@ export async function resolveRunDir(id: string, runsDir: string = DEFAULT_RUNS_D
 }
 
 /** Parses a `run.json`, turning `null` metrics (non-finite when written) back into NaN. */
-function parseRunJson(text: string, path: string): RunJson {
+export function parseRunJson(text: string, path: string): RunJson {
   let parsed: RunJson;
   try {
     parsed = JSON.parse(text);

@@ -1,4 +1,8 @@
-/** Listing the run registry: DuckDB over the `runs/*\/run.json` glob, newest first. */
+/**
+ * Listing the run registry: DuckDB over the `runs/*\/run.json` glob, newest first. Each file is read
+ * as text and checked, so one malformed `run.json` is skipped and reported instead of failing the
+ * whole query (and every suite that looks up the registry).
+ */
 import { join } from "node:path";
 import { sqlString, withMemoryDb } from "./_db.ts";
 import { DEFAULT_RUNS_DIR, HEADLINE_METRICS, type RunSummary } from "./types.ts";
@@ -14,6 +18,22 @@ export interface ListRunsOptions {
   readonly configHash?: string;
   /** Only runs of this kind (`RUN_KINDS`). */
   readonly kind?: string;
+  /**
+   * Called for each `run.json` that is skipped (not JSON, not a run, or a run_id other than its
+   * folder's); default: one warning line on stderr each.
+   */
+  readonly onSkipped?: (skipped: SkippedRun) => void;
+}
+
+/** A `run.json` left out of the list, and why. */
+export interface SkippedRun {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** The default `onSkipped`: one line on stderr. */
+export function warnSkipped({ path, reason }: SkippedRun): void {
+  console.warn(`warning: runs: skipped ${path}: ${reason}`);
 }
 
 /** A `run.json` path whose run folder is visible: hidden `.<name>.tmp-…` folders of writes in flight are not. */
@@ -62,9 +82,11 @@ function sinceIso(since: string): string {
 /**
  * Lists recorded runs, newest first (`created_at` descending, then `run_id`), optionally filtered by
  * signal name, author, experiment, config hash, kind and creation time (`since`, inclusive). Reads every
- * `runs/*\/run.json` with DuckDB's `read_json_objects` (schema-free, so runs with different params
- * mix); folders whose name starts with `.` (writes in flight or crashed) are skipped. A missing or
- * empty runs folder gives `[]`. Headline metrics (`sharpe`, `annual_return`, `max_drawdown`,
+ * `runs/*\/run.json` with DuckDB (as text, then JSON: schema-free, so runs with different params
+ * mix); folders whose name starts with `.` (writes in flight or crashed) are skipped, and so is —
+ * reported through `onSkipped` — any `run.json` that is not valid JSON, lacks `run_id` /
+ * `created_at` / `config_hash` / `tags`, or names another run than its folder. A missing or empty
+ * runs folder gives `[]`. Headline metrics (`sharpe`, `annual_return`, `max_drawdown`,
  * `turnover`) are set only when the run has them as numbers.
  *
  * @example
@@ -76,9 +98,9 @@ function sinceIso(since: string): string {
 export async function listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
   const runsDir = options.runsDir ?? DEFAULT_RUNS_DIR;
   if (!(await hasRuns(runsDir))) return [];
-  const conditions = ["regexp_matches(filename, $visible)"];
+  const conditions = ["TRUE"];
   const values: Record<string, string> = { visible: VISIBLE_RUN_JSON };
-  const filters: [keyof ListRunsOptions, string][] = [
+  const filters: ["signal" | "author" | "experiment" | "configHash" | "kind", string][] = [
     ["signal", "signal_name"],
     ["author", "author"],
     ["experiment", "experiment"],
@@ -97,19 +119,43 @@ export async function listRuns(options: ListRunsOptions = {}): Promise<RunSummar
     values.since = sinceIso(options.since);
   }
   const metricSql = HEADLINE_METRICS.map((m) => `TRY_CAST(json->>'$.metrics.${m}' AS DOUBLE) AS ${m}`);
+  const text = (path: string) => `json_type(json, '${path}') IS DISTINCT FROM 'VARCHAR'`;
   const sql = `
+    WITH files AS (
+      SELECT filename, regexp_extract(filename, '([^/\\\\]+)[/\\\\]run\\.json$', 1) AS folder,
+        CASE WHEN json_valid(content) THEN content::JSON END AS json
+      FROM read_text(${sqlString(join(runsDir, "*", "run.json"))})
+      WHERE regexp_matches(filename, $visible)
+    ), checked AS (
+      SELECT *, CASE
+          WHEN json IS NULL THEN 'not valid JSON'
+          WHEN json_type(json) <> 'OBJECT' THEN 'not a JSON object'
+          WHEN ${text("$.run_id")} THEN 'no "run_id" string'
+          WHEN json->>'$.run_id' <> folder THEN 'its run_id "' || (json->>'$.run_id') || '" is not its folder''s name'
+          WHEN ${text("$.created_at")} THEN 'no "created_at" string'
+          WHEN ${text("$.config_hash")} THEN 'no "config_hash" string'
+          WHEN json_type(json, '$.tags') IS DISTINCT FROM 'OBJECT' THEN 'no "tags" object'
+        END AS problem
+      FROM files
+    )
     SELECT * FROM (
-      SELECT filename,
+      SELECT filename, problem,
         json->>'$.run_id' AS run_id, json->>'$.created_at' AS created_at,
         json->>'$.experiment' AS experiment, json->>'$.kind' AS kind,
         json->>'$.tags.signal_name' AS signal_name, json->>'$.tags.author' AS author,
         json->>'$.tags.snapshot_id' AS snapshot_id, json->>'$.config_hash' AS config_hash,
         ${metricSql.join(", ")}
-      FROM read_json_objects(${sqlString(join(runsDir, "*", "run.json"))}, filename = true)
+      FROM checked
     )
-    WHERE ${conditions.join(" AND ")}
+    WHERE problem IS NOT NULL OR (${conditions.join(" AND ")})
     ORDER BY created_at DESC, run_id DESC`;
-  const rows = await withMemoryDb(async (conn) => (await conn.runAndReadAll(sql, values)).getRowObjectsJS());
+  const all = await withMemoryDb(async (conn) => (await conn.runAndReadAll(sql, values)).getRowObjectsJS());
+  const onSkipped = options.onSkipped ?? warnSkipped;
+  const rows = all.filter((row) => {
+    if (row.problem === null) return true;
+    onSkipped({ path: row.filename as string, reason: row.problem as string });
+    return false;
+  });
   return rows.map((row) => {
     const summary: Record<string, string | number> = {};
     for (const key of TEXT_COLUMNS) summary[key] = String(row[key] ?? "");

@@ -15,9 +15,22 @@
  *
  * @module
  */
-export { recordRun, type RecordRunOptions, runConfigHash } from "./record_run.ts";
+export {
+  type ComputedRun,
+  findRuns,
+  readRunResult,
+  recordOnce,
+  recordRun,
+  type RecordRunOptions,
+  runConfigHash,
+  type RunIdentity,
+  type RunLabels,
+  runLabels,
+} from "./record_run.ts";
+export { type LockHolder, withRunLock } from "./run_lock.ts";
+export { decodeResult, encodeResult } from "./result_bundle.ts";
 export { readTableParquet, writeTableParquet } from "./table_parquet.ts";
-export { listRuns, type ListRunsOptions } from "./list_runs.ts";
+export { listRuns, type ListRunsOptions, type SkippedRun, warnSkipped } from "./list_runs.ts";
 export { getRun, resolveRunDir, type RunsDirOptions } from "./get_run.ts";
 export { readDaily } from "./read_daily.ts";
 export {

@@ -67,8 +67,18 @@ export interface RunInput {
   readonly inputHash: string;
   /** Table artifacts, each written as `<name>.parquet` (e.g. `trials`, `trades`, `predictions`). */
   readonly tables?: Readonly<Record<string, RunTable>>;
-  /** Extra files written into the run folder, by relative path (e.g. `"tearsheet.html"`). */
-  readonly artifacts?: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * Extra files written into the run folder, by relative path (e.g. `"tearsheet.html"`); a function
+   * is called with the run's `run.json` content, for files that show the run's id or time.
+   */
+  readonly artifacts?: Readonly<
+    Record<string, string | Uint8Array | ((run: RunJson) => string | Uint8Array)>
+  >;
+  /**
+   * The full result (any JSON-like value with typed arrays), stored as `result.bin` so an identical
+   * rerun returns it without computing (`recordOnce`, `readRunResult`).
+   */
+  readonly result?: unknown;
 }
 
 /**

@@ -2,12 +2,25 @@
  * Atomic writes: build a file or a folder under a temporary name in the same parent, then
  * `Deno.rename` it into place. Readers see either nothing (or the old file) or the complete new one,
  * never a half-written one; a crash leaves at most a hidden `.<name>.tmp-<random>` entry that globs on
- * visible names (and `listRuns`) ignore.
+ * visible names (and `listRuns`) ignore, and that the next write of the same kind removes.
  *
  * Same parent ⇒ same filesystem ⇒ `rename(2)` is atomic. Files are fsynced before the rename, so the
  * content is on disk when the new name appears.
+ *
+ * Who owns a temp folder: its writer holds an exclusive lock (`flock`) on `.<name>.tmp-<random>.lock`
+ * beside it for as long as it works; the kernel releases it when the process dies, however it dies.
+ * So the next `writeDirAtomic` into the same parent (the next snapshot, the next run) removes every
+ * temp folder whose lock it can take — a crashed writer's — and never one a live writer holds.
+ * Temp folders of older versions (no lock file) and crashed temp files are removed once untouched
+ * for `ORPHAN_AGE_MS`.
  */
 import { basename, dirname, join } from "node:path";
+
+/** A temp entry with no lock file is an orphan once untouched this long (15 minutes). */
+export const ORPHAN_AGE_MS = 15 * 60_000;
+
+/** `.<name>.tmp-<12 hex>`: the temp names this module makes. */
+const TEMP_NAME = /^\..+\.tmp-[0-9a-f]{12}$/;
 
 /** A random hex suffix for temp names (uniqueness across processes, not reproducibility). */
 function randomSuffix(): string {
@@ -60,6 +73,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     throw new Deno.errors.AlreadyExists(`writeFileAtomic: "${path}" is an existing directory`);
   }
   await Deno.mkdir(dirname(path), { recursive: true });
+  if (existing) await removeStaleTempFiles(path);
   const tmp = tempPathFor(path);
   try {
     {
@@ -77,12 +91,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /**
- * Builds a folder atomically: creates `<parent>/.<name>.tmp-<random>`, lets `build(tmpDir)` fill it,
- * fsyncs the files and renames the folder to `finalDir` only if `build` succeeds. If `build` throws,
- * the temp folder is removed and the error rethrown, so `finalDir` never exists half-written.
- * Refuses (`Deno.errors.AlreadyExists`) when `finalDir` already exists, before and at the rename
- * (a concurrent writer that got there first makes our rename fail; an empty folder created by
- * someone else in that instant would be replaced, as `rename(2)` allows). Creates the parent if needed.
+ * Builds a folder atomically: creates `<parent>/.<name>.tmp-<random>` (owned through its lock file,
+ * see the module doc), lets `build(tmpDir)` fill it, fsyncs the files and renames the folder to
+ * `finalDir` only if `build` succeeds. If `build` throws, the temp folder is removed and the error
+ * rethrown, so `finalDir` never exists half-written. Before starting, removes the temp folders that
+ * crashed writers left in the same parent (`removeOrphans`). Refuses (`Deno.errors.AlreadyExists`)
+ * when `finalDir` already exists, before and at the rename (a concurrent writer that got there first
+ * makes our rename fail; an empty folder created by someone else in that instant would be replaced,
+ * as `rename(2)` allows). Creates the parent if needed.
  *
  * @example
  * ```ts
@@ -99,21 +115,106 @@ export async function writeDirAtomic(
     new Deno.errors.AlreadyExists(`writeDirAtomic: "${finalDir}" already exists; refusing to overwrite it`);
   if (await statOrUndefined(finalDir)) throw refuse();
   await Deno.mkdir(dirname(finalDir), { recursive: true });
+  await removeOrphans(dirname(finalDir));
   const tmp = tempPathFor(finalDir);
-  await Deno.mkdir(tmp);
+  const owner = await Deno.open(`${tmp}.lock`, { write: true, createNew: true });
   try {
-    await build(tmp);
-    await syncTree(tmp);
-    if (await statOrUndefined(finalDir)) throw refuse();
+    await owner.lock(true);
+    await Deno.mkdir(tmp);
     try {
-      await Deno.rename(tmp, finalDir);
-    } catch (e) {
-      // ENOTEMPTY / EEXIST: another writer renamed its folder into place first.
+      await build(tmp);
+      await syncTree(tmp);
       if (await statOrUndefined(finalDir)) throw refuse();
+      try {
+        await Deno.rename(tmp, finalDir);
+      } catch (e) {
+        // ENOTEMPTY / EEXIST: another writer renamed its folder into place first.
+        if (await statOrUndefined(finalDir)) throw refuse();
+        throw e;
+      }
+    } catch (e) {
+      await Deno.remove(tmp, { recursive: true }).catch(() => {});
       throw e;
     }
+  } finally {
+    await Deno.remove(`${tmp}.lock`).catch(() => {});
+    owner.close();
+  }
+}
+
+/**
+ * Removes the temp folders crashed writers left in `parent`: every `.<name>.tmp-<random>` folder
+ * whose lock file nobody holds (its writer is gone), stray lock files, and lock-less temp folders of
+ * older versions untouched for `ORPHAN_AGE_MS`. Never touches a folder a live writer holds. Returns
+ * the names removed.
+ *
+ * @example
+ * ```ts
+ * await removeOrphans("snapshots"); // => [".demo.tmp-3fa94c0e12d7"] after a killed snapshot write
+ * ```
+ */
+export async function removeOrphans(parent: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(parent)) names.push(entry.name);
   } catch (e) {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    if (e instanceof Deno.errors.NotFound) return [];
     throw e;
+  }
+  const present = new Set(names);
+  const removed: string[] = [];
+  for (const name of names) {
+    const temp = TEMP_NAME.test(name)
+      ? name
+      : name.endsWith(".lock") && TEMP_NAME.test(name.slice(0, -5))
+      ? name.slice(0, -5)
+      : "";
+    if (!temp || (temp !== name && present.has(temp))) continue; // a lock file is handled with its folder
+    const path = join(parent, temp);
+    let lock: Deno.FsFile | undefined;
+    try {
+      lock = await Deno.open(`${path}.lock`, { write: true });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) continue;
+    }
+    try {
+      if (lock) {
+        if (!(await lock.tryLock(true))) continue; // a live writer
+      } else if (!(await untouchedFor(path, ORPHAN_AGE_MS))) continue;
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+      if (lock) await Deno.remove(`${path}.lock`).catch(() => {});
+      removed.push(temp);
+    } finally {
+      lock?.close();
+    }
+  }
+  return removed;
+}
+
+/** Removes `.<name>.tmp-*` files beside `path` (crashed `writeFileAtomic`s) untouched for `ORPHAN_AGE_MS`. */
+async function removeStaleTempFiles(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.tmp-`;
+  for await (const entry of Deno.readDir(dirname(path))) {
+    if (!entry.isFile || !entry.name.startsWith(prefix) || !TEMP_NAME.test(entry.name)) continue;
+    const stale = join(dirname(path), entry.name);
+    if (await untouchedFor(stale, ORPHAN_AGE_MS)) await Deno.remove(stale).catch(() => {});
+  }
+}
+
+/** True when nothing at or under `path` was modified in the last `ms` (false if it vanished). */
+async function untouchedFor(path: string, ms: number): Promise<boolean> {
+  const cutoff = Date.now() - ms;
+  const newest = async (p: string): Promise<number> => {
+    const info = await Deno.lstat(p);
+    let latest = info.mtime?.getTime() ?? Infinity;
+    if (info.isDirectory) {
+      for await (const entry of Deno.readDir(p)) latest = Math.max(latest, await newest(join(p, entry.name)));
+    }
+    return latest;
+  };
+  try {
+    return (await newest(path)) < cutoff;
+  } catch {
+    return false;
   }
 }

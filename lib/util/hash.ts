@@ -1,7 +1,8 @@
 /**
- * Content hashes: SHA-256 through Web Crypto, and a canonical JSON so equal configs hash equally
- * whatever their key order.
+ * Content hashes: SHA-256 through Web Crypto (files streamed through `node:crypto`), and a canonical
+ * JSON so equal configs hash equally whatever their key order.
  */
+import { createHash } from "node:crypto";
 
 /** Lower-case hex of a byte buffer. */
 function toHex(buffer: ArrayBuffer): string {
@@ -22,8 +23,8 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
 }
 
 /**
- * SHA-256 of a file's bytes, as 64 hex characters. Reads the whole file into memory (Web Crypto has no
- * streaming digest), fine for snapshot Parquet files of a few hundred MB.
+ * SHA-256 of a file's bytes, as 64 hex characters, streamed in chunks (memory stays flat for
+ * snapshot Parquet files of hundreds of MB).
  *
  * @example
  * ```ts
@@ -31,7 +32,15 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
  * ```
  */
 export async function sha256File(path: string): Promise<string> {
-  return sha256Hex(await Deno.readFile(path));
+  const hash = createHash("sha256");
+  using file = await Deno.open(path, { read: true });
+  const buffer = new Uint8Array(1 << 20);
+  for (;;) {
+    const n = await file.read(buffer);
+    if (n === null) break;
+    hash.update(buffer.subarray(0, n));
+  }
+  return hash.digest("hex");
 }
 
 /** The JSON-ready canonical form: sorted keys, typed arrays as arrays, `toJSON` applied, cycles refused. */
