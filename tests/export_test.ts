@@ -7,6 +7,7 @@ import {
   ExportError,
   exportNotebook,
   externalReferences,
+  literalDollars,
   missingOutputs,
   nbconvertCommand,
   type NotebookJson,
@@ -361,4 +362,10 @@ Deno.test({
       await Deno.remove(out, { recursive: true });
     }
   },
+});
+
+Deno.test("literalDollars() shows escaped dollars of markdown as $ in the export", () => {
+  const [prose, code] = notebook([["markdown", "the \\$1/\\$1 book"], ["code", "const s = `\\${x}`;"]]).cells;
+  equal(literalDollars(prose).source, "the &#36;1/&#36;1 book");
+  equal(literalDollars(code), code, "code is left alone");
 });

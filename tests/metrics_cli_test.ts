@@ -138,7 +138,7 @@ Deno.test("metrics CLI prints a readable table by default", async () => {
     match(out, /hit_rate\s+75\.00%/);
     match(out, /max_drawdown_duration\s+4\n/);
     match(out, /Top 1 drawdowns/);
-    match(out, /1\s+2023-12-28\s+2023-12-29\s+ongoing\s+-50\.00%\s+4\s+-/);
+    match(out, /1\s+2023-12-28\s+2023-12-29\s+ongoing\s+-50\.00%\s+4\s+—/); // NaN recovery time: the missing-value dash
     match(out, /2024\s+80\.00%/);
   });
 });

@@ -7,8 +7,10 @@ import {
   manifestRows,
   panelSeries,
   summaryRows,
+  validationSummary,
   variantRows,
 } from "../lib/nb/tables.ts";
+import { problem } from "../lib/signal/problem.ts";
 import { makePanel } from "../lib/panel/make_panel.ts";
 import type { Manifest } from "../lib/snapshot/manifest.ts";
 import type { RunComparison } from "../lib/track/compare_runs.ts";
@@ -197,4 +199,31 @@ Deno.test("comparisonRows() puts metrics side by side, formatted alike by metric
   });
   deepEqual(Object.keys(comparisonRows(comparison)[0]), ["metric", "run-a", "run-b", "diff"]);
   throws(() => comparisonRows(comparison, ["x", "x"]), /labels must differ/);
+});
+
+Deno.test("validationSummary() counts problems by kind, errors first, with a few examples", () => {
+  const problems = [
+    ...Array.from(
+      { length: 5 },
+      (_, k) => problem("unknown_security", `security_id "X${k}" is unknown`, k + 1),
+    ),
+    problem("date_after_calendar", "date_sig 2030-01-02 is after the calendar", 9),
+    problem("duplicate", "second row for (A, 2024-01-02)", 7, "date_sig"),
+  ];
+  deepEqual(validationSummary({ ok: false, problems }, 2), [
+    { severity: "error", kind: "duplicate", count: 1, examples: "row 7: second row for (A, 2024-01-02)" },
+    {
+      severity: "warning",
+      kind: "unknown_security",
+      count: 5,
+      examples: 'row 1: security_id "X0" is unknown; row 2: security_id "X1" is unknown; …',
+    },
+    {
+      severity: "warning",
+      kind: "date_after_calendar",
+      count: 1,
+      examples: "row 9: date_sig 2030-01-02 is after the calendar",
+    },
+  ]);
+  deepEqual(validationSummary({ ok: true, problems: [] }), []);
 });

@@ -9,6 +9,7 @@ import {
   progress,
   renderTextTable,
   show,
+  stageCallbacks,
   type StageEvent,
   stages,
 } from "../lib/nb/mod.ts";
@@ -302,4 +303,33 @@ Deno.test("autoProgress() stays quiet off a terminal and passes a given sink thr
   sink.stage("load");
   sink.tick();
   deepEqual(seen, ["load", "tick"]);
+});
+
+Deno.test("stageCallbacks() turns a job's onStage / onProgress into stages with counts", async () => {
+  const events: StageEvent[] = [];
+  const job = stages("suite", { mode: "lines", write: () => {}, onEvent: (e) => events.push(e) });
+  const { onStage, onProgress } = stageCallbacks(job);
+  onStage("loading panel");
+  onStage("running suite");
+  onProgress(1, 3); // the running stage learns its total, no new stage
+  onProgress(3, 3); // two units at once
+  onStage("recording run");
+  await job.done();
+  deepEqual(
+    events.filter((e) => e.type !== "tick").map((e) => `${e.type} ${"stage" in e ? e.stage : ""}`),
+    [
+      "start loading panel",
+      "end loading panel",
+      "start running suite",
+      "end running suite",
+      "start recording run",
+      "end recording run",
+      "done ",
+    ],
+  );
+  const run = events.find((e) => e.type === "end" && e.stage === "running suite") as {
+    count: number;
+    total: number;
+  };
+  deepEqual([run.count, run.total], [3, 3]);
 });

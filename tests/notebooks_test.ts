@@ -23,8 +23,8 @@ const NOTEBOOKS: Record<string, number[]> = {
   "02_backtest": [0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 2, 1, 0],
   // setup, run, suite view, baselines, recorded run
   "03_suite": [0, 0, 1, 0, 0],
-  // setup, two runs, registry, comparison table, equity curves
-  "04_history": [0, 0, 0, 0, 1],
+  // setup, two runs, validation summary, registry, comparison table, equity curves
+  "04_history": [0, 0, 0, 0, 0, 1],
   // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar
   "08_b3": [0, 0, 0, 0, 0, 1, 0, 1],
 };
@@ -72,6 +72,10 @@ Deno.test("curated notebooks are committed without outputs, on the Deno kernel, 
     match(setup, /^if \(Deno\.cwd\(\)\.endsWith\("\/notebooks"\)\) Deno\.chdir\("\.\."\);/, `${name}: setup`);
     match(setup, /from "quantnb";/, `${name}: imports from quantnb`);
     match(setup, /await ensureDemoData\(/, `${name}: builds the demo data when missing`);
+    // JupyterLab typesets $…$ in Markdown as math: "$1/$1 book" lost its dollars (issue 10)
+    for (const cell of notebook.cells.filter((c) => c.cell_type === "markdown")) {
+      ok(!/(?<!\\)\$/.test(sourceText(cell)), `${name}: unescaped $ in "${sourceText(cell).slice(0, 60)}"`);
+    }
   }
 });
 
@@ -167,7 +171,10 @@ Deno.test({
         for (const id of ids) {
           ok((await Deno.stat(join("runs", id, "run.json"))).isFile, `runs/${id}/run.json`);
         }
-        match(pages["04_history"][3], /metric demo demo-top100 diff sharpe /);
+        match(pages["04_history"][4], /metric demo demo-top100 diff sharpe /);
+        // issue 10: the warnings the validation of demo-top100 finds, by kind with counts and examples
+        match(pages["04_history"][2], /signal OK \([\d,]+ warnings\)/);
+        match(pages["04_history"][2], /warning unknown_security [\d,]+ row \d+: /);
       });
 
       await t.step("08_b3 runs the nine steps and applies the unpublished split", () => {

@@ -7,6 +7,7 @@
  */
 
 import { maxDrawdown, meanOverDeviation } from "./core.ts";
+import { sortinoRatio } from "./risk.ts";
 import { checkAligned, checkInteger, excessReturns, type RiskFree, rollWindows } from "./_utils.ts";
 
 /**
@@ -50,6 +51,35 @@ export function rollingSharpe(
     window,
     (m, sd, t) => meanOverDeviation(m, sd, excess.subarray(t + 1 - window, t + 1)) * scale,
   );
+}
+
+/**
+ * Rolling annualised Sortino ratio (quantstats' `rolling_sortino`, the same formula as `sortinoRatio`
+ * on each window): `mean(x) / sqrt(Σ min(x, 0)² / window) * sqrt(periodsPerYear)` with
+ * `x = r - riskFree` over each full, gap-free window (periods above the target count as zero in the
+ * downside); +Infinity for a window with no period below the target and a positive mean.
+ *
+ * @example
+ * ```ts
+ * rollingSortino([0.02, -0.01, 0.01, -0.03], 4, 0, 252);
+ * // => [NaN, NaN, NaN, -0.0025 / sqrt((0.0001 + 0.0009) / 4) * sqrt(252) ≈ -2.5100]
+ * ```
+ */
+export function rollingSortino(
+  returns: ArrayLike<number>,
+  window: number,
+  riskFree: RiskFree = 0,
+  periodsPerYear = 252,
+): Float64Array {
+  checkInteger("window", window, 2);
+  const excess = excessReturns(returns, riskFree);
+  const gaps = gapCounts(excess, excess);
+  const out = new Float64Array(excess.length).fill(NaN);
+  for (let t = window - 1; t < excess.length; t++) {
+    if (gaps[t + 1] - gaps[t + 1 - window] > 0) continue;
+    out[t] = sortinoRatio(excess.subarray(t + 1 - window, t + 1), 0, periodsPerYear);
+  }
+  return out;
 }
 
 /**

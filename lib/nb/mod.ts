@@ -20,6 +20,7 @@ export {
   type ProgressMode,
   type ProgressOptions,
   type ProgressSink,
+  stageCallbacks,
   type StagedProgress,
   type StageEvent,
   stages,

@@ -8,6 +8,7 @@
 
 import { escapeHtml } from "../report/html.ts";
 import { INK, MUTED, OUTPUT_CLASS } from "../report/theme.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 import { jupyterKernel, settle } from "./kernel.ts";
 
 /** Where progress is shown: a Jupyter display, a terminal line, or plain log lines. */
@@ -24,6 +25,8 @@ export interface ProgressOptions {
   /** Clock in milliseconds (default `performance.now`); tests pass a fake one. */
   now?: () => number;
 }
+
+const PROGRESS_KEYS = optionKeys<ProgressOptions>({ label: true, mode: true, write: true, now: true });
 
 /** A running progress report. */
 export interface Progress {
@@ -100,6 +103,7 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
   if (!Number.isFinite(total) || total < 0) {
     throw new RangeError(`progress: total must be a finite number ≥ 0, found ${total}`);
   }
+  checkOptions("progress", options, PROGRESS_KEYS);
   const { label = "progress", now = () => performance.now() } = options;
   const mode = options.mode ?? detectMode();
   const write = options.write ?? writeStdout;
@@ -183,6 +187,8 @@ export interface StagesOptions extends Omit<ProgressOptions, "label"> {
   onEvent?: (event: StageEvent) => void;
 }
 
+const STAGES_KEYS = optionKeys<StagesOptions>({ mode: true, write: true, now: true, onEvent: true });
+
 /** A sink that shows nothing (for calls that were not asked to report). */
 export const noProgress: StagedProgress = { stage() {}, tick() {}, fail() {}, done: () => Promise.resolve() };
 
@@ -197,7 +203,8 @@ interface StageState {
 
 /**
  * Starts a report of a job in named stages. Each `stage(name, total?)` ends the previous stage (its
- * time is kept) and starts the next; `tick()` counts within it. Shown, by mode: in Jupyter one display
+ * time is kept) and starts the next — except that naming the running, uncounted stage again with a
+ * total only gives it that total; `tick()` counts within it. Shown, by mode: in Jupyter one display
  * updated in place (finished stages with their times, the current one with a bar when counted, the
  * job's total time); on a terminal one line per finished stage and the current one redrawn with
  * `\r`; in logs a line when a stage starts and ends (counted stages also every 10% or 5 s). Every
@@ -213,6 +220,7 @@ interface StageState {
  * ```
  */
 export function stages(label: string, options: StagesOptions = {}): StagedProgress {
+  checkOptions("stages", options, STAGES_KEYS);
   const { now = () => performance.now(), onEvent } = options;
   const mode = options.mode ?? detectMode();
   const write = options.write ?? writeStdout;
@@ -318,6 +326,11 @@ export function stages(label: string, options: StagesOptions = {}): StagedProgre
       if (total !== undefined && (!Number.isFinite(total) || total < 0)) {
         throw new RangeError(`stages: total of "${name}" must be a finite number ≥ 0, found ${total}`);
       }
+      if (current && current.name === name && current.total === undefined && total !== undefined) {
+        current.total = total; // the running stage learns its size (e.g. a pool's first report)
+        redraw(true);
+        return;
+      }
       end();
       current = { name, total, count: 0, start: now() };
       lastLineStep = 0;
@@ -372,4 +385,41 @@ export function autoProgress(label: string, given?: ProgressSink | boolean): Sta
   if (given === false) return noProgress;
   if (given === true || jupyterKernel() || Deno.stdout.isTerminal()) return stages(label);
   return noProgress;
+}
+
+/**
+ * The `onStage` / `onProgress` callbacks library jobs take (`runSuiteFile`, `runSuite`, …), feeding a
+ * stage report: each `onStage(name)` starts a stage, `onProgress(done, total)` counts in the current
+ * one (giving it its total on the first call).
+ *
+ * @example
+ * ```ts
+ * const job = stages("standard suite");
+ * const out = await runSuiteFile({ snapshot: "demo", signalFile, ...stageCallbacks(job) });
+ * await job.done();
+ * ```
+ */
+export function stageCallbacks(job: ProgressSink): {
+  onStage(name: string): void;
+  onProgress(done: number, total: number): void;
+} {
+  let name = "working";
+  let started = false;
+  let seen = 0;
+  return {
+    onStage(stage) {
+      name = stage;
+      started = true;
+      seen = 0;
+      job.stage(stage);
+    },
+    onProgress(done, total) {
+      if (!started) {
+        started = true;
+        job.stage(name, total);
+      } else if (seen === 0) job.stage(name, total);
+      if (done > seen) job.tick(done - seen);
+      seen = Math.max(seen, done);
+    },
+  };
 }

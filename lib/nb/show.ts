@@ -7,6 +7,7 @@ import type { ChartFigure } from "../report/chart_theme.ts";
 import { renderTable, type TableData, type TableOptions } from "../report/html.ts";
 import { withHoverScript } from "../report/hover.ts";
 import { renderSvg } from "../report/render.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 import { isDisplayable, JUPYTER_DISPLAY } from "./displayable.ts";
 import { jupyterKernel, settle } from "./kernel.ts";
 import { renderTextTable } from "./text_table.ts";
@@ -15,6 +16,15 @@ import { renderTextTable } from "./text_table.ts";
 export interface ShowOptions extends TableOptions {
   print?: (text: string) => void;
 }
+
+const SHOW_OPTION_KEYS = optionKeys<ShowOptions>({
+  percent: true,
+  plain: true,
+  formats: true,
+  maxRows: true,
+  caption: true,
+  print: true,
+});
 
 /** A media bundle (`{ mime: content }`) as the Jupyter protocol takes it. */
 export type MediaBundle = Record<string, unknown>;
@@ -81,6 +91,7 @@ export async function plainText(x: unknown, options: TableOptions = {}): Promise
  * ```
  */
 export async function show(x: unknown, options: ShowOptions = {}): Promise<void> {
+  checkOptions("show", options, SHOW_OPTION_KEYS);
   const kernel = jupyterKernel();
   if (kernel) {
     await kernel.display(await mediaBundle(x, options), { raw: true });

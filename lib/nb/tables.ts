@@ -8,6 +8,7 @@ import type { BacktestResult, BacktestSummary, SliceSummary } from "../engine/ty
 import type { DrawdownPeriod } from "../metrics/drawdown.ts";
 import { field, isoDate, type Panel } from "../panel/types.ts";
 import { formatAlike, type TableOptions } from "../report/html.ts";
+import type { SignalProblem, ValidationResult } from "../signal/problem.ts";
 import type { Manifest } from "../snapshot/manifest.ts";
 import type { RunComparison } from "../track/compare_runs.ts";
 
@@ -248,4 +249,40 @@ export function comparisonRows(
     const [va, vb, diff] = formatAlike(m.name, [m.a, m.b, m.diff], options);
     return { metric: m.name, [a]: va, [b]: vb, diff };
   });
+}
+
+/** One row of `validationSummary`: a kind of problem, how many, and a few of them. */
+export interface ValidationRow {
+  severity: "error" | "warning";
+  kind: string;
+  count: number;
+  examples: string;
+}
+
+/**
+ * A validation result summarised by kind of problem, errors first then by count: how many rows each
+ * kind concerns and the first `examples` of them (`row 12: …`), so a million ignored rows read as one
+ * line, not a million.
+ *
+ * @example
+ * ```ts
+ * await show(validationSummary(validate(parsed, { panel })));
+ * // warning  unknown_security  1,460,000  row 1: security_id "X" is not in the panel (ignored); …
+ * ```
+ */
+export function validationSummary(result: ValidationResult, examples = 3): ValidationRow[] {
+  const byKind = new Map<string, { first: SignalProblem[]; count: number }>();
+  for (const p of result.problems) {
+    const entry = byKind.get(p.kind) ?? { first: [], count: 0 };
+    if (entry.first.length < examples) entry.first.push(p);
+    entry.count++;
+    byKind.set(p.kind, entry);
+  }
+  const describe = (p: SignalProblem) => (p.row !== undefined ? `row ${p.row}: ${p.message}` : p.message);
+  return [...byKind.entries()].map(([kind, { first, count }]) => ({
+    severity: first[0].severity,
+    kind,
+    count,
+    examples: first.map(describe).join("; ") + (count > first.length ? "; …" : ""),
+  })).sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === "error" ? -1 : 1));
 }

@@ -7,6 +7,7 @@
  */
 
 import { parseHTML } from "linkedom";
+import { checkOptions, optionKeys } from "../util/options.ts";
 import { attributeJson } from "./hover.ts";
 import { selfDisplaying } from "./render.ts";
 
@@ -62,6 +63,18 @@ export interface ChartOptions {
   document?: Document;
 }
 
+/** The keys of `ChartOptions`, for `checkOptions` (a misspelt `titel` is an error, not ignored). */
+export const CHART_OPTION_KEYS = optionKeys<ChartOptions>({
+  title: true,
+  subtitle: true,
+  caption: true,
+  yLabel: true,
+  xLabel: true,
+  width: true,
+  height: true,
+  document: true,
+});
+
 /** A rendered chart: Plot's `<svg>`, or a `<figure>` holding title, legend, `<svg>` and caption. */
 export type ChartFigure = SVGSVGElement | HTMLElement;
 
@@ -85,7 +98,8 @@ export function plotDocument(): Document {
 
 /**
  * The `Plot.plot` options every builder shares: size, margins, font, grid, texts, document.
- * `extra` is merged last so a builder can override any of them.
+ * `extra` is merged last so a builder can override any of them. Options other than `ChartOptions`'
+ * (what a builder did not take itself) are a `TypeError` naming the valid ones.
  *
  * @example
  * ```ts
@@ -93,6 +107,7 @@ export function plotDocument(): Document {
  * ```
  */
 export function basePlotOptions(options: ChartOptions, extra: Record<string, unknown> = {}) {
+  checkOptions("chart", options, CHART_OPTION_KEYS);
   const { title, subtitle, caption, width = chartDefaults.width, height = chartDefaults.height } = options;
   return {
     document: options.document ?? plotDocument(),

@@ -14,6 +14,7 @@
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 import { escapeHtml, htmlPage, REPORT_CSS } from "./html.ts";
 import { HOVER_SCRIPT_TAG } from "./hover.ts";
 import { formatValue } from "./tearsheet_parts.ts";
@@ -39,6 +40,8 @@ export interface ExportOptions {
   /** Per-cell execution timeout in seconds (default 600). */
   timeoutSeconds?: number;
 }
+
+const EXPORT_KEYS = optionKeys<ExportOptions>({ outDir: true, noInput: true, timeoutSeconds: true });
 
 /** What `exportNotebook` wrote. */
 export interface NotebookExport {
@@ -369,6 +372,21 @@ export function dropSilentSections(notebook: NotebookJson): NotebookJson {
 }
 
 /**
+ * Markdown cells with their escaped dollars (`\$`, what stops JupyterLab's MathJax from reading
+ * "\$1/\$1" as math) as the HTML entity `&#36;`: the exported page has no MathJax, and nbconvert's
+ * Markdown keeps the backslash otherwise.
+ *
+ * @example
+ * ```ts
+ * literalDollars({ cell_type: "markdown", source: "the \\$1/\\$1 book", metadata: {} }).source; // => "the &#36;1/&#36;1 book"
+ * ```
+ */
+export function literalDollars(cell: NotebookCell): NotebookCell {
+  if (cell.cell_type !== "markdown") return cell;
+  return { ...cell, source: sourceText(cell).replace(/\\\$/g, "&#36;") };
+}
+
+/**
  * The page with one copy of the hover script, at the end of the body: every chart output carries its
  * own (so it works alone in JupyterLab), the exported page needs it once.
  *
@@ -417,6 +435,7 @@ function readNotebook(path: string, text: string): NotebookJson {
  * ```
  */
 export async function exportNotebook(path: string, options: ExportOptions = {}): Promise<NotebookExport> {
+  checkOptions("exportNotebook", options, EXPORT_KEYS);
   const { outDir = "reports", noInput = false, timeoutSeconds = 600 } = options;
   const started = performance.now();
   const name = basename(path, extname(path));
@@ -478,7 +497,11 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
     const title = notebookTitle(result, name);
     result.metadata = { ...result.metadata, title };
     const executedPath = join(work, `${name}.executed.ipynb`);
-    await Deno.writeTextFile(executedPath, JSON.stringify(noInput ? dropSilentSections(result) : result));
+    const shown = noInput ? dropSilentSections(result) : result;
+    await Deno.writeTextFile(
+      executedPath,
+      JSON.stringify({ ...shown, cells: shown.cells.map(literalDollars) }),
+    );
 
     const converted = await run([
       ...command,

@@ -31,7 +31,7 @@ function withNames(chart: ChartFigure, names: readonly string[], document: Docum
 /**
  * Grouped vertical bars: one group per label (e.g. quantile), one coloured bar per series (e.g.
  * forward-return period) within it, a zero rule and a legend, e.g. mean return by quantile in bps
- * per period. NaN bars are left out.
+ * per period; `percent` for fractions (yearly returns). NaN bars are left out.
  *
  * @example
  * ```ts
@@ -39,8 +39,8 @@ function withNames(chart: ChartFigure, names: readonly string[], document: Docum
  * ```
  */
 export function groupedBarChart(
-  { labels, series, ...options }:
-    & { labels: readonly string[]; series: Readonly<Record<string, ArrayLike<number>>> }
+  { labels, series, percent = false, ...options }:
+    & { labels: readonly string[]; series: Readonly<Record<string, ArrayLike<number>>>; percent?: boolean }
     & ChartOptions,
 ): ChartFigure {
   const names = Object.keys(series);
@@ -57,13 +57,15 @@ export function groupedBarChart(
     });
   }
   const document = options.document ?? plotDocument();
-  const spec = columnSpec("number", rows.map((r) => r.value), undefined, { distinct: false });
+  const spec = columnSpec(percent ? "percent" : "number", rows.map((r) => r.value), undefined, {
+    distinct: false,
+  });
   const title = (r: { label: string; name: string; value: number }) =>
     `${r.label} · ${r.name}: ${formatQuantity(r.value, spec)}`;
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
     fx: { domain: labels, label: options.xLabel ?? null, padding: 0.15 },
     x: { domain: names, axis: null, padding: 0.1 },
-    y: { label: quantityLabel(options.yLabel, options.title), nice: true },
+    y: { percent, label: quantityLabel(options.yLabel, options.title, percent), nice: true },
     color: { domain: names, range: names.map((_, k) => seriesColor(k)) },
     grid: false,
     marks: [
@@ -158,8 +160,9 @@ export function qqChart(
 }
 
 /**
- * Lines of named series over dates on a plain (non-percent) axis with a rule at `ruleAt` (default 0),
- * e.g. the factor rank autocorrelation; NaN leaves a gap.
+ * Lines of named series over dates with a rule at `ruleAt` (default 0), e.g. the factor rank
+ * autocorrelation or a rolling Sharpe; `percent` for fractions (rolling volatility, daily returns),
+ * `kind` names the quantity otherwise (`ratio`, … for hover); NaN leaves a gap.
  *
  * @example
  * ```ts
@@ -167,8 +170,14 @@ export function qqChart(
  * ```
  */
 export function valueLinesChart(
-  { dates, series, ruleAt = 0, ...options }:
-    & { dates: ArrayLike<number>; series: Readonly<Record<string, ArrayLike<number>>>; ruleAt?: number }
+  { dates, series, ruleAt = 0, percent = false, kind = "number", ...options }:
+    & {
+      dates: ArrayLike<number>;
+      series: Readonly<Record<string, ArrayLike<number>>>;
+      ruleAt?: number;
+      percent?: boolean;
+      kind?: string;
+    }
     & ChartOptions,
 ): ChartFigure {
   const names = Object.keys(series);
@@ -177,7 +186,7 @@ export function valueLinesChart(
   const document = options.document ?? plotDocument();
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
     x: { type: "utc", label: null },
-    y: { label: quantityLabel(options.yLabel, options.title), nice: true },
+    y: { percent, label: quantityLabel(options.yLabel, options.title, percent), nice: true },
     marks: [
       Plot.ruleY([ruleAt], { stroke: chartDefaults.muted }),
       ...names.map((name, k) => {
@@ -191,7 +200,7 @@ export function valueLinesChart(
       }),
     ],
   })) as ChartFigure;
-  return withNames(chart, names, document);
+  return withNames(percent ? chart : yQuantity(chart, kind), names, document);
 }
 
 /**

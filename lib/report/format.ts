@@ -324,6 +324,12 @@ const EXACT_KINDS: Record<string, Quantity> = {
   expected_return: "percent",
   expected_monthly_return: "percent",
   expected_yearly_return: "percent",
+  best_period: "percent",
+  worst_period: "percent",
+  avg_win: "percent",
+  avg_loss: "percent",
+  tracking_error: "percent",
+  downside_risk: "percent",
   recovery_time: "count",
   max_drawdown_duration: "count",
 };

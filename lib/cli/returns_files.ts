@@ -1,0 +1,141 @@
+/**
+ * The inputs `deno task metrics` and `deno task tearsheet` share: a `date,ret` CSV, an optional
+ * benchmark and risk-free series aligned on its dates, periods per year and an annual risk-free rate
+ * — one set of options, one help text, one set of checks.
+ */
+
+import { alignByDate, checkReturns, parseReturnsCsv, periodRate, type ReturnSeries } from "../metrics/mod.ts";
+import type { RiskFree } from "../metrics/_utils.ts";
+
+/** `parseArgs` options of a returns file's companions. */
+export const RETURNS_OPTIONS = {
+  periods: { type: "string", default: "252" },
+  rf: { type: "string", default: "0" },
+  "rf-series": { type: "string" },
+  benchmark: { type: "string" },
+} as const;
+
+/** Help lines of `RETURNS_OPTIONS`. */
+export const RETURNS_HELP = `  --periods N        periods per year for annualisation (default 252, daily bars)
+  --rf R             ANNUAL risk-free rate as a fraction or a percentage (default 0; 0.03 or 3% =
+                     3%/year; above 1 = 100% is refused as a likely unit mistake). Converted to a
+                     per-period rate as (1 + R)^(1 / periods) - 1, used for Sharpe, Sortino (required
+                     return), Omega (threshold) and alpha.
+  --rf-series FILE   a per-period risk-free rate instead (a date,ret CSV, e.g. the daily CDI),
+                     aligned on FILE's dates (a missing date makes that period missing)
+  --benchmark FILE   a second date,ret CSV; aligned on FILE's dates (missing dates = missing), adds
+                     alpha, beta, correlation, information ratio, tracking error, captures`;
+
+/** The parsed `RETURNS_OPTIONS` values. */
+export interface ReturnsValues {
+  periods: string;
+  rf: string;
+  "rf-series"?: string;
+  benchmark?: string;
+}
+
+/** An annual rate from `--rf`: a fraction (`0.05`) or a percentage (`5%`); NaN when unparsable. */
+export function annualRate(text: string): number {
+  const percent = /^\s*(-?[\d.]+(?:e-?\d+)?)\s*%\s*$/i.exec(text);
+  if (percent) return Number(percent[1]) / 100;
+  return text.trim() === "" ? NaN : Number(text);
+}
+
+/**
+ * The usage error of a returns command's arguments ("" when fine): exactly one FILE, periods > 0, an
+ * annual `--rf` in (-1, 1] (5 for 5% is refused with the likely intent), not both `--rf` and
+ * `--rf-series`.
+ *
+ * @example
+ * ```ts
+ * returnsUsage({ periods: "252", rf: "5" }, ["r.csv"]); // => "--rf 5 would be 500% a year: …"
+ * ```
+ */
+export function returnsUsage(values: ReturnsValues, positionals: readonly string[]): string {
+  const periods = Number(values.periods);
+  const rf = annualRate(values.rf);
+  return positionals.length !== 1
+    ? `expected exactly one FILE, found ${positionals.length}`
+    : !(periods > 0)
+    ? `--periods must be a number > 0, found "${values.periods}"`
+    : !(rf > -1)
+    ? `--rf must be an annual rate > -1 (0.03 or 3% for 3%), found "${values.rf}"`
+    : rf > 1
+    ? `--rf ${values.rf} would be ${rf * 100}% a year: --rf is an annual rate as a fraction, ` +
+      `did you mean ${rf / 100} (${values.rf}%)?`
+    : values["rf-series"] && values.rf !== "0"
+    ? "give either --rf or --rf-series, not both"
+    : "";
+}
+
+/** Reads a date,ret CSV, refusing a directory or a missing file with a message naming the path. */
+export async function readReturnsFile(path: string): Promise<ReturnSeries> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new RangeError(`${path}: no such file`);
+    throw error;
+  }
+  if (!info.isFile) {
+    throw new RangeError(
+      `${path} is a ${info.isDirectory ? "directory" : "special file"}: expected a date,ret CSV file`,
+    );
+  }
+  return parseReturnsCsv(await Deno.readTextFile(path), path);
+}
+
+/** `checkReturns` of a file's series: throws its errors (naming the file), returns its warnings. */
+function checked(file: string, series: ReturnSeries, periods: number): string[] {
+  const { errors, warnings } = checkReturns(series.ret, {
+    periodsPerYear: periods,
+    dates: series.dates,
+    firstRow: 1,
+    rowLabel: "row",
+  });
+  if (errors.length) throw new RangeError(errors.map((e) => `${file}: ${e}`).join("\n"));
+  return warnings.map((w) => `${file}: ${w}`);
+}
+
+/** A returns file with its companions, aligned on its dates and checked. */
+export interface LoadedReturns {
+  readonly file: string;
+  readonly series: ReturnSeries;
+  readonly benchmark?: Float64Array;
+  readonly riskFree: RiskFree;
+  readonly periods: number;
+  /** The annual rate of `--rf` (0 with `--rf-series`). */
+  readonly rf: number;
+  /** "rf 3.00%/year" or "rf series FILE". */
+  readonly rfText: string;
+  readonly warnings: string[];
+}
+
+/**
+ * Reads FILE and its benchmark and risk-free series (aligned on FILE's dates: a date they lack is
+ * missing), checks them (`checkReturns`: refused errors name the file and row; warnings returned).
+ *
+ * @example
+ * ```ts
+ * const { series, benchmark, riskFree } = await loadReturns("r.csv", { periods: "252", rf: "0", benchmark: "spx.csv" });
+ * ```
+ */
+export async function loadReturns(file: string, values: ReturnsValues): Promise<LoadedReturns> {
+  const periods = Number(values.periods);
+  const rf = annualRate(values.rf);
+  const series = await readReturnsFile(file);
+  const warnings = checked(file, series, periods);
+  const benchmark = values.benchmark
+    ? alignByDate(series.dates, await readReturnsFile(values.benchmark))
+    : undefined;
+  if (values.benchmark) {
+    warnings.push(...checked(values.benchmark, { dates: series.dates, ret: benchmark! }, periods));
+  }
+  const riskFree = values["rf-series"]
+    ? alignByDate(series.dates, await readReturnsFile(values["rf-series"]))
+    : periodRate(rf, periods);
+  const rfText = values["rf-series"]
+    ? `rf series ${values["rf-series"]}`
+    : `rf ${(rf * 100).toFixed(2)}%/year`;
+  return { file, series, benchmark, riskFree, periods, rf, rfText, warnings };
+}
