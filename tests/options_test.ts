@@ -1,4 +1,4 @@
-import { deepEqual, equal, throws } from "node:assert/strict";
+import { deepEqual, equal, rejects, throws } from "node:assert/strict";
 import { checkOptions, closestName, optionKeys } from "../lib/util/options.ts";
 import { equityChart } from "../lib/report/charts.ts";
 import { show } from "../lib/nb/show.ts";
@@ -42,4 +42,35 @@ Deno.test("charts, show and progress reject misspelt options", async () => {
     /progress: unknown option "lable" \(did you mean "label"\?\)/,
   );
   throws(() => stages("x", { onevent: () => {} } as never), /did you mean "onEvent"/);
+});
+
+Deno.test("library entry points reject unknown options (backtest, analyzeFactor, allMetrics, fromSignals, …)", async () => {
+  const { backtest } = await import("../lib/engine/backtest.ts");
+  const { analyzeFactor } = await import("../lib/factor/analyze.ts");
+  const { allMetrics } = await import("../lib/metrics/summary.ts");
+  const { fromSignals } = await import("../lib/engine/timeseries/from_signals.ts");
+  const { loadPanel } = await import("../lib/panel/load.ts");
+  const { listRuns } = await import("../lib/track/list_runs.ts");
+  const { makePanel } = await import("../lib/panel/make_panel.ts");
+  const panel = makePanel({
+    dates: [Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3)],
+    securityIds: ["A", "B"],
+    fields: { ret: [[NaN, NaN], [0.01, -0.01]] },
+  });
+  const known = { known: Float64Array.of(1, 2, 1, 2) };
+  throws(
+    () => backtest(panel, known, { lagg: 2 } as never),
+    /backtest: unknown option "lagg" \(did you mean "lag"\?\)/,
+  );
+  throws(() => analyzeFactor(panel, known, { period: [1] } as never), /did you mean "periods"/);
+  throws(() => allMetrics([0.01, 0.02], { periodsPerYer: 12 } as never), /did you mean "periodsPerYear"/);
+  throws(
+    () => fromSignals([1, 2, 3], [true, false, false], [false, false, true], { fees: 1 } as never),
+    /fromSignals: unknown option "fees"/,
+  );
+  await rejects(
+    loadPanel({ snapshot: "demo", field: ["ret"] } as never),
+    /loadPanel: unknown option "field" \(did you mean "fields"\?\)/,
+  );
+  await rejects(listRuns({ signl: "x" } as never), /did you mean "signal"/);
 });

@@ -5,6 +5,7 @@ import { type Action, adjustPanel } from "../ingest/adjust.ts";
 import { type Panel, parseIsoDate } from "./types.ts";
 import { lowerBound } from "../util/bisect.ts";
 import { sharedFloat64, toShared } from "../util/shared.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 const DAY_MS = 86_400_000;
 const PRICE_FIELDS = ["open", "high", "low", "close", "volume"];
@@ -40,6 +41,18 @@ export interface LoadPanelOptions extends PanelQuery {
   snapshotsDir?: string;
 }
 
+const LOAD_PANEL_KEYS = optionKeys<LoadPanelOptions>({
+  snapshot: true,
+  snapshotsDir: true,
+  fields: true,
+  start: true,
+  end: true,
+  securities: true,
+  assetClass: true,
+  periodsPerYear: true,
+  returns: true,
+});
+
 /**
  * Loads a snapshot into a dense `Panel`: the calendar is every trading day in range on which at
  * least one selected security has a price; securities are sorted by id; missing rows are NaN.
@@ -55,6 +68,7 @@ export interface LoadPanelOptions extends PanelQuery {
  * ```
  */
 export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
+  checkOptions("loadPanel", options, LOAD_PANEL_KEYS);
   const snapshot = await openSnapshot(options.snapshot, options.snapshotsDir);
   try {
     return await readPanel(snapshot.conn, options);

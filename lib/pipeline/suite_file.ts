@@ -19,6 +19,7 @@ import { sha256File } from "../util/hash.ts";
 import { expandPreset, PRESETS, type SuitePreset } from "../suite/preset.ts";
 import { runSuite, type SuiteOptions, type SuiteResult } from "../suite/run_suite.ts";
 import { type RecordSuiteOptions, type StoredSuite, suiteIdentity, suiteRunInput } from "./record_suite.ts";
+import { checkOptions as checkOptionNames, optionKeys } from "../util/options.ts";
 
 /** What `runSuiteFile` needs: a snapshot, a signal file and how to run and record. */
 export interface SuiteFileOptions extends SuiteOptions {
@@ -40,6 +41,22 @@ export interface SuiteFileOptions extends SuiteOptions {
   /** Called once when an identical run is being computed by another process (this one waits). */
   onWait?: (holder: LockHolder | undefined) => void;
 }
+
+const SUITE_FILE_KEYS = optionKeys<SuiteFileOptions>({
+  snapshot: true,
+  signalFile: true,
+  snapshotsDir: true,
+  preset: true,
+  name: true,
+  experiment: true,
+  author: true,
+  runsDir: true,
+  force: true,
+  onStage: true,
+  onWait: true,
+  workers: true,
+  onProgress: true,
+});
 
 /**
  * A suite run from files: an invalid signal ⇒ `{ ok: false, validation }` and nothing recorded;
@@ -75,6 +92,7 @@ class InvalidSignal extends Error {
  * ```
  */
 export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFileResult> {
+  checkOptionNames("runSuiteFile", options, SUITE_FILE_KEYS);
   const { snapshot, snapshotsDir, signalFile, onStage = () => {} } = options;
   const preset = checkOptions(options);
   await checkDataFile(signalFile, "signal file");
@@ -124,7 +142,10 @@ export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFile
     if (!validation.ok) throw new InvalidSignal(validation);
     const known = knownMatrix(panel, parsed.signal);
     onStage("running suite");
-    const suite = await runSuite(panel, { name, signal: { known } }, preset, options);
+    const suite = await runSuite(panel, { name, signal: { known } }, preset, {
+      workers: options.workers,
+      onProgress: options.onProgress,
+    });
     if (suite.signal.variants.every((v) => v.result.summary.overall.n_days === 0)) {
       throw new Error(
         `the suite of ${signalFile} traded 0 days in every variant: no signal value is held on a day with ` +
