@@ -31,6 +31,8 @@ export interface BrowserPage {
   evaluate<T>(expression: string): Promise<T>;
   /** Moves the mouse to page coordinates (fires pointermove / mousemove). */
   mouse(x: number, y: number): Promise<void>;
+  /** Clicks at page coordinates (press and release of the left button). */
+  click(x: number, y: number): Promise<void>;
   /** A PNG of the viewport, or of the whole page with `fullPage`. */
   screenshot(options?: { fullPage?: boolean }): Promise<Uint8Array>;
   close(): Promise<void>;
@@ -149,6 +151,11 @@ export async function openBrowser(): Promise<BrowserPage | undefined> {
     },
     async mouse(x, y) {
       await send("Input.dispatchMouseEvent", { type: "mouseMoved", x, y });
+    },
+    async click(x, y) {
+      for (const type of ["mousePressed", "mouseReleased"]) {
+        await send("Input.dispatchMouseEvent", { type, x, y, button: "left", clickCount: 1 });
+      }
     },
     async screenshot({ fullPage = false } = {}) {
       const { data } = await send<{ data: string }>("Page.captureScreenshot", {

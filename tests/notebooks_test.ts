@@ -72,9 +72,10 @@ Deno.test("curated notebooks are committed without outputs, on the Deno kernel, 
     match(setup, /^if \(Deno\.cwd\(\)\.endsWith\("\/notebooks"\)\) Deno\.chdir\("\.\."\);/, `${name}: setup`);
     match(setup, /from "quantnb";/, `${name}: imports from quantnb`);
     match(setup, /await ensureDemoData\(/, `${name}: builds the demo data when missing`);
-    // JupyterLab typesets $…$ in Markdown as math: "$1/$1 book" lost its dollars (issue 10)
+    // JupyterLab typesets $…$ in Markdown as math — "$1/$1 book" lost its dollars, and so does
+    // "\$1/\$1" in JupyterLab 4 (Markdown turns \$ into $ before MathJax runs): prose says "dollar"
     for (const cell of notebook.cells.filter((c) => c.cell_type === "markdown")) {
-      ok(!/(?<!\\)\$/.test(sourceText(cell)), `${name}: unescaped $ in "${sourceText(cell).slice(0, 60)}"`);
+      ok(!sourceText(cell).includes("$"), `${name}: a $ in "${sourceText(cell).slice(0, 60)}"`);
     }
   }
 });

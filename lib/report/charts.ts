@@ -143,7 +143,7 @@ function logTicks(series: Record<string, Float64Array>): number[] {
   }
   if (!(hi > lo)) return [1];
   const levels: number[] = [];
-  for (let e = -3; e <= 6; e++) for (const m of [1, 1.5, 2, 3, 5, 7.5]) levels.push(m * 10 ** e);
+  for (let e = -3; e <= 6; e++) for (const m of [1, 1.5, 2, 3, 5]) levels.push(m * 10 ** e);
   const inRange = levels.filter((w) => w >= lo / 1.05 && w <= hi * 1.05);
   const step = Math.max(1, Math.ceil(inRange.length / 7));
   const ticks = inRange.filter((_, k) => k % step === 0);

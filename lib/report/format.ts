@@ -136,8 +136,8 @@ function scaled(kind: Quantity, value: number): number {
  * the kind's minimum, raised to show the median magnitude's leading digits (3 for percent and plain
  * numbers, 2 for ratios and bps; at most 4 decimals for percent and ratios, 3 for bps, 6 for plain
  * numbers; counts take one decimal only when some value is fractional), then raised again (within
- * the same bound) while two different values would print the
- * same (unless `distinct: false`, e.g. for tooltips). `min` raises the minimum; an explicit
+ * the same bound) while more than one in five different values would print like its neighbour
+ * (unless `distinct: false`, e.g. for tooltips). `min` raises the minimum; an explicit
  * `decimals` is kept as given.
  *
  * @example
@@ -173,14 +173,18 @@ export function columnSpec(
   return { kind, decimals: d };
 }
 
-/** Whether two different (sorted, distinct) values print the same at `decimals`. */
+/**
+ * Whether too many different (sorted, distinct) values print the same at `decimals`: more than one
+ * tie per five values (a long column may have the odd tie; six variants reading 0.57 may not).
+ */
 function collides(sorted: readonly number[], kind: Quantity, decimals: number): boolean {
+  let ties = 0;
   for (let k = 1; k < sorted.length; k++) {
     const a = sorted[k - 1], b = sorted[k];
     if (Math.abs(b - a) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b))) continue;
-    if (formatQuantity(a, { kind, decimals }) === formatQuantity(b, { kind, decimals })) return true;
+    if (formatQuantity(a, { kind, decimals }) === formatQuantity(b, { kind, decimals })) ties++;
   }
-  return false;
+  return ties > Math.floor((sorted.length - 1) / 5);
 }
 
 /**
