@@ -23,7 +23,7 @@ export async function chromiumPath(): Promise<string | undefined> {
 
 /** One page of a headless Chromium, and the few CDP calls the tests use. */
 export interface BrowserPage {
-  /** Loads a URL (file:// or data:) and waits for its load event. */
+  /** Loads a URL (file:// or data:) and waits for its load event (not for a jump to a #fragment). */
   goto(url: string): Promise<void>;
   /** Viewport size in CSS pixels; `dark` emulates `prefers-color-scheme: dark`. */
   viewport(width: number, height: number, options?: { dark?: boolean }): Promise<void>;
@@ -125,8 +125,18 @@ export async function openBrowser(): Promise<BrowserPage | undefined> {
   const browserPage: BrowserPage = {
     async goto(url) {
       const loaded = once("Page.loadEventFired");
-      await send("Page.navigate", { url });
-      await loaded;
+      const { loaderId, errorText } = await send<{ loaderId?: string; errorText?: string }>("Page.navigate", {
+        url,
+      });
+      if (errorText) throw new Error(`chromium: ${url}: ${errorText}`);
+      if (!loaderId) return; // same-document navigation (a #fragment): no load event comes
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        loaded,
+        new Promise((_, reject) =>
+          timer = setTimeout(() => reject(new Error(`chromium: ${url} did not load`)), 60_000)
+        ),
+      ]).finally(() => clearTimeout(timer));
     },
     async viewport(width, height, { dark = false } = {}) {
       await send("Emulation.setDeviceMetricsOverride", {

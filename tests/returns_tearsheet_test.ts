@@ -7,6 +7,7 @@ import { returnsReport, returnsSections, returnsTearsheet } from "../lib/report/
 import { externalReferences } from "../lib/report/export.ts";
 import { createRng } from "../lib/util/rng.ts";
 import { assertAlmostEquals } from "./_assert.ts";
+import { chromiumPath, openBrowser } from "./_browser.ts";
 
 const DAY = 86_400_000;
 
@@ -202,4 +203,35 @@ Deno.test("deno task tearsheet writes the page of a date,ret CSV and its benchma
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "returnsTearsheet()'s sticky navigation leaves the heading it jumps to in view (headless Chromium)",
+  ignore: !(await chromiumPath()),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "quantnb-rt-nav-" });
+    const browser = (await openBrowser())!;
+    try {
+      const { dates, returns, benchmark } = series(600);
+      await Deno.writeTextFile(
+        join(dir, "page.html"),
+        returnsTearsheet(returnsReport({ dates, returns, benchmark })),
+      );
+      await browser.viewport(1280, 800);
+      for (const id of ["rt-rolling", "rt-drawdowns", "rt-monthly"]) {
+        await browser.goto(`file://${dir}/page.html#${id}`);
+        const gap = await browser.evaluate<number>(`(() => {
+          const nav = document.querySelector(".rt-nav").getBoundingClientRect();
+          const heading = document.querySelector("#${id} > h2").getBoundingClientRect();
+          return heading.top - nav.bottom;
+        })()`);
+        ok(gap >= 0, `#${id}: the heading starts ${gap.toFixed(0)} px below the sticky nav`);
+      }
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
