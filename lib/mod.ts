@@ -19,6 +19,9 @@ export * from "./panel/shared.ts";
 export * from "./store/db.ts";
 export * from "./store/tables.ts";
 export * from "./store/write.ts";
+export * from "./store/write_store.ts";
+export * from "./store/check.ts";
+export { type LockHolder, StoreLockedError } from "./store/lock.ts";
 export * from "./ingest/mod.ts";
 export * from "./calendar/mod.ts";
 export * from "./ingest/b3/mod.ts";
@@ -42,6 +45,8 @@ export {
 export { createVenv, installRequirements, listVenvs, type VenvInfo } from "./python/venv.ts";
 export * as metrics from "./metrics/mod.ts";
 export * from "./indicators/mod.ts";
+export * as ml from "./ml/mod.ts";
+export { researchReport, researchView, withResearchDisplay } from "./report/research.ts";
 export * as factor from "./factor/mod.ts";
 export { factorTables, factorTearsheet, factorView } from "./report/factor_tearsheet.ts";
 export * from "./report/factor_charts.ts";
@@ -56,7 +61,22 @@ export * from "./demo/build.ts";
 export { tearsheet, type TearsheetContext } from "./report/tearsheet.ts";
 export { type CapacityStats, capacityStats } from "./report/capacity.ts";
 export { backtestView, suiteView, withDisplay } from "./report/views.ts";
+export * from "./strategy/mod.ts";
+// Two modules name a type `Params`: the grid search's stays `Params`, the strategies' is `StrategyParams`.
+export type { Params } from "./engine/timeseries/mod.ts";
+export type { Params as StrategyParams } from "./strategy/params.ts";
+export * as portfolio from "./portfolio/mod.ts";
+export { marketFromPanel, type PortfolioResult, simulatePortfolio } from "./portfolio/mod.ts";
 export * from "./pipeline/mod.ts";
+export * as optimize from "./optimize/mod.ts";
+export * as construction from "./portfolio/construct/mod.ts";
+export { checkPreset, type Preset, presetBacktestOptions, readPreset, writePreset } from "./preset/mod.ts";
+export { portfolioView, searchView, walkForwardView } from "./report/optimize_views.ts";
+export { profileChart, weightsChart } from "./report/optimize_charts.ts";
+
+export { runStrategyView as runStrategy } from "./pipeline/strategy_run.ts";
+export { portfolioTearsheet, type PortfolioTearsheetInput } from "./report/portfolio_tearsheet.ts";
+export { monthlyStackChart } from "./report/portfolio_charts.ts";
 
 import { backtest as engineBacktest } from "./engine/mod.ts";
 import { runSuite as suiteRunSuite } from "./suite/mod.ts";
@@ -64,6 +84,13 @@ import { withDisplay } from "./report/views.ts";
 import { analyzeFactor as factorAnalyzeFactor } from "./factor/analyze.ts";
 import { factorView } from "./report/factor_tearsheet.ts";
 import { displayable } from "./nb/displayable.ts";
+import { runSearch as optimizeRunSearch } from "./optimize/search.ts";
+import { runWalkForward as optimizeRunWalkForward } from "./optimize/walk_forward.ts";
+import {
+  comparePortfolios as constructComparePortfolios,
+  constructPortfolio as constructConstructPortfolio,
+} from "./portfolio/construct/mod.ts";
+import { portfolioView, searchView, walkForwardView } from "./report/optimize_views.ts";
 
 /**
  * `backtest` (see `lib/engine/backtest.ts`) whose result renders itself in a notebook: a summary
@@ -148,4 +175,65 @@ export function runEvents(
 ): ReturnType<typeof engineRunEvents> & Displayable {
   const result = engineRunEvents(...args);
   return displayable(result, () => eventsView(result));
+}
+/**
+ * `runSearch` (see `lib/optimize/search.ts`) whose result renders itself in a notebook: the best
+ * trial with its plateau score and the overfitting guards, the top trials, the metric surface and
+ * the sensitivity profiles.
+ *
+ * @example
+ * ```ts
+ * await runSearch(optimize.backtestSource(panel, known, "my_signal"), { space: { lag: [0, 1, 2], fractile: [5, 10] } });
+ * ```
+ */
+export async function runSearch(
+  ...args: Parameters<typeof optimizeRunSearch>
+): Promise<Awaited<ReturnType<typeof optimizeRunSearch>>> {
+  const result = await optimizeRunSearch(...args);
+  return displayable(result, () => searchView(result));
+}
+/**
+ * `runWalkForward` (see `lib/optimize/walk_forward.ts`) whose result renders itself in a notebook:
+ * out-of-sample numbers, the windows, stitched equity and the parameter-stability heatmaps.
+ *
+ * @example
+ * ```ts
+ * await runWalkForward(source, { space, windows: { inSample: "3y", outOfSample: "1y" } });
+ * ```
+ */
+export async function runWalkForward(
+  ...args: Parameters<typeof optimizeRunWalkForward>
+): Promise<Awaited<ReturnType<typeof optimizeRunWalkForward>>> {
+  const result = await optimizeRunWalkForward(...args);
+  return displayable(result, () => walkForwardView(result));
+}
+/**
+ * `constructPortfolio` (see `lib/portfolio/construct/construct.ts`) whose result renders itself:
+ * key numbers, combined equity, weights over time and risk contributions.
+ *
+ * @example
+ * ```ts
+ * constructPortfolio(streams, { method: "hrp", lookback: 252 });
+ * ```
+ */
+export function constructPortfolio(
+  ...args: Parameters<typeof constructConstructPortfolio>
+): ReturnType<typeof constructConstructPortfolio> {
+  const result = constructConstructPortfolio(...args);
+  return displayable(result, () => portfolioView(result));
+}
+/**
+ * `comparePortfolios` (see `lib/portfolio/construct/compare.ts`) whose result renders itself: the
+ * comparison table, combined equity per method, weights and risk contributions.
+ *
+ * @example
+ * ```ts
+ * comparePortfolios(streams, { methods: ["inverse_vol", "erc", "hrp"] });
+ * ```
+ */
+export function comparePortfolios(
+  ...args: Parameters<typeof constructComparePortfolios>
+): ReturnType<typeof constructComparePortfolios> {
+  const result = constructComparePortfolios(...args);
+  return displayable(result, () => portfolioView(result));
 }

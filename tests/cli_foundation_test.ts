@@ -88,7 +88,7 @@ Deno.test("ingest synthetic → snapshot create → list → verify, end to end"
       ingestCli(["csv", csv, "--map", "date=Day,close=Last", "--security", "ACME", ...where])
     );
     equal(r.code, 0, r.err);
-    equal(r.out, `${csv}: 2 rows, 1 securities into prices (dates %d.%m.%Y)`);
+    equal(r.out, `${csv}: 2 rows, 1 securities into prices (2 new, 0 replaced; dates %d.%m.%Y)`);
     const bad = `${dir}/bad.csv`;
     await Deno.writeTextFile(bad, "security_id,date,close\nX,2014-02-03,-1\n");
     const e = await capture(() => ingestCli(["csv", bad, ...where]));

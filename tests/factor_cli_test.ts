@@ -5,25 +5,16 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { main } from "../lib/cli/factor.ts";
 import { analyzeFactor } from "../lib/factor/mod.ts";
-import { loadUniverse, sentimentSignal, simulateUniverse } from "../lib/ingest/mod.ts";
 import { loadPanel } from "../lib/panel/load.ts";
 import { readSignal } from "../lib/signal/mod.ts";
-import { createSnapshot } from "../lib/snapshot/mod.ts";
-import { writeSignal } from "../lib/signal/mod.ts";
-import { openStore } from "../lib/store/db.ts";
 import { capture } from "./fixtures/capture.ts";
+import { syntheticSnapshot } from "./fixtures/synthetic_snapshot.ts";
 import { assertNear } from "./fixtures/metrics/near.ts";
 
 Deno.test("deno task factor prints Alphalens' tables, writes the tear sheet and checks its usage", async (t) => {
   const dir = await Deno.makeTempDir();
   try {
-    const params = { nSecurities: 60, years: 1, seed: 5, sentiment: 0.05 };
-    const universe = simulateUniverse(params);
-    const store = await openStore(`${dir}/q.duckdb`);
-    await loadUniverse(store, universe, params);
-    await createSnapshot(store, "s", { snapshotsDir: `${dir}/snap` });
-    store.close();
-    await writeSignal(`${dir}/sig.parquet`, sentimentSignal(universe));
+    await syntheticSnapshot(dir, { nSecurities: 60, years: 1, seed: 5, sentiment: 0.05 });
     const args = ["--snapshot", "s", "--snapshots", `${dir}/snap`, "--signal", `${dir}/sig.parquet`];
 
     await t.step("--json agrees with analyzeFactor() on the same panel", async () => {

@@ -66,8 +66,12 @@ Deno.test("factorData() bins like Alphalens' get_clean_factor_and_forward_return
   });
   await t.step("the last max(periods) dates and NaN prices drop out of the universe", () => {
     for (const t of [T - 1, T - 2]) equal(data.rows.start[t + 1] - data.rows.start[t], 0);
-    // S2's price is missing on date 6: its 1- and 2-period returns from dates 4, 5 and 6 are NaN
-    for (const t of [5, 6]) equal(data.quantile[t * N + 2], 0);
+    // S2's price is missing on date 6. Alphalens (pct_change's default pad on pandas 1.x–2.x) carries
+    // date 5's price into date 6, so S2 keeps its forward returns and its quantile on date 6 (quantile 4
+    // in alphalens_reference.json); without padding (pandas 3) its returns from dates 5 and 6 are NaN.
+    equal(data.quantile[6 * N + 2], 4);
+    const unpadded = F.factorData(panel, { known }, { ...base, groupBy: "industry", padMissing: false });
+    for (const t of [5, 6]) equal(unpadded.quantile[t * N + 2], 0);
   });
 });
 

@@ -91,6 +91,9 @@ Deno.test("ingestFile() loads CSV prices with default and explicit column mappin
         rows: 3,
         securities: 2,
         dateFormat: "%Y-%m-%d",
+        inserted: 3,
+        replaced: 0,
+        warnings: [],
         mapping: {
           security_id: "Ticker",
           date: "DATE",
@@ -135,16 +138,17 @@ Deno.test("ingestFile() loads CSV prices with default and explicit column mappin
       ]);
     });
 
-    await t.step("re-ingesting a corrected file replaces rows (idempotent upsert)", async () => {
+    await t.step("a close-only correction updates close and keeps the other columns", async () => {
       const path = await file(
         dir,
         "fix.csv",
         "security_id,date,close\nAAA,2020-01-03,11.25\nAAA,2020-01-06,12\n",
       );
       await ingestFile(store, path);
+      // 2020-01-03 keeps open 10 and volume 200 from upper.csv; the new 2020-01-06 has no open/volume.
       deepEqual(await prices(store, "AAA"), [
         ["2020-01-02", 9.5, 10, 100],
-        ["2020-01-03", null, 11.25, null],
+        ["2020-01-03", 10, 11.25, 200],
         ["2020-01-06", null, 12, null],
       ]);
     });

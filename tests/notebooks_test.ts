@@ -1,5 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { chromiumPath, openBrowser } from "./_browser.ts";
 import {
   exportNotebook,
   externalReferences,
@@ -25,11 +26,22 @@ const NOTEBOOKS: Record<string, number[]> = {
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, validation summary, registry, comparison table, equity curves
   "04_history": [0, 0, 0, 0, 0, 1],
+  // setup, grid search view (heatmap + 3 sensitivity profiles), fixed slice heatmap, guards + CSCV
+  // histogram, walk-forward view (equity, IS vs OOS bars, 2 stability heatmaps), correlation heatmap,
+  // portfolio comparison (equity, 3 weight charts, risk contributions)
+  "06_optimize": [0, 4, 1, 1, 4, 1, 5],
+
+  // setup, registry, schema, momentum run view, low-vol run view, comparison (equity + heatmap), costs
+  // by month, tax ledger, every strategy's correlation heatmap
+  "05_strategies": [0, 0, 0, 1, 1, 2, 1, 0, 1],
+  // setup, folds, research view (score + Sharpe heatmaps), importance, sentiment job, its run, study, picks
+  "07_ml_research": [0, 0, 2, 1, 0, 0, 0, 0],
   // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar
   "08_b3": [0, 0, 0, 0, 0, 1, 0, 1],
 };
 
 const hasJupyter = await nbconvertCommand().then(() => true, () => false);
+const hasChromium = (await chromiumPath()) !== undefined;
 if (!hasJupyter) console.warn("notebooks_test: Jupyter nbconvert not found, notebook execution ignored");
 
 function sourceText(cell: NotebookCell): string {
@@ -133,6 +145,36 @@ Deno.test({
         });
       }
 
+      await t.step({
+        name: "every exported page fits its tables in a 1400 px window, light and dark (headless Chromium)",
+        ignore: !hasChromium,
+        fn: async () => {
+          const browser = (await openBrowser())!;
+          try {
+            for (const dark of [false, true]) {
+              await browser.viewport(1400, 900, { dark });
+              for (const name of Object.keys(NOTEBOOKS)) {
+                await browser.goto(`file://${resolve(outDir, `${name}.html`)}`);
+                // issue 10: 03_suite.html clipped the variants table's last column at 1400 px
+                const overflow = await browser.evaluate<{ table: number; scroll: number }>(`(() => {
+                  const page = document.querySelector("#notebook-container").getBoundingClientRect();
+                  const tables = [...document.querySelectorAll("table")].map((t) => t.getBoundingClientRect().right - page.right);
+                  const scroll = [...document.querySelectorAll(".output_area")].map((o) => o.scrollWidth - o.clientWidth);
+                  return { table: Math.max(0, ...tables), scroll: Math.max(0, ...scroll) };
+                })()`);
+                deepEqual(
+                  overflow,
+                  { table: 0, scroll: 0 },
+                  `${name}${dark ? " (dark)" : ""}: nothing clipped`,
+                );
+              }
+            }
+          } finally {
+            await browser.close();
+          }
+        },
+      });
+
       await t.step("01_ingest shows the S&P 500's 2007–2009 drawdown", () => {
         // S&P 500 closes: 1,565.15 on 2007-10-09 (high), 676.53 on 2009-03-09 (low):
         // 676.53 / 1565.15 − 1 = −56.78%; back above 1,565.15 on 2013-03-28 (close 1,569.19).
@@ -176,6 +218,44 @@ Deno.test({
         // issue 10: the warnings the validation of demo-top100 finds, by kind with counts and examples
         match(pages["04_history"][2], /signal OK \([\d,]+ warnings\)/);
         match(pages["04_history"][2], /warning unknown_security [\d,]+ row \d+: /);
+      });
+
+      await t.step(
+        "06_optimize searches 48 trials, deflates the best, walks forward and combines three books",
+        () => {
+          match(pages["06_optimize"][1], /grid search · 48 trials · maximise sharpe/);
+          match(pages["06_optimize"][1], /DSR \(48 trials\)/);
+          // the guards table: trials, annualised Sharpe, PSR, SR0, DSR and PBO of the search above
+          match(pages["06_optimize"][3], /trials sharpe psr sr0 dsr pbo 48 /);
+          match(pages["06_optimize"][4], /rolling windows · in-sample 3y · out-of-sample 1y · 7 windows/);
+          match(pages["06_optimize"][6], /inverse_vol .* erc .* hrp /);
+        },
+      );
+
+      await t.step("05_strategies lists the registry, records both runs and shows the tax ledger", () => {
+        const page = pages["05_strategies"];
+        match(page[1], /momentum_12_1 factor monthly/);
+        match(page[1], /pairs_trading pairs daily/);
+        match(page[2], /top_n integer 50 an integer in \[1, 2000\] names held/);
+        match(page[3], /momentum_12_1 .* run \d{8}-\d{6}-momentum-12-1-[0-9a-f]{12}/);
+        match(page[5], /#1 momentum_12_1 .*#2 low_volatility/);
+        match(page[7], /month swing_sales swing_result loss_used tax withheld payable due \d{4}-\d{2} /);
+      });
+
+      await t.step("07_ml_research ranks the variants, records the job and scores new data", async () => {
+        // 7 yearly walk-forward folds after 2 years of training on the 2010–2019 demo calendar
+        match(
+          pages["07_ml_research"][1],
+          /fold start end train_rows test_rows 1 2012-\d\d-\d\d .* 7 2018-\d\d-\d\d 2019-09-17/,
+        );
+        match(
+          pages["07_ml_research"][2],
+          /Balanced acc\. ROC AUC Rank IC .* (logistic|gbdt)·B1_5 .* (RED|YELLOW|GREEN)/,
+        );
+        const report = /runs\/\S+\/report\.html/.exec(pages["07_ml_research"][5])?.[0];
+        ok(report && (await Deno.stat(report)).isFile, `${report} exists`);
+        match(pages["07_ml_research"][6], /trial state auc steps .* (complete|pruned)/);
+        match(pages["07_ml_research"][7], /security_id date_sig score SYN\d{4} 2019-09-17 0\.\d+/);
       });
 
       await t.step("08_b3 runs the nine steps and applies the unpublished split", () => {

@@ -66,7 +66,7 @@ Deno.test("a misbehaving plugin fails with its error, its stderr, and nothing le
   const close = walk(10, 1);
   const dates = Float64Array.from(close, (_, k) => Date.UTC(2024, 0, 1) + k * DAY);
   const cases: [string, string, RegExp][] = [
-    ["sleep", "timeout", /timed out after 1 s/],
+    ["sleep", "timeout", /timed out after 5 s/],
     ["exit1", "exit", /exited with code 1 before answering/],
     ["garbage", "invalid-json", /invalid JSON reply .*: this is not json/],
     [

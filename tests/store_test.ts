@@ -2,23 +2,16 @@ import { deepStrictEqual as deepEqual, equal, match, ok, rejects } from "node:as
 import { inTransaction, openStore, queryRows } from "../lib/store/db.ts";
 import { TABLES } from "../lib/store/schema.ts";
 import { writeTables } from "../lib/store/write.ts";
-import { handTables, tableCounts, tempStore } from "./fixtures/foundation/helpers.ts";
+import {
+  handTables,
+  tableCounts,
+  tempStore,
+  TWO_SECURITIES_COUNTS,
+  TWO_SECURITIES_STORE,
+  twoSecurities,
+} from "./fixtures/foundation/helpers.ts";
 
-// Two securities over three days: 6 price rows, 3 calendar days.
-const BASE = handTables(
-  [
-    ["AAA", "2024-01-02", 10],
-    ["AAA", "2024-01-03", 11],
-    ["AAA", "2024-01-04", 12],
-    ["BBB", "2024-01-02", 20],
-    ["BBB", "2024-01-03", 21],
-    ["BBB", "2024-01-04", 22],
-  ],
-  {
-    actions: [["AAA", "2024-01-04", "dividend", 0.5]],
-    descriptors: [["AAA", "2024-01-02", 1e9, 1e6, 0.1, 1.2], ["BBB", "2024-01-02", 2e9, 2e6, -0.3, 0.8]],
-  },
-);
+const BASE = twoSecurities();
 
 Deno.test("openStore() creates the schema", async () => {
   const { store } = await tempStore();
@@ -55,47 +48,13 @@ Deno.test("writeTables() is an idempotent upsert keyed by (security_id, date)", 
   try {
     await t.step("first load counts every row", async () => {
       const counts = await writeTables(store, BASE, { source: "hand", params: { v: 1 } });
-      deepEqual(counts, {
-        securities: 2,
-        prices: 6,
-        corporate_actions: 1,
-        descriptors: 2,
-        calendar: 3,
-        series: 0,
-        series_info: 0,
-      });
-      deepEqual(await tableCounts(store.conn), {
-        securities: 2,
-        prices: 6,
-        corporate_actions: 1,
-        descriptors: 2,
-        calendar: 3,
-        series: 0,
-        series_info: 0,
-        security_master: 0,
-        ticker_history: 0,
-        b3_quotes: 0,
-        detected_splits: 0,
-        ingest_log: 1,
-      });
+      deepEqual(counts, TWO_SECURITIES_COUNTS);
+      deepEqual(await tableCounts(store.conn), { ...TWO_SECURITIES_STORE, ingest_log: 1 });
     });
     await t.step("loading the same tables again changes no table (only the log grows)", async () => {
       await writeTables(store, BASE, { source: "hand", params: { v: 1 } });
       const c = await tableCounts(store.conn);
-      deepEqual(c, {
-        securities: 2,
-        prices: 6,
-        corporate_actions: 1,
-        descriptors: 2,
-        calendar: 3,
-        series: 0,
-        series_info: 0,
-        security_master: 0,
-        ticker_history: 0,
-        b3_quotes: 0,
-        detected_splits: 0,
-        ingest_log: 2,
-      });
+      deepEqual(c, { ...TWO_SECURITIES_STORE, ingest_log: 2 });
     });
     await t.step("a corrected row replaces the old one, a new row is added", async () => {
       // BBB 2024-01-03 corrected from 21 to 21.5; BBB 2024-01-05 is new.

@@ -12,6 +12,8 @@ import type {
 } from "../engine/types.ts";
 import { resolveConfig } from "../engine/config.ts";
 import { loadPanel } from "../panel/load.ts";
+import { presetBacktestOptions, readPreset } from "../preset/preset.ts";
+import { sha256File } from "../util/hash.ts";
 import { formatReport } from "../signal/problem.ts";
 import { readSignal } from "../signal/read_signal.ts";
 import { validate } from "../signal/validate.ts";
@@ -36,6 +38,8 @@ Options:
   --fractile F         "10,90" percentiles (long ≥ 90, short < 10; default) or Q buckets (e.g. 5)
   --from-open          trade at the next open (open-to-close on entry, overnight on exit)
   --mincos N           skip dates with fewer valid names (default 10)
+  --preset FILE        run a preset (e.g. written by deno task optimize): its snapshot, signal, universe,
+                       dates and parameters; other options given here override it
   --json               print {summary, fractiles, ic, diagnostics, config} as JSON
 ${COMMON_HELP}
 
@@ -52,24 +56,38 @@ export async function main(args: string[]): Promise<number> {
       "tc-bps": { type: "string" },
       weight: { type: "string" },
       fractile: { type: "string" },
-      "from-open": { type: "boolean", default: false },
+      "from-open": { type: "boolean" },
       mincos: { type: "string" },
+      preset: { type: "string" },
       json: { type: "boolean", default: false },
     });
     if (values.help) {
       console.log(HELP);
       return 0;
     }
+    const preset = values.preset ? await readPreset(values.preset) : undefined;
+    values.snapshot ??= preset?.universe.snapshot;
+    values.signal ??= preset?.signal?.path;
     if (!values.snapshot) throw new UsageError("--snapshot ID is required");
     if (!values.signal) throw new UsageError("--signal FILE is required");
-    const options = backtestOptions(values);
+    const options = { ...(preset ? presetBacktestOptions(preset) : {}), ...backtestOptions(values) };
+    if (preset?.signal && preset.signal.sha256 !== await sha256File(values.signal)) {
+      console.error(`warning: ${values.signal} changed since preset ${values.preset} was written`);
+    }
     const parsed = await readSignal(values.signal);
     if (parsed.problems.some((p) => p.severity === "error")) {
       console.error(`${values.signal}: ${formatReport(validate(parsed))}`);
       return 2;
     }
     const fields = ["ret", "mcap", "value", "beta", ...(options.fromOpen ? ["ret_oc"] : [])];
-    const panel = await loadPanel({ snapshot: values.snapshot, snapshotsDir: values.snapshots, fields });
+    const panel = await loadPanel({
+      snapshot: values.snapshot,
+      snapshotsDir: values.snapshots,
+      fields,
+      ...(preset ? { securities: preset.universe.securities } : {}),
+      ...(preset?.dates.start ? { start: preset.dates.start } : {}),
+      ...(preset?.dates.end ? { end: preset.dates.end } : {}),
+    });
     const result = validate(parsed, { panel, lags: [options.lag ?? 0] });
     if (!result.ok) {
       console.error(`${values.signal}: ${formatReport(result)}`);
@@ -104,7 +122,7 @@ function backtestOptions(values: Record<string, string | boolean | undefined>): 
     tcBps: numberOption(values, "tc-bps", { min: 0 }),
     weight: values.weight as WeightMode | undefined,
     fractile,
-    fromOpen: values["from-open"] as boolean,
+    fromOpen: values["from-open"] as boolean | undefined,
     mincos: numberOption(values, "mincos", { integer: true, min: 2 }),
   };
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));

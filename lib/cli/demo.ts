@@ -17,7 +17,9 @@ The main job on the embedded default data:
   4. runs the standard suite on it against the baselines (reversal_5d, momentum_12_1, value),
      records the run in runs/ and writes reports/demo/tearsheet.html, plus the best variant's daily
      net returns and the S&P 500's (reports/demo/returns.csv, spx.csv) for \`deno task metrics\`.
-Re-running is idempotent: the same store gives the same snapshot and the same run.
+Re-running is idempotent: the same store gives the same snapshot and the same run. While the
+generator parameters and code are unchanged and the files it wrote untouched, the store, snapshot
+and signal are reused as they are (no regeneration).
 
 Options:
   --signal FILE      where to write the demo signal (default data/demo_signal.parquet)
@@ -92,6 +94,9 @@ export async function main(args: string[]): Promise<number> {
     console.log(`tear sheet ${tearsheet}`);
     console.log(
       `returns    ${values.reports}/demo/returns.csv (try: deno task metrics ${values.reports}/demo/returns.csv --benchmark ${values.reports}/demo/spx.csv)`,
+    );
+    console.log(
+      `strategies deno task strategies list; deno task run momentum_12_1 --snapshot demo --lot 100 --tax brazil --cash-rate cdi --benchmark SPX; then deno task compare RUN_ID RUN_ID`,
     );
     console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return 0;

@@ -1,4 +1,4 @@
-import { openStore } from "../store/db.ts";
+import { writeStore } from "../store/write_store.ts";
 import { renderTextTable } from "../nb/text_table.ts";
 import { type B3Period, runB3Pipeline } from "../ingest/b3/pipeline.ts";
 import { DEFAULT_RAW_DIR, listRawFiles } from "../ingest/b3/download.ts";
@@ -138,9 +138,9 @@ export async function main(args: string[]): Promise<number> {
       synthetic = await writeSyntheticB3(rawDir, { from, to, ...syntheticB3Events(from, to) });
       console.log(`synthetic B3 market written to ${rawDir} (${synthetic.cotahist.length} yearly file(s))`);
     }
-    const store = await openStore(values.db);
-    try {
-      const result = await runB3Pipeline(store, {
+    // One atomic load (see writeStore): a failed or killed run leaves the store as it was.
+    const result = await writeStore(values.db, (store) =>
+      runB3Pipeline(store, {
         periods,
         files: values.file,
         rawDir,
@@ -158,16 +158,13 @@ export async function main(args: string[]): Promise<number> {
         snapshotsDir: values.snapshots,
         log: values.json ? () => {} : undefined,
         progressMode: values.json ? "none" : undefined,
-      });
-      if (values.json) {
-        console.log(JSON.stringify({ ...result, tables: result.tables }, null, 2));
-      } else {
-        console.log(renderTextTable(result.tables as unknown as Record<string, unknown>[]));
-      }
-      return result.problemCount && values.strict ? 1 : 0;
-    } finally {
-      store.close();
+      }), { log: values.json ? undefined : (line) => console.error(line) });
+    if (values.json) {
+      console.log(JSON.stringify({ ...result, tables: result.tables }, null, 2));
+    } else {
+      console.log(renderTextTable(result.tables as unknown as Record<string, unknown>[]));
     }
+    return result.problemCount && values.strict ? 1 : 0;
   }, HELP);
 }
 

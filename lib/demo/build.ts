@@ -1,6 +1,11 @@
 import { DEFAULT_DB, openStore, queryRows, type Store } from "../store/db.ts";
 import { DEFAULT_SNAPSHOTS } from "../snapshot/paths.ts";
 import { SECURITY_TABLES, TABLE_DATE_COLUMN, TABLES } from "../store/schema.ts";
+import { writeStore } from "../store/write_store.ts";
+import { basename, dirname, join } from "node:path";
+import { writeFileAtomic } from "../util/atomic.ts";
+import { fileIdentity } from "../util/file_identity.ts";
+import { sha256Hex, stableJson } from "../util/hash.ts";
 import {
   DEFAULT_SYNTHETIC,
   ingestSample,
@@ -11,6 +16,8 @@ import {
 import { createSnapshot, readManifest, storeFingerprint } from "../snapshot/mod.ts";
 import type { Manifest } from "../snapshot/manifest.ts";
 import { writeSignal } from "../signal/write_signal.ts";
+import { writeTables } from "../store/write.ts";
+import { DEFAULT_RATES, syntheticRates } from "../ingest/synthetic_rates.ts";
 
 /** Where the demo data goes (the defaults every task uses). */
 export interface DemoPaths {
@@ -36,12 +43,15 @@ export interface DemoData {
   manifest: Manifest;
   signalFile: string;
   tables: TableStats[];
+  /** True when nothing was rebuilt: same generator parameters and code, files untouched since. */
+  reused: boolean;
 }
 
 /**
- * Builds the demo data: the synthetic universe (defaults, seed 42) and the S&P 500 sample into the
- * store, snapshot "demo" (reused when taken from identical data; snapshots are immutable) and the
- * demo signal file (the universe's vendor sentiment score). Idempotent.
+ * Builds the demo data: the synthetic universe (defaults, seed 42), its synthetic policy rate and CDI
+ * (series SELIC, CDI) and the S&P 500 sample into the store, snapshot "demo" (reused when taken from
+ * identical data; snapshots are immutable) and the demo signal file (the universe's vendor sentiment
+ * score). Idempotent.
  *
  * @example
  * ```ts
@@ -56,20 +66,106 @@ export async function buildDemoData(paths: DemoPaths = {}): Promise<DemoData> {
     signalFile = "data/demo_signal.parquet",
     log = () => {},
   } = paths;
-  const store = await openStore(db);
+  const key = await demoKey();
+  const reused = await reusableDemo(db, snapshotsDir, signalFile, key);
+  if (reused) {
+    log("demo data is up to date (same generator parameters and code); reusing store, snapshot and signal");
+  } else {
+    await writeStore(db, async (store) => {
+      log("generating the synthetic universe and loading it…");
+      const universe = simulateUniverse(DEFAULT_SYNTHETIC);
+      await loadUniverse(store, universe, DEFAULT_SYNTHETIC);
+      await writeTables(store, syntheticRates(universe.tables.calendar), {
+        source: "synthetic_rates",
+        params: { ...DEFAULT_RATES },
+      });
+      await writeSignal(signalFile, sentimentSignal(universe));
+      log("loading the S&P 500 sample…");
+      await ingestSample(store);
+    }, { log });
+  }
+  const store = await openStore(db, { readOnly: true });
   try {
-    log("generating the synthetic universe and loading it…");
-    const universe = simulateUniverse(DEFAULT_SYNTHETIC);
-    await loadUniverse(store, universe, DEFAULT_SYNTHETIC);
-    await writeSignal(signalFile, sentimentSignal(universe));
-    log("loading the S&P 500 sample…");
-    await ingestSample(store);
     const tables = await tableStats(store);
-    const manifest = await demoSnapshot(store, snapshotsDir, log);
-    return { manifest, signalFile, tables };
+    const manifest = reused ?? await demoSnapshot(store, snapshotsDir, log);
+    if (!reused) await writeDemoStamp(db, signalFile, key, manifest);
+    return { manifest, signalFile, tables, reused: reused !== undefined };
   } finally {
     store.close();
   }
+}
+
+/** The demo's stamp: what the last build made, beside the store (`.<store name>.demo.json`). */
+interface DemoStamp {
+  key: string;
+  store: string;
+  signal: string;
+  snapshot: string;
+}
+
+function stampPath(db: string): string {
+  return join(dirname(db), `.${basename(db)}.demo.json`);
+}
+
+/**
+ * What the demo data is made from: the generator parameters and every source file of the code that
+ * writes it (ingest, store, demo, signal writer, random numbers). Any change rebuilds the demo.
+ */
+async function demoKey(): Promise<string> {
+  const here = new URL("..", import.meta.url);
+  const sources: Record<string, string> = {};
+  if (here.protocol === "file:") {
+    for (const folder of ["ingest", "store", "demo"]) {
+      for await (const entry of Deno.readDir(new URL(`${folder}/`, here))) {
+        if (entry.isFile && entry.name.endsWith(".ts")) {
+          sources[`${folder}/${entry.name}`] = await Deno.readTextFile(
+            new URL(`${folder}/${entry.name}`, here),
+          );
+        }
+      }
+    }
+    for (const file of ["signal/write_signal.ts", "util/rng.ts"]) {
+      sources[file] = await Deno.readTextFile(new URL(file, here));
+    }
+  } else sources.unknown = crypto.randomUUID(); // code we cannot read: never reuse
+  return await sha256Hex(stableJson({ params: DEFAULT_SYNTHETIC, sources }));
+}
+
+/**
+ * The manifest of snapshot "demo" when the store, the snapshot and the signal file are exactly what
+ * the last build with the same key made (same files: size, mtime, inode); otherwise `undefined`.
+ */
+async function reusableDemo(
+  db: string,
+  snapshotsDir: string,
+  signalFile: string,
+  key: string,
+): Promise<Manifest | undefined> {
+  let stamp: DemoStamp;
+  try {
+    stamp = JSON.parse(await Deno.readTextFile(stampPath(db)));
+  } catch {
+    return undefined;
+  }
+  if (stamp.key !== key || stamp.store !== await fileIdentity(db)) return undefined;
+  if (stamp.signal !== await fileIdentity(signalFile)) return undefined;
+  const manifest = await readManifest("demo", snapshotsDir).catch(() => undefined);
+  return manifest?.hash === stamp.snapshot ? manifest : undefined;
+}
+
+async function writeDemoStamp(
+  db: string,
+  signalFile: string,
+  key: string,
+  manifest: Manifest,
+): Promise<void> {
+  const stamp: DemoStamp = {
+    key,
+    store: (await fileIdentity(db))!,
+    signal: (await fileIdentity(signalFile))!,
+    snapshot: manifest.hash,
+  };
+  await writeFileAtomic(stampPath(db), JSON.stringify(stamp, null, 2) + "\n");
 }
 
 /**
@@ -81,7 +177,9 @@ export async function buildDemoData(paths: DemoPaths = {}): Promise<DemoData> {
  * const { manifest, signalFile } = await ensureDemoData();
  * ```
  */
-export async function ensureDemoData(paths: DemoPaths = {}): Promise<Omit<DemoData, "tables">> {
+export async function ensureDemoData(
+  paths: DemoPaths = {},
+): Promise<Pick<DemoData, "manifest" | "signalFile">> {
   const { snapshotsDir = DEFAULT_SNAPSHOTS, signalFile = "data/demo_signal.parquet" } = paths;
   try {
     const manifest = await readManifest("demo", snapshotsDir);

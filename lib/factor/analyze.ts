@@ -56,6 +56,7 @@ const FACTOR_KEYS = optionKeys<FactorAnalysisOptions>({
   onStep: true,
   periods: true,
   cumulative: true,
+  padMissing: true,
   lag: true,
   groupBy: true,
   binByGroup: true,

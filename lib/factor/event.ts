@@ -23,9 +23,10 @@ export interface EventReturns {
  * k = -before..after (NaN where a price is missing or the window leaves the panel); with `demeaned`
  * (default) minus the mean path of the date's universe (with `groupAdjust`, of the name's group) at
  * each offset; then per date the mean path of each quantile, and per quantile the mean and standard
- * deviation of those paths over dates. Alphalens' version passes raw prices through its
- * "cumulative" branch without dividing by the day-0 price; here every path starts at 0 on the
- * factor date, the quantity its plot is read as.
+ * deviation of those paths over dates. This is Alphalens 0.3's definition (`common_start_returns`
+ * on prices, `series / series.loc[0] - 1`): every path starts at 0 on the factor date. Alphalens 0.4
+ * dropped that division and averages whatever frame it is given at each offset (daily returns give
+ * the mean daily return per offset, not a cumulative one).
  *
  * @example
  * ```ts

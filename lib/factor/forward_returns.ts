@@ -14,6 +14,14 @@ export interface ForwardReturnsOptions {
    * `price[t + p] / price[t + p - 1] - 1`, to see how predictive the factor is for one later bar.
    */
   readonly cumulative?: boolean;
+  /**
+   * true (default): a missing price takes the last price before it, as Alphalens'
+   * `prices.pct_change(p)` does under the pandas it runs on (1.x–2.x pad by default), so a horizon
+   * ending on a gap or after a delisting measures the return up to the last traded price; false: no
+   * padding (pandas 3), such a horizon has no forward return. Before a security's first price there
+   * is nothing to pad.
+   */
+  readonly padMissing?: boolean;
 }
 
 /**
@@ -21,7 +29,8 @@ export interface ForwardReturnsOptions {
  * price is missing or the horizon runs past the last bar. Prices are the back-adjusted closes
  * `adj_close` (so splits and dividends do not show as returns); a panel without them compounds its
  * `ret` field instead, `Π_{s=t+1}^{t+p} (1 + ret[s]) - 1`, NaN when any bar in between is missing.
- * A price ≤ 0 gives NaN.
+ * A price ≤ 0 gives NaN. Missing prices are padded with the last one by default, as Alphalens'
+ * `prices.pct_change(p).shift(-p)` does on pandas 1.x–2.x (see `padMissing`).
  *
  * @example
  * ```ts
@@ -33,12 +42,14 @@ export function forwardReturns(
   periods: readonly number[],
   options: ForwardReturnsOptions = {},
 ): Float64Array[] {
-  const { cumulative = true } = options;
+  const { cumulative = true, padMissing = true } = options;
   for (const p of periods) {
     if (!Number.isInteger(p) || p < 1) throw new RangeError(`periods must be integers ≥ 1, found ${p}`);
   }
   const nT = panel.dates.length, nS = panel.securityIds.length;
-  const { price, chain } = priceIndex(panel);
+  const index = priceIndex(panel);
+  const price = padMissing ? padForward(index.price, nT, nS, index.chain) : index.price;
+  const chain = padMissing ? null : index.chain;
   return periods.map((p) => {
     const out = new Float64Array(nT * nS).fill(NaN);
     const back = cumulative ? p : 1;
@@ -51,6 +62,33 @@ export function forwardReturns(
     }
     return out;
   });
+}
+
+/**
+ * Each security's price carried forward over missing bars (pandas `ffill` down each column). A chained
+ * wealth index (`chain` given) is first rejoined into one level per security: each run continues from
+ * the level the previous run ended on, a missing return counting as no change.
+ */
+function padForward(price: Float64Array, nT: number, nS: number, chain: Int32Array | null): Float64Array {
+  const out = new Float64Array(price.length);
+  for (let i = 0; i < nS; i++) {
+    let last = NaN, scale = 1, runChain = -1, runStart = NaN;
+    for (let t = 0; t < nT; t++) {
+      const cell = t * nS + i;
+      let v = price[cell];
+      if (chain && !Number.isNaN(v)) {
+        if (chain[cell] !== runChain) {
+          runChain = chain[cell];
+          runStart = v;
+          scale = Number.isNaN(last) ? 1 : last / runStart;
+        }
+        v *= scale;
+      }
+      if (!Number.isNaN(v)) last = v;
+      out[cell] = last;
+    }
+  }
+  return out;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface FactorDataOptions extends BinningOptions {
   readonly periods?: readonly number[];
   /** Cumulative forward returns over each horizon (default) or the single bar p ahead. */
   readonly cumulative?: boolean;
+  /** Pad a missing price with the last one (default, as Alphalens on pandas 1.x–2.x); see `forwardReturns`. */
+  readonly padMissing?: boolean;
   /** Bars between the close a value is known at and the close the position is taken (default 0). */
   readonly lag?: number;
   /** Attach groups: `"industry"` (the panel's industries) or a group name per security. */
@@ -101,7 +103,10 @@ export function factorData(panel: Panel, signal: SignalInput, options: FactorDat
   }
   const factor = new Float64Array(nT * nS).fill(NaN);
   factor.set(known.subarray(0, (nT - lag) * nS), lag * nS);
-  const forward = forwardReturns(panel, periods, { cumulative: options.cumulative });
+  const forward = forwardReturns(panel, periods, {
+    cumulative: options.cumulative,
+    padMissing: options.padMissing,
+  });
   const { groups, groupNames } = groupCodes(panel, options.groupBy);
   if (binByGroup && !groups) throw new RangeError('binByGroup needs groupBy (e.g. "industry")');
   const warnings: string[] = [];

@@ -37,7 +37,8 @@ function valid(format: string, text: string): boolean {
  * Detects the date format of sample values: the one of `DATE_FORMATS` that parses the most non-empty
  * samples as real calendar dates, the first listed on a tie (so `03/14/2020` picks `%m/%d/%Y` and
  * `14/03/2020` picks `%d/%m/%Y`). A few unparsable cells do not defeat detection: the caller reports
- * them row by row. Returns `undefined` when no format parses any sample.
+ * them row by row. Returns `undefined` when no format parses any sample. `ingestFile` refuses a tie
+ * (see `dateFormatCandidates`).
  *
  * @example
  * ```ts
@@ -47,12 +48,26 @@ function valid(format: string, text: string): boolean {
  * ```
  */
 export function detectDateFormat(samples: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestCount = 0;
-  for (const format of DATE_FORMATS) {
+  return dateFormatCandidates(samples)[0];
+}
+
+/**
+ * Every format of `DATE_FORMATS` that parses the most non-empty samples (in `DATE_FORMATS` order):
+ * one format normally, two when the samples cannot tell day-first from month-first (every day and
+ * month ≤ 12, e.g. only `02/03/2020`), none when no format parses any sample.
+ *
+ * @example
+ * ```ts
+ * dateFormatCandidates(["02/03/2020", "11/12/2020"]); // => ["%m/%d/%Y", "%d/%m/%Y"]
+ * dateFormatCandidates(["02/03/2020", "14/03/2020"]); // => ["%d/%m/%Y"]
+ * ```
+ */
+export function dateFormatCandidates(samples: readonly string[]): string[] {
+  const counts = DATE_FORMATS.map((format) => {
     let count = 0;
     for (const sample of samples) if (sample.trim() !== "" && valid(format, sample)) count++;
-    if (count > bestCount) [best, bestCount] = [format, count];
-  }
-  return best;
+    return count;
+  });
+  const best = Math.max(...counts);
+  return best === 0 ? [] : DATE_FORMATS.filter((_, k) => counts[k] === best);
 }

@@ -20,9 +20,16 @@ import {
 } from "./synthetic.ts";
 
 export { type Action, type AdjustedFields, adjustmentFactors, adjustPanel } from "./adjust.ts";
-export { DATE_FORMATS, detectDateFormat } from "./date_format.ts";
+export { DATE_FORMATS, dateFormatCandidates, detectDateFormat } from "./date_format.ts";
 export { InputError, type InputProblem } from "./errors.ts";
-export { type FileTable, ingestFile, type IngestFileOptions, type IngestFileResult } from "./file.ts";
+export {
+  type FileTable,
+  ingestFile,
+  type IngestFileOptions,
+  type IngestFileResult,
+  type InputWarning,
+} from "./file.ts";
+export { FILE_TABLES } from "./file_rules.ts";
 export { ingestSample, SAMPLE_ID, samplePath } from "./sample.ts";
 export {
   DEFAULT_SYNTHETIC,

@@ -27,6 +27,7 @@ export * from "./rolling.ts";
 export * from "./capture.ts";
 export * from "./gpd.ts";
 export * from "./quantstats.ts";
+export * from "./sharpe_inference.ts";
 export * from "./regime.ts";
 export * from "./bootstrap.ts";
 export * from "./summary.ts";

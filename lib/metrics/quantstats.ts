@@ -2,9 +2,11 @@
  * The quantstats family, under quantstats' own names where they differ from empyrical's metrics:
  * win/loss statistics, smart and probabilistic ratios, the ulcer and serenity indices, risk of
  * ruin, streaks, gain/pain and the other report lines of `quantstats.reports.metrics`. Each follows
- * `quantstats.stats` (0.0.7x): like quantstats' `_prepare_returns`, a missing period (NaN) counts as
- * a flat one (0); quantiles are pandas' linear ones; `riskFree` is per period (a constant or an
- * aligned series) where quantstats deannualises an annual rate first.
+ * `quantstats.stats` (checked against its source, 0.0.7x): like quantstats' `_prepare_returns`, a
+ * missing period (NaN) counts as a flat one (0), except in the two places where quantstats' own
+ * function reads the series unprepared (the moments of the probabilistic ratios, the deviation of the
+ * serenity index: NaN skipped there, as noted); quantiles are pandas' linear ones; `riskFree` is per
+ * period (a constant or an aligned series) where quantstats deannualises an annual rate first.
  */
 
 import { sampleCorrelation } from "simple-statistics";
@@ -347,6 +349,8 @@ export function ulcerPerformanceIndex(returns: ArrayLike<number>, rf = 0): numbe
  * with `pitfall = -CVaR(dd) / sampleStd(r)`, where CVaR(dd) is quantstats' (Gaussian-cut) expected
  * shortfall of the drawdown series: the mean of the drawdowns below `mean(dd) + Φ⁻¹(0.05) ·
  * sampleStd(dd)` (that cut itself when none is below). NaN when the deviation or the denominator is 0.
+ * As in quantstats' `serenity_index`, which does not prepare its input, the deviation skips missing
+ * periods while the sums, drawdowns and ulcer index count them as flat.
  *
  * @example
  * ```ts
@@ -355,7 +359,7 @@ export function ulcerPerformanceIndex(returns: ArrayLike<number>, rf = 0): numbe
  */
 export function serenityIndex(returns: ArrayLike<number>, rf = 0): number {
   const r = flat(returns);
-  const sd = sampleStd(r);
+  const sd = sampleStd(returns); // quantstats: `returns.std()` of the series as given (NaN skipped)
   if (sd === 0 || Number.isNaN(sd)) return NaN;
   const dd = drawdownSeries(r);
   const cut = mean(dd) + normalQuantile(0.05) * sampleStd(dd);
@@ -445,7 +449,8 @@ export type ProbabilisticBase = "sharpe" | "sortino" | "adjusted_sortino";
  * (default 0), `Φ((SR - threshold) / σ_SR)` with SR the NON-annualised ratio of the returns
  * (`"sharpe"`, `"sortino"`, or `"adjusted_sortino"` = Sortino / √2) and
  * `σ_SR = sqrt((1 + SR²/2 - γ₃ SR + (γ₄ - 3)/4 · SR²) / (n - 1))`, where γ₃, γ₄ are pandas' skew
- * and kurtosis (`skewAdjusted`, `kurtosisAdjusted`) and n the number of periods. Note: quantstats
+ * and kurtosis (`skewAdjusted`, `kurtosisAdjusted`, over the non-NaN periods) and n the number of
+ * periods, missing ones included (quantstats' `len(series)`). Note: quantstats
  * passes pandas' EXCESS kurtosis as γ₄ and still subtracts 3; that is reproduced here, so values
  * match quantstats rather than the paper (which uses raw kurtosis: `(γ₄ - 1)/4 · SR²` overall).
  *
@@ -465,7 +470,9 @@ export function probabilisticRatio(
     : base === "sortino"
     ? sortinoPerPeriod(r)
     : sortinoPerPeriod(r) / Math.SQRT2;
-  const g3 = skewAdjusted(r), g4 = kurtosisAdjusted(r);
+  // quantstats takes the moments of the series as given (`prepare_returns=False`: NaN skipped) but
+  // the ratio of the prepared one (NaN as 0), and n = len(series) with the missing periods.
+  const g3 = skewAdjusted(returns), g4 = kurtosisAdjusted(returns);
   const sigma = Math.sqrt(
     (1 + 0.5 * ratio * ratio - g3 * ratio + ((g4 - 3) / 4) * ratio * ratio) / (r.length - 1),
   );

@@ -3,9 +3,7 @@
  * annual→per-period rate conversion. NaN entries are missing and skipped.
  */
 
-import { sampleCorrelation } from "simple-statistics";
 import { finite } from "./core.ts";
-import { asArray } from "./_utils.ts";
 
 /**
  * Converts an annual rate to the equivalent per-period rate by compounding:
@@ -89,25 +87,35 @@ export function worstPeriod(returns: ArrayLike<number>): number {
 /**
  * Stability of the equity curve (empyrical's `stability_of_timeseries`): the R² of an OLS fit of the
  * cumulative log return `y[t] = Σ_{s≤t} log(1 + r[s])` on `t = 0, 1, …` over the non-NaN returns, i.e.
- * the squared Pearson correlation of `y` with `t`. 1 = a perfectly steady compounding curve. NaN with
- * fewer than 2 returns or a flat curve.
+ * `rvalue²` of scipy's `linregress(t, y)`: `r = Sxy / sqrt(Sxx Syy)` from centred sums, clipped to
+ * [-1, 1], and 0 when the curve is flat (`Syy = 0`, scipy's rule). 1 = a perfectly steady compounding
+ * curve. NaN with fewer than 2 periods (or fewer than 2 non-NaN returns).
  *
  * @example
  * ```ts
  * stabilityOfTimeseries([0.01, 0.01, 0.01]); // => 1 (log-wealth is a straight line)
+ * stabilityOfTimeseries([0, 0, 0]); // => 0 (flat curve, as scipy's linregress)
  * ```
  */
 export function stabilityOfTimeseries(returns: ArrayLike<number>): number {
   const r = finite(returns);
   if (r.length < 2) return NaN;
-  const t = new Float64Array(r.length);
   const y = new Float64Array(r.length);
   let cum = 0;
-  for (let k = 0; k < r.length; k++) {
-    cum += Math.log1p(r[k]);
-    t[k] = k;
-    y[k] = cum;
+  for (let k = 0; k < r.length; k++) y[k] = cum += Math.log1p(r[k]);
+  const n = r.length;
+  const tMean = (n - 1) / 2;
+  let yMean = 0;
+  for (let k = 0; k < n; k++) yMean += y[k];
+  yMean /= n;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (let k = 0; k < n; k++) {
+    const dt = k - tMean, dy = y[k] - yMean;
+    sxx += dt * dt;
+    sxy += dt * dy;
+    syy += dy * dy;
   }
-  const rho = sampleCorrelation(asArray(t), asArray(y));
+  if (syy === 0) return 0;
+  const rho = Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
   return rho * rho;
 }

@@ -44,7 +44,9 @@ export function valueAtRisk(returns: ArrayLike<number>, confidence = 0.95): numb
  * `floor((n - 1) * cutoff) + 1` smallest non-NaN returns — the returns at or below the historical
  * VaR (identical unless values tie at the cut). The cut index is snapped to an integer within 1e-9,
  * so the round-off in `1 - confidence` (`1 - 0.8 = 0.19999999999999996`) never drops a value:
- * 21 returns at 0.8 average the worst `20 · 0.2 + 1 = 5`.
+ * 21 returns at 0.8 average the worst `20 · 0.2 + 1 = 5` (issue 9's "20 values … the worst 5" is this
+ * case: `(n - 1) · cutoff` = 20 · 0.2 is the only product that round-off can push below an integer;
+ * 20 returns give `int(19 · 0.2) + 1 = 4`, as in empyrical, with no round-off involved).
  *
  * @example
  * ```ts
@@ -64,8 +66,9 @@ export function conditionalValueAtRisk(returns: ArrayLike<number>, confidence = 
 
 /**
  * Gaussian (parametric) value-at-risk: `mean(r) + z * sampleStd(r)` with `z = Φ⁻¹(1 - confidence)`
- * (≈ -1.644854 at 95%) and the sample standard deviation (ddof = 1), as quantstats'
- * `value_at_risk`.
+ * (≈ -1.644854 at 95%) and the sample standard deviation (ddof = 1) over the non-NaN returns: quantstats'
+ * `value_at_risk` (`norm.ppf(1 - confidence, mean, std)`) on a series without missing values
+ * (quantstats fills a missing period with 0 first).
  *
  * @example
  * ```ts

@@ -28,3 +28,4 @@ export {
 } from "./progress.ts";
 export { type MediaBundle, mediaBundle, plainText, show, type ShowOptions } from "./show.ts";
 export { renderTextTable } from "./text_table.ts";
+export { type ProgressTicker, progressTicker } from "./ticker.ts";

@@ -1,6 +1,8 @@
 /**
  * Pipelines: orchestration above the engines and `report` — run a job, record it in the registry,
- * render its tear sheet — so that no engine or suite module imports `report` and data flows one way.
+ * render its tear sheet — so that no engine or suite module imports `report` and data flows one way:
+ * a suite from files, a strategy run (weights → simulated portfolio → recorded run with its tear
+ * sheet), and the comparison of recorded runs.
  *
  * @example
  * ```ts
@@ -17,3 +19,20 @@ export {
   suiteRunInput,
 } from "./record_suite.ts";
 export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite_file.ts";
+export { type OptimizeJobOptions, type OptimizeJobResult, runOptimizeJob } from "./optimize.ts";
+export { type PortfolioJobOptions, type PortfolioJobResult, runPortfolioJob } from "./portfolio.ts";
+
+export {
+  runCommand,
+  runStrategy,
+  runStrategyView,
+  type StrategyRun,
+  type StrategyRunOptions,
+  tearsheetPath,
+} from "./strategy_run.ts";
+export {
+  compareHtml,
+  compareStrategies,
+  returnCorrelation,
+  type StrategyComparison,
+} from "./compare_runs.ts";

@@ -480,12 +480,25 @@ export function heatmapChart(
   const fill = (k: number) => values[k];
   const text = (k: number) => percent ? (values[k] * 100).toFixed(1) : values[k].toFixed(2);
   const ink = (k: number) => (Math.abs(values[k]) > 0.65 * extent ? "white" : "black");
-  const { height = 40 + 50 + 22 * rows.length } = options;
+  // Room for the labels (≈ 6.5 px per character at the 11 px font): the longest row label on the
+  // left; column labels turn −40° when they are wider than their cells.
+  const labelWidth = (labels: readonly string[]) => 6.5 * Math.max(0, ...labels.map((l) => l.length));
+  const marginLeft = Math.max(chartDefaults.marginLeft, 12 + Math.ceil(labelWidth(rows)));
+  const cell = ((options.width ?? chartDefaults.width) - marginLeft - chartDefaults.marginRight) /
+    cols.length;
+  const rotate = labelWidth(cols) > cell - 4;
+  const marginTop = rotate ? 20 + Math.ceil(0.65 * labelWidth(cols)) : 30;
+  const marginRight = rotate
+    ? Math.max(chartDefaults.marginRight, Math.ceil(0.77 * labelWidth(cols) - cell / 2))
+    : undefined;
+  const { height = marginTop + 60 + 22 * rows.length } = options;
   return selfDisplaying(Plot.plot(basePlotOptions({ ...options, height }, {
-    x: { domain: cols, label: null, axis: "top", tickSize: 0 },
+    x: { domain: cols, label: null, axis: "top", tickSize: 0, tickRotate: rotate ? -40 : 0 },
     y: { domain: rows, label: null, tickSize: 0 },
     color: { type: "diverging", scheme, domain: [-extent, extent], pivot: 0 },
-    marginTop: 30,
+    marginLeft,
+    marginTop,
+    ...(marginRight === undefined ? {} : { marginRight }),
     marginBottom: 8,
     grid: false,
     marks: [

@@ -82,6 +82,14 @@ export interface NotebookCell {
 export const WARMUP_SOURCE = "await new Promise((resolve) => setTimeout(resolve, 500));";
 
 const TEMPLATE_DIR = fileURLToPath(new URL("./nbtemplate", import.meta.url));
+/** Holds `quantnb_exec.LateOutputExecutePreprocessor` (see that file for why). */
+const EXEC_DIR = fileURLToPath(new URL("./nbexec", import.meta.url));
+
+/**
+ * Appended to every executed notebook and removed from the result: while it runs, outputs the last
+ * real cell published after going idle are still filed under it (see `nbexec/quantnb_exec.py`).
+ */
+const DRAIN_SOURCE = "await new Promise((resolve) => setTimeout(resolve, 300));";
 const INSTALL_HINT = "Install Jupyter's nbconvert and nbclient:\n" +
   "  Debian/Ubuntu: apt-get install -y jupyter-nbconvert python3-nbclient\n" +
   "  elsewhere:     pip install nbconvert nbclient\n" +
@@ -93,11 +101,12 @@ function sourceText(cell: NotebookCell): string {
 
 async function run(
   cmd: readonly string[],
-  { cwd, stdin }: { cwd?: string; stdin?: string } = {},
+  { cwd, stdin, env }: { cwd?: string; stdin?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = new Deno.Command(cmd[0], {
     args: cmd.slice(1),
     cwd,
+    env,
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
@@ -450,7 +459,8 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
     outputs: [],
     execution_count: null,
   };
-  const input = { ...notebook, cells: [warmup, ...notebook.cells] };
+  const drain: NotebookCell = { ...warmup, source: DRAIN_SOURCE, metadata: { quantnb: "drain" } };
+  const input = { ...notebook, cells: [warmup, ...notebook.cells, drain] };
   const work = await Deno.makeTempDir({ prefix: "quantnb-export-" });
   try {
     const executed = await run([
@@ -458,7 +468,7 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
       "--stdin",
       "--to",
       "notebook",
-      "--execute",
+      "--NotebookExporter.preprocessors=quantnb_exec.LateOutputExecutePreprocessor",
       "--ExecutePreprocessor.kernel_name=deno",
       `--ExecutePreprocessor.timeout=${timeoutSeconds}`,
       // nbclient stops collecting a cell's outputs 4 s after its reply by default; on a busy machine the
@@ -469,7 +479,11 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
       work,
       "--output",
       name,
-    ], { cwd: dirname(resolve(path)), stdin: JSON.stringify(input) });
+    ], {
+      cwd: dirname(resolve(path)),
+      stdin: JSON.stringify(input),
+      env: { PYTHONPATH: [EXEC_DIR, Deno.env.get("PYTHONPATH")].filter(Boolean).join(":") },
+    });
     if (executed.code !== 0) {
       let message = describeFailure(path, notebook, executed.stderr);
       const failed = /^(.*) failed: Error: Execution failed$/.exec(message);
@@ -482,7 +496,9 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
     }
 
     const result = readNotebook(path, await Deno.readTextFile(join(work, `${name}.ipynb`)));
-    result.cells = result.cells.filter((cell) => cell.metadata?.quantnb !== "warmup");
+    result.cells = result.cells.filter((cell) =>
+      !["warmup", "drain"].includes(String(cell.metadata?.quantnb))
+    );
     for (const cell of result.cells) {
       if (typeof cell.execution_count === "number") cell.execution_count -= 1;
     }

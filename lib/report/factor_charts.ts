@@ -29,6 +29,36 @@ function withNames(chart: ChartFigure, names: readonly string[], document: Docum
 }
 
 /**
+ * Named series over shared labels as long rows `{ label, name, value }` (NaN values left out), each
+ * series checked to have one value per label; `chart` names the builder in errors.
+ *
+ * @example
+ * ```ts
+ * labelledRows("groupedBarChart", ["Q1", "Q2"], { "1D": [1, NaN] }).rows; // => [{ label: "Q1", name: "1D", value: 1 }]
+ * ```
+ */
+export function labelledRows(
+  chart: string,
+  labels: readonly string[],
+  series: Readonly<Record<string, ArrayLike<number>>>,
+): { names: string[]; rows: { label: string; name: string; value: number }[] } {
+  const names = Object.keys(series);
+  if (names.length === 0) throw new RangeError(`${chart}: series is empty`);
+  const rows: { label: string; name: string; value: number }[] = [];
+  for (const name of names) {
+    if (series[name].length !== labels.length) {
+      throw new RangeError(
+        `${chart}: series "${name}" has ${series[name].length} values, expected ${labels.length}`,
+      );
+    }
+    labels.forEach((label, k) => {
+      if (Number.isFinite(series[name][k])) rows.push({ label, name, value: series[name][k] });
+    });
+  }
+  return { names, rows };
+}
+
+/**
  * Grouped vertical bars: one group per label (e.g. quantile), one coloured bar per series (e.g.
  * forward-return period) within it, a zero rule and a legend, e.g. mean return by quantile in bps
  * per period; `percent` for fractions (yearly returns). NaN bars are left out.
@@ -43,19 +73,7 @@ export function groupedBarChart(
     & { labels: readonly string[]; series: Readonly<Record<string, ArrayLike<number>>>; percent?: boolean }
     & ChartOptions,
 ): ChartFigure {
-  const names = Object.keys(series);
-  if (names.length === 0) throw new RangeError("groupedBarChart: series is empty");
-  const rows: { label: string; name: string; value: number }[] = [];
-  for (const name of names) {
-    if (series[name].length !== labels.length) {
-      throw new RangeError(
-        `groupedBarChart: series "${name}" has ${series[name].length} values, expected ${labels.length}`,
-      );
-    }
-    labels.forEach((label, k) => {
-      if (Number.isFinite(series[name][k])) rows.push({ label, name, value: series[name][k] });
-    });
-  }
+  const { names, rows } = labelledRows("groupedBarChart", labels, series);
   const document = options.document ?? plotDocument();
   const spec = columnSpec(percent ? "percent" : "number", rows.map((r) => r.value), undefined, {
     distinct: false,

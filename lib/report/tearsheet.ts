@@ -9,10 +9,20 @@ import { drawdownSeries } from "../metrics/core.ts";
 import { isoDate } from "../panel/types.ts";
 import type { SuiteResult } from "../suite/run_suite.ts";
 import type { CapacityStats } from "./capacity.ts";
-import type { ChartFigure } from "./chart_theme.ts";
 import { barChart, equityChart, histogramChart, icChart } from "./charts.ts";
-import { escapeHtml, REPORT_CSS } from "./html.ts";
-import { renderSvg } from "./render.ts";
+import { escapeHtml } from "./html.ts";
+import {
+  chart,
+  FULL,
+  grid,
+  HALF,
+  note,
+  pageHeader,
+  reproduceFooter,
+  section,
+  shellQuote,
+  tearsheetPage,
+} from "./page_parts.ts";
 import { lagDecayChart } from "./tearsheet_charts.ts";
 import { alignedCumulative, breakevenBps, compoundSeries, lagDecay } from "./tearsheet_data.ts";
 import {
@@ -45,9 +55,6 @@ export interface TearsheetContext {
   capacity?: CapacityStats;
 }
 
-/** Chart widths: full row and half row of the 1180 px page. */
-const FULL = 1100, HALF = 540;
-
 /**
  * Renders a suite as a self-contained HTML tear sheet. Sections (each `<section id>` with a heading):
  * `section-verdict` (traffic light and reasons, first: a quant reads the verdict first),
@@ -78,29 +85,7 @@ export function tearsheet(suite: SuiteResult, context: TearsheetContext): string
     section("section-factor", "Factor view", factor(suite)),
     footer(suite, context),
   ].join("\n");
-  const title = `${context.signal_name} — suite tear sheet`;
-  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${
-      escapeHtml(title)
-    }</title>\n` +
-    `<style>${REPORT_CSS}${TEARSHEET_CSS}</style>\n</head>\n<body>\n<main class="ts">\n${body}\n</main>\n` +
-    `</body>\n</html>\n`;
-}
-
-function section(id: string, heading: string, content: string): string {
-  return `<section id="${id}">\n<h2>${escapeHtml(heading)}</h2>\n${content}\n</section>`;
-}
-
-function chart(figure: ChartFigure): string {
-  return `<div class="ts-chart">${renderSvg(figure)}</div>`;
-}
-
-function grid(...cells: string[]): string {
-  return `<div class="ts-grid">${cells.map((c) => `<div>${c}</div>`).join("")}</div>`;
-}
-
-function note(text: string): string {
-  return `<p class="qn-muted">${escapeHtml(text)}</p>`;
+  return tearsheetPage(`${context.signal_name} — suite tear sheet`, body);
 }
 
 function span(result: BacktestResult): string {
@@ -110,31 +95,31 @@ function span(result: BacktestResult): string {
 
 function header(suite: SuiteResult, context: TearsheetContext): string {
   const best = suite.signal.best;
-  const meta = [
-    span(best.result),
-    `${best.result.daily.date.length} traded days`,
-    `preset ${suite.preset.name} (${suite.signal.variants.length} variants)`,
-    `snapshot ${context.snapshot_id}`,
-    context.author ? `by ${context.author}` : "",
-    context.created_at,
-  ].filter(Boolean).map(escapeHtml).join(" · ");
-  const links = [
-    ["section-verdict", "Verdict"],
-    ["section-headline", "Headline"],
-    ["section-robustness", "Robustness"],
-    ["section-capacity", "Capacity"],
-    ["section-uniqueness", "Uniqueness"],
-    ["section-factor", "Factor"],
-    ["section-reproduce", "Reproduce"],
-  ].map(([id, text]) => `<a href="#${id}">${text}</a>`).join("");
   const sharpe = formatValue(best.result.summary.overall.sharpe, "f2");
-  return `<header class="ts-header">\n<div><div class="ts-kicker">quantnb · suite tear sheet</div>` +
-    `<h1>${escapeHtml(context.signal_name)}</h1><div class="ts-meta">${meta}</div></div>` +
-    `<a class="ts-badge verdict-${suite.verdict.color}" href="#section-verdict">` +
-    `<span class="ts-dot"></span>${suite.verdict.color.toUpperCase()}` +
-    `<small>best ${
-      escapeHtml(best.label)
-    } · Sharpe ${sharpe}</small></a>\n</header>\n<nav class="ts-nav">${links}</nav>`;
+  return pageHeader({
+    kicker: "suite tear sheet",
+    title: context.signal_name,
+    meta: [[
+      span(best.result),
+      `${best.result.daily.date.length} traded days`,
+      `preset ${suite.preset.name} (${suite.signal.variants.length} variants)`,
+      `snapshot ${context.snapshot_id}`,
+      context.author ? `by ${context.author}` : "",
+      context.created_at,
+    ]],
+    badge: `<a class="ts-badge verdict-${suite.verdict.color}" href="#section-verdict">` +
+      `<span class="ts-dot"></span>${suite.verdict.color.toUpperCase()}` +
+      `<small>best ${escapeHtml(best.label)} · Sharpe ${sharpe}</small></a>`,
+    links: [
+      ["section-verdict", "Verdict"],
+      ["section-headline", "Headline"],
+      ["section-robustness", "Robustness"],
+      ["section-capacity", "Capacity"],
+      ["section-uniqueness", "Uniqueness"],
+      ["section-factor", "Factor"],
+      ["section-reproduce", "Reproduce"],
+    ],
+  });
 }
 
 function headline(suite: SuiteResult): string {
@@ -328,50 +313,5 @@ function footer(suite: SuiteResult, context: TearsheetContext): string {
     ["created_at", context.created_at],
     ...(context.author ? [["author", context.author] as [string, string]] : []),
   ];
-  const table = rows.map(([k, v]) => `<tr><th>${k}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join("");
-  return `<footer id="section-reproduce" class="ts-footer">\n<h2>Reproduce</h2>\n` +
-    `<table class="ts-ids">${table}</table>\n` +
-    `<p>Command:</p><pre class="ts-command">${escapeHtml(command)}</pre>\n` +
-    `<p>Config:</p><pre class="ts-config">${escapeHtml(JSON.stringify(config, null, 2))}</pre>\n</footer>`;
+  return reproduceFooter(rows, command, config);
 }
-
-/** A shell word: bare when safe, else single-quoted. */
-function shellQuote(word: string): string {
-  return /^[\w./:=@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-const TEARSHEET_CSS = `
-main.ts { max-width: 1180px; padding: 20px 36px 48px; }
-.ts section > h2, .ts footer > h2 { font-size: 1.3em; border-bottom: 2px solid #1f2328; padding-bottom: 4px; margin-top: 1.6em; }
-.ts h3 { font-size: 1em; margin: 1em 0 0.2em; }
-.ts section { margin-bottom: 12px; }
-.ts-header { display: flex; justify-content: space-between; align-items: flex-end; gap: 24px;
-  border-bottom: 1px solid #d0d7de; padding-bottom: 12px; }
-.ts-header h1 { margin: 2px 0 4px; font-size: 2em; word-break: break-word; }
-.ts-kicker { font-size: 12px; text-transform: uppercase; letter-spacing: 0.08em; color: #57606a; }
-.ts-meta { color: #57606a; font-size: 13.5px; }
-.ts-badge { display: flex; flex-direction: column; align-items: center; min-width: 150px; padding: 8px 16px;
-  border-radius: 8px; font-weight: 700; font-size: 20px; letter-spacing: 0.05em; text-decoration: none;
-  color: #1f2328; border: 1px solid #d0d7de; }
-.ts-badge small { font-size: 11.5px; font-weight: 400; letter-spacing: 0; color: #57606a; }
-.ts-dot { display: inline-block; width: 16px; height: 16px; border-radius: 50%; margin-bottom: 4px; }
-.ts-badge.verdict-green { background: #eefbf1; } .verdict-green .ts-dot { background: #2da44e; }
-.ts-badge.verdict-yellow { background: #fff8e1; } .verdict-yellow .ts-dot { background: #e3b341; }
-.ts-badge.verdict-red { background: #fff1f0; } .verdict-red .ts-dot { background: #e5534b; }
-.ts-nav { display: flex; gap: 18px; font-size: 13px; padding: 8px 0; position: sticky; top: 0;
-  background: #fff; z-index: 1; border-bottom: 1px solid #eaeef2; }
-.ts-nav a { text-decoration: none; }
-.ts-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 24px; align-items: start; }
-.ts-chart { margin: 10px 0; }
-.ts-chart figure { margin: 0; }
-.ts-chart figure h2 { font-size: 15px; margin: 0 0 2px; }
-.ts-chart figure h3 { font-size: 12.5px; font-weight: 400; color: #57606a; margin: 0 0 4px; }
-.ts .qn-table { overflow-x: auto; display: block; max-width: 100%; }
-.ts-footer { margin-top: 32px; font-size: 13px; }
-.ts-ids th { text-align: left; padding: 2px 16px 2px 0; font-weight: 600; color: #57606a; }
-.ts-command, .ts-config { background: #f6f8fa; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 12px;
-  overflow-x: auto; }
-.ts-config { max-height: 320px; }
-@media print { .ts-nav { display: none; } main.ts { padding: 0; } section { break-inside: avoid-page; } }
-@media (max-width: 900px) { .ts-grid { grid-template-columns: 1fr; } }
-`;

@@ -13,7 +13,12 @@
  *
  * The large keyed tables (prices, descriptors, corporate_actions) carry no PRIMARY KEY index: keys are
  * kept unique by the loader (`replaceRows`: duplicate check, delete-then-insert in one transaction),
- * because DuckDB's ART index makes a bulk load of a million rows several times slower.
+ * because DuckDB's ART index makes a bulk load of a million rows several times slower. `checkStore`
+ * verifies what the indexes would have enforced, for every table of `TABLE_KEYS`: unique non-null
+ * keys, and a known security for every row of a table with a `security_id` column.
+ *
+ * `ingest_log` has one row per load; `counts` is the JSON of every table's row count after that load
+ * (stamped by `writeStore`), which `checkStore` compares with the tables.
  */
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS securities (
@@ -96,11 +101,16 @@ CREATE TABLE IF NOT EXISTS ingest_log (
   loaded_at TIMESTAMP NOT NULL,
   source VARCHAR NOT NULL,
   params VARCHAR NOT NULL,
-  rows BIGINT NOT NULL
+  rows BIGINT NOT NULL,
+  counts VARCHAR
 );
+ALTER TABLE ingest_log ADD COLUMN IF NOT EXISTS counts VARCHAR;
 `;
 
-/** Table names in load order, with their key columns (used for upserts and snapshot files). */
+/**
+ * Table names in load order, with their key columns (used for upserts, snapshot files and
+ * `checkStore`). A table added here is covered by the atomic load, the integrity check and snapshots.
+ */
 export const TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
   securities: ["security_id"],
   prices: ["security_id", "date"],

@@ -3,13 +3,14 @@ import {
   DOUBLE,
   type DuckDBConnection,
   DuckDBDataChunk,
-  DuckDBDateValue,
-  type DuckDBValue,
+  type DuckDBDateValue,
+  type DuckDBVector,
   VARCHAR,
 } from "@duckdb/node-api";
 import type { Tables } from "./tables.ts";
-import { inTransaction, sqlString, type Store } from "./db.ts";
+import { inTransaction, queryRows, sqlString, type Store } from "./db.ts";
 import { TABLE_KEYS } from "./schema.ts";
+import { rowCounts } from "./check.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -138,14 +139,27 @@ export async function writeTables(
   await inTransaction(store.conn, async () => {
     for (const [table, columns] of Object.entries(remove)) await removeMatching(store.conn, table, columns);
     for (const [table, columns] of plan) counts[table] = await upsert(store.conn, table, columns);
-    const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-    await store.conn.run(
-      `INSERT INTO ingest_log VALUES (now()::TIMESTAMP, ${sqlString(source.source)}, ${
-        sqlString(JSON.stringify(source.params))
-      }, ${rows})`,
-    );
+    await logLoad(store.conn, source, Object.values(counts).reduce((a, b) => a + b, 0));
   });
   return counts;
+}
+
+/**
+ * Records one load in `ingest_log`: source, parameters, rows loaded and the row count of every table
+ * after it (what `checkStore` compares the tables with). Call last, inside the load's transaction.
+ *
+ * @example
+ * ```ts
+ * await logLoad(store.conn, { source: "file:prices", params: { file } }, 1250);
+ * ```
+ */
+export async function logLoad(conn: DuckDBConnection, source: IngestSource, rows: number): Promise<void> {
+  const counts = JSON.stringify(await rowCounts(conn));
+  await conn.run(
+    `INSERT INTO ingest_log (loaded_at, source, params, rows, counts) VALUES (now()::TIMESTAMP, ${
+      sqlString(source.source)
+    }, ${sqlString(JSON.stringify(source.params))}, ${rows}, ${sqlString(counts)})`,
+  );
 }
 
 /** Rows per appended data chunk (DuckDB's vector size). */
@@ -171,7 +185,7 @@ export async function appendColumns(
   for (let offset = 0; offset < n; offset += CHUNK_ROWS) {
     const rows = Math.min(CHUNK_ROWS, n - offset);
     const chunk = DuckDBDataChunk.create(types, rows);
-    chunk.setColumns(columns.map((column) => chunkValues(column, offset, rows)));
+    columns.forEach((column, c) => fillVector(chunk.getColumnVector(c), column, offset, rows));
     appender.appendDataChunk(chunk);
   }
   appender.closeSync();
@@ -203,57 +217,162 @@ async function removeMatching(
  * unique within one load (ingest validates this first).
  */
 async function upsert(conn: DuckDBConnection, table: string, columns: readonly Column[]): Promise<number> {
+  const n = columns[0].values.length;
+  const declared = (await tableColumns(conn, table)).map((d) => d.name);
+  const empty = (await queryRows(conn, `SELECT 1 FROM ${table} LIMIT 1`)).length === 0;
+  if (empty && declared.join() === columns.map((c) => c.name).join()) {
+    // An empty table and every column in order: append straight into it (inside the transaction).
+    await appendColumns(conn, table, columns);
+    await assertUniqueKeys(conn, table, table);
+    return n;
+  }
   const staging = `staging_${table}`;
   const names = columns.map((c) => c.name).join(", ");
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${staging} AS SELECT ${names} FROM ${table} LIMIT 0`);
   await appendColumns(conn, staging, columns);
-  const n = columns[0].values.length;
   await replaceRows(conn, table, staging, columns.map((c) => c.name));
   await conn.run(`DROP TABLE ${staging}`);
   return n;
 }
 
+/** Throws an `Error` naming the first key of `table`'s key that appears twice in `source`. */
+async function assertUniqueKeys(conn: DuckDBConnection, table: string, source: string): Promise<void> {
+  const keys = TABLE_KEYS[table];
+  const group = `FROM ${source} GROUP BY ${keys.join(", ")} HAVING count(*) > 1`;
+  if ((await queryRows(conn, `SELECT 1 ${group} LIMIT 1`)).length === 0) return;
+  const [dup] = (await conn.runAndReadAll(
+    `SELECT ${keys.map((k) => `${k}::VARCHAR`).join(", ")} ${group} ORDER BY ALL LIMIT 1`,
+  )).getRows();
+  throw new Error(
+    `duplicate key (${keys.join(", ")}) = (${dup.join(", ")}) in the rows loaded into ${table}`,
+  );
+}
+
+/** A table's columns in order, with their declared DEFAULT expressions. */
+async function tableColumns(
+  conn: DuckDBConnection,
+  table: string,
+): Promise<{ name: string; def: string | null }[]> {
+  return (await queryRows(
+    conn,
+    `SELECT column_name AS name, column_default AS def FROM information_schema.columns
+     WHERE table_schema = 'main' AND table_name = ${sqlString(table)} ORDER BY ordinal_position`,
+  )).map((r) => ({ name: r.name as string, def: r.def as string | null }));
+}
+
+/** What `replaceRows` did. */
+export interface ReplaceStats {
+  /** Rows whose key was new to the table. */
+  inserted: number;
+  /** Rows that replaced a stored row with the same key. */
+  replaced: number;
+  /** Per loaded column: stored non-NULL values the load set to NULL (missing in the source). */
+  cleared: Record<string, number>;
+}
+
 /**
  * Upserts the rows of `source` into `table` by the table's key: refuses duplicate keys within
  * `source` (an `Error` naming the first one; skipped when the caller has `checked` them already),
- * deletes the rows whose keys are being loaded, then inserts. Call inside a transaction.
+ * deletes the rows whose keys are being loaded, then inserts. Only `columns` come from `source`:
+ * a stored row keeps its values in every other column (a close-only correction keeps open, high,
+ * low and volume), and a new row gets the column's `defaults` (SQL over the source row `s`), its
+ * declared DEFAULT or NULL there. Call inside a transaction.
+ *
+ * @example
+ * ```ts
+ * // staged(security_id, date, close): corrects closes, keeps the other columns
+ * const stats = await replaceRows(conn, "prices", "staged", ["security_id", "date", "close"]);
+ * stats.replaced; // rows that existed
+ * ```
  */
 export async function replaceRows(
   conn: DuckDBConnection,
   table: string,
   source: string,
   columns: readonly string[],
-  { checked = false } = {},
-): Promise<void> {
+  { checked = false, defaults = {} }: { checked?: boolean; defaults?: Record<string, string> } = {},
+): Promise<ReplaceStats> {
   const keys = TABLE_KEYS[table];
-  const dup = checked ? undefined : await conn.runAndReadAll(
-    `SELECT ${
-      keys.map((k) => `${k}::VARCHAR`).join(", ")
-    } FROM ${source} GROUP BY ALL HAVING count(*) > 1 LIMIT 1`,
+  if (!checked) await assertUniqueKeys(conn, table, source);
+  const declared = await tableColumns(conn, table);
+  const on = keys.map((k) => `t.${k} = s.${k}`).join(" AND ");
+  const values = columns.filter((c) => !keys.includes(c));
+  if ((await queryRows(conn, `SELECT 1 FROM ${table} LIMIT 1`)).length === 0) {
+    // Nothing stored yet: nothing to replace, keep or clear.
+    const fill = declared.filter((d) => !columns.includes(d.name) && defaults[d.name]);
+    const names = [...columns, ...fill.map((d) => d.name)];
+    await conn.run(
+      `INSERT INTO ${table} (${names.join(", ")}) SELECT ${
+        [...columns.map((c) => `s.${c}`), ...fill.map((d) => defaults[d.name])].join(", ")
+      } FROM ${source} s`,
+    );
+    const [{ n }] = await queryRows(conn, `SELECT count(*) AS n FROM ${source}`);
+    return { inserted: n as number, replaced: 0, cleared: {} };
+  }
+  const [stats] = await queryRows(
+    conn,
+    `SELECT count(*) AS replaced${
+      values.map((c, k) => `, count(*) FILTER (WHERE s.${c} IS NULL AND t.${c} IS NOT NULL) AS c${k}`).join(
+        "",
+      )
+    }, (SELECT count(*) FROM ${source}) AS total FROM ${source} s JOIN ${table} t ON ${on}`,
   );
-  if (dup && dup.currentRowCount > 0) {
-    throw new Error(
-      `duplicate key (${keys.join(", ")}) = (${
-        dup.getRows()[0].join(", ")
-      }) in the rows loaded into ${table}`,
+  const kept = declared.filter((d) => !columns.includes(d.name));
+  let rows = source;
+  if (kept.length) {
+    rows = `merged_${table}`;
+    const fill = kept.map((d) => {
+      const name = d.name;
+      const fresh = defaults[name] ?? d.def ?? "NULL";
+      return `CASE WHEN t.${keys[0]} IS NULL THEN ${fresh} ELSE t.${name} END AS ${name}`;
+    });
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE ${rows} AS SELECT ${columns.map((c) => `s.${c}`).join(", ")}, ${
+        fill.join(", ")
+      } FROM ${source} s LEFT JOIN ${table} t ON ${on}`,
     );
   }
   await conn.run(
-    `DELETE FROM ${table} USING ${source} s WHERE ${keys.map((k) => `${table}.${k} = s.${k}`).join(" AND ")}`,
+    `DELETE FROM ${table} USING ${rows} s WHERE ${keys.map((k) => `${table}.${k} = s.${k}`).join(" AND ")}`,
   );
-  const names = columns.join(", ");
-  await conn.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM ${source}`);
+  const names = [...columns, ...kept.map((d) => d.name)].join(", ");
+  await conn.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM ${rows}`);
+  if (kept.length) await conn.run(`DROP TABLE ${rows}`);
+  const replaced = stats.replaced as number;
+  return {
+    inserted: (stats.total as number) - replaced,
+    replaced,
+    cleared: Object.fromEntries(
+      values.map((c, k) => [c, stats[`c${k}`] as number]).filter(([, n]) => (n as number) > 0),
+    ),
+  };
 }
 
-/** One chunk of a column as DuckDB values (NaN/null/undefined → NULL, epoch ms → its DATE). */
-function chunkValues(column: Column, offset: number, rows: number): DuckDBValue[] {
-  const out: DuckDBValue[] = new Array(rows);
-  for (let k = 0; k < rows; k++) {
-    const value = column.values[offset + k];
-    if (value === null || value === undefined || (typeof value === "number" && Number.isNaN(value))) {
-      out[k] = null;
-    } else if (column.type === "DATE") out[k] = new DuckDBDateValue(Math.floor((value as number) / DAY_MS));
-    else out[k] = value;
+/**
+ * Writes rows `offset … offset + rows` of a column into a chunk's vector, value by value without
+ * building DuckDB value objects (NaN/null/undefined → NULL, epoch ms → its DATE), then flushes it.
+ */
+function fillVector(vector: DuckDBVector, column: Column, offset: number, rows: number): void {
+  const values = column.values;
+  if (column.type === "DATE") {
+    const day = { days: 0 } as DuckDBDateValue; // read by setItem, reused for every row
+    const dates = vector as DuckDBVector<DuckDBDateValue>;
+    for (let k = 0; k < rows; k++) {
+      const value = values[offset + k] as number | null | undefined;
+      if (value === null || value === undefined || Number.isNaN(value)) dates.setItem(k, null);
+      else {
+        (day as { days: number }).days = Math.floor(value / DAY_MS);
+        dates.setItem(k, day);
+      }
+    }
+  } else {
+    for (let k = 0; k < rows; k++) {
+      const value = values[offset + k];
+      vector.setItem(
+        k,
+        value === undefined || (typeof value === "number" && Number.isNaN(value)) ? null : value,
+      );
+    }
   }
-  return out;
+  vector.flush();
 }

@@ -1,24 +1,24 @@
 import { adoptPreparation, type PanelPreparation, preparePanel } from "../engine/backtest.ts";
 import { sharedPanel } from "../panel/shared.ts";
 import type { Panel } from "../panel/types.ts";
+import { runPool } from "../util/pool.ts";
 import { toShared } from "../util/shared.ts";
 import { BASELINES } from "./baselines.ts";
 import { INPUT, runUnit, type UnitRequest, type UnitResult } from "./unit.ts";
 
-/** What the pool posts to a worker once: everything in shared memory, nothing copied. */
-export interface WorkerInit {
-  type: "init";
+/** What each worker is given once: everything in shared memory, nothing copied. */
+export interface UnitPoolInit {
   panel: Panel;
   preparation: PanelPreparation;
   input: Float64Array;
 }
 
 /** One unit for a worker, with the known matrix of its signal (shared memory). */
-export type WorkerRun = { type: "run"; known: Float64Array } & UnitRequest;
+export type UnitTask = { known: Float64Array } & UnitRequest;
 
 /**
- * Runs units over `workers` Web Workers (0 = in this thread), handing each free worker the next
- * unit. Results come back in unit order whatever the worker count or finishing order, so a suite's
+ * Runs units over `workers` Web Workers (0 = in this thread) through the shared pool
+ * (`lib/util/pool.ts`), handing each free worker the next unit. Results come back in unit order whatever the worker count or finishing order, so a suite's
  * numbers do not depend on parallelism. `onDone` is called after each unit (for progress).
  *
  * Memory does not grow with the worker count: the panel, its sorted returns and caps, the input
@@ -42,27 +42,19 @@ export async function runUnits(
     }
     return results;
   }
-  // Start the workers first: they load their modules while this thread prepares what they share.
-  const count = Math.min(workers, units.length);
-  const pool = Array.from(
-    { length: count },
-    () => new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" }),
-  );
-  const shared = sharedPanel(panel);
-  let init: WorkerInit;
-  try {
-    init = { type: "init", panel: shared, preparation: preparePanel(shared, true), input: toShared(input) };
-  } catch (error) {
-    for (const worker of pool) worker.terminate();
-    throw error;
-  }
-  const knowns = new Map<string, Float64Array>([[INPUT, init.input]]);
+  // The workers start first (runPool calls `init` after starting them): they load their modules while
+  // this thread prepares what they share.
+  let sharedCopy: Panel | undefined;
+  const shared = () => (sharedCopy ??= sharedPanel(panel));
+  const knowns = new Map<string, Float64Array>();
   const knownOf = (signal: string): Float64Array => {
     let known = knowns.get(signal);
-    if (!known) knowns.set(signal, known = BASELINES[signal](shared).known);
+    if (!known) {
+      known = signal === INPUT ? toShared(input) : BASELINES[signal](shared()).known;
+      knowns.set(signal, known);
+    }
     return known;
   };
-  let next = 0;
   // While the first units run, build the baselines the later ones need, one per turn of the event
   // loop so that finished workers are handed their next unit in between.
   const prebuild = (async () => {
@@ -71,39 +63,25 @@ export async function runUnits(
       knownOf(unit.signal);
     }
   })();
-  await Promise.all([
+  const [, out] = await Promise.all([
     prebuild,
-    ...pool.map(async (worker) => {
-      try {
-        worker.postMessage(init);
-        while (next < units.length) {
-          const unit = units[next++];
-          const run: WorkerRun = { type: "run", known: knownOf(unit.signal), ...unit };
-          results[unit.unit] = await new Promise<UnitResult>((resolve, reject) => {
-            worker.onmessage = (event: MessageEvent) => {
-              const m = event.data;
-              if (m.type === "error") reject(new Error(`suite unit ${m.unit}: ${m.message}`));
-              else resolve(m.result);
-            };
-            worker.onerror = (event) => {
-              event.preventDefault();
-              reject(new Error(`suite worker failed: ${event.message}`));
-            };
-            worker.postMessage(run);
-          });
-          onDone();
-        }
-      } finally {
-        worker.terminate();
-      }
+    runPool<UnitPoolInit, UnitRequest, UnitResult>({
+      module: new URL("./unit_task.ts", import.meta.url).href,
+      init: () => ({ panel: shared(), preparation: preparePanel(shared(), true), input: knownOf(INPUT) }),
+      tasks: units,
+      dispatch: (unit): UnitTask => ({ known: knownOf(unit.signal), ...unit }),
+      workers,
+      onResult: () => onDone(),
+      label: "suite unit",
     }),
   ]);
+  for (const [k, unit] of units.entries()) results[unit.unit] = out[k];
   return results;
 }
 
-/** Adopts a pool's init message in a worker: the unit context over the shared panel. */
+/** Adopts a pool's init payload in a worker: the unit context over the shared panel. */
 export function workerContext(
-  init: WorkerInit,
+  init: UnitPoolInit,
 ): { panel: Panel; input: Float64Array; cache: Map<string, Float64Array> } {
   adoptPreparation(init.panel, init.preparation);
   return { panel: init.panel, input: init.input, cache: new Map() };

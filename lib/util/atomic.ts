@@ -34,7 +34,7 @@ function tempPathFor(path: string): string {
 }
 
 /** `Deno.lstat`, or `undefined` when nothing is at `path`. */
-async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
+export async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
   try {
     return await Deno.lstat(path);
   } catch (e) {
