@@ -230,6 +230,24 @@ Deno.test("metrics CLI refuses nonsense input with the reason", async (t) => {
       deepEqual(JSON.parse(pct.out).metrics, JSON.parse(dec.out).metrics);
     });
   });
+  await t.step("a negative --rf is a value, written either way (-0.01 a year)", async () => {
+    await withFiles({ "r.csv": RETURNS_CSV }, async (dir) => {
+      const spaced = await run([`${dir}/r.csv`, "--rf", "-0.01", "--json"]);
+      const joined = await run([`${dir}/r.csv`, "--rf=-0.01", "--json"]);
+      equal(spaced.code, 0, spaced.err);
+      deepEqual(JSON.parse(spaced.out).metrics, JSON.parse(joined.out).metrics);
+      // p = 0.99^(1/252) - 1 per period (negative); mean r = 0.075, sd(r) = sqrt(0.5275 / 3)
+      const p = Math.pow(0.99, 1 / 252) - 1;
+      assertNear(
+        JSON.parse(spaced.out).metrics.sharpe,
+        ((0.075 - p) / Math.sqrt(0.5275 / 3)) * Math.sqrt(252),
+        1e-10,
+      );
+      const below = await run([`${dir}/r.csv`, "--rf", "-1"]);
+      equal(below.code, 2);
+      match(below.err, /--rf must be an annual rate > -1 .*found "-1"/);
+    });
+  });
 });
 
 Deno.test("metrics CLI warns about one row and keeps ±Infinity in JSON", async () => {

@@ -186,6 +186,12 @@ Deno.test("deno task tearsheet writes the page of a date,ret CSV and its benchma
       match(html, /<h1>strategy vs spx<\/h1>/);
       match(html, /deno task tearsheet .*strategy\.csv --benchmark/);
     });
+    await t.step("a negative --rf is a value, not a flag", async () => {
+      const out = join(dir, "negative.html");
+      const run = await cli([join(dir, "strategy.csv"), "--rf", "-0.01", "--out", out]);
+      equal(run.code, 0, run.stderr);
+      match(await Deno.readTextFile(out), /--rf -0\.01/);
+    });
     await t.step("usage errors exit 2 with the help, bad data 1 naming the file", async () => {
       const unknown = await cli([join(dir, "strategy.csv"), "--benchmrk", "x"]);
       equal(unknown.code, 2);

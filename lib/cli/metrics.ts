@@ -4,7 +4,7 @@
 
 import { parseArgs } from "node:util";
 import { renderTextTable } from "../nb/text_table.ts";
-import { COMMON_OPTIONS } from "./args.ts";
+import { COMMON_OPTIONS, joinNegativeValues } from "./args.ts";
 import { loadReturns, RETURNS_HELP, RETURNS_OPTIONS, returnsUsage } from "./returns_files.ts";
 import { isoDate } from "../panel/types.ts";
 import { stringifyJson } from "../util/json.ts";
@@ -40,6 +40,14 @@ above 300% (percent units?), no deviation, fewer periods than one year.
 
 Exit codes: 0 ok, 1 bad input data, 2 bad usage.`;
 
+const OPTIONS = {
+  ...RETURNS_OPTIONS,
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", default: false },
+  db: COMMON_OPTIONS.db,
+  snapshots: COMMON_OPTIONS.snapshots,
+} as const;
+
 /**
  * Runs the CLI with `args` (without the program name); returns the exit code: 0 ok, 1 bad input
  * data, 2 bad usage.
@@ -52,17 +60,8 @@ Exit codes: 0 ok, 1 bad input data, 2 bad usage.`;
 export async function main(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ...RETURNS_OPTIONS,
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-        db: COMMON_OPTIONS.db,
-        snapshots: COMMON_OPTIONS.snapshots,
-      },
-    });
+    // a negative rate is a value, not a flag: `--rf -0.01` reads as `--rf=-0.01`
+    parsed = parseArgs({ args: joinNegativeValues(args, OPTIONS), allowPositionals: true, options: OPTIONS });
   } catch (error) {
     console.error(`error: ${(error as Error).message}\n\n${HELP}`);
     return 2;

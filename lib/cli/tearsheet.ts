@@ -9,7 +9,7 @@ import { autoProgress } from "../nb/progress.ts";
 import { returnsReport, returnsTearsheet } from "../report/returns_tearsheet.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { gitSha } from "../util/git.ts";
-import { COMMON_OPTIONS } from "./args.ts";
+import { COMMON_OPTIONS, joinNegativeValues } from "./args.ts";
 import { loadReturns, RETURNS_HELP, RETURNS_OPTIONS, returnsUsage } from "./returns_files.ts";
 
 const HELP = `Usage: deno task tearsheet FILE.csv [options]
@@ -35,6 +35,17 @@ ${RETURNS_HELP}
 
 Exit codes: 0 ok, 1 bad input data, 2 bad usage.`;
 
+const OPTIONS = {
+  ...RETURNS_OPTIONS,
+  name: { type: "string" },
+  "benchmark-name": { type: "string" },
+  window: { type: "string", default: "126" },
+  out: { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+  db: COMMON_OPTIONS.db,
+  snapshots: COMMON_OPTIONS.snapshots,
+} as const;
+
 /**
  * Runs the CLI with `args` (without the program name); returns the exit code: 0 ok, 1 bad input
  * data, 2 bad usage.
@@ -47,20 +58,12 @@ Exit codes: 0 ok, 1 bad input data, 2 bad usage.`;
 export async function main(args: string[]): Promise<number> {
   let parsed;
   try {
+    // a negative rate is a value, not a flag: `--rf -0.01` reads as `--rf=-0.01`
     parsed = parseArgs({
-      args,
+      args: joinNegativeValues(args, OPTIONS),
       allowPositionals: true,
       strict: true,
-      options: {
-        ...RETURNS_OPTIONS,
-        name: { type: "string" },
-        "benchmark-name": { type: "string" },
-        window: { type: "string", default: "126" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-        db: COMMON_OPTIONS.db,
-        snapshots: COMMON_OPTIONS.snapshots,
-      },
+      options: OPTIONS,
     });
   } catch (error) {
     console.error(`error: ${(error as Error).message}\n\n${HELP}`);
