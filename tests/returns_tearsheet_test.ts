@@ -114,7 +114,7 @@ Deno.test("returnsTearsheet() is one self-contained page with every section, a b
   equal(html.split('class="qn-hover-script"').length, 2, "the hover script once");
   match(
     html,
-    /\[id\] \{ scroll-margin-top: 52px; \}/,
+    /\.ts \[id\] \{ scroll-margin-top: 64px; \}/,
     "the sticky nav does not hide the heading it jumps to",
   );
   equal(doc.querySelector("h1")!.textContent, "vendor <sentiment> vs S&P 500");
@@ -229,7 +229,7 @@ Deno.test({
       for (const id of ["rt-rolling", "rt-drawdowns", "rt-monthly"]) {
         await browser.goto(`file://${dir}/page.html#${id}`);
         const gap = await browser.evaluate<number>(`(() => {
-          const nav = document.querySelector(".rt-nav").getBoundingClientRect();
+          const nav = document.querySelector(".ts-nav").getBoundingClientRect();
           const heading = document.querySelector("#${id} > h2").getBoundingClientRect();
           return heading.top - nav.bottom;
         })()`);

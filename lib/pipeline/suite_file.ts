@@ -11,6 +11,9 @@ import { knownMatrix } from "../signal/align.ts";
 import { validate } from "../signal/validate.ts";
 import type { ValidationResult } from "../signal/problem.ts";
 import { capacityStats } from "../report/capacity.ts";
+import type { TearsheetBenchmark } from "../report/tearsheet.ts";
+import { equalWeightIndex } from "../strategy/features.ts";
+import type { Panel } from "../panel/types.ts";
 import { recordOnce } from "../track/record_run.ts";
 import type { LockHolder } from "../track/run_lock.ts";
 import type { RunRecord } from "../track/types.ts";
@@ -115,7 +118,11 @@ export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFile
   try {
     const { run, result } = await recordOnce<StoredSuite>(suiteIdentity(preset, record), async (previous) => {
       const computed = previous?.result ?? await compute();
-      const tearsheetExtras = { signal_source: signalFile, capacity: computed.capacity };
+      const tearsheetExtras = {
+        signal_source: signalFile,
+        capacity: computed.capacity,
+        benchmark: computed.benchmark,
+      };
       onStage("recording run");
       return { input: suiteRunInput(computed.suite, { ...record, tearsheetExtras }), result: computed };
     }, { runsDir: options.runsDir, force: options.force, onWait: options.onWait });
@@ -152,7 +159,11 @@ export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFile
           `a return on snapshot "${snapshot}" (check the signal's dates and date_avail)`,
       );
     }
-    return { suite, capacity: capacityStats(panel, known, suite.signal.best.result.config) };
+    return {
+      suite,
+      capacity: capacityStats(panel, known, suite.signal.best.result.config),
+      benchmark: universeBenchmark(panel),
+    };
   }
 }
 
@@ -176,4 +187,19 @@ function checkOptions(options: SuiteFileOptions): SuitePreset {
     throw new RangeError(`suite: workers must be an integer ≥ 0, found ${workers}`);
   }
   return chosen;
+}
+
+/**
+ * The equal-weighted universe as a benchmark (Alphalens' benchmark for factor returns): each date's
+ * mean return over the names with one, `level[t] / level[t - 1] - 1` of `equalWeightIndex`.
+ *
+ * @example
+ * ```ts
+ * universeBenchmark(panel); // => { name: "universe (equal weight)", dates, ret }
+ * ```
+ */
+export function universeBenchmark(panel: Panel): TearsheetBenchmark {
+  const level = equalWeightIndex(panel);
+  const ret = level.map((v, t) => v / (t ? level[t - 1] : 1) - 1);
+  return { name: "universe (equal weight)", dates: panel.dates, ret };
 }

@@ -16,13 +16,21 @@ import { allMetrics, type Metrics } from "../metrics/summary.ts";
 import { monthlyReturns, yearlyReturns } from "../metrics/tables.ts";
 import type { RiskFree } from "../metrics/_utils.ts";
 import { isoDate } from "../panel/types.ts";
-import type { ChartFigure } from "./chart_theme.ts";
 import { drawdownChart, equityChart, heatmapChart, histogramChart, type ShadedPeriod } from "./charts.ts";
 import { groupedBarChart, valueLinesChart } from "./factor_charts.ts";
-import { escapeHtml, formatAlike, htmlPage } from "./html.ts";
-import { renderSvg } from "./render.ts";
+import { escapeHtml, formatAlike } from "./html.ts";
+import {
+  chart,
+  FULL,
+  grid,
+  HALF,
+  pageHeader,
+  reproduceFooter,
+  section,
+  tearsheetPage,
+} from "./page_parts.ts";
 import { columnTable, formatValue, keyNumbers } from "./tearsheet_parts.ts";
-import { INK, MUTED } from "./theme.ts";
+import { INK } from "./theme.ts";
 import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** What `returnsReport` takes: dated simple returns, and optionally a benchmark on the same dates. */
@@ -268,18 +276,7 @@ export function metricsTable(report: ReturnsReport): string {
     }</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-/** Chart widths of a returns tear sheet: full row and half row of the 1180 px page. */
-export const RETURNS_FULL = 1100, RETURNS_HALF = 540;
-
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-function chart(figure: ChartFigure): string {
-  return `<div class="ts-chart">${renderSvg(figure)}</div>`;
-}
-
-function pair(a: string, b: string): string {
-  return `<div class="ts-grid"><div>${a}</div><div>${b}</div></div>`;
-}
 
 /** The drawdown episodes as shaded periods (peak → recovery, or → the last date while under water). */
 function shadedPeriods(report: ReturnsReport, count: number): ShadedPeriod[] {
@@ -361,16 +358,16 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
       series: cumulative,
       scale: "linear",
       title: report.benchmark ? `Cumulative return vs ${benchmarkName}` : "Cumulative return",
-      width: RETURNS_FULL,
+      width: FULL,
       height: 300,
     })),
-    pair(
+    grid(
       chart(equityChart({
         dates,
         series: cumulative,
         scale: "log",
         title: "Cumulative return (log scale)",
-        width: RETURNS_HALF,
+        width: HALF,
       })),
       report.volatilityMatched && report.benchmarkCumulative
         ? chart(equityChart({
@@ -382,10 +379,10 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
           scale: "linear",
           title: "Cumulative return, volatility-matched",
           subtitle: `${name}'s returns scaled to ${benchmarkName}'s standard deviation`,
-          width: RETURNS_HALF,
+          width: HALF,
         }))
         : chart(
-          drawdownChart({ dates, drawdown: report.drawdown, title: "Underwater", width: RETURNS_HALF }),
+          drawdownChart({ dates, drawdown: report.drawdown, title: "Underwater", width: HALF }),
         ),
     ),
   ];
@@ -403,7 +400,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
       : { [name]: report.yearly.map((y) => y.ret) },
     percent: true,
     title: "End-of-year returns",
-    width: RETURNS_FULL,
+    width: FULL,
     height: 260,
   }));
   const yearlyTable = columnTable(report.yearly, [
@@ -438,7 +435,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
       values: cells,
       percent: true,
       title: "Monthly returns (%)",
-      width: RETURNS_FULL,
+      width: FULL,
     })),
   });
 
@@ -446,7 +443,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
   sections.push({
     id: `${prefix}distribution`,
     heading: "Return distribution",
-    html: pair(
+    html: grid(
       chart(histogramChart({
         values: report.returns,
         bins: 50,
@@ -454,7 +451,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
         normal: true,
         title: "Daily returns",
         subtitle: "line: normal with the same mean and standard deviation; dashed: mean",
-        width: RETURNS_HALF,
+        width: HALF,
       })),
       monthlyValues.length > 1
         ? chart(histogramChart({
@@ -463,7 +460,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
           percent: true,
           normal: true,
           title: "Monthly returns",
-          width: RETURNS_HALF,
+          width: HALF,
         }))
         : "",
     ),
@@ -477,7 +474,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
       series: { [name]: report.returns },
       percent: true,
       title: "Daily returns",
-      width: RETURNS_FULL,
+      width: FULL,
       height: 200,
     })),
   });
@@ -489,7 +486,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
       percent: true,
       title: `Rolling volatility (${w} periods, ann.)`,
       yLabel: "Volatility",
-      width: RETURNS_HALF,
+      width: HALF,
     })),
     chart(valueLinesChart({
       dates,
@@ -497,7 +494,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
       kind: "ratio",
       title: `Rolling Sharpe (${w} periods)`,
       yLabel: "Sharpe",
-      width: RETURNS_HALF,
+      width: HALF,
     })),
     chart(valueLinesChart({
       dates,
@@ -505,7 +502,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
       kind: "ratio",
       title: `Rolling Sortino (${w} periods)`,
       yLabel: "Sortino",
-      width: RETURNS_HALF,
+      width: HALF,
     })),
     report.rolling.beta
       ? chart(valueLinesChart({
@@ -517,14 +514,14 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
         ruleAt: 1,
         title: `Rolling beta to ${benchmarkName}`,
         yLabel: "Beta",
-        width: RETURNS_HALF,
+        width: HALF,
       }))
       : "",
   ];
   sections.push({
     id: `${prefix}rolling`,
     heading: "Rolling statistics",
-    html: pair(rolling[0], rolling[1]) + pair(rolling[2], rolling[3]),
+    html: grid(rolling[0], rolling[1]) + grid(rolling[2], rolling[3]),
   });
 
   const shaded = shadedPeriods(report, 5);
@@ -535,7 +532,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
       dates,
       drawdown: report.drawdown,
       title: "Underwater",
-      width: RETURNS_FULL,
+      width: FULL,
       height: 200,
     })) +
       chart(equityChart({
@@ -544,7 +541,7 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
         shade: shaded,
         title: `Worst ${shaded.length} drawdown periods`,
         subtitle: "shaded from the peak to the recovery (or the last date while under water)",
-        width: RETURNS_FULL,
+        width: FULL,
         height: 260,
       })) +
       `<div style="font-weight:600;margin:10px 0 2px;">Worst ${report.drawdowns.length} drawdowns</div>` +
@@ -566,24 +563,6 @@ export interface ReturnsTearsheetContext {
   readonly createdAt?: string;
 }
 
-const PAGE_CSS = `
-main { max-width: 1180px; }
-section > h2 { border-bottom: 2px solid var(--qn-fg); padding-bottom: 4px; margin-top: 1.6em; }
-[id] { scroll-margin-top: 52px; }
-.rt-nav { display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 13px; padding: 8px 0; position: sticky; top: 0;
-  background: var(--qn-bg); z-index: 1; border-bottom: 1px solid var(--qn-line); }
-.rt-nav a { text-decoration: none; }
-.ts-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 24px; align-items: start; }
-.ts-chart { margin: 10px 0; }
-.ts-chart figure { margin: 0; }
-.rt-footer { margin-top: 32px; font-size: 13px; }
-.rt-footer th { text-align: left; padding-right: 16px; color: var(--qn-muted); }
-.rt-footer pre { background: var(--qn-code-bg); border: 1px solid var(--qn-line); border-radius: 6px; padding: 8px 12px;
-  overflow-x: auto; }
-@media (max-width: 900px) { .ts-grid { grid-template-columns: 1fr; } }
-@media print { .rt-nav { display: none; } }
-`;
-
 /**
  * The returns tear sheet as one self-contained HTML page (inline CSS, SVG and the hover script; no
  * network): a header (name, vs benchmark, period), a sticky section navigation, the sections of
@@ -596,9 +575,6 @@ section > h2 { border-bottom: 2px solid var(--qn-fg); padding-bottom: 4px; margi
  */
 export function returnsTearsheet(report: ReturnsReport, context: ReturnsTearsheetContext = {}): string {
   const sections = returnsSections(report);
-  const nav = `<nav class="rt-nav">${
-    sections.map((s) => `<a href="#${s.id}">${escapeHtml(s.heading)}</a>`).join("")
-  }<a href="#rt-reproduce">Reproduce</a></nav>`;
   const title = report.benchmark ? `${report.name} vs ${report.benchmarkName}` : report.name;
   const ids: (readonly [string, string])[] = [
     ...(context.source ? [["source", context.source] as [string, string]] : []),
@@ -608,15 +584,17 @@ export function returnsTearsheet(report: ReturnsReport, context: ReturnsTearshee
     ...(context.ids ?? []),
     ["created_at", context.createdAt ?? new Date().toISOString()],
   ];
-  const footer = `<footer id="rt-reproduce" class="rt-footer"><h2>Reproduce</h2><table>${
-    ids.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join("")
-  }</table>${context.command ? `<pre>${escapeHtml(context.command)}</pre>` : ""}</footer>`;
-  const body = `<style>${PAGE_CSS}</style><header><div class="qn-muted">quantnb · returns tear sheet</div>` +
-    `<h1>${escapeHtml(title)}</h1><div style="${MUTED}font-size:13.5px;">${
-      escapeHtml(`${isoDate(report.dates[0])} → ${isoDate(report.dates[report.dates.length - 1])}`)
-    }</div></header>${nav}` +
-    sections.map((s) => `<section id="${s.id}"><h2>${escapeHtml(s.heading)}</h2>\n${s.html}\n</section>`)
-      .join("\n") +
-    footer;
-  return htmlPage({ title: `${title} — returns tear sheet`, body });
+  const header = pageHeader({
+    kicker: "returns tear sheet",
+    title,
+    meta: [[`${isoDate(report.dates[0])} → ${isoDate(report.dates[report.dates.length - 1])}`]],
+    badge: "",
+    links: [...sections.map((s) => [s.id, s.heading] as const), ["rt-reproduce", "Reproduce"]],
+  });
+  const body = [
+    header,
+    ...sections.map((s) => section(s.id, s.heading, s.html)),
+    reproduceFooter(ids, context.command, undefined, "rt-reproduce"),
+  ].join("\n");
+  return tearsheetPage(`${title} — returns tear sheet`, body);
 }
