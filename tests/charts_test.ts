@@ -116,6 +116,11 @@ Deno.test("equityChart() takes a log axis when a linear one would flatten a seri
   // hover still reports cumulative returns (wealth − 1), in percent
   const h = hover(html);
   deepEqual(h.s.map((s: { v: string[] }) => s.v.at(-1)), ["2,000.00%", "200.00%"]);
+  // ticks stay inside the data's range: wealth 1 → 2.95 ticks at 1, 1.5, 2 (0%, 50%, 100%), not at 3
+  // (+200%), which Plot would draw above the frame, over the axis label (seen in 05_strategies)
+  const near = renderSvg(equityChart({ dates: dates(3), series: { a: [0, 0.5, 1.95] }, scale: "log" }));
+  const nearTicks = [...near.matchAll(/aria-label="y-axis tick label"[\s\S]*?<\/g>/g)][0][0];
+  deepEqual([...nearTicks.matchAll(/>([^<>]+%)</g)].map((m) => m[1]), ["0%", "50%", "100%"]);
   const linear = renderSvg(equityChart({ dates: dates(3), series: { gross: [0, 4, 20] }, scale: "linear" }));
   equal(axisLabel(linear, "y"), "Cumulative return (%)");
 });
@@ -296,6 +301,17 @@ Deno.test("heatmapChart() draws a cell, a label and a tooltip per finite value",
     "2024 · Feb: 5.0%",
     "2024 · Mar: -1.0%",
   ]);
+  // named axes (issue 10: every axis names its quantity): an axis label each, names in the hover
+  const named = renderSvg(heatmapChart({
+    rows: ["0", "1"],
+    cols: ["3", "5"],
+    values: [1.5, 1.2, 0.9, 1.1],
+    xLabel: "fractile",
+    yLabel: "lag",
+  }));
+  equal(axisLabel(named, "x"), "fractile");
+  equal(axisLabel(named, "y"), "lag");
+  match(named, /<title>lag 0 · fractile 3: 1\.50<\/title>/);
   throws(() => heatmapChart({ rows: ["a"], cols: ["b"], values: [1, 2] }), {
     name: "RangeError",
     message: /rows × cols = 1/,

@@ -144,7 +144,9 @@ function logTicks(series: Record<string, Float64Array>): number[] {
   if (!(hi > lo)) return [1];
   const levels: number[] = [];
   for (let e = -3; e <= 6; e++) for (const m of [1, 1.5, 2, 3, 5]) levels.push(m * 10 ** e);
-  const inRange = levels.filter((w) => w >= lo / 1.05 && w <= hi * 1.05);
+  // only inside the data's range: Plot's log domain is that range, and a tick past it is drawn outside
+  // the frame, over the axis label
+  const inRange = levels.filter((w) => w >= lo && w <= hi);
   const step = Math.max(1, Math.ceil(inRange.length / 7));
   const ticks = inRange.filter((_, k) => k % step === 0);
   return ticks.includes(1) || lo > 1 || hi < 1 ? ticks : [...ticks, 1].sort((a, b) => a - b);
@@ -449,7 +451,8 @@ export function histogramChart(
 /**
  * Heatmap of a row-major `rows × cols` matrix with each value written in its cell, on a diverging
  * colour scale centred at 0 (red negative, green positive; `scheme` to change), e.g. monthly returns
- * (rows = years, cols = months, `percent`) or a correlation matrix. NaN cells stay blank.
+ * (rows = years, cols = months, `percent`) or a correlation matrix; `xLabel` / `yLabel` name the
+ * columns and rows (an axis name each, and in the hover text). NaN cells stay blank.
  *
  * @example
  * ```ts
@@ -483,18 +486,34 @@ export function heatmapChart(
   // Room for the labels (≈ 6.5 px per character at the 11 px font): the longest row label on the
   // left; column labels turn −40° when they are wider than their cells.
   const labelWidth = (labels: readonly string[]) => 6.5 * Math.max(0, ...labels.map((l) => l.length));
-  const marginLeft = Math.max(chartDefaults.marginLeft, 12 + Math.ceil(labelWidth(rows)));
+  // axis names (`xLabel` above the column labels, `yLabel` turned along the rows) take a line each
+  const { xLabel, yLabel } = options;
+  const marginLeft = Math.max(chartDefaults.marginLeft, 12 + Math.ceil(labelWidth(rows))) + (yLabel ? 16 : 0);
   const cell = ((options.width ?? chartDefaults.width) - marginLeft - chartDefaults.marginRight) /
     cols.length;
   const rotate = labelWidth(cols) > cell - 4;
-  const marginTop = rotate ? 20 + Math.ceil(0.65 * labelWidth(cols)) : 30;
+  const marginTop = (rotate ? 20 + Math.ceil(0.65 * labelWidth(cols)) : 30) + (xLabel ? 14 : 0);
   const marginRight = rotate
     ? Math.max(chartDefaults.marginRight, Math.ceil(0.77 * labelWidth(cols) - cell / 2))
     : undefined;
   const { height = marginTop + 60 + 22 * rows.length } = options;
   return selfDisplaying(Plot.plot(basePlotOptions({ ...options, height }, {
-    x: { domain: cols, label: null, axis: "top", tickSize: 0, tickRotate: rotate ? -40 : 0 },
-    y: { domain: rows, label: null, tickSize: 0 },
+    x: {
+      domain: cols,
+      label: xLabel ?? null,
+      labelAnchor: "center",
+      axis: "top",
+      tickSize: 0,
+      tickRotate: rotate ? -40 : 0,
+    },
+    y: {
+      domain: rows,
+      label: yLabel ?? null,
+      labelAnchor: "center",
+      labelOffset: marginLeft - 4,
+      labelArrow: "none",
+      tickSize: 0,
+    },
     color: { type: "diverging", scheme, domain: [-extent, extent], pivot: 0 },
     marginLeft,
     marginTop,
@@ -507,7 +526,10 @@ export function heatmapChart(
         y,
         fill,
         inset: 0.5,
-        title: (k: number) => `${y(k)} · ${x(k)}: ${text(k)}${percent ? "%" : ""}`,
+        title: (k: number) =>
+          `${yLabel ? `${yLabel} ` : ""}${y(k)} · ${xLabel ? `${xLabel} ` : ""}${x(k)}: ${text(k)}${
+            percent ? "%" : ""
+          }`,
       }),
       Plot.text(index, { x, y, text, fill: ink, fontSize: 10 }),
     ],

@@ -190,6 +190,8 @@ function informationSection(fa: FactorAnalysis, tables: FactorTables): string {
       cols: months,
       values,
       title: `Monthly mean ${labels[0]} IC`,
+      xLabel: "month",
+      yLabel: "year",
       width: FULL,
     })));
   }

@@ -66,11 +66,15 @@ export function trialsTableHtml(result: SearchResult, top = 10): string {
   );
   const columns: Column<typeof rows[number]>[] = [
     { label: "Rank", value: (t) => t.rank, format: "int" },
-    ...names.map((name) => ({
-      label: name,
-      value: (t: typeof rows[number]) => valueLabel(t.params[name]),
-      format: "text" as const,
-    })),
+    // a parameter whose values are all numbers is a number column (right-aligned), else text
+    ...names.map((name) => {
+      const numeric = rows.every((t) => typeof t.params[name] === "number");
+      return {
+        label: name,
+        value: (t: typeof rows[number]) => numeric ? t.params[name] as number : valueLabel(t.params[name]),
+        format: numeric ? "number" as const : "text" as const,
+      };
+    }),
     { label: result.metric, value: (t) => t.metrics[result.metric], format: metricFormat(result.metric) },
     { label: "plateau", value: (t) => t.plateau, format: metricFormat(result.metric) },
     ...extra.map((m) => ({
@@ -129,6 +133,8 @@ export function searchView(result: SearchResult, title = `Search: ${result.objec
       values: s.values,
       percent: fmt === "pct",
       title: `${result.metric} over ${s.x} × ${s.y}`,
+      xLabel: s.x,
+      yLabel: s.y,
       subtitle: varying.length > 2 ? "best over the other parameters" : undefined,
     })));
   }
@@ -219,7 +225,9 @@ export function walkForwardView(wf: WalkForwardResult, title = `Walk-forward: ${
       cols: s.labels,
       values: s.values,
       percent: fmt === "pct",
-      title: `Parameter stability: in-sample ${wf.metric} by ${s.param} (rows: out-of-sample start)`,
+      title: `Parameter stability: in-sample ${wf.metric} by ${s.param}`,
+      xLabel: s.param,
+      yLabel: "window (out-of-sample start)",
       subtitle: `chosen: ${s.chosen.map((c) => c ?? "—").join(", ")}`,
     })));
   }

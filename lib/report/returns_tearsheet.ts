@@ -435,6 +435,8 @@ export function returnsSections(report: ReturnsReport, prefix = "rt-"): ReportSe
       values: cells,
       percent: true,
       title: "Monthly returns (%)",
+      xLabel: "month",
+      yLabel: "year",
       width: FULL,
     })),
   });
