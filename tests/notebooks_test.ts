@@ -26,14 +26,13 @@ const NOTEBOOKS: Record<string, number[]> = {
   "03_suite": [0, 0, 1, 0, 0],
   // setup, two runs, validation summary, registry, comparison table, equity curves
   "04_history": [0, 0, 0, 0, 0, 1],
+  // setup, registry, schema, momentum run view, low-vol run view, comparison (equity + heatmap), costs
+  // by month, tax ledger, every strategy's correlation heatmap
+  "05_strategies": [0, 0, 0, 1, 1, 2, 1, 0, 1],
   // setup, grid search view (heatmap + 3 sensitivity profiles), fixed slice heatmap, guards + CSCV
   // histogram, walk-forward view (equity, IS vs OOS bars, 2 stability heatmaps), correlation heatmap,
   // portfolio comparison (equity, 3 weight charts, risk contributions)
   "06_optimize": [0, 4, 1, 1, 4, 1, 5],
-
-  // setup, registry, schema, momentum run view, low-vol run view, comparison (equity + heatmap), costs
-  // by month, tax ledger, every strategy's correlation heatmap
-  "05_strategies": [0, 0, 0, 1, 1, 2, 1, 0, 1],
   // setup, folds, research view (score + Sharpe heatmaps), importance, sentiment job, its run, study, picks
   "07_ml_research": [0, 0, 2, 1, 0, 0, 0, 0],
   // setup, pipeline steps, raw files, summary, detected splits, raw vs adjusted, liquidity, index + calendar

@@ -12,7 +12,8 @@ import { parseTaskArgs, runTask, shareStoreWithNotebooks, UsageError } from "./a
 const HELP = `Usage: deno task report [NOTEBOOK.ipynb …] [options]
 
 Executes notebooks with the Deno Jupyter kernel (jupyter nbconvert --execute) and writes one
-self-contained HTML page per notebook (inline CSS and SVG charts, no scripts, no external files),
+self-contained HTML page per notebook (inline CSS and SVG charts, one small inline hover script, no
+external files; light or dark with the reader's colour scheme),
 plus an index linking every exported notebook and every runs/<run_id>/tearsheet.html (copied into
 <out>/runs/ so the folder can be zipped and opened offline).
 

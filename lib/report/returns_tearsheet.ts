@@ -566,6 +566,23 @@ export interface ReturnsTearsheetContext {
 }
 
 /**
+ * The returns tear sheet's sections for embedding in another tear sheet (suite, portfolio): ids
+ * `section-rt-*`, headings prefixed "Returns: ", linked from the page's navigation as
+ * `#section-rt-metrics`.
+ *
+ * @example
+ * ```ts
+ * embeddedReturnsSections({ dates, returns: net, name: "lag1_off (net)", benchmark, benchmarkName: "SPX" });
+ * ```
+ */
+export function embeddedReturnsSections(input: ReturnsInput): ReportSection[] {
+  return returnsSections(returnsReport(input), "section-rt-").map((s) => ({
+    ...s,
+    heading: `Returns: ${s.heading}`,
+  }));
+}
+
+/**
  * The returns tear sheet as one self-contained HTML page (inline CSS, SVG and the hover script; no
  * network): a header (name, vs benchmark, period), a sticky section navigation, the sections of
  * `returnsSections`, and a footer with the sources, the command and the time it was made.

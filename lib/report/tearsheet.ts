@@ -23,7 +23,7 @@ import {
   shellQuote,
   tearsheetPage,
 } from "./page_parts.ts";
-import { type ReportSection, returnsReport, returnsSections } from "./returns_tearsheet.ts";
+import { embeddedReturnsSections, type ReportSection } from "./returns_tearsheet.ts";
 import { lagDecayChart } from "./tearsheet_charts.ts";
 import { alignedCumulative, breakevenBps, compoundSeries, lagDecay } from "./tearsheet_data.ts";
 import {
@@ -183,13 +183,12 @@ function returnsPart(suite: SuiteResult, context: TearsheetContext): ReportSecti
   const { date, net } = result.daily;
   if (!date.length) return [];
   const { benchmark } = context;
-  const report = returnsReport({
+  return embeddedReturnsSections({
     dates: date,
     returns: net,
     name: `${label} (net)`,
     ...(benchmark ? { benchmark: benchmarkOn(date, benchmark), benchmarkName: benchmark.name } : {}),
   });
-  return returnsSections(report, "section-rt-").map((s) => ({ ...s, heading: `Returns: ${s.heading}` }));
 }
 
 function robustness(suite: SuiteResult): string {
