@@ -13,6 +13,7 @@ import {
 import { asFloat64, rollingMean, toDates } from "../lib/report/chart_data.ts";
 import { chartDefaults, plotDocument, quantityLabel } from "../lib/report/chart_theme.ts";
 import { qqChart } from "../lib/report/factor_charts.ts";
+import { profileChart, weightsChart } from "../lib/report/optimize_charts.ts";
 import { lagDecayChart } from "../lib/report/tearsheet_charts.ts";
 import { renderSvg } from "../lib/report/render.ts";
 import { assertAlmostEquals } from "./_assert.ts";
@@ -355,4 +356,28 @@ Deno.test("toDates() and asFloat64() convert columnar inputs", () => {
   const f = new Float64Array([1]);
   ok(asFloat64(f) === f);
   deepEqual([...asFloat64([1, 2])], [1, 2]);
+});
+
+Deno.test("weightsChart() and profileChart() name their axes and hover the value under the pointer", () => {
+  // weights of two streams on three days: the hover reads each stream's own weight (not a running stack)
+  const w = renderSvg(weightsChart({
+    dates: dates(3),
+    names: ["erc", "hrp"],
+    weights: [0.6, 0.4, 0.7, 0.3, 0.25, 0.75],
+    title: "Weights",
+  }));
+  equal(axisLabel(w, "y"), "Weight (%)");
+  const h = hover(w);
+  deepEqual(h.s.map((s: { n: string; v: string[] }) => [s.n, s.v]), [
+    ["erc", ["60.00%", "70.00%", "25.00%"]],
+    ["hrp", ["40.00%", "30.00%", "75.00%"]],
+  ]);
+  const p = renderSvg(profileChart({
+    labels: ["0", "1", "2"],
+    series: { best: [1.2, 1.5, 0.9] },
+    title: "sharpe by lag",
+    xLabel: "lag",
+  }));
+  equal(axisLabel(p, "x"), "lag");
+  equal(axisLabel(p, "y"), "sharpe");
 });

@@ -145,6 +145,7 @@ export function searchView(result: SearchResult, title = `Search: ${result.objec
         series: { best: s.best, mean: s.mean, "others at best": s.atBest },
         marked: valueLabel(best.params[s.param]),
         title: `${result.metric} by ${s.param}`,
+        xLabel: s.param,
         height: 200,
       })));
     }
