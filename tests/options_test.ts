@@ -74,3 +74,41 @@ Deno.test("library entry points reject unknown options (backtest, analyzeFactor,
   );
   await rejects(listRuns({ signl: "x" } as never), /did you mean "signal"/);
 });
+
+Deno.test("the strategy, search, walk-forward, construction and research APIs reject unknown options", async () => {
+  const { runStrategy } = await import("../lib/pipeline/strategy_run.ts");
+  const { resolveSimulation } = await import("../lib/portfolio/config.ts");
+  const { runSearch } = await import("../lib/optimize/search.ts");
+  const { runWalkForward } = await import("../lib/optimize/walk_forward.ts");
+  const { constructPortfolio } = await import("../lib/portfolio/construct/construct.ts");
+  const { runResearch } = await import("../lib/ml/research.ts");
+  const { makePanel } = await import("../lib/panel/make_panel.ts");
+  // every check runs before any data is read: no snapshot, registry or objective is needed
+  await rejects(
+    runStrategy({ strategy: "momentum_12_1", snapshot: "demo", paramz: {} } as never),
+    /runStrategy: unknown option "paramz" \(did you mean "params"\?\); valid options: strategy, snapshot/,
+  );
+  throws(
+    () => resolveSimulation({ lots: 100 } as never),
+    /simulation: unknown option "lots" \(did you mean "lot"\?\)/,
+  );
+  const objective = () => ({ sharpe: 0 });
+  await rejects(runSearch(objective as never, { trails: 5 } as never), /runSearch: unknown option "trails"/);
+  await rejects(
+    runWalkForward(objective as never, { window: {} } as never),
+    /runWalkForward: unknown option "window" \(did you mean "windows"\?\)/,
+  );
+  const streams = {
+    dates: Float64Array.of(0, 1),
+    names: ["a"],
+    returns: Float64Array.of(0, 0),
+    periodsPerYear: 252,
+  };
+  throws(
+    () => constructPortfolio(streams, { method: "erc", lookbak: 60 } as never),
+    /constructPortfolio: unknown option "lookbak" \(did you mean "lookback"\?\)/,
+  );
+  const panel = makePanel({ dates: [Date.UTC(2024, 0, 2)], securityIds: ["A"], fields: { ret: [[0]] } });
+  await rejects(runResearch(panel, { model: [] } as never), /runResearch config: unknown option "model"/);
+  await rejects(runResearch(panel, {}, { worker: 2 } as never), /did you mean "workers"/);
+});

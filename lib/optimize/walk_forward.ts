@@ -24,11 +24,26 @@ import type { TrialParams } from "./space.ts";
 import { axisCoding, sensitivity } from "./surface.ts";
 import type { TrialChunk } from "./trial_task.ts";
 import { type WalkForwardWindow, walkForwardWindows, type WindowOptions } from "./windows.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** Options of `runWalkForward`: a search (space, method, objective, constraints, workers) and windows. */
 export interface WalkForwardOptions extends Omit<SearchOptions, "window"> {
   readonly windows: WindowOptions;
 }
+
+const WALK_FORWARD_KEYS = optionKeys<WalkForwardOptions>({
+  windows: true,
+  method: true,
+  space: true,
+  trials: true,
+  seed: true,
+  objective: true,
+  direction: true,
+  constraints: true,
+  workers: true,
+  pboBlocks: true,
+  onProgress: true,
+});
 
 /** One window's outcome. */
 export interface WalkForwardStep {
@@ -107,6 +122,7 @@ export async function runWalkForward(
   objective: Objective | ObjectiveSource,
   options: WalkForwardOptions,
 ): Promise<WalkForwardResult> {
+  checkOptions("runWalkForward", options, WALK_FORWARD_KEYS);
   const started = performance.now();
   const { obj, source, plan, workers } = await prepareSearch(objective, options);
   const windows = walkForwardWindows(obj.dates, options.windows);
