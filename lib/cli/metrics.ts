@@ -2,10 +2,15 @@
  * `deno task metrics FILE` — every performance metric of a `date,ret` CSV, as a readable table or JSON.
  */
 
-import { parseArgs } from "node:util";
 import { renderTextTable } from "../nb/text_table.ts";
-import { COMMON_OPTIONS, joinNegativeValues } from "./args.ts";
-import { loadReturns, RETURNS_HELP, RETURNS_OPTIONS, returnsUsage } from "./returns_files.ts";
+import { COMMON_OPTIONS } from "./args.ts";
+import {
+  loadReturns,
+  parseReturnsArgs,
+  RETURNS_HELP,
+  RETURNS_OPTIONS,
+  returnsUsage,
+} from "./returns_files.ts";
 import { isoDate } from "../panel/types.ts";
 import { stringifyJson } from "../util/json.ts";
 import {
@@ -58,19 +63,9 @@ const OPTIONS = {
  * ```
  */
 export async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    // a negative rate is a value, not a flag: `--rf -0.01` reads as `--rf=-0.01`
-    parsed = parseArgs({ args: joinNegativeValues(args, OPTIONS), allowPositionals: true, options: OPTIONS });
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseReturnsArgs(args, OPTIONS, HELP);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   const usage = returnsUsage(values, positionals);
   if (usage) {
     console.error(`error: ${usage}\n\n${HELP}`);

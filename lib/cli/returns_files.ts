@@ -4,6 +4,8 @@
  * — one set of options, one help text, one set of checks.
  */
 
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { joinNegativeValues } from "./args.ts";
 import { alignByDate, checkReturns, parseReturnsCsv, periodRate, type ReturnSeries } from "../metrics/mod.ts";
 import type { RiskFree } from "../metrics/_utils.ts";
 
@@ -25,6 +27,41 @@ export const RETURNS_HELP = `  --periods N        periods per year for annualisa
                      aligned on FILE's dates (a missing date makes that period missing)
   --benchmark FILE   a second date,ret CSV; aligned on FILE's dates (missing dates = missing), adds
                      alpha, beta, correlation, information ratio, tracking error, captures`;
+
+/**
+ * Parses a returns task's arguments strictly, a negative number as a value (`--rf -0.01` reads as
+ * `--rf=-0.01`): the values and positionals, or the exit code after printing the help (`--help`: 0)
+ * or the error and the help (a usage error: 2).
+ *
+ * @example
+ * ```ts ignore
+ * const parsed = parseReturnsArgs(args, OPTIONS, HELP);
+ * if (typeof parsed === "number") return parsed;
+ * ```
+ */
+export function parseReturnsArgs<O extends NonNullable<ParseArgsConfig["options"]>>(
+  args: string[],
+  options: O,
+  help: string,
+): ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>> | number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: joinNegativeValues(args, options),
+      allowPositionals: true,
+      strict: true,
+      options,
+    });
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n\n${help}`);
+    return 2;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(help);
+    return 0;
+  }
+  return parsed;
+}
 
 /** The parsed `RETURNS_OPTIONS` values. */
 export interface ReturnsValues {

@@ -3,14 +3,19 @@
  * pyfolio's sections, quantnb's charts) of a `date,ret` CSV, as one self-contained HTML page.
  */
 
-import { parseArgs } from "node:util";
 import { basename, extname, join } from "node:path";
 import { autoProgress } from "../nb/progress.ts";
 import { returnsReport, returnsTearsheet } from "../report/returns_tearsheet.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { gitSha } from "../util/git.ts";
-import { COMMON_OPTIONS, joinNegativeValues } from "./args.ts";
-import { loadReturns, RETURNS_HELP, RETURNS_OPTIONS, returnsUsage } from "./returns_files.ts";
+import { COMMON_OPTIONS } from "./args.ts";
+import {
+  loadReturns,
+  parseReturnsArgs,
+  RETURNS_HELP,
+  RETURNS_OPTIONS,
+  returnsUsage,
+} from "./returns_files.ts";
 
 const HELP = `Usage: deno task tearsheet FILE.csv [options]
 
@@ -56,24 +61,9 @@ const OPTIONS = {
  * ```
  */
 export async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    // a negative rate is a value, not a flag: `--rf -0.01` reads as `--rf=-0.01`
-    parsed = parseArgs({
-      args: joinNegativeValues(args, OPTIONS),
-      allowPositionals: true,
-      strict: true,
-      options: OPTIONS,
-    });
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseReturnsArgs(args, OPTIONS, HELP);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   const window = Number(values.window);
   const usage = returnsUsage(values, positionals) ||
     (!Number.isInteger(window) || window < 2

@@ -49,13 +49,7 @@ export function rollingSharpe(
   riskFree: RiskFree = 0,
   periodsPerYear = 252,
 ): Float64Array {
-  checkInteger("window", window, 2);
-  return rollWindows(
-    excessReturns(returns, riskFree),
-    null,
-    window,
-    (w) => sharpeRatio(w, 0, periodsPerYear),
-  );
+  return rollExcess(returns, window, riskFree, (w) => sharpeRatio(w, 0, periodsPerYear));
 }
 
 /**
@@ -77,13 +71,7 @@ export function rollingSortino(
   riskFree: RiskFree = 0,
   periodsPerYear = 252,
 ): Float64Array {
-  checkInteger("window", window, 2);
-  return rollWindows(
-    excessReturns(returns, riskFree),
-    null,
-    window,
-    (w) => sortinoRatio(w, 0, periodsPerYear),
-  );
+  return rollExcess(returns, window, riskFree, (w) => sortinoRatio(w, 0, periodsPerYear));
 }
 
 /**
@@ -116,4 +104,15 @@ export function rollingBeta(
  */
 export function rollingMaxDrawdown(returns: ArrayLike<number>, window: number): Float64Array {
   return rollWindows(returns, null, window, (w) => maxDrawdown(w));
+}
+
+/** `ratio` of each window of the excess returns `r - riskFree` (window ≥ 2). */
+function rollExcess(
+  returns: ArrayLike<number>,
+  window: number,
+  riskFree: RiskFree,
+  ratio: (excess: Float64Array) => number,
+): Float64Array {
+  checkInteger("window", window, 2);
+  return rollWindows(excessReturns(returns, riskFree), null, window, ratio);
 }

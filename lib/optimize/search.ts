@@ -52,7 +52,8 @@ export interface SearchOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-const SEARCH_KEYS = optionKeys<SearchOptions>({
+/** The option names of `runSearch` (checked by the compiler). */
+export const SEARCH_KEYS = optionKeys<SearchOptions>({
   method: true,
   space: true,
   trials: true,

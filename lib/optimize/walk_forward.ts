@@ -14,6 +14,7 @@ import type { Objective, ObjectiveSource } from "./objective.ts";
 import {
   evaluateChunks,
   prepareSearch,
+  SEARCH_KEYS,
   type SearchOptions,
   type SearchPlan,
   type SearchResult,
@@ -24,26 +25,18 @@ import type { TrialParams } from "./space.ts";
 import { axisCoding, sensitivity } from "./surface.ts";
 import type { TrialChunk } from "./trial_task.ts";
 import { type WalkForwardWindow, walkForwardWindows, type WindowOptions } from "./windows.ts";
-import { checkOptions, optionKeys } from "../util/options.ts";
+import { checkOptions } from "../util/options.ts";
 
 /** Options of `runWalkForward`: a search (space, method, objective, constraints, workers) and windows. */
 export interface WalkForwardOptions extends Omit<SearchOptions, "window"> {
   readonly windows: WindowOptions;
 }
 
-const WALK_FORWARD_KEYS = optionKeys<WalkForwardOptions>({
-  windows: true,
-  method: true,
-  space: true,
-  trials: true,
-  seed: true,
-  objective: true,
-  direction: true,
-  constraints: true,
-  workers: true,
-  pboBlocks: true,
-  onProgress: true,
-});
+/** `runSearch`'s option names with `windows` for its `window`. */
+const WALK_FORWARD_KEYS: (keyof WalkForwardOptions)[] = [
+  "windows",
+  ...SEARCH_KEYS.filter((key): key is Exclude<typeof key, "window"> => key !== "window"),
+];
 
 /** One window's outcome. */
 export interface WalkForwardStep {
