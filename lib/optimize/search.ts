@@ -53,7 +53,7 @@ export interface SearchOptions {
 }
 
 /** The option names of `runSearch` (checked by the compiler). */
-export const SEARCH_KEYS = optionKeys<SearchOptions>({
+export const SEARCH_KEYS: (keyof SearchOptions & string)[] = optionKeys<SearchOptions>({
   method: true,
   space: true,
   trials: true,

@@ -32,11 +32,10 @@ export interface WalkForwardOptions extends Omit<SearchOptions, "window"> {
   readonly windows: WindowOptions;
 }
 
-/** `runSearch`'s option names with `windows` for its `window`. */
-const WALK_FORWARD_KEYS: (keyof WalkForwardOptions)[] = [
-  "windows",
-  ...SEARCH_KEYS.filter((key): key is Exclude<typeof key, "window"> => key !== "window"),
-];
+/** `runSearch`'s option names with `windows` for its `window` (read at call time: the modules import each other). */
+function walkForwardKeys(): string[] {
+  return ["windows", ...SEARCH_KEYS.filter((key) => key !== "window")];
+}
 
 /** One window's outcome. */
 export interface WalkForwardStep {
@@ -115,7 +114,7 @@ export async function runWalkForward(
   objective: Objective | ObjectiveSource,
   options: WalkForwardOptions,
 ): Promise<WalkForwardResult> {
-  checkOptions("runWalkForward", options, WALK_FORWARD_KEYS);
+  checkOptions("runWalkForward", options, walkForwardKeys());
   const started = performance.now();
   const { obj, source, plan, workers } = await prepareSearch(objective, options);
   const windows = walkForwardWindows(obj.dates, options.windows);
