@@ -103,7 +103,7 @@ Deno.test("a misbehaving plugin fails with its error, its stderr, and nothing le
   await t.step("unknown parameter", async () => {
     await rejects(
       runStreamPlugin(plugin, close, { params: { mood: "ok" } }),
-      /mood: not a parameter of misbehaving/,
+      /strategy "misbehaving": 1 invalid parameter\n {2}- mood: expected a known parameter \(mode, at\), found unknown parameter "mood" = "ok"/,
     );
   });
 });

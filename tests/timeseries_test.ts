@@ -419,7 +419,7 @@ Deno.test("the crossover sweep and scan find the same crossings", () => {
   deepEqual(sweep.nTrades, scan.nTrades);
   deepEqual(sweep.barsInMarket, scan.barsInMarket);
   assertAllClose(sweep.finalEquity, scan.finalEquity, 1e-9);
-  assertAllClose(sweep.sumRet2, scan.sumRet2, 1e-12);
+  assertAllClose(sweep.m2Ret, scan.m2Ret, 1e-12);
   equal(sweep.nTrades[pairs.length - 2], 0);
   // a flat stretch makes lines exactly equal: ties (cmp 0) and their ends must give the scan's events
   const flat = Float64Array.from(close, (c, t) => (t >= 700 && t < 800 ? 25 : c));

@@ -4,7 +4,7 @@
  *   python strategy create NAME [--mode stream|batch]   a new plugin from the template
  *   python strategy test NAME                            protocol conformance checks
  *   python strategy list                                 the plugins in strategies/external/
- *   python strategy run NAME [--sample | --snapshot ID [--security S]] [--param k=v …]   backtest (stream: recorded run)
+ *   python strategy run NAME [--sample | --snapshot ID [--security S]] [--param k=v …]   backtest, recorded as a run
  *   python venv create NAME [--system-site-packages]     python -m venv venvs/NAME
  *   python venv install NAME (--plugin P | REQ…)         pip install into the venv
  *   python venv list                                     venvs with their Python versions
@@ -12,24 +12,23 @@
  *   python visualize RUN_ID [--with RUN_ID…]             write the run's figures into runs/RUN_ID/figures/
  */
 import { parseArgs } from "node:util";
-import { backtest } from "../engine/backtest.ts";
 import { barsFromPanel } from "../engine/timeseries/bars.ts";
 import { recordTimeseriesRun } from "../engine/timeseries/record.ts";
 import { sampleBars } from "../engine/timeseries/sample.ts";
 import { tradeRows } from "../engine/timeseries/trades.ts";
 import { progress } from "../nb/progress.ts";
 import { renderTextTable } from "../nb/text_table.ts";
-import { loadPanel, readPanel } from "../panel/load.ts";
+import { readPanel } from "../panel/load.ts";
+import { runPluginBacktest } from "../pipeline/plugin_backtest.ts";
 import { openSnapshot } from "../snapshot/catalog.ts";
-import { runBatchPlugin } from "../plugin/batch.ts";
 import { conformance } from "../plugin/conformance.ts";
-import { DEFAULT_PLUGINS_DIR, listPlugins, loadManifest, type PluginManifest } from "../plugin/manifest.ts";
+import { DEFAULT_PLUGINS_DIR, listPlugins, loadManifest, pluginHash } from "../plugin/manifest.ts";
 import { backtestStreamPlugin } from "../plugin/stream.ts";
 import { createPluginFromTemplate } from "../plugin/template.ts";
 import { ANALYSIS_SCRIPTS, analyzeRun, registryJson, visualizeRun } from "../python/analysis.ts";
 import { createVenv, installRequirements, listVenvs, venvsDir } from "../python/venv.ts";
 import { DEFAULT_RUNS_DIR } from "../track/types.ts";
-import { sha256Hex } from "../util/hash.ts";
+import { parseParamAssignments } from "../strategy/params.ts";
 import { COMMON_OPTIONS, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task python <command> …
@@ -42,7 +41,9 @@ External strategy plugins (strategies/external/NAME/manifest.json), Python venvs
   strategy run NAME [--sample | --snapshot ID [--security S]] [--param k=v …]
                     [--fees-bps X] [--slippage-bps X] [--fill nextOpen|nextClose] [--json]
                                                  stream: fromSignals backtest, recorded as a timeseries run
-                                                 batch: its signal through the cross-sectional backtest
+                                                 batch: its signal through the cross-sectional backtest,
+                                                 recorded as a backtest run with its tear sheet
+                                                 (an identical rerun is reused without running the plugin)
   venv create NAME [--system-site-packages] [--without-pip]
                                                  create venvs/NAME (QUANTNB_VENVS overrides the folder)
   venv install NAME (--plugin P | REQ …)         pip install a plugin's requirements (or REQs) into it
@@ -78,20 +79,13 @@ const OPTIONS = {
 } as const;
 
 /** `--param k=v` values typed by the plugin's schema. */
-function parseParams(manifest: PluginManifest, items: readonly string[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const item of items) {
-    const k = item.indexOf("=");
-    if (k <= 0) throw new UsageError(`--param expects NAME=VALUE, found "${item}"`);
-    const [name, text] = [item.slice(0, k), item.slice(k + 1)];
-    const type = manifest.params[name]?.type;
-    out[name] = type === "number" || type === "integer"
-      ? Number(text)
-      : type === "boolean"
-      ? text === "true" ? true : text === "false" ? false : text
-      : text;
+/** `--param k=v …` as strings (the plugin's schema parses and checks them: `validateParams`). */
+function paramAssignments(items: readonly string[] = []): Record<string, string> {
+  try {
+    return parseParamAssignments(items);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  return out;
 }
 
 function num(name: string, text: string | undefined): number | undefined {
@@ -99,22 +93,6 @@ function num(name: string, text: string | undefined): number | undefined {
   const v = Number(text);
   if (!Number.isFinite(v)) throw new UsageError(`--${name} expects a number, found "${text}"`);
   return v;
-}
-
-/** A content hash of the plugin's folder (manifest + code), part of a recorded run's config hash. */
-async function pluginHash(manifest: PluginManifest): Promise<string> {
-  const parts: string[] = [];
-  const walk = async (dir: string) => {
-    const entries = [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      if (e.name.startsWith(".") || e.name === "__pycache__") continue;
-      const path = `${dir}/${e.name}`;
-      if (e.isDirectory) await walk(path);
-      else parts.push(`${path.slice(manifest.dir.length)}\n${await Deno.readTextFile(path)}`);
-    }
-  };
-  await walk(manifest.dir);
-  return await sha256Hex(parts.join("\n\0"));
 }
 
 /** `deno task python`: see `--help`. Returns the exit code (0 ok, 1 failure, 2 usage). */
@@ -245,10 +223,10 @@ export async function main(args: string[]): Promise<number> {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
 
-/** `strategy run NAME`: stream plugins backtest through fromSignals and are recorded; batch ones print. */
+/** `strategy run NAME`: stream plugins backtest through fromSignals, batch ones through the cross-sectional backtest; both recorded. */
 async function strategyRun(name: string, values: Values, runsDir: string): Promise<number> {
   const manifest = await loadManifest(name, values.plugins);
-  const params = parseParams(manifest, values.param);
+  const params = paramAssignments(values.param);
   const costs = {
     feesBps: num("fees-bps", values["fees-bps"]),
     slippageBps: num("slippage-bps", values["slippage-bps"]),
@@ -259,32 +237,27 @@ async function strategyRun(name: string, values: Values, runsDir: string): Promi
   }
   if (manifest.mode === "batch") {
     if (!values.snapshot) throw new UsageError("a batch plugin runs on a panel: pass --snapshot ID");
-    const panel = await loadPanel({ snapshot: values.snapshot, snapshotsDir: values.snapshots });
-    const out = await runBatchPlugin(manifest, panel, { params });
-    if (out.output !== "signal") {
-      throw new UsageError(
-        `${name} returns target weights: simulate them with the portfolio simulator (lib/portfolio)`,
-      );
-    }
-    const result = backtest(
-      panel,
-      { known: out.matrix },
-      costs.feesBps === undefined ? {} : { tcBps: costs.feesBps },
-    );
+    const { run, result } = await runPluginBacktest(manifest, {
+      snapshot: values.snapshot,
+      snapshotsDir: values.snapshots,
+      runsDir,
+      params,
+      backtest: costs.feesBps === undefined ? {} : { tcBps: costs.feesBps },
+      onStage: (stage) => console.error(`${name}: ${stage}…`),
+    });
     const o = result.summary.overall;
-    console.log(
-      values.json
-        ? JSON.stringify({ params: out.params, summary: result.summary }, null, 2)
-        : renderTextTable([
-          {
-            plugin: name,
-            sharpe: o.sharpe,
-            annual_return: o.annual_return,
-            max_drawdown: o.max_drawdown,
-            turnover: o.turnover,
-          },
-        ]),
-    );
+    if (values.json) {
+      console.log(JSON.stringify({ run_id: run.run_id, reused: run.reused, ...result }, null, 2));
+    } else {
+      console.log(renderTextTable([{
+        run_id: run.run_id,
+        sharpe: o.sharpe,
+        annual_return: o.annual_return,
+        max_drawdown: o.max_drawdown,
+        turnover: o.turnover,
+      }]));
+      console.log(run.reused ? "(same config as an earlier run: reused)" : `recorded in ${run.dir}/`);
+    }
     return 0;
   }
   let bars;

@@ -21,6 +21,12 @@ export {
 export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite_file.ts";
 export { type OptimizeJobOptions, type OptimizeJobResult, runOptimizeJob } from "./optimize.ts";
 export { type PortfolioJobOptions, type PortfolioJobResult, runPortfolioJob } from "./portfolio.ts";
+export {
+  backtestRunInput,
+  type PluginBacktestOptions,
+  runPluginBacktest,
+  type StoredPluginBacktest,
+} from "./plugin_backtest.ts";
 
 export {
   runCommand,

@@ -12,7 +12,7 @@ import { PluginError } from "./errors.ts";
 import { type PluginSession, startPlugin } from "./launch.ts";
 import { type PluginManifest, requireMode } from "./manifest.ts";
 import { WireDate } from "./marshal.ts";
-import { resolveParams } from "./params.ts";
+import { validateParams } from "../strategy/params.ts";
 import { readDenseDoubles, writeParquet } from "./parquet.ts";
 import { checkGenerate, type MatrixRef } from "./protocol.ts";
 
@@ -51,7 +51,7 @@ export async function runBatchPlugin(
 ): Promise<BatchOutput> {
   requireMode(manifest, "batch");
   const output = manifest.output!;
-  const params = resolveParams(manifest.params, options.params, manifest.name);
+  const params = validateParams(manifest.name, manifest.params, options.params);
   const fields = options.fields ?? DEFAULT_FIELDS.filter((f) => panel.fields[f] !== undefined);
   for (const f of fields) {
     if (!panel.fields[f]) {

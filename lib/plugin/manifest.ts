@@ -5,10 +5,11 @@
  * problem with the file and field.
  */
 import { join, resolve } from "node:path";
-import { checkSchema, type PluginParamSchema } from "./params.ts";
+import { type ParamSchema, schemaProblems } from "../strategy/params.ts";
 import { PROTOCOL_VERSION } from "./protocol.ts";
 import { PluginError } from "./errors.ts";
 import { subfoldersWith } from "../util/folders.ts";
+import { sha256Hex } from "../util/hash.ts";
 
 /** Where external plugins live unless told otherwise. */
 export const DEFAULT_PLUGINS_DIR = "strategies/external";
@@ -29,7 +30,7 @@ export interface PluginManifest {
   readonly venv?: string;
   /** What a batch plugin's `generate` returns. */
   readonly output?: "signal" | "weights";
-  readonly params: PluginParamSchema;
+  readonly params: ParamSchema;
   /** Absolute folder of the plugin. */
   readonly dir: string;
 }
@@ -98,7 +99,7 @@ export async function loadManifest(
     );
   }
   const params = raw.params ?? {};
-  problems.push(...checkSchema(params).map((p) => `"params" ${p}`));
+  problems.push(...schemaProblems(params).map((p) => `"params": ${p}`));
   if (typeof raw.name === "string" && !nameOrDir.includes("/") && raw.name !== nameOrDir) {
     problems.push(`"name": expected "${nameOrDir}" (the folder's name), found "${raw.name}"`);
   }
@@ -113,7 +114,7 @@ export async function loadManifest(
     requirements: requirements as string[],
     venv: (raw.venv as string | null | undefined) ?? undefined,
     output: raw.mode === "batch" ? raw.output as "signal" | "weights" : undefined,
-    params: params as PluginParamSchema,
+    params: params as ParamSchema,
     dir,
   };
 }
@@ -143,4 +144,28 @@ export function requireMode(manifest: PluginManifest, mode: "stream" | "batch"):
       `is a ${manifest.mode} plugin, not a ${mode} plugin`,
     );
   }
+}
+
+/**
+ * A content hash of the plugin's folder (manifest and code, every file but dot-files and
+ * `__pycache__`, by relative path): the input hash of the runs it records.
+ *
+ * @example
+ * ```ts
+ * await pluginHash(await loadManifest("example_sma")); // => "3b1f…" (64 hex)
+ * ```
+ */
+export async function pluginHash(manifest: PluginManifest): Promise<string> {
+  const parts: string[] = [];
+  const walk = async (dir: string) => {
+    const entries = [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (e.name.startsWith(".") || e.name === "__pycache__") continue;
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory) await walk(path);
+      else parts.push(`${path.slice(manifest.dir.length)}\n${await Deno.readTextFile(path)}`);
+    }
+  };
+  await walk(manifest.dir);
+  return await sha256Hex(parts.join("\n\0"));
 }

@@ -16,13 +16,6 @@
  * @module
  */
 export { DEFAULT_PLUGINS_DIR, listPlugins, loadManifest, type PluginManifest } from "./manifest.ts";
-export {
-  checkSchema,
-  type PluginParams,
-  type PluginParamSchema,
-  type PluginParamSpec,
-  resolveParams,
-} from "./params.ts";
 export { PluginError, type PluginFailure } from "./errors.ts";
 export { type PluginSession, SDK_DIR, startPlugin } from "./launch.ts";
 export { fromWireJson, toWireJson, WireDate } from "./marshal.ts";

@@ -14,7 +14,7 @@ import {
 import { startPlugin } from "./launch.ts";
 import { type PluginManifest, requireMode } from "./manifest.ts";
 import { WireDate } from "./marshal.ts";
-import { resolveParams } from "./params.ts";
+import { validateParams } from "../strategy/params.ts";
 import { checkSignal, type PluginSignal } from "./protocol.ts";
 
 /** An external event delivered to `on_alert` after the candle of its bar. */
@@ -85,7 +85,7 @@ export async function runStreamPlugin(
   if (options.volume && options.volume.length !== T) {
     throw new RangeError(`volume has ${options.volume.length} values, expected ${T} bars`);
   }
-  const params = resolveParams(manifest.params, options.params, manifest.name);
+  const params = validateParams(manifest.name, manifest.params, options.params);
   const alertsAt = alertsByBar(options.alerts ?? [], bars.dates, T);
   const direction = options.direction ?? "long";
   const entries = new Uint8Array(T);

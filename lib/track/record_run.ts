@@ -8,7 +8,10 @@
  * recorded as a new run under those labels, with `tags.same_config_as` naming the earlier run, and
  * `recordOnce` hands the earlier run's stored result to the computation so nothing is recomputed.
  * Check and record happen under a per-config-hash lock (`run_lock.ts`), so identical runs started
- * together record one run.
+ * together record one run. Only runs recorded by this quantnb version (deno.json `version`, in
+ * `tags.quantnb_version`) are reused: one an older version recorded is computed again and recorded
+ * anew (same config hash, `tags.same_config_as` naming it), so a changed definition is never served
+ * from an old run silently.
  */
 import { exists } from "../util/fs.ts";
 import { dirname, isAbsolute, join, normalize } from "node:path";
@@ -308,7 +311,7 @@ export async function recordOnce<T>(
     if (!options.force) {
       const hit = await stored(same);
       if (hit) return { run: { ...hit.run, reused: true }, result: hit.result };
-      for (const run of [...existing].reverse()) if ((previous = await stored(run))) break;
+      for (const run of thisVersion(existing).reverse()) if ((previous = await stored(run))) break;
     }
     const { input, result } = await compute(previous);
     validateInput(input);
@@ -325,12 +328,21 @@ export async function recordOnce<T>(
   }, options.onWait);
 }
 
-/** The run of `runs` recorded under exactly these labels (the latest), if any. */
+/** The run of `runs` recorded under exactly these labels (the latest), if any, by this library version. */
 function sameLabels(runs: readonly RunRecord[], labels: RunLabels): RunRecord | undefined {
-  return runs.findLast((run) =>
+  return thisVersion(runs).findLast((run) =>
     run.experiment === labels.experiment && (run.tags.signal_name ?? "") === labels.signal_name &&
     run.tags.author === labels.author
   );
+}
+
+/**
+ * The runs recorded by this quantnb version (`tags.quantnb_version` = deno.json's `version`): the only
+ * ones reused. A run an older definition computed keeps its config hash (the hash is the config's, not
+ * the code's) but is recomputed once and recorded anew, with `tags.same_config_as` naming it.
+ */
+function thisVersion(runs: readonly RunRecord[]): RunRecord[] {
+  return runs.filter((run) => run.tags.quantnb_version === denoJson.version);
 }
 
 /** Writes a new run folder (the caller holds the config hash's lock). */

@@ -2,10 +2,11 @@
  * The fused crossover kernels behind `maCrossoverGrid`: long-only, all-in (`size` 1 of equity, so cash is
  * exactly 0 while invested) crossover strategies of one instrument, for many (fast, slow) pairs at once.
  * They replay `simulateSignals`'s order of events and accounting exactly (same fills, fees, trade pnl,
- * equity, Σr and Σr² up to rounding) but touch a pair only at its crossings: a fill is resolved when the
- * pair's next event comes (at the first bar with a price after its signal), and a holding period's
- * per-bar returns `mark[u] / mark[u−1] − 1` are charged at its exit from prefix sums. No per-bar equity, so
- * no drawdown (NaN).
+ * equity, return mean and Σ(r − mean)² up to rounding) but touch a pair only at its crossings: a fill is
+ * resolved when the pair's next event comes (at the first bar with a price after its signal), and a holding
+ * period's per-bar returns `mark[u] / mark[u−1] − 1` are merged in at its exit as one block (count, mean,
+ * Σ(r − mean)² from prefix sums of the returns' deviations from their overall mean; Chan et al.'s pairwise
+ * update). No per-bar equity, so no drawdown (NaN).
  *
  * Two ways to find the crossings, same events:
  * - sweep: keep the lines sorted by value and re-sort bar by bar with insertion sort; every adjacent swap
@@ -63,31 +64,66 @@ function pairBook(input: CrossoverKernelInput): PairBook {
   const T = close.length;
   const P = fast.length;
   const fillPrice = open ?? close;
-  // marks (last valid close), prefix sums of the per-bar mark returns, next bar with a fill price
+  // marks (last valid close), prefix sums of the per-bar mark returns' deviations d = r − g from their
+  // mean g (shifted sums: a block's Σ(r − mean)² = Σd² − (Σd)²/n cancels nothing when g is near its
+  // mean), next bar with a fill price
   const mark = new Float64Array(T);
+  const markRet = new Float64Array(T);
   const pre1 = new Float64Array(T);
   const pre2 = new Float64Array(T);
   const nextFill = new Int32Array(T + 1).fill(T);
   let last = NaN;
+  let g = 0;
   for (let t = 0; t < T; t++) {
     if (close[t] === close[t]) last = close[t];
     mark[t] = last;
-    const r = t > 0 && mark[t - 1] === mark[t - 1] ? mark[t] / mark[t - 1] - 1 : 0;
-    pre1[t] = (t > 0 ? pre1[t - 1] : 0) + r;
-    pre2[t] = (t > 0 ? pre2[t - 1] : 0) + r * r;
+    markRet[t] = t > 0 && mark[t - 1] === mark[t - 1] ? mark[t] / mark[t - 1] - 1 : 0;
+    g += (markRet[t] - g) / (t + 1);
+  }
+  for (let t = 0; t < T; t++) {
+    const d = markRet[t] - g;
+    pre1[t] = (t > 0 ? pre1[t - 1] : 0) + d;
+    pre2[t] = (t > 0 ? pre2[t - 1] : 0) + d * d;
   }
   for (let t = T - 1; t >= 0; t--) nextFill[t] = fillPrice[t] === fillPrice[t] ? t : nextFill[t + 1];
 
   // One record of 8 doubles (64 bytes, about one cache line) per pair, touched once per event:
   // AMOUNT = cash while flat, quantity while invested (cash is then exactly 0); OUTLAY = the entry's cash
-  // (> 0 ⇔ invested); PEND_AT = bar the pending order fills at (−1: none; the order flips the position);
-  // ENTRY_AT = entry bar while invested, the count of bars with a return once equity is gone;
-  // COUNTS = trades · 2^26 + wins.
+  // (> 0 ⇔ invested); MEAN, M2 = mean and Σ(r − mean)² of the returns merged so far (the entry bar's, each
+  // closed trade's bars; flat bars return exactly 0 and are merged at the end); PEND_AT = bar the pending
+  // order fills at (−1: none; the order flips the position); ENTRY_AT = entry bar while invested, the count
+  // of bars with a return once equity is gone; COUNTS = trades · 2^26 + wins; IN_MKT = bars in closed trades.
   const S = 8;
-  const [AMOUNT, OUTLAY, S1, S2, ENTRY_AT, PEND_AT, COUNTS, IN_MKT] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [AMOUNT, OUTLAY, MEAN, M2, ENTRY_AT, PEND_AT, COUNTS, IN_MKT] = [0, 1, 2, 3, 4, 5, 6, 7];
   const WIN = 1;
   const TRADE = 2 ** 26;
   const st = new Float64Array(P * S);
+  /** Returns merged into the record at o: each closed trade's bars and the open position's entry bar. */
+  const merged = (o: number) =>
+    st[o + IN_MKT] + Math.floor(st[o + COUNTS] * (1 / TRADE)) + (st[o + OUTLAY] > 0 ? 1 : 0);
+  /** Merges a block of n returns with mean `m` and Σ(r − m)² `m2` into the record at o (which holds `n0`). */
+  const merge = (o: number, n0: number, n: number, m: number, m2: number) => {
+    if (n === 0) return;
+    const w = n / (n0 + n);
+    const delta = m - st[o + MEAN];
+    st[o + MEAN] += delta * w;
+    st[o + M2] += m2 + delta * delta * n0 * w;
+  };
+  /**
+   * Merges the holding bars entry+1 … end (mark returns, from the prefix sums) and, when given, one more
+   * return `last` (the exit bar's) into the record at o, as one block.
+   */
+  const mergeHolding = (o: number, n0: number, entry: number, end: number, last?: number) => {
+    let d1 = pre1[end] - pre1[entry];
+    let d2 = pre2[end] - pre2[entry];
+    let n = end - entry;
+    if (last !== undefined) {
+      d1 += last - g;
+      d2 += (last - g) * (last - g);
+      n++;
+    }
+    if (n > 0) merge(o, n0, n, g + d1 / n, Math.max(0, d2 - (d1 * d1) / n));
+  };
   const reset = () => {
     st.fill(0);
     for (let o = 0; o < P * S; o += S) {
@@ -108,9 +144,7 @@ function pairBook(input: CrossoverKernelInput): PairBook {
       const outlay = st[o + AMOUNT];
       const q = quantityForBudget(outlay, px * (1 + slippage), costs);
       if (!(q > 0)) return;
-      const r = (q * mark[at]) / outlay - 1;
-      st[o + S1] += r;
-      st[o + S2] += r * r;
+      merge(o, merged(o), 1, (q * mark[at]) / outlay - 1, 0);
       st[o + AMOUNT] = q;
       st[o + OUTLAY] = outlay;
       st[o + ENTRY_AT] = at;
@@ -120,9 +154,7 @@ function pairBook(input: CrossoverKernelInput): PairBook {
     const entry = st[o + ENTRY_AT] | 0;
     const value = q * (px * (1 - slippage));
     const cash = value - (value * fee + fixedFee);
-    const r = cash / (q * mark[at - 1]) - 1;
-    st[o + S1] += pre1[at - 1] - pre1[entry] + r;
-    st[o + S2] += pre2[at - 1] - pre2[entry] + r * r;
+    mergeHolding(o, merged(o), entry, at - 1, cash / (q * mark[at - 1]) - 1);
     st[o + COUNTS] += TRADE + (cash - st[o + OUTLAY] > 0 ? WIN : 0);
     st[o + IN_MKT] += at - entry;
     st[o + AMOUNT] = cash;
@@ -147,8 +179,8 @@ function pairBook(input: CrossoverKernelInput): PairBook {
     finish() {
       const stats: KernelStats = {
         finalEquity: new Float64Array(P),
-        sumRet: new Float64Array(P),
-        sumRet2: new Float64Array(P),
+        meanRet: new Float64Array(P),
+        m2Ret: new Float64Array(P),
         nReturns: new Int32Array(P),
         maxDrawdown: new Float64Array(P).fill(NaN),
         nTrades: new Int32Array(P),
@@ -160,16 +192,19 @@ function pairBook(input: CrossoverKernelInput): PairBook {
         const gone = dead(o);
         if (!gone) resolve(o, T - 1);
         const invested = st[o + OUTLAY] > 0;
+        let n0 = merged(o);
         if (invested) {
           const entry = st[o + ENTRY_AT] | 0;
-          st[o + S1] += pre1[T - 1] - pre1[entry];
-          st[o + S2] += pre2[T - 1] - pre2[entry];
+          mergeHolding(o, n0, entry, T - 1);
+          n0 += T - 1 - entry;
           st[o + IN_MKT] += T - entry;
         }
+        const nReturns = dead(o) ? st[o + ENTRY_AT] : T;
+        merge(o, n0, nReturns - n0, 0, 0); // the flat bars
         stats.finalEquity[p] = invested ? st[o + AMOUNT] * mark[T - 1] : st[o + AMOUNT];
-        stats.sumRet[p] = st[o + S1];
-        stats.sumRet2[p] = st[o + S2];
-        stats.nReturns[p] = dead(o) ? st[o + ENTRY_AT] : T;
+        stats.meanRet[p] = st[o + MEAN];
+        stats.m2Ret[p] = st[o + M2];
+        stats.nReturns[p] = nReturns;
         stats.nTrades[p] = Math.floor(st[o + COUNTS] / TRADE);
         stats.nWins[p] = st[o + COUNTS] % TRADE;
         stats.barsInMarket[p] = st[o + IN_MKT];

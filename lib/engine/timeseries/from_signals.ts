@@ -3,6 +3,7 @@
  * parameter combination) → positions, trades, equity and statistics, in one pass over the bars
  * (`kernel.ts`).
  */
+import { meanOverDeviation } from "../../metrics/core.ts";
 import { allMetrics, type Metrics } from "../../metrics/summary.ts";
 import { type CostModel, resolveCosts } from "./costs.ts";
 import { type Bars, periodsPerYearOf, resolveBars, type ResolvedBars } from "./bars.ts";
@@ -69,7 +70,11 @@ export interface ColumnStats {
   readonly annual_return: Float64Array;
   /** Sample std (ddof 1) of the per-bar returns × sqrt(periodsPerYear). */
   readonly annual_volatility: Float64Array;
-  /** `mean(r − riskFree) / std(r) · sqrt(periodsPerYear)` over every bar (flat bars return 0), as `metrics.sharpeRatio`. */
+  /**
+   * `mean(r − riskFree) / std(r) · sqrt(periodsPerYear)` over every bar (flat bars return 0), as
+   * `metrics.sharpeRatio` (empyrical): a zero deviation gives ±Infinity by the sign of the mean, NaN for a
+   * zero mean or fewer than 2 returns.
+   */
   readonly sharpe: Float64Array;
   /** Worst drop of equity from its running peak (≤ 0, from the initial cash), as `metrics.maxDrawdown`. */
   readonly max_drawdown: Float64Array;
@@ -392,11 +397,12 @@ export function columnStats(
     const growth = out.finalEquity[c] / initialCash;
     s.total_return[c] = growth - 1;
     s.annual_return[c] = n === 0 ? NaN : growth <= 0 ? -1 : Math.pow(growth, periodsPerYear / n) - 1;
-    const mean = out.sumRet[c] / n;
-    const variance = n > 1 ? Math.max(0, (out.sumRet2[c] - n * mean * mean) / (n - 1)) : NaN;
-    const sd = Math.sqrt(variance);
+    const sd = n > 1 ? Math.sqrt(out.m2Ret[c] / (n - 1)) : NaN;
+    const excess = out.meanRet[c] - riskFree;
     s.annual_volatility[c] = sd * Math.sqrt(periodsPerYear);
-    s.sharpe[c] = sd > 0 ? ((mean - riskFree) / sd) * Math.sqrt(periodsPerYear) : NaN;
+    // as metrics.sharpeRatio: a deviation within round-off of zero is zero (±Infinity, or NaN for a zero
+    // mean); its scale max|r − rf| is |mean − rf| to a relative 1e-12·√n whenever the deviation is that small
+    s.sharpe[c] = meanOverDeviation(excess, sd, [excess]) * Math.sqrt(periodsPerYear);
     s.max_drawdown[c] = out.maxDrawdown[c];
     s.n_trades[c] = out.nTrades[c];
     s.win_rate[c] = out.nTrades[c] > 0 ? out.nWins[c] / out.nTrades[c] : NaN;

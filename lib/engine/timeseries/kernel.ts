@@ -61,9 +61,12 @@ export interface KernelInput {
 /** Per-column statistics every run produces (both output modes). */
 export interface KernelStats {
   readonly finalEquity: Float64Array;
-  /** Σ r and Σ r² of the per-bar returns `equity[t] / equity[t−1] − 1` (bar 0 against the initial cash). */
-  readonly sumRet: Float64Array;
-  readonly sumRet2: Float64Array;
+  /**
+   * Mean and Σ (r − mean)² of the per-bar returns `equity[t] / equity[t−1] − 1` (bar 0 against the initial
+   * cash), accumulated with Welford's update (no cancellation when the returns are nearly constant).
+   */
+  readonly meanRet: Float64Array;
+  readonly m2Ret: Float64Array;
   /** Bars with a defined return (all of them unless equity reached ≤ 0). */
   readonly nReturns: Int32Array;
   /** Min over bars of `equity / running peak − 1` (peak starts at the initial cash). */
@@ -122,16 +125,27 @@ export function simulateSignals(input: KernelInput): KernelOutput {
   const peakEq = new Float64Array(C).fill(initialCash);
   const stats: KernelStats = {
     finalEquity: new Float64Array(C).fill(initialCash),
-    sumRet: new Float64Array(C),
-    sumRet2: new Float64Array(C),
+    meanRet: new Float64Array(C),
+    m2Ret: new Float64Array(C),
     nReturns: new Int32Array(C),
     maxDrawdown: new Float64Array(C),
     nTrades: new Int32Array(C),
     nWins: new Int32Array(C),
     barsInMarket: new Int32Array(C),
   };
-  const { sumRet, sumRet2, nReturns, maxDrawdown, nTrades, nWins, barsInMarket } = stats;
+  const { meanRet, m2Ret, nReturns, maxDrawdown, nTrades, nWins, barsInMarket } = stats;
   const noReturn = new Int32Array(C); // bars without a return (equity was ≤ 0 at the previous close)
+  // returns in meanRet/m2Ret; the flat bars the loop skips (return exactly 0) are merged in as one block
+  // when the next return comes (Chan et al.'s pairwise update with a block of mean 0 and no deviation)
+  const merged = new Int32Array(C);
+  const inverse = Float64Array.from({ length: T + 1 }, (_, k) => 1 / k); // a multiply, not a divide, per bar
+  const mergeFlat = (c: number, k: number) => {
+    const n0 = merged[c];
+    const m = meanRet[c];
+    meanRet[c] = m - (m * (k - n0)) / k;
+    m2Ret[c] += (m * m * n0 * (k - n0)) / k;
+    merged[c] = k;
+  };
   const fillLog = full ? growableFills() : undefined;
   let filled = false; // a fill happened in the current (bar, column)
 
@@ -310,8 +324,13 @@ export function simulateSignals(input: KernelInput): KernelOutput {
       const prev = prevEq[c];
       if (prev > 0) {
         const r = eq / prev - 1;
-        sumRet[c] += r;
-        sumRet2[c] += r * r;
+        const k = t - noReturn[c]; // returns before this bar
+        if (merged[c] < k) mergeFlat(c, k);
+        const d = r - meanRet[c];
+        const m = meanRet[c] + d * inverse[k + 1]; // Welford's update
+        meanRet[c] = m;
+        m2Ret[c] += d * (r - m);
+        merged[c] = k + 1;
       } else noReturn[c]++;
       if (eq !== prev) {
         prevEq[c] = eq;
@@ -352,6 +371,7 @@ export function simulateSignals(input: KernelInput): KernelOutput {
     const q = shares[c];
     stats.finalEquity[c] = q === 0 ? cash[c] : cash[c] + q * mark[c];
     nReturns[c] = T - noReturn[c];
+    if (merged[c] < nReturns[c]) mergeFlat(c, nReturns[c]);
     if (q !== 0 && trades) {
       pushOpenTrade(trades, c, q, entryIdx[c], T - 1, entryPrice[c], mark[c], entryFee[c]);
     }

@@ -3,7 +3,8 @@
  * listing span in `securities` (listed = first session seen, delisted = last session seen when it
  * stopped trading more than 20 sessions before the store's last B3 session) and its liquidity,
  * `descriptors.adv` = the mean traded value in BRL (`b3_quotes.traded_value`) over its last 20 sessions
- * (fewer at the start of its history).
+ * (fewer at the start of its history). Only `adv` is written: descriptors loaded from elsewhere (mcap,
+ * value, beta) stay as they are.
  */
 import { queryRows, type Store } from "../../store/db.ts";
 import type { SecurityRow } from "../../store/tables.ts";
@@ -65,18 +66,22 @@ export async function refreshListingAndLiquidity(store: Store, from: number): Pr
       WHERE m.market IN ('spot', 'fractional'))
     WHERE d >= ${Math.floor(from / DAY_MS)} ORDER BY security_id, d`);
   const [ids, days, adv] = reader.getColumns() as [string[], number[], (number | null)[]];
-  const n = ids.length;
-  const nan = () => new Float64Array(n).fill(NaN);
-  await writeTables(store, {
-    securities: rows,
-    descriptors: {
-      security_id: ids,
-      date: Float64Array.from(days, (d) => d * DAY_MS),
-      mcap: nan(),
-      adv: Float64Array.from(adv, (a) => a ?? NaN),
-      value: nan(),
-      beta: nan(),
+  // only the adv column: a stored row keeps its other descriptors (a user's mcap, value, beta)
+  await writeTables(store, { securities: rows }, {
+    source: "b3:refresh",
+    params: { from: new Date(from).toISOString().slice(0, 10) },
+  }, {
+    extra: {
+      descriptors: [
+        { name: "security_id", type: "VARCHAR", values: ids },
+        { name: "date", type: "DATE", values: Float64Array.from(days, (d) => d * DAY_MS) },
+        { name: "adv", type: "DOUBLE", values: adv },
+      ],
     },
-  }, { source: "b3:refresh", params: { from: new Date(from).toISOString().slice(0, 10) } });
-  return { securities: rows.length, delisted: rows.filter((r) => r.delisted !== null).length, advRows: n };
+  });
+  return {
+    securities: rows.length,
+    delisted: rows.filter((r) => r.delisted !== null).length,
+    advRows: ids.length,
+  };
 }
