@@ -337,6 +337,9 @@ Deno.test("report CLI prints help and rejects bad arguments", async () => {
   const notNotebook = await cli(["README.md"]);
   equal(notNotebook.code, 2);
   match(notNotebook.stderr, /expected \.ipynb notebooks, found "README.md"/);
+  const jobs = await cli(["--jobs", "0"]);
+  equal(jobs.code, 2);
+  match(jobs.stderr, /--jobs expects an integer ≥ 1, found "0"/);
 });
 
 Deno.test({
@@ -358,6 +361,11 @@ Deno.test({
         /FAIL {2}tests\/fixtures\/notebooks\/failing.ipynb: cell 3 .* failed: RangeError: fixture failure 42/,
       );
       match(await Deno.readTextFile(join(out, "index.html")), /No exported notebooks yet/);
+      // two at a time (--jobs 2, the default): the failure is reported once and the other is exported
+      const both = await cli([join(FIXTURES, "failing.ipynb"), join(FIXTURES, "smoke.ipynb"), "--out", out]);
+      equal(both.code, 1);
+      equal(both.stderr.match(/FAIL {2}/g)?.length, 1, both.stderr);
+      ok((await Deno.stat(join(out, "smoke.html"))).isFile);
     } finally {
       await Deno.remove(out, { recursive: true });
     }
