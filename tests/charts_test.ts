@@ -14,6 +14,7 @@ import { asFloat64, rollingMean, toDates } from "../lib/report/chart_data.ts";
 import { chartDefaults, plotDocument, quantityLabel } from "../lib/report/chart_theme.ts";
 import { qqChart } from "../lib/report/factor_charts.ts";
 import { profileChart, weightsChart } from "../lib/report/optimize_charts.ts";
+import { monthlyStackChart } from "../lib/report/portfolio_charts.ts";
 import { lagDecayChart } from "../lib/report/tearsheet_charts.ts";
 import { renderSvg } from "../lib/report/render.ts";
 import { assertAlmostEquals } from "./_assert.ts";
@@ -380,4 +381,10 @@ Deno.test("weightsChart() and profileChart() name their axes and hover the value
   }));
   equal(axisLabel(p, "x"), "lag");
   equal(axisLabel(p, "y"), "sharpe");
+  // monthly bars: the quantity from the title ("(%)" alone in the portfolio tear sheet before)
+  const months = [Date.UTC(2020, 0, 1), Date.UTC(2020, 1, 1)];
+  const turnover = renderSvg(
+    monthlyStackChart({ months, series: { t: [0.1, 0.2] }, percent: true, title: "Turnover by month" }),
+  );
+  equal(axisLabel(turnover, "y"), "Turnover (%)");
 });

@@ -159,7 +159,9 @@ function exposure({ result }: PortfolioTearsheetInput): string {
     dates: result.dates,
     series: { Gross: result.daily.gross_exposure, Net: result.daily.net_exposure },
     title: "Exposure",
-    subtitle: "(long − short) / NAV and (long + short) / NAV at each close",
+    subtitle: "Gross (long + short) / NAV and net (long − short) / NAV at each close",
+    scale: "linear",
+    yLabel: "Exposure (% of NAV)",
     width: HALF,
   }));
   const months = monthlyCosts(result);
