@@ -61,7 +61,7 @@ Deno.test("a plugin manifest's schema is checked by the registry's schemaProblem
     'parameter "window": min 10 > max 5',
     'parameter "window": default 3 is not an integer in [10, 5]',
     'parameter "Kind": name must be snake_case',
-    'parameter "Kind": type must be number, integer, boolean, enum or date, found "text"',
+    'parameter "Kind": type must be number, integer, boolean, enum, date or string, found "text"',
   ];
   deepEqual(schemaProblems(schema), expected);
   await rejects(loadManifest("bad_params", dir), (e: Error) => {

@@ -99,6 +99,7 @@ Deno.test("the registry loads every strategy of the issue, none broken", () => {
     "equal_weight",
     "low_volatility",
     "ma_crossover",
+    "ml_model",
     "momentum_12_1",
     "momentum_sharpe",
     "multifactor",
@@ -448,7 +449,7 @@ Deno.test({
     await t.step("strategies list and show", async () => {
       const list = await capture(() => strategiesMain(["list"]));
       equal(list.code, 0);
-      match(list.out, /14 strategies/);
+      match(list.out, /15 strategies/);
       match(list.out, /pairs_trading\s+pairs/);
       const show = await capture(() => strategiesMain(["show", "momentum_12_1"]));
       match(show.out, /top_n\s+integer\s+50\s+an integer in \[1, 2000\]\s+names held/);

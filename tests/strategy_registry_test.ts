@@ -7,6 +7,7 @@ import { deepEqual, equal, match, ok, rejects, throws } from "node:assert/strict
 import { join } from "node:path";
 import { makePanel } from "../lib/panel/make_panel.ts";
 import { topNWeights } from "../lib/strategy/construct.ts";
+import { createRng } from "../lib/util/rng.ts";
 import {
   ParamError,
   type ParamSchema,
@@ -88,10 +89,40 @@ Deno.test("schemaProblems checks a schema's own defaults and ranges", () => {
     'parameter "n": min 5 > max 1',
     'parameter "n": default 3 is not an integer in [5, 1]',
   ]);
-  deepEqual(schemaProblems({ Bad: { type: "string", default: "", description: "" } }), [
+  deepEqual(schemaProblems({ Bad: { type: "text", default: "", description: "" } }), [
     'parameter "Bad": name must be snake_case',
-    'parameter "Bad": type must be number, integer, boolean, enum or date, found "string"',
+    'parameter "Bad": type must be number, integer, boolean, enum, date or string, found "text"',
   ]);
+  deepEqual(schemaProblems({ id: { type: "string", default: "", description: "" } }), [
+    'parameter "id": default "" is not a non-empty string',
+  ]);
+  deepEqual(schemaProblems({ id: { type: "string", default: null, pattern: "[", description: "" } }), [
+    'parameter "id": pattern "[" is not a regular expression (Invalid regular expression: /[/: Unterminated character class)',
+  ]);
+});
+
+Deno.test("validateParams checks string parameters: non-empty, the whole value matching the pattern", () => {
+  const schema = {
+    run_id: { type: "string", default: null, pattern: "[0-9]{8}-[\\w-]+", description: "a run" },
+    dir: { type: "string", default: "runs", description: "a folder" },
+  } as const;
+  deepEqual(validateParams("ml_model", schema, {}), { run_id: null, dir: "runs" });
+  deepEqual(validateParams("ml_model", schema, { run_id: "20240102-abc", dir: "x/y" }), {
+    run_id: "20240102-abc",
+    dir: "x/y",
+  });
+  throws(
+    () => validateParams("ml_model", schema, { run_id: "x20240102-abc", dir: "" }),
+    (error: unknown) => {
+      equal(
+        (error as Error).message,
+        'strategy "ml_model": 2 invalid parameters\n' +
+          '  - run_id: expected a string matching /^(?:[0-9]{8}-[\\w-]+)$/, found "x20240102-abc"\n' +
+          '  - dir: expected a non-empty string, found ""',
+      );
+      return true;
+    },
+  );
 });
 
 Deno.test("parseParamAssignments reads k=v pairs and names a malformed one", () => {
@@ -228,4 +259,39 @@ Deno.test("topNWeights: equal weights on the top n, a short leg on the bottom n,
     Array.from(topNWeights(scores, 2, 5, { method: "top_n", n: 2, long: 1, short: 0.5 })).slice(0, 5),
     [0.5, -0.25, 0.5, -0.25, 0],
   );
+});
+
+Deno.test("topNWeights: ties broken by security order (the bottom leg from the last name), as a full sort ranks them", () => {
+  // Hand case: scores 2, 1, 2, 1, 2 with one name per leg: the top tie at 2 goes to the first name (0),
+  // the bottom tie at 1 to the last name (3).
+  deepEqual(
+    Array.from(topNWeights(Float64Array.of(2, 1, 2, 1, 2), 1, 5, { method: "top_n", n: 1, short: 1 })),
+    [1, 0, 0, -1, 0],
+  );
+  // Against the rule written as a full sort (score descending, then security index) on 300 random
+  // rows of 40 names with many ties and gaps, for long-only and long-short legs of several sizes.
+  const rng = createRng(11);
+  const T = 300, N = 40;
+  const scores = Float64Array.from({ length: T * N }, (_, c) => {
+    const u = rng.uniform();
+    return u < 0.15 ? NaN : c % 3 === 0 ? Math.round(4 * rng.normal()) : rng.normal();
+  });
+  for (let t = 0; t < 5; t++) scores.fill(NaN, t * N, t * N + N - t); // rows with 0..4 scores
+  for (const construction of [{ n: 1 }, { n: 5 }, { n: 25 }, { n: 3, short: 1 }, { n: 30, short: 0.5 }]) {
+    const c = { method: "top_n" as const, ...construction };
+    const expected = new Float64Array(T * N).fill(NaN);
+    for (let t = 0; t < T; t++) {
+      const row = (i: number) => scores[t * N + i];
+      const ranked = [...Array(N).keys()].filter((i) => Number.isFinite(row(i)))
+        .sort((a, b) => row(b) - row(a) || a - b);
+      if (!ranked.length) continue;
+      expected.fill(0, t * N, t * N + N);
+      const short = c.short ?? 0;
+      const kLong = short > 0 ? Math.min(c.n, Math.floor(ranked.length / 2)) : Math.min(c.n, ranked.length);
+      const kShort = short > 0 ? Math.min(c.n, ranked.length - kLong) : 0;
+      for (const i of ranked.slice(0, kLong)) expected[t * N + i] = 1 / kLong;
+      for (const i of ranked.slice(ranked.length - kShort)) expected[t * N + i] = -short / kShort;
+    }
+    deepEqual(Array.from(topNWeights(scores, T, N, c)), Array.from(expected), JSON.stringify(construction));
+  }
 });

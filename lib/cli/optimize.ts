@@ -1,6 +1,7 @@
 /**
  * `deno task optimize grid|random|walk-forward --snapshot ID --signal FILE [options]` — parameter
- * search and walk-forward optimisation of the cross-sectional backtest, recorded as a run.
+ * search and walk-forward optimisation of the cross-sectional backtest (or of a time-series rule, a
+ * registered strategy through the portfolio simulator, an event-driven rule), recorded as a run.
  */
 import type { BacktestOptions } from "../engine/types.ts";
 import { progressTicker } from "../nb/ticker.ts";
@@ -15,9 +16,12 @@ import { type OptimizeJobResult, runOptimizeJob } from "../pipeline/optimize.ts"
 import { type Preset, readPreset } from "../preset/preset.ts";
 import { stringifyJson } from "../util/json.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { SIMULATION_ARGS, SIMULATION_HELP, simulationOptions } from "./simulation_args.ts";
 
 const HELP = `deno task optimize grid|random|walk-forward --snapshot ID --signal FILE [options]
        deno task optimize grid|random|walk-forward --engine timeseries --snapshot ID --security ID --rule RULE [options]
+       deno task optimize grid|random|walk-forward --strategy NAME --snapshot ID [simulator options]
+       deno task optimize grid|random|walk-forward --engine events --snapshot ID --security ID --rule RULE [options]
 
 Searches the cross-sectional backtest's parameters (lag, residualize, tcBps, weight, fractile,
 fromOpen, mincos) for the best value of an objective metric, over Web Workers (identical results for
@@ -26,17 +30,29 @@ Sharpe ratio over the trials run, probability of backtest overfitting by CSCV) a
 walk-forward re-optimises on rolling or anchored in-sample windows and judges the chosen parameters
 out of sample only. Every run is recorded under runs/ (trials as Parquet, report.html, preset.json).
 
+With --strategy NAME (deno task strategies list) the trials are the strategy's parameters, checked
+against its schema (deno task strategies show NAME); each is simulated as a portfolio exactly as
+deno task run does, and the objective is a metric of the simulated NAV's daily net returns, after
+commission, slippage and taxes. Without --param every schema parameter with a range is searched.
+
 Options:
   --snapshot ID          snapshot to load (required unless --preset gives it)
   --signal FILE          signal file, CSV or Parquet (required unless --preset gives it)
   --preset FILE          start from a preset: its snapshot, signal, universe, dates and parameters
   --engine E             backtest (default: the cross-sectional backtest of --signal) | timeseries
-                         (fromSignals on one security's bars, with --security and --rule)
+                         (fromSignals on one security's bars, with --security and --rule) | strategy
+                         (a registered strategy, with --strategy) | events (runEvents on one security's
+                         bars, with --security and --rule)
+  --strategy NAME        a registered strategy, simulated as a portfolio (implies --engine strategy);
+                         --param names its parameters; the simulator options below apply
+  --benchmark ID         strategy: the benchmark the strategy sees (an index of the snapshot, e.g. SPX)
   --security ID          timeseries: the security (or index, e.g. SPX) whose bars the rule trades
   --rule R               timeseries: ma_crossover (fast, slow, kind) | rsi (period, lower, upper) |
                          donchian (window) | a module exporting signals(params, bars); trade parameters
-                         stopLoss, takeProfit, trailingStop, direction, fill may be searched too
-  --fees-bps X --slippage-bps X   timeseries costs (default 0)
+                         stopLoss, takeProfit, trailingStop, direction, fill may be searched too;
+                         events: ma_crossover (fast, slow, kind) | channel_breakout (window, exit_window:
+                         stop orders) | a module exporting strategy(params) (and space)
+  --fees-bps X --slippage-bps X   timeseries and events costs (default 0)
   --param NAME=SPEC      a dimension, repeatable: MIN:MAX:STEP (range), MIN:MAX (continuous, random
                          only), A,B,C (choices), X (fixed); e.g. --param lag=0:4:1 --param fractile=5,10,20/80
                          (default space: lag 0:3:1 × fractile 3,5,10,20/80 × weight equal,signal × tcBps 0,10,20)
@@ -52,7 +68,7 @@ Options:
   --step SIZE            walk-forward step (default: the out-of-sample size)
   --mode rolling|anchored  walk-forward windows (default rolling)
   --search grid|random   walk-forward: how each window searches (default grid)
-  --start D --end D      restrict the data (YYYY-MM-DD, inclusive)
+  --start D --end D      restrict the data (YYYY-MM-DD, inclusive); strategy: simulate from / to
   --name NAME            signal name (default: the file's signal_name column, else the file name)
   --author NAME          recorded author (default $USER)
   --write-preset FILE    also write the best trial as a preset (any task reads it with --preset)
@@ -60,6 +76,9 @@ Options:
   --runs DIR             run registry folder (default runs/)
   --force                record a new run even when an identical one exists
   --json                 print the result as JSON
+
+Simulator options (with --strategy, as deno task run; --slippage-bps is the simulator's slippage):
+${SIMULATION_HELP.replace(/^Portfolio:\n/, "")}
 ${COMMON_HELP}
 
 Exit codes: 0 ok, 1 failure (invalid signal, bad space, …), 2 usage.`;
@@ -94,7 +113,9 @@ export async function main(args: string[]): Promise<number> {
       security: { type: "string" },
       rule: { type: "string" },
       "fees-bps": { type: "string" },
-      "slippage-bps": { type: "string" },
+      strategy: { type: "string" },
+      benchmark: { type: "string" },
+      ...SIMULATION_ARGS,
       param: { type: "string", multiple: true },
       space: { type: "string" },
       objective: { type: "string" },
@@ -131,15 +152,36 @@ export async function main(args: string[]): Promise<number> {
     const snapshot = values.snapshot ?? preset?.universe.snapshot;
     const signalFile = values.signal ?? preset?.signal?.path;
     if (!snapshot) throw new UsageError("--snapshot ID is required (or --preset FILE)");
-    const engine = values.engine as "backtest" | "timeseries";
-    if (!["backtest", "timeseries"].includes(engine)) {
-      throw new UsageError(`--engine must be backtest or timeseries, found "${values.engine}"`);
+    const engine = (values.strategy && values.engine === "backtest" ? "strategy" : values.engine) as
+      | "backtest"
+      | "timeseries"
+      | "strategy"
+      | "events";
+    if (!["backtest", "timeseries", "strategy", "events"].includes(engine)) {
+      throw new UsageError(
+        `--engine must be backtest, timeseries, strategy or events, found "${values.engine}"`,
+      );
+    }
+    if (engine === "strategy" && !values.strategy) {
+      throw new UsageError("--engine strategy needs --strategy NAME (deno task strategies list)");
+    }
+    if (values.strategy && engine !== "strategy") {
+      throw new UsageError(`--strategy NAME runs the strategy engine, not --engine ${engine}`);
+    }
+    const simulatorFlags = Object.keys(SIMULATION_ARGS).filter((k) =>
+      k !== "slippage-bps" && values[k as keyof typeof values] !== undefined &&
+      values[k as keyof typeof values] !== false
+    );
+    if (engine !== "strategy" && (simulatorFlags.length || values.benchmark)) {
+      throw new UsageError(
+        `--${[...simulatorFlags, ...(values.benchmark ? ["benchmark"] : [])][0]} applies to --strategy only`,
+      );
     }
     if (engine === "backtest" && !signalFile) {
       throw new UsageError("--signal FILE is required (or --preset FILE)");
     }
-    if (engine === "timeseries" && (!values.security || !values.rule)) {
-      throw new UsageError("--engine timeseries needs --security ID and --rule RULE");
+    if ((engine === "timeseries" || engine === "events") && (!values.security || !values.rule)) {
+      throw new UsageError(`--engine ${engine} needs --security ID and --rule RULE`);
     }
     const bps = (name: string) => {
       const text = values[name as "fees-bps"];
@@ -177,6 +219,13 @@ export async function main(args: string[]): Promise<number> {
       engine,
       security: values.security,
       rule: values.rule,
+      ...(engine === "strategy"
+        ? {
+          strategy: values.strategy,
+          benchmark: values.benchmark ?? null,
+          simulation: simulationOptions(values),
+        }
+        : {}),
       costs: {
         ...(bps("fees-bps") !== undefined ? { feesBps: bps("fees-bps") } : {}),
         ...(bps("slippage-bps") !== undefined ? { slippageBps: bps("slippage-bps") } : {}),

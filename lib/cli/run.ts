@@ -4,13 +4,15 @@
  */
 import { type Progress, progress } from "../nb/progress.ts";
 import { renderTextTable } from "../nb/text_table.ts";
-import type { CashRate, SimulationOptions } from "../portfolio/config.ts";
 import { parseInstrument } from "../strategy/instruments.ts";
 import { parseParamAssignments } from "../strategy/params.ts";
 import { runStrategy, tearsheetPath } from "../pipeline/strategy_run.ts";
+import { readPreset } from "../preset/preset.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { SIMULATION_ARGS, SIMULATION_HELP, simulationOptions } from "./simulation_args.ts";
 
 const HELP = `deno task run STRATEGY --snapshot ID [options]
+       deno task run --preset FILE [--param K=V …]
 
 Runs a registered strategy (deno task strategies list) on a snapshot as a portfolio: target weights →
 orders at the next open (or close) in lots, costs, cash rate, dividends and splits, taxes → NAV,
@@ -18,34 +20,18 @@ positions, trades and a monthly tax ledger. Records the run in runs/ (kind "stra
 tear sheet; an identical run (same snapshot, strategy source, parameters and settings) is reused.
 
 Strategy:
+  --preset FILE            rerun a strategy preset (deno task optimize --strategy … --write-preset FILE):
+                           its strategy, parameters, snapshot, benchmark and simulator settings (--param
+                           overrides a parameter; simulator options are not allowed with it)
   --param K=V              a strategy parameter (repeatable; see deno task strategies show STRATEGY)
   --instrument SPEC        trade a synthetic instrument: spread:A:B[:beta] or ratio:A:B (repeatable)
   --securities A,B,…       restrict the strategy's universe (kept beside the instruments)
   --benchmark ID           an index of the snapshot (SPX) or an index-level series (IBOV): comparison, trend filters
 
-Portfolio:
-  --schedule S             daily | weekly | monthly | quarterly | on_change (default: the strategy's)
-  --execution E            next_open | next_close (default next_open)
-  --capital X              starting cash (default 1e6)
-  --lot N                  shares trade in lots of N (default 1; B3: 100)
-  --fractional             trade fractional shares
-  --band F                 skip orders smaller than F × NAV (default 0)
-  --max-leverage X         cap on gross exposure Σ|w| (default none)
-  --long-only              treat negative weights as 0
-  --borrow-rate R          annual fee on the short market value (default 0)
-  --start D, --end D       simulate from / to YYYY-MM-DD (default: first decision → last bar)
-
-Costs, cash, taxes:
-  --commission-bps X       commission in bps of the traded value (default 0)
-  --commission-per-share X, --commission-per-order X, --commission-min X
-  --slippage-bps X         slippage in bps of the price (default 0)
-  --slippage participation ADV model: bps + impact-bps × sqrt(value / ADV), fills ≤ max-participation × ADV
-  --impact-bps X           impact at 100% of ADV (default 100)
-  --max-participation F    daily fill cap as a fraction of ADV (default 0.1)
-  --cash-rate R            cdi (the snapshot's CDI series), a series id, an annual rate (0.1075) or none
-  --tax T                  none | brazil (default none)
+${SIMULATION_HELP}
 
 Run:
+  --start D, --end D       simulate from / to YYYY-MM-DD (default: first decision → last bar)
   --runs DIR               run registry (default runs/)
   --author NAME            recorded author
   --force                  record a new run even when an identical one exists
@@ -55,58 +41,19 @@ ${COMMON_HELP}
 Example: deno task run momentum_12_1 --snapshot demo --param top_n=30 --lot 100 --commission-bps 5 \\
   --slippage-bps 10 --tax brazil --cash-rate cdi --benchmark SPX`;
 
-function number(flag: string, text: string | undefined, check: (x: number) => boolean, expected: string) {
-  if (text === undefined) return undefined;
-  const x = Number(text);
-  if (text.trim() === "" || !Number.isFinite(x) || !check(x)) {
-    throw new UsageError(`--${flag} expects ${expected}, found "${text}"`);
-  }
-  return x;
-}
-
-function cashRate(text: string | undefined): CashRate | undefined {
-  if (text === undefined) return undefined;
-  if (text === "none") return { kind: "none" };
-  const annual = Number(text);
-  if (text.trim() !== "" && Number.isFinite(annual)) {
-    if (annual <= -1 || annual > 1) {
-      throw new UsageError(`--cash-rate as a number is an annual rate like 0.1075, found ${text}`);
-    }
-    return { kind: "constant", annual };
-  }
-  return { kind: "series", id: text.toUpperCase() };
-}
-
 /** \`deno task run\`: see \`--help\`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     const { values, positionals } = parseTaskArgs(args, {
       snapshot: { type: "string" },
+      preset: { type: "string" },
       param: { type: "string", multiple: true },
       instrument: { type: "string", multiple: true },
       securities: { type: "string" },
       benchmark: { type: "string" },
-      schedule: { type: "string" },
-      execution: { type: "string" },
-      capital: { type: "string" },
-      lot: { type: "string" },
-      fractional: { type: "boolean", default: false },
-      band: { type: "string" },
-      "max-leverage": { type: "string" },
-      "long-only": { type: "boolean", default: false },
-      "borrow-rate": { type: "string" },
+      ...SIMULATION_ARGS,
       start: { type: "string" },
       end: { type: "string" },
-      "commission-bps": { type: "string" },
-      "commission-per-share": { type: "string" },
-      "commission-per-order": { type: "string" },
-      "commission-min": { type: "string" },
-      "slippage-bps": { type: "string" },
-      slippage: { type: "string" },
-      "impact-bps": { type: "string" },
-      "max-participation": { type: "string" },
-      "cash-rate": { type: "string" },
-      tax: { type: "string" },
       runs: { type: "string", default: "runs" },
       author: { type: "string" },
       force: { type: "boolean", default: false },
@@ -116,49 +63,32 @@ export async function main(args: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    if (positionals.length !== 1) {
-      throw new UsageError("exactly one STRATEGY is required (deno task strategies list)");
-    }
-    if (!values.snapshot) throw new UsageError("--snapshot ID is required");
-    const nonNegative = (x: number) => x >= 0;
-    const v = values as unknown as Record<string, string | undefined>;
-    const participation = values.slippage === "participation";
-    if (values.slippage !== undefined && !participation) {
+    const preset = values.preset ? await readPreset(values.preset) : undefined;
+    if (preset && preset.engine !== "strategy") {
       throw new UsageError(
-        `--slippage expects "participation" (use --slippage-bps for the bps model), found "${values.slippage}"`,
+        `--preset ${values.preset} is for the ${preset.engine} engine; deno task run takes a strategy preset`,
       );
     }
-    const simulation: SimulationOptions = {
-      ...(values.schedule ? { schedule: values.schedule as SimulationOptions["schedule"] } : {}),
-      ...(values.execution ? { execution: values.execution as SimulationOptions["execution"] } : {}),
-      capital: number("capital", v.capital, (x) => x > 0, "a number > 0"),
-      lot: number("lot", v.lot, (x) => Number.isInteger(x) && x >= 1, "an integer ≥ 1"),
-      fractional: values.fractional,
-      band: number("band", v.band, (x) => x >= 0 && x < 1, "a fraction of NAV in [0, 1)"),
-      maxLeverage: number("max-leverage", v["max-leverage"], (x) => x > 0, "a number > 0") ?? null,
-      allowShort: !values["long-only"],
-      borrowRate: number("borrow-rate", v["borrow-rate"], nonNegative, "an annual rate ≥ 0"),
-      start: values.start ?? null,
-      end: values.end ?? null,
-      commission: {
-        bps: number("commission-bps", v["commission-bps"], nonNegative, "a number ≥ 0"),
-        perShare: number("commission-per-share", v["commission-per-share"], nonNegative, "a number ≥ 0"),
-        perOrder: number("commission-per-order", v["commission-per-order"], nonNegative, "a number ≥ 0"),
-        minimum: number("commission-min", v["commission-min"], nonNegative, "a number ≥ 0"),
-      },
-      slippage: participation
-        ? {
-          model: "participation",
-          bps: number("slippage-bps", v["slippage-bps"], nonNegative, "a number ≥ 0"),
-          impactBps: number("impact-bps", v["impact-bps"], nonNegative, "a number ≥ 0"),
-          maxParticipation: number("max-participation", v["max-participation"], (x) =>
-            x > 0 && x <= 1, "a fraction in (0, 1]"),
-        }
-        : { model: "bps", bps: number("slippage-bps", v["slippage-bps"], nonNegative, "a number ≥ 0") },
-      cashRate: cashRate(values["cash-rate"]),
-      tax: values.tax,
-    };
-    const clean = JSON.parse(JSON.stringify(simulation)); // drop the options not given
+    if (positionals.length !== (preset ? 0 : 1)) {
+      throw new UsageError(
+        preset
+          ? `the preset names the strategy (${preset.strategy}); found "${positionals.join(" ")}" as well`
+          : "exactly one STRATEGY is required (deno task strategies list)",
+      );
+    }
+    const snapshot = values.snapshot ?? preset?.universe.snapshot;
+    if (!snapshot) throw new UsageError("--snapshot ID is required");
+    const flags = Object.keys(SIMULATION_ARGS).filter((k) =>
+      values[k as keyof typeof values] !== undefined && values[k as keyof typeof values] !== false
+    );
+    if (preset && (flags.length || values.start || values.end)) {
+      throw new UsageError(
+        `--${
+          flags[0] ?? (values.start ? "start" : "end")
+        } cannot change a preset's simulator settings; edit ${values.preset} or run without --preset`,
+      );
+    }
+    const clean = preset?.simulation ?? simulationOptions(values, { start: values.start, end: values.end });
     let instruments;
     try {
       instruments = (values.instrument ?? []).map(parseInstrument);
@@ -167,18 +97,18 @@ export async function main(args: string[]): Promise<number> {
     }
     let params;
     try {
-      params = parseParamAssignments(values.param ?? []);
+      params = { ...preset?.params, ...parseParamAssignments(values.param ?? []) };
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
     let bar: Progress | undefined = undefined as Progress | undefined;
     const out = await runStrategy({
-      strategy: positionals[0],
-      snapshot: values.snapshot,
+      strategy: preset?.strategy ?? positionals[0],
+      snapshot,
       snapshotsDir: values.snapshots,
       params,
       simulation: clean,
-      benchmark: values.benchmark ?? null,
+      benchmark: values.benchmark ?? preset?.benchmark ?? null,
       instruments,
       securities: values.securities?.split(",").map((s) => s.trim()).filter(Boolean),
       runsDir: values.runs,
@@ -198,6 +128,9 @@ export async function main(args: string[]): Promise<number> {
     });
     if (bar) (bar.tick(), await bar.done());
     const run = out.run!;
+    if (preset && run.tags.snapshot_hash !== preset.universe.snapshot_hash) {
+      console.error(`warning: snapshot ${snapshot} changed since preset ${values.preset} was written`);
+    }
     const metrics = run.metrics;
     if (values.json) {
       console.log(
@@ -229,7 +162,7 @@ export async function main(args: string[]): Promise<number> {
     ].filter((m) => m in metrics);
     console.log(renderTextTable(Object.fromEntries(shown.map((m) => [m, metrics[m]])), {
       maxRows: shown.length,
-      caption: `${out.strategy.name} on ${values.snapshot}`,
+      caption: `${out.strategy.name} on ${snapshot}`,
     }));
     console.log(`\nrun ${run.run_id}${out.reused ? " (identical run already recorded; reused)" : ""}`);
     console.log(`tear sheet: ${tearsheetPath(run)}`);

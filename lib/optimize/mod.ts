@@ -5,7 +5,9 @@
  * trials tables, metric surfaces, sensitivity and plateau scores; rolling or anchored walk-forwards
  * with stitched out-of-sample returns, efficiency and parameter stability; PSR, DSR and PBO (CSCV).
  * Any engine plugs in as an `Objective` (parameters → returns over a window); the cross-sectional
- * backtest is `objectives/backtest.ts`, the time-series backtest (`fromSignals`) `objectives/timeseries.ts`.
+ * backtest is `objectives/backtest.ts`, the time-series backtest (`fromSignals`) `objectives/timeseries.ts`,
+ * a registered strategy through the portfolio simulator `objectives/strategy.ts` (its schema is the
+ * space, `strategySpace`), the event-driven loop (`runEvents`) `objectives/events.ts`.
  *
  * @example
  * ```ts
@@ -40,6 +42,7 @@ export {
 } from "./objectives/backtest.ts";
 export {
   createObjective as timeseriesObjective,
+  headBars,
   RULES,
   type RuleSignals,
   type SeriesBars,
@@ -48,3 +51,22 @@ export {
   TIMESERIES_OBJECTIVE,
   type TimeseriesObjectiveSetup,
 } from "./objectives/timeseries.ts";
+export {
+  createObjective as strategyObjective,
+  STRATEGY_METRICS,
+  STRATEGY_OBJECTIVE,
+  type StrategyObjectiveSetup,
+  strategySimulation,
+  strategySource,
+  strategySpace,
+  type StrategyTrial,
+} from "./objectives/strategy.ts";
+export {
+  createObjective as eventsObjective,
+  EVENT_RULES,
+  type EventBars,
+  type EventRule,
+  EVENTS_METRICS,
+  EVENTS_OBJECTIVE,
+  type EventsObjectiveSetup,
+} from "./objectives/events.ts";

@@ -7,7 +7,7 @@
  */
 import { finite } from "../metrics/core.ts";
 import { allMetrics } from "../metrics/summary.ts";
-import type { SpaceSpec, TrialParams } from "./space.ts";
+import type { Space, SpaceSpec, TrialParams } from "./space.ts";
 
 /** Bars `[start, end)` of the objective's time axis. */
 export interface Window {
@@ -35,7 +35,7 @@ export interface Objective {
   readonly dates: Float64Array;
   readonly periodsPerYear: number;
   /** The parameter space the engine describes (a strategy's schema), when it has one. */
-  readonly space?: SpaceSpec;
+  readonly space?: SpaceSpec | Space;
   /** Names of the engine metrics `evaluate` returns (so objectives and constraints can be checked up front). */
   readonly metricNames?: readonly string[];
   evaluate(params: TrialParams, window: Window): TrialOutput | Promise<TrialOutput>;

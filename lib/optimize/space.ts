@@ -273,7 +273,7 @@ export function parseValue(text: string): ParamValue {
 
 /** One parameter of a strategy schema, as far as a search needs it (see `lib/strategy/params.ts`). */
 export interface SchemaParam {
-  readonly type: "number" | "integer" | "boolean" | "enum" | "date";
+  readonly type: "number" | "integer" | "boolean" | "enum" | "date" | "string";
   readonly default: ParamValue;
   readonly min?: number | string;
   readonly max?: number | string;

@@ -19,7 +19,12 @@ export {
   suiteRunInput,
 } from "./record_suite.ts";
 export { runSuiteFile, type SuiteFileOptions, type SuiteFileResult } from "./suite_file.ts";
-export { type OptimizeJobOptions, type OptimizeJobResult, runOptimizeJob } from "./optimize.ts";
+export {
+  type OptimizeJobOptions,
+  type OptimizeJobResult,
+  runOptimizeJob,
+  strategyObjectiveSource,
+} from "./optimize.ts";
 export { type PortfolioJobOptions, type PortfolioJobResult, runPortfolioJob } from "./portfolio.ts";
 export {
   backtestRunInput,
@@ -29,7 +34,9 @@ export {
 } from "./plugin_backtest.ts";
 
 export {
+  loadRunData,
   runCommand,
+  type RunData,
   runStrategy,
   runStrategyView,
   type StrategyRun,

@@ -1,7 +1,8 @@
 /**
  * Optimisation jobs end to end: load the snapshot's panel and the signal, run a grid, random search
  * or walk-forward of the cross-sectional backtest over Web Workers (panel and signal in shared
- * memory), record the run (trials and windows as Parquet, a report page, the best trial as a preset)
+ * memory) — or of a time-series rule, a registered strategy through the portfolio simulator, or an
+ * event-driven rule — record the run (trials and windows as Parquet, a report page, the best trial as a preset)
  * and write the preset where asked. An identical earlier run (same snapshot, signal and settings) is
  * found BEFORE computing and returned as it is.
  */
@@ -16,13 +17,24 @@ import {
   TIMESERIES_OBJECTIVE,
   type TimeseriesObjectiveSetup,
 } from "../optimize/objectives/timeseries.ts";
-import type { ObjectiveSource } from "../optimize/objective.ts";
+import { loadObjective, type ObjectiveSource } from "../optimize/objective.ts";
 import { barsFromPanel } from "../engine/timeseries/bars.ts";
 import type { CostModel } from "../engine/timeseries/costs.ts";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { EVENT_RULES, EVENTS_OBJECTIVE, type EventsObjectiveSetup } from "../optimize/objectives/events.ts";
+import {
+  type StrategyObjectiveSetup,
+  strategySimulation,
+  strategySource,
+  strategySpace,
+} from "../optimize/objectives/strategy.ts";
+import type { SimulationConfig, SimulationOptions } from "../portfolio/config.ts";
+import { discoverStrategies } from "../strategy/registry.ts";
+import type { StrategyEntry } from "../strategy/types.ts";
+import { loadRunData, sourceHash } from "./strategy_run.ts";
 import { runSearch, type SearchOptions, type SearchResult } from "../optimize/search.ts";
-import type { SpaceSpec, TrialParams } from "../optimize/space.ts";
+import type { Space, SpaceSpec, TrialParams } from "../optimize/space.ts";
 import { trialReturnsTable, trialsTable, walkForwardTables } from "../optimize/tables.ts";
 import { runWalkForward, type WalkForwardResult } from "../optimize/walk_forward.ts";
 import type { WindowOptions } from "../optimize/windows.ts";
@@ -48,21 +60,39 @@ export interface OptimizeJobOptions
   readonly snapshotsDir?: string;
   /** The signal file (engine `backtest`). */
   readonly signalFile?: string;
-  /** `backtest` (default): the cross-sectional backtest of the signal; `timeseries`: `fromSignals` on one security. */
-  readonly engine?: "backtest" | "timeseries";
-  /** The security whose bars a time-series rule trades (engine `timeseries`). */
+  /**
+   * `backtest` (default): the cross-sectional backtest of the signal; `timeseries`: `fromSignals` on one
+   * security; `strategy`: a registered strategy through the portfolio simulator (implied by `strategy`);
+   * `events`: an event rule through `runEvents` on one security.
+   */
+  readonly engine?: "backtest" | "timeseries" | "strategy" | "events";
+  /** The security whose bars a time-series or event rule trades (engines `timeseries`, `events`). */
   readonly security?: string;
-  /** A built-in rule (ma_crossover, rsi, donchian) or a rule module's path (engine `timeseries`). */
+  /**
+   * A built-in rule or a rule module's path: engine `timeseries` ma_crossover, rsi, donchian; engine
+   * `events` ma_crossover, channel_breakout.
+   */
   readonly rule?: string;
-  /** Costs of the time-series engine (fees and slippage in bps, fixed fee). */
+  /** Costs of the time-series and event engines (fees and slippage in bps, fixed fee). */
   readonly costs?: CostModel;
+  /** Engine `strategy`: the registered strategy whose parameters are searched (its schema is the space). */
+  readonly strategy?: string;
+  /** Engine `strategy`: where strategies are discovered (default the repository's `strategies/`). */
+  readonly strategiesDir?: string;
+  /** Engine `strategy`: simulator settings (schedule, lots, costs, cash rate, taxes), as `deno task run`. */
+  readonly simulation?: SimulationOptions;
+  /** Engine `strategy`: the benchmark the strategy sees (an index or index-level series of the snapshot). */
+  readonly benchmark?: string | null;
   /** Signal name (default: the file's `signal_name`, else its file name). */
   readonly name?: string;
-  /** The space (default: lag × fractile × weights × costs, `BACKTEST_SPACE`). */
+  /**
+   * The space (default: lag × fractile × weights × costs, `BACKTEST_SPACE`; a rule's own space; for a
+   * strategy, its schema's ranges — with a space given, only those parameters vary).
+   */
   readonly space?: SpaceSpec;
   /** Backtest config every trial starts from (e.g. a preset's parameters). */
   readonly base?: BacktestOptions;
-  /** Inclusive `YYYY-MM-DD` bounds of the data. */
+  /** Inclusive `YYYY-MM-DD` bounds of the data (engine `strategy`: of the simulation, as `deno task run`). */
   readonly start?: string;
   readonly end?: string;
   /** Restrict the panel to these securities (e.g. a preset's universe). */
@@ -117,27 +147,48 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
       "walk-forward needs windows: in-sample and out-of-sample sizes (e.g. --is 3y --oos 1y)",
     );
   }
-  const engine = options.engine ?? "backtest";
+  const engine = options.engine ?? (options.strategy ? "strategy" : "backtest");
   if (engine === "backtest" && !signalFile) throw new RangeError("the backtest engine needs a signal file");
-  if (engine === "timeseries" && !(options.security && options.rule)) {
+  if ((engine === "timeseries" || engine === "events") && !(options.security && options.rule)) {
     throw new RangeError(
-      "the timeseries engine needs a security and a rule (e.g. --security SPX --rule ma_crossover)",
+      `the ${engine} engine needs a security and a rule (e.g. --security SPX --rule ma_crossover)`,
     );
   }
-  const rule = options.rule && !(options.rule in RULES)
+  if (engine === "strategy" && !options.strategy) {
+    throw new RangeError("the strategy engine needs a registered strategy (e.g. --strategy momentum_12_1)");
+  }
+  const rules: Readonly<Record<string, { space: SpaceSpec }>> = engine === "events" ? EVENT_RULES : RULES;
+  const rule = options.rule && !(options.rule in rules)
     ? pathToFileURL(resolve(options.rule)).href
     : options.rule;
+  // Engine strategy: the entry, its space checked against the schema and its settings, before any I/O.
+  const registry = engine === "strategy" ? await discoverStrategies(options.strategiesDir) : undefined;
+  const entry = registry?.get(options.strategy!);
+  const strategySpaceChecked = entry ? strategySpace(entry, options.space) : undefined;
+  const simulation = entry
+    ? strategySimulation(entry, {
+      ...options.simulation,
+      ...(options.start ? { start: options.start } : {}),
+      ...(options.end ? { end: options.end } : {}),
+    })
+    : undefined;
   const manifest = await readManifest(snapshot, snapshotsDir);
   const signalHash = engine === "backtest"
     ? await sha256File(signalFile!)
+    : entry
+    ? await sourceHash(entry, namedValues(strategySpaceChecked!), registry!)
     : await sha256Hex(`${rule}\n${rule!.startsWith("file:") ? await Deno.readTextFile(new URL(rule!)) : ""}`);
-  const space = options.space ?? (engine === "backtest" ? BACKTEST_SPACE : RULES[rule!]?.space);
+  const space: SpaceSpec | Space | undefined = strategySpaceChecked ??
+    options.space ?? (engine === "backtest" ? BACKTEST_SPACE : rules[rule!]?.space);
   const base = options.base ?? {};
   const kind = mode === "walk-forward" ? "walk_forward" : "optimize";
   const method = mode === "walk-forward" ? options.searchMethod ?? "grid" : mode;
   const params = {
     engine,
-    ...(engine === "timeseries" ? { security: options.security, rule, costs: options.costs ?? {} } : {}),
+    ...(engine === "timeseries" || engine === "events"
+      ? { security: options.security, rule, costs: options.costs ?? {} }
+      : {}),
+    ...(entry ? { strategy: entry.name, simulation, benchmark: options.benchmark ?? null } : {}),
     mode,
     method,
     space,
@@ -167,8 +218,10 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
   }
   log(`loading snapshot ${snapshot}${signalFile ? ` and ${signalFile}` : ""}…`);
   const loaded = engine === "backtest"
-    ? await backtestInput(options, space!, base)
-    : await timeseriesInput(options, rule!);
+    ? await backtestInput(options, space as SpaceSpec, base)
+    : entry
+    ? await strategyInput(options, entry, simulation!)
+    : await timeseriesInput(options, rule!, engine as "timeseries" | "events");
   const { panel, name, source } = loaded;
   const searchOptions = {
     method,
@@ -191,7 +244,8 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
     : await runSearch(source, searchOptions);
   const now = new Date();
   const id = runId(now, name, configHash);
-  const preset = bestPreset(result, {
+  const chosen = chosenTrial(result);
+  const preset = engine === "events" ? undefined : bestPreset(result, {
     panel,
     name,
     signalFile,
@@ -201,6 +255,16 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
     runId: id,
     now,
     ...(engine === "timeseries" ? { rule, costs: options.costs ?? {} } : {}),
+    ...(entry && chosen
+      ? {
+        strategy: {
+          name: entry.name,
+          simulation: simulation!,
+          benchmark: options.benchmark ?? null,
+          held: await heldBy(source, chosen.params, panel.dates.length),
+        },
+      }
+      : {}),
   });
   log("recording the run…");
   const input: RunInput = {
@@ -208,6 +272,7 @@ export async function runOptimizeJob(options: OptimizeJobOptions): Promise<Optim
     kind,
     tags: {
       signal_name: name,
+      ...(entry ? { strategy: entry.name } : {}),
       snapshot_id: manifest.snapshot_id,
       snapshot_hash: manifest.hash,
       author: options.author,
@@ -277,6 +342,25 @@ function walkForwardRecord(wf: WalkForwardResult): Pick<RunInput, "metrics" | "d
   };
 }
 
+/** The chosen parameters: the best trial, or the last window's choice in a walk-forward (null: none). */
+function chosenTrial(
+  result: SearchResult | WalkForwardResult,
+): { params: TrialParams; trial: number; value: number } | null {
+  if (result.kind === "search") {
+    if (result.best < 0) return null;
+    const best = result.trials[result.best];
+    return { params: best.params, trial: result.best, value: best.metrics[result.metric] };
+  }
+  const last = result.steps.at(-1);
+  return last?.params ? { params: last.params, trial: last.search.best, value: last.isMetric } : null;
+}
+
+/** The securities a strategy's chosen parameters held over every bar (its objective, in this thread). */
+async function heldBy(source: ObjectiveSource, params: TrialParams, bars: number): Promise<string[]> {
+  const objective = await loadObjective(source);
+  return [...(await objective.held!(params, { start: 0, end: bars }))];
+}
+
 /** The preset of the chosen parameters: the best trial, or the last window's choice in a walk-forward. */
 function bestPreset(
   result: SearchResult | WalkForwardResult,
@@ -292,33 +376,42 @@ function bestPreset(
     /** Engine `timeseries`: the rule and the costs. */
     rule?: string;
     costs?: CostModel;
+    /** Engine `strategy`: the strategy, its simulator settings and benchmark, and what it held. */
+    strategy?: {
+      name: string;
+      simulation: SimulationConfig;
+      benchmark: string | null;
+      held: readonly string[];
+    };
   },
 ): Preset | undefined {
-  let params: TrialParams | null, trial: number, value: number;
-  if (result.kind === "search") {
-    if (result.best < 0) return undefined;
-    params = result.trials[result.best].params;
-    trial = result.best;
-    value = result.trials[result.best].metrics[result.metric];
-  } else {
-    const last = result.steps.at(-1);
-    params = last?.params ?? null;
-    trial = last?.search.best ?? -1;
-    value = last?.isMetric ?? NaN;
-  }
-  if (!params) return undefined;
+  const chosen = chosenTrial(result);
+  if (!chosen) return undefined;
+  const { params, trial, value } = chosen;
   const merged: Record<string, TrialParams[string]> = {};
   for (const [k, v] of Object.entries(context.base)) {
     if (typeof v !== "object" || v === null) merged[k] = v as TrialParams[string];
     else if (Array.isArray(v)) merged[k] = v.join("/");
   }
   Object.assign(merged, params);
-  const tc = context.rule ? context.costs?.feesBps ?? 0 : merged.tcBps ?? merged.tc_bps ?? merged.tc ?? 10;
+  const sim = context.strategy?.simulation;
+  const tc = sim
+    ? sim.commission.bps + sim.slippage.bps
+    : context.rule
+    ? context.costs?.feesBps ?? 0
+    : merged.tcBps ?? merged.tc_bps ?? merged.tc ?? 10;
   const exposure = result.kind === "search" ? result.trials[trial]?.metrics.exposure : undefined;
   return {
     quantnb_preset: 1,
     name: `${context.name} · best ${result.metric}`,
-    ...(context.rule
+    ...(context.strategy
+      ? {
+        engine: "strategy" as const,
+        strategy: context.strategy.name,
+        simulation: context.strategy.simulation,
+        benchmark: context.strategy.benchmark,
+      }
+      : context.rule
       ? { engine: "timeseries" as const, strategy: context.rule }
       : { engine: "backtest" as const, signal: { path: context.signalFile!, sha256: context.signalHash } }),
     params: merged,
@@ -330,6 +423,7 @@ function bestPreset(
       ...(context.rule && exposure !== undefined
         ? { held: exposure > 0 ? [...context.panel.securityIds] : [] }
         : {}),
+      ...(context.strategy ? { held: [...context.strategy.held] } : {}),
     },
     dates: presetDates(context.panel.dates),
     costs: { tc_bps: Number(tc) },
@@ -375,8 +469,15 @@ async function backtestInput(
   return { panel, name, source: backtestSource(panel, knownMatrix(panel, parsed.signal), name, base) };
 }
 
-/** The time-series engine's input: one security's (adjusted) bars, equity first, else an index. */
-async function timeseriesInput(options: OptimizeJobOptions, rule: string): Promise<EngineInput> {
+/**
+ * The time-series or event engine's input: one security's (adjusted) bars, equity first, else an
+ * index.
+ */
+async function timeseriesInput(
+  options: OptimizeJobOptions,
+  rule: string,
+  engine: "timeseries" | "events",
+): Promise<EngineInput> {
   const security = options.security!;
   let panel: Panel | undefined;
   for (const assetClass of ["equity", "index"] as const) {
@@ -404,12 +505,72 @@ async function timeseriesInput(options: OptimizeJobOptions, rule: string): Promi
     ...(b.low ? { low: f64(b.low) } : {}),
   };
   const name = options.name ?? security;
-  const setup: TimeseriesObjectiveSetup = {
+  const setup: TimeseriesObjectiveSetup | EventsObjectiveSetup = {
     name,
     bars,
     rule,
     base: options.costs,
     periodsPerYear: panel.periodsPerYear,
   };
-  return { panel, name, source: { module: TIMESERIES_OBJECTIVE, setup } };
+  return {
+    panel,
+    name,
+    source: { module: engine === "events" ? EVENTS_OBJECTIVE : TIMESERIES_OBJECTIVE, setup },
+  };
+}
+
+/** The strategy engine's input: what `deno task run` reads from the snapshot, the panel shared. */
+async function strategyInput(
+  options: OptimizeJobOptions,
+  entry: StrategyEntry,
+  simulation: SimulationOptions,
+): Promise<EngineInput> {
+  const source = await strategyObjectiveSource({ ...options, strategy: entry.name, simulation });
+  return { panel: source.setup.panel, name: options.name ?? entry.name, source };
+}
+
+/**
+ * A registered strategy simulated as a portfolio, as a search objective over a snapshot: reads what
+ * `deno task run` reads (the whole panel, series, corporate actions, lots and tax classes, the
+ * benchmark) and returns the source for `runSearch` / `runWalkForward` (panel in shared memory).
+ *
+ * @example
+ * ```ts
+ * const source = await strategyObjectiveSource({ strategy: "momentum_12_1", snapshot: "demo", simulation: { tax: "brazil" } });
+ * await runSearch(source, { space: { top_n: [20, 50, 100] }, workers: 2 });
+ * ```
+ */
+export async function strategyObjectiveSource(options: {
+  readonly strategy: string;
+  readonly snapshot: string;
+  readonly snapshotsDir?: string;
+  readonly benchmark?: string | null;
+  readonly simulation?: SimulationOptions;
+  readonly strategiesDir?: string;
+}): Promise<ObjectiveSource & { readonly setup: StrategyObjectiveSetup }> {
+  const data = await loadRunData({
+    snapshot: options.snapshot,
+    snapshotsDir: options.snapshotsDir,
+    benchmark: options.benchmark ?? null,
+  });
+  return strategySource({
+    strategy: options.strategy,
+    strategiesDir: options.strategiesDir,
+    panel: data.panel,
+    series: data.series,
+    events: data.events,
+    terms: data.terms,
+    ...(options.benchmark && data.benchmarkClose
+      ? { benchmark: { id: options.benchmark, close: data.benchmarkClose } }
+      : {}),
+    simulation: options.simulation,
+  });
+}
+
+/** Every string value a space can take, by position: what `sourceHash` looks for strategy names in. */
+function namedValues(space: Space): Record<string, string> {
+  const values = space.dimensions
+    .flatMap((d) => (d.kind === "choice" ? d.values : d.kind === "fixed" ? [d.value] : []))
+    .filter((v): v is string => typeof v === "string");
+  return Object.fromEntries(values.map((v, k) => [`v${k}`, v]));
 }

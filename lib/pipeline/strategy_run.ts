@@ -107,8 +107,11 @@ export interface StrategyRun {
 
 const STEPS = ["load snapshot", "strategy weights", "simulate", "record"];
 
-/** Hash of every strategy source the run executes: the strategy's file and any strategy it names. */
-async function sourceHash(entry: StrategyEntry, params: Params, registry: Registry): Promise<string> {
+/**
+ * Hash of every strategy source a run executes: the strategy's file and any registered strategy a
+ * string parameter names (a wrapper's inner strategy).
+ */
+export async function sourceHash(entry: StrategyEntry, params: Params, registry: Registry): Promise<string> {
   const names = [
     entry.name,
     ...Object.values(params).filter((v): v is string =>
@@ -161,7 +164,7 @@ function specText(spec: InstrumentSpec): string {
 }
 
 /** Everything a run reads from the snapshot. */
-interface RunData {
+export interface RunData {
   panel: Panel;
   series: Record<string, Series>;
   events: Awaited<ReturnType<typeof readCorporateEvents>>;
@@ -184,7 +187,14 @@ function runData(options: StrategyRunOptions, hash: string): Promise<RunData> {
   return cached.data;
 }
 
-async function loadRunData(options: StrategyRunOptions): Promise<RunData> {
+/**
+ * Reads what a strategy run needs from a snapshot: the whole panel, every series, corporate actions on
+ * the panel's bars, lots and tax classes, and the benchmark's close on the panel's dates (an index
+ * security, else an index-level series; an unknown benchmark is a `RangeError` listing the ones there).
+ */
+export async function loadRunData(
+  options: Pick<StrategyRunOptions, "snapshot" | "snapshotsDir" | "benchmark">,
+): Promise<RunData> {
   const snap = await openSnapshot(options.snapshot, options.snapshotsDir);
   try {
     const panel = await readPanel(snap.conn, {});

@@ -7,6 +7,7 @@
 import type { BacktestOptions } from "../engine/types.ts";
 import { backtestOptions } from "../optimize/objectives/backtest.ts";
 import { isoDate, parseIsoDate } from "../panel/types.ts";
+import { resolveSimulation, type SimulationConfig } from "../portfolio/config.ts";
 import type { ParamValue } from "../optimize/space.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 
@@ -38,7 +39,15 @@ export interface Preset {
   };
   /** Inclusive `YYYY-MM-DD` bounds of the data the run read (null = the snapshot's own). */
   readonly dates: { readonly start: string | null; readonly end: string | null };
+  /**
+   * Costs in bps: the backtest's per unit of turnover; for a strategy, its commission plus slippage bps
+   * (the full model is `simulation`).
+   */
   readonly costs: { readonly tc_bps: number };
+  /** Engine `strategy`: every simulator setting the run used (schedule, lots, costs, cash rate, taxes). */
+  readonly simulation?: SimulationConfig;
+  /** Engine `strategy`: the benchmark the strategy saw (an index or index-level series), or null. */
+  readonly benchmark?: string | null;
   /** Where the preset came from: the search run, trial and objective. */
   readonly source?: {
     readonly run_id: string;
@@ -128,6 +137,20 @@ export function checkPreset(value: unknown, file = "preset"): Preset {
   }
   const c = p.costs as Record<string, unknown> | undefined;
   if (!(typeof c?.tc_bps === "number" && c.tc_bps >= 0)) fail("costs.tc_bps", "a number ≥ 0", c?.tc_bps);
+  if (p.simulation !== undefined) {
+    try {
+      resolveSimulation(p.simulation as SimulationConfig);
+    } catch (error) {
+      fail(
+        "simulation",
+        `simulator settings (${(error as Error).message.replace(/\s+/g, " ")})`,
+        p.simulation,
+      );
+    }
+  }
+  if (!(p.benchmark === undefined || p.benchmark === null || typeof p.benchmark === "string")) {
+    fail("benchmark", "a benchmark id or null", p.benchmark);
+  }
   return p as unknown as Preset;
 }
 

@@ -3,6 +3,7 @@
  * top-N selection of a score, cross-sectional z-scores, entry/exit state machines and equal weights
  * over the names in position. Rows where nothing can be decided come out all NaN ("no decision").
  */
+import { quickselect } from "simple-statistics";
 import type { Panel } from "../panel/types.ts";
 import type { Signal } from "../signal/types.ts";
 import { pricedAt } from "./features.ts";
@@ -49,22 +50,56 @@ export function topNWeights(
   const { n, long = 1, short = 0 } = construction;
   if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`top_n: n must be an integer ≥ 1, found ${n}`);
   const weights = new Float64Array(nT * nS).fill(NaN);
-  const order = new Int32Array(nS);
+  const finite = new Float64Array(nS);
   for (let t = 0; t < nT; t++) {
     const base = t * nS;
     let count = 0;
-    for (let i = 0; i < nS; i++) if (Number.isFinite(scores[base + i])) order[count++] = i;
+    for (let i = 0; i < nS; i++) if (Number.isFinite(scores[base + i])) finite[count++] = scores[base + i];
     if (count === 0) continue;
-    const ranked = order.subarray(0, count).sort((a, b) => scores[base + b] - scores[base + a] || a - b);
+    // Rank order: score descending, then security order. The top k are the names above the k-th
+    // largest score plus its ties in security order; the bottom k mirror that (ties from the last name).
+    // The k-th values come from quickselect (O(count), no sort).
+    const values = finite.subarray(0, count);
     for (let i = 0; i < nS; i++) weights[base + i] = 0;
     const kLong = short > 0 ? Math.min(n, Math.floor(count / 2)) : Math.min(n, count);
-    for (let k = 0; k < kLong; k++) weights[base + ranked[k]] = long / kLong;
+    if (kLong > 0) pick(scores, weights, base, nS, kth(values, count - kLong), kLong, long / kLong, 1);
     if (short > 0) {
       const kShort = Math.min(n, count - kLong);
-      for (let k = 0; k < kShort; k++) weights[base + ranked[count - 1 - k]] = -short / kShort;
+      if (kShort > 0) pick(scores, weights, base, nS, kth(values, kShort - 1), kShort, -short / kShort, -1);
     }
   }
   return weights;
+}
+
+/** The k-th smallest of `values` (0-based), partially reordering them in place. */
+function kth(values: Float64Array, k: number): number {
+  quickselect(values as unknown as number[], k);
+  return values[k];
+}
+
+/**
+ * Sets `w` on the `k` names of row `base` beyond `threshold` (`side` 1: above it, ties from the first
+ * name; −1: below it, ties from the last name), where `threshold` is the row's k-th score from that end.
+ */
+function pick(
+  scores: ArrayLike<number>,
+  weights: Float64Array,
+  base: number,
+  nS: number,
+  threshold: number,
+  k: number,
+  w: number,
+  side: 1 | -1,
+): void {
+  let taken = 0;
+  for (let i = 0; i < nS; i++) {
+    const x = scores[base + i];
+    if (side > 0 ? x > threshold : x < threshold) (weights[base + i] = w, taken++);
+  }
+  for (let j = 0; j < nS && taken < k; j++) {
+    const i = side > 0 ? j : nS - 1 - j;
+    if (scores[base + i] === threshold) (weights[base + i] = w, taken++);
+  }
 }
 
 /**

@@ -55,6 +55,7 @@ export {
   type ParamValue,
   parseParamAssignments,
   schemaProblems,
+  type StringSpec,
   validateParams,
 } from "./params.ts";
 export {

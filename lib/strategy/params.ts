@@ -4,7 +4,8 @@
  *
  * A schema maps each parameter name to a spec: `number` | `integer` (optional `min`, `max`, `step`),
  * `boolean`, `enum` (`choices`), `date` (`YYYY-MM-DD`, optional `min`/`max`, default may be `null` =
- * unset). Every spec has a `default` and a `description`. Values may arrive typed (library calls) or as
+ * unset), `string` (free text such as a run id, optional `pattern`, default may be `null` = unset).
+ * Every spec has a `default` and a `description`. Values may arrive typed (library calls) or as
  * strings (`--param k=v` on the command line); strings are parsed by the spec's type.
  */
 import { parseIsoDate } from "../panel/types.ts";
@@ -43,13 +44,24 @@ export interface DateSpec {
   readonly description: string;
 }
 
+/**
+ * Free text (a run id, a folder, a security id): non-empty; with `pattern` (a regular expression's
+ * source) the whole value must match it; `default: null` leaves it unset.
+ */
+export interface StringSpec {
+  readonly type: "string";
+  readonly default: string | null;
+  readonly pattern?: string;
+  readonly description: string;
+}
+
 /** One parameter's spec. */
-export type ParamSpec = NumberSpec | BooleanSpec | EnumSpec | DateSpec;
+export type ParamSpec = NumberSpec | BooleanSpec | EnumSpec | DateSpec | StringSpec;
 
 /** A strategy's parameters by name, in display order. */
 export type ParamSchema = Readonly<Record<string, ParamSpec>>;
 
-/** A validated value: numbers, booleans, enum strings, dates as `YYYY-MM-DD` (or null when unset). */
+/** A validated value: numbers, booleans, enum and free strings, dates as `YYYY-MM-DD` (null when unset). */
 export type ParamValue = number | boolean | string | null;
 
 /** Validated parameters with every default filled in. */
@@ -95,6 +107,8 @@ export function allowedText(spec: ParamSpec): string {
       return `one of ${spec.choices.join(", ")}`;
     case "date":
       return `a date YYYY-MM-DD${spec.min ? ` from ${spec.min}` : ""}${spec.max ? ` to ${spec.max}` : ""}`;
+    case "string":
+      return spec.pattern === undefined ? "a non-empty string" : `a string matching /^(?:${spec.pattern})$/`;
     default: {
       const what = spec.type === "integer" ? "an integer" : "a number";
       const range = spec.min !== undefined && spec.max !== undefined
@@ -140,6 +154,14 @@ function checkValue(spec: ParamSpec, raw: unknown): { value: ParamValue } | { pr
         return { problem: true };
       }
       if ((spec.min && raw < spec.min) || (spec.max && raw > spec.max)) return { problem: true };
+      return { value: raw };
+    }
+    case "string": {
+      if (raw === null && spec.default === null) return { value: null };
+      if (typeof raw !== "string" || raw === "") return { problem: true };
+      if (spec.pattern !== undefined && !new RegExp(`^(?:${spec.pattern})$`).test(raw)) {
+        return { problem: true };
+      }
       return { value: raw };
     }
     default: {
@@ -232,8 +254,10 @@ export function schemaProblems(schema: unknown): string[] {
       problems.push(`${at}: expected a spec object, found ${shown(raw)}`);
       continue;
     }
-    if (!["number", "integer", "boolean", "enum", "date"].includes(spec.type)) {
-      problems.push(`${at}: type must be number, integer, boolean, enum or date, found ${shown(spec.type)}`);
+    if (!["number", "integer", "boolean", "enum", "date", "string"].includes(spec.type)) {
+      problems.push(
+        `${at}: type must be number, integer, boolean, enum, date or string, found ${shown(spec.type)}`,
+      );
       continue;
     }
     if (typeof spec.description !== "string") problems.push(`${at}: description must be a string`);
@@ -242,6 +266,16 @@ export function schemaProblems(schema: unknown): string[] {
         problems.push(`${at}: min ${spec.min} > max ${spec.max}`);
       }
       if (spec.step !== undefined && !(spec.step > 0)) problems.push(`${at}: step must be > 0`);
+    }
+    if (spec.type === "string" && spec.pattern !== undefined) {
+      try {
+        new RegExp(spec.pattern);
+      } catch (error) {
+        problems.push(
+          `${at}: pattern ${shown(spec.pattern)} is not a regular expression (${(error as Error).message})`,
+        );
+        continue;
+      }
     }
     if (spec.type === "enum" && !(Array.isArray(spec.choices) && spec.choices.length)) {
       problems.push(`${at}: choices must be a non-empty list`);

@@ -64,7 +64,19 @@ export interface TimeseriesObjectiveSetup {
   readonly periodsPerYear?: number;
 }
 
-function num(params: Readonly<Record<string, ParamValue>>, name: string, fallback?: number): number {
+/**
+ * A rule's numeric parameter (or `fallback` when absent); anything else is a `RangeError` naming it.
+ *
+ * @example
+ * ```ts
+ * numberParam({ fast: 10 }, "fast"); // => 10
+ * ```
+ */
+export function numberParam(
+  params: Readonly<Record<string, ParamValue>>,
+  name: string,
+  fallback?: number,
+): number {
   const v = params[name] ?? fallback;
   if (typeof v !== "number" || !Number.isFinite(v)) {
     throw new RangeError(`parameter "${name}": expected a number, found ${JSON.stringify(v)}`);
@@ -81,7 +93,7 @@ export const RULES: Readonly<Record<string, SignalRule>> = {
       kind: ["sma", "ema"],
     },
     signals(params, bars) {
-      const fast = num(params, "fast"), slow = num(params, "slow");
+      const fast = numberParam(params, "fast"), slow = numberParam(params, "slow");
       if (!(fast < slow)) return null;
       const ma = params.kind === "ema" ? ema : sma;
       return crossSignals(ma(bars.close, fast), ma(bars.close, slow));
@@ -90,16 +102,16 @@ export const RULES: Readonly<Record<string, SignalRule>> = {
   rsi: {
     space: { period: { min: 5, max: 30, step: 5 }, lower: [20, 25, 30, 35], upper: [60, 65, 70, 75, 80] },
     signals(params, bars) {
-      const lower = num(params, "lower", 30), upper = num(params, "upper", 70);
+      const lower = numberParam(params, "lower", 30), upper = numberParam(params, "upper", 70);
       if (!(lower < upper)) return null;
-      const r = rsi(bars.close, num(params, "period", 14));
+      const r = rsi(bars.close, numberParam(params, "period", 14));
       return { entries: r.map((v) => (v < lower ? 1 : 0)), exits: r.map((v) => (v > upper ? 1 : 0)) };
     },
   },
   donchian: {
     space: { window: { min: 10, max: 100, step: 10 } },
     signals(params, bars) {
-      const n = num(params, "window");
+      const n = numberParam(params, "window");
       const { upper, lower } = donchian(bars.high ?? bars.close, bars.low ?? bars.close, n);
       const entries = new Uint8Array(bars.close.length), exits = new Uint8Array(bars.close.length);
       for (let t = 1; t < bars.close.length; t++) {
@@ -114,12 +126,21 @@ export const RULES: Readonly<Record<string, SignalRule>> = {
 /** Engine metrics each trial reports besides the return-series ones. */
 export const TIMESERIES_METRICS = ["exposure", "n_trades"];
 
-/** The first `end` bars as views. */
-function headBars(bars: SeriesBars, end: number): SeriesBars {
-  const cut = (x?: Float64Array) => x?.subarray(0, end);
+/**
+ * The first `end` bars as views (with `nInstruments: K`, date-major `T × K` fields cut at `end · K`).
+ *
+ * @example
+ * ```ts
+ * headBars({ dates, close }, 100).close.length; // => 100
+ * ```
+ */
+export function headBars<B extends SeriesBars & { readonly nInstruments?: number }>(bars: B, end: number): B {
+  const k = bars.nInstruments ?? 1;
+  const cut = (x?: Float64Array) => x?.subarray(0, end * k);
   return {
+    ...bars,
     dates: bars.dates.subarray(0, end),
-    close: bars.close.subarray(0, end),
+    close: cut(bars.close),
     ...(bars.open ? { open: cut(bars.open) } : {}),
     ...(bars.high ? { high: cut(bars.high) } : {}),
     ...(bars.low ? { low: cut(bars.low) } : {}),
