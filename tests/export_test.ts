@@ -2,15 +2,20 @@ import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import {
   describeFailure,
+  dropSilentSections,
   expectsOutput,
   ExportError,
   exportNotebook,
   externalReferences,
+  literalDollars,
   missingOutputs,
   nbconvertCommand,
   type NotebookJson,
+  oneHoverScript,
+  syntaxError,
   writeReportsIndex,
 } from "../lib/report/export.ts";
+import { HOVER_SCRIPT_TAG } from "../lib/report/hover.ts";
 
 const FIXTURES = "tests/fixtures/notebooks";
 const hasJupyter = await nbconvertCommand().then(() => true, () => false);
@@ -75,6 +80,29 @@ Deno.test("externalReferences() flags file and web references but not prose link
   );
 });
 
+Deno.test("describeFailure() prints a multi-line error once, without a stray ^ as the message", () => {
+  const nb = notebook([["markdown", "# t"], ["code", "await query();"]]);
+  // what the Deno kernel gives nbconvert for a DuckDB error: the traceback (message over three lines,
+  // its "^" pointer, frames), then "name: message" again
+  const message = "Error: Binder Error: column x not found\nLINE 1: SELECT x FROM t\n               ^";
+  const stderr =
+    "nbclient.exceptions.CellExecutionError: An error occurred while executing the following cell:\n" +
+    "------------------\nawait query();\n------------------\n\n" +
+    `${message}\n    at query (file:///x/lib/store/db.ts:10:5)\n    at <anonymous>:1:7\n${message}\n`;
+  const text = describeFailure("nb.ipynb", nb, stderr);
+  equal(
+    text,
+    `nb.ipynb: cell 2 (await query();) failed: ${message}\n    at query (file:///x/lib/store/db.ts:10:5)\n` +
+      "    at <anonymous>:1:7",
+  );
+  equal(text.split("Binder Error").length, 2, "the message once");
+});
+
+Deno.test("syntaxError() says what and where when a cell does not parse", async () => {
+  equal(await syntaxError("const x = await load();\nx;"), undefined);
+  match((await syntaxError("const = 1;"))!, /^SyntaxError: .*\(line 1, column 7\)$/);
+});
+
 Deno.test("describeFailure() names the notebook, the cell and the error", () => {
   const nb = notebook([["markdown", "# t"], ["code", "const a = 1;"], [
     "code",
@@ -135,10 +163,11 @@ Deno.test({
             [],
           );
           match(cells[2], /12,500/);
-          match(cells[2], /0\.12%/);
+          match(cells[2], /0\.1180%/, "mean_ret: percent, 4 decimals for the whole column");
           match(cells[3], /<progress value="4" max="4"/, "progress bar updated in place to its final value");
           match(cells[5], />120</);
           match(html, /<style>[\s\S]*#notebook-container/, "inline CSS");
+          equal(html.split('class="qn-hover-script"').length, 2, "one hover script for the page");
         });
       }
     } finally {
@@ -211,7 +240,7 @@ Deno.test("writeReportsIndex() links notebooks and copies run tear sheets", asyn
     match(html, /<a href="tour.html">A tour &amp;amp; more<\/a>/);
     match(
       html,
-      /<a href="runs\/r1\/tearsheet.html">r1<\/a> <span class="qn-muted">momentum · backtest · 2024-05-01 · Sharpe 1.23<\/span>/,
+      /<a href="runs\/r1\/tearsheet.html">momentum · backtest · run r1<\/a> <span class="qn-muted">2024-05-01 · Sharpe 1.23<\/span>/,
     );
     ok(!html.includes("r2"), "runs without a tear sheet are not listed");
     equal(
@@ -222,6 +251,71 @@ Deno.test("writeReportsIndex() links notebooks and copies run tear sheets", asyn
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("writeReportsIndex() gives every run a label of its own: signal, kind, snapshot and run id", async () => {
+  const root = await Deno.makeTempDir({ prefix: "quantnb-index-test-" });
+  try {
+    const out = join(root, "reports");
+    await Deno.mkdir(out);
+    // issue 10: the same signal's suite on demo and on demo-top100 were linked with one label
+    for (
+      const [id, snapshot] of [["20240501-1-sig-aaa", "demo"], ["20240501-2-sig-bbb", "demo-top100"], [
+        "20240502-3-sig-ccc",
+        "demo",
+      ]]
+    ) {
+      await Deno.mkdir(join(root, "runs", id), { recursive: true });
+      await Deno.writeTextFile(
+        join(root, "runs", id, "tearsheet.html"),
+        "<html><title>sig — suite tear sheet</title></html>",
+      );
+      await Deno.writeTextFile(
+        join(root, "runs", id, "run.json"),
+        JSON.stringify({
+          experiment: "sig",
+          kind: "suite",
+          created_at: "2024-05-01T10:00:00Z",
+          tags: { signal_name: "vendor sentiment", snapshot_id: snapshot, verdict: "yellow" },
+          metrics: { sharpe: 1.75, annual_return: 0.1248 },
+        }),
+      );
+    }
+    const html = await Deno.readTextFile(await writeReportsIndex(out, { runsDir: join(root, "runs") }));
+    const labels = [...html.matchAll(/<a href="runs\/[^"]+">([^<]*)<\/a>/g)].map((m) => m[1]);
+    deepEqual(labels, [
+      "vendor sentiment · suite · snapshot demo · run 20240502-3-sig-ccc",
+      "vendor sentiment · suite · snapshot demo-top100 · run 20240501-2-sig-bbb",
+      "vendor sentiment · suite · snapshot demo · run 20240501-1-sig-aaa",
+    ]);
+    equal(new Set(labels).size, labels.length, "unique labels");
+    match(html, /2024-05-01 · yellow · Sharpe 1.75 · ann. return 12.48%/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("dropSilentSections() removes headings over code that shows nothing, for --no-input", () => {
+  const nb = notebook([
+    ["markdown", "# Title\n\nIntro."],
+    ["markdown", "## Setup\n\nWe step up a folder."],
+    ["code", "Deno.chdir('..');"],
+    ["markdown", "## Results"],
+    ["code", "await show(x);", ["display_data"]],
+    ["markdown", "### Detail"],
+    ["code", "const y = 1;"],
+    ["markdown", "## Notes\n\nProse only."],
+  ]);
+  const kept = dropSilentSections(nb).cells.map((c) => (c.source as string).split("\n")[0]);
+  deepEqual(kept, ["# Title", "## Results", "await show(x);", "## Notes"]);
+});
+
+Deno.test("oneHoverScript() keeps one copy of the hover script, before </body>", () => {
+  const page = `<html><body><div>a${HOVER_SCRIPT_TAG}</div><div>b${HOVER_SCRIPT_TAG}</div></body></html>`;
+  const one = oneHoverScript(page);
+  equal(one.split(HOVER_SCRIPT_TAG).length, 2);
+  ok(one.endsWith(`${HOVER_SCRIPT_TAG}</body></html>`));
+  equal(oneHoverScript("<p>x</p>"), "<p>x</p>");
 });
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -243,6 +337,9 @@ Deno.test("report CLI prints help and rejects bad arguments", async () => {
   const notNotebook = await cli(["README.md"]);
   equal(notNotebook.code, 2);
   match(notNotebook.stderr, /expected \.ipynb notebooks, found "README.md"/);
+  const jobs = await cli(["--jobs", "0"]);
+  equal(jobs.code, 2);
+  match(jobs.stderr, /--jobs expects an integer ≥ 1, found "0"/);
 });
 
 Deno.test({
@@ -264,8 +361,19 @@ Deno.test({
         /FAIL {2}tests\/fixtures\/notebooks\/failing.ipynb: cell 3 .* failed: RangeError: fixture failure 42/,
       );
       match(await Deno.readTextFile(join(out, "index.html")), /No exported notebooks yet/);
+      // two at a time (--jobs 2, the default): the failure is reported once and the other is exported
+      const both = await cli([join(FIXTURES, "failing.ipynb"), join(FIXTURES, "smoke.ipynb"), "--out", out]);
+      equal(both.code, 1);
+      equal(both.stderr.match(/FAIL {2}/g)?.length, 1, both.stderr);
+      ok((await Deno.stat(join(out, "smoke.html"))).isFile);
     } finally {
       await Deno.remove(out, { recursive: true });
     }
   },
+});
+
+Deno.test("literalDollars() shows escaped dollars of markdown as $ in the export", () => {
+  const [prose, code] = notebook([["markdown", "the \\$1/\\$1 book"], ["code", "const s = `\\${x}`;"]]).cells;
+  equal(literalDollars(prose).source, "the &#36;1/&#36;1 book");
+  equal(literalDollars(code), code, "code is left alone");
 });

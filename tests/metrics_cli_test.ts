@@ -138,7 +138,7 @@ Deno.test("metrics CLI prints a readable table by default", async () => {
     match(out, /hit_rate\s+75\.00%/);
     match(out, /max_drawdown_duration\s+4\n/);
     match(out, /Top 1 drawdowns/);
-    match(out, /1\s+2023-12-28\s+2023-12-29\s+ongoing\s+-50\.00%\s+4\s+-/);
+    match(out, /1\s+2023-12-28\s+2023-12-29\s+ongoing\s+-50\.00%\s+4\s+—/); // NaN recovery time: the missing-value dash
     match(out, /2024\s+80\.00%/);
   });
 });
@@ -228,6 +228,24 @@ Deno.test("metrics CLI refuses nonsense input with the reason", async (t) => {
       const dec = await run([`${dir}/r.csv`, "--rf", "0.05", "--json"]);
       equal(pct.code, 0);
       deepEqual(JSON.parse(pct.out).metrics, JSON.parse(dec.out).metrics);
+    });
+  });
+  await t.step("a negative --rf is a value, written either way (-0.01 a year)", async () => {
+    await withFiles({ "r.csv": RETURNS_CSV }, async (dir) => {
+      const spaced = await run([`${dir}/r.csv`, "--rf", "-0.01", "--json"]);
+      const joined = await run([`${dir}/r.csv`, "--rf=-0.01", "--json"]);
+      equal(spaced.code, 0, spaced.err);
+      deepEqual(JSON.parse(spaced.out).metrics, JSON.parse(joined.out).metrics);
+      // p = 0.99^(1/252) - 1 per period (negative); mean r = 0.075, sd(r) = sqrt(0.5275 / 3)
+      const p = Math.pow(0.99, 1 / 252) - 1;
+      assertNear(
+        JSON.parse(spaced.out).metrics.sharpe,
+        ((0.075 - p) / Math.sqrt(0.5275 / 3)) * Math.sqrt(252),
+        1e-10,
+      );
+      const below = await run([`${dir}/r.csv`, "--rf", "-1"]);
+      equal(below.code, 2);
+      match(below.err, /--rf must be an annual rate > -1 .*found "-1"/);
     });
   });
 });

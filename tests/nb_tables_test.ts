@@ -7,8 +7,10 @@ import {
   manifestRows,
   panelSeries,
   summaryRows,
+  validationSummary,
   variantRows,
 } from "../lib/nb/tables.ts";
+import { problem } from "../lib/signal/problem.ts";
 import { makePanel } from "../lib/panel/make_panel.ts";
 import type { Manifest } from "../lib/snapshot/manifest.ts";
 import type { RunComparison } from "../lib/track/compare_runs.ts";
@@ -170,7 +172,7 @@ Deno.test("manifestRows() lists files with their table's date range and a short 
   ]);
 });
 
-Deno.test("comparisonRows() puts metrics side by side, formatted by metric name", () => {
+Deno.test("comparisonRows() puts metrics side by side, formatted alike by metric name", () => {
   const comparison = {
     a: { run_id: "run-a" },
     b: { run_id: "run-b" },
@@ -181,12 +183,47 @@ Deno.test("comparisonRows() puts metrics side by side, formatted by metric name"
       { name: "ic_mean", a: 0.02, b: NaN, diff: NaN },
     ],
   } as unknown as RunComparison;
-  deepEqual(comparisonRows(comparison, ["full", "liquid"], { plain: ["turnover"] }), [
+  // one spec per row (format.ts columnSpec): ratios to 2 significant digits of the median, percent
+  // with 2 decimals; turnover is a ratio (Σ|Δw|), not a percentage
+  deepEqual(comparisonRows(comparison, ["full", "liquid"]), [
     { metric: "sharpe", full: "1.50", liquid: "0.75", diff: "-0.75" },
     { metric: "annual_return", full: "12.50%", liquid: "10.00%", diff: "-2.50%" },
-    { metric: "turnover", full: "0.5", liquid: "0.625", diff: "0.125" },
-    { metric: "ic_mean", full: "0.02", liquid: "—", diff: "—" },
+    { metric: "turnover", full: "0.50", liquid: "0.63", diff: "0.13" },
+    { metric: "ic_mean", full: "0.020", liquid: "—", diff: "—" },
   ]);
+  deepEqual(comparisonRows(comparison, ["full", "liquid"], { plain: ["turnover"] })[2], {
+    metric: "turnover",
+    full: "0.500",
+    liquid: "0.625",
+    diff: "0.125",
+  });
   deepEqual(Object.keys(comparisonRows(comparison)[0]), ["metric", "run-a", "run-b", "diff"]);
   throws(() => comparisonRows(comparison, ["x", "x"]), /labels must differ/);
+});
+
+Deno.test("validationSummary() counts problems by kind, errors first, with a few examples", () => {
+  const problems = [
+    ...Array.from(
+      { length: 5 },
+      (_, k) => problem("unknown_security", `security_id "X${k}" is unknown`, k + 1),
+    ),
+    problem("date_after_calendar", "date_sig 2030-01-02 is after the calendar", 9),
+    problem("duplicate", "second row for (A, 2024-01-02)", 7, "date_sig"),
+  ];
+  deepEqual(validationSummary({ ok: false, problems }, 2), [
+    { severity: "error", kind: "duplicate", count: 1, examples: "row 7: second row for (A, 2024-01-02)" },
+    {
+      severity: "warning",
+      kind: "unknown_security",
+      count: 5,
+      examples: 'row 1: security_id "X0" is unknown; row 2: security_id "X1" is unknown; …',
+    },
+    {
+      severity: "warning",
+      kind: "date_after_calendar",
+      count: 1,
+      examples: "row 9: date_sig 2030-01-02 is after the calendar",
+    },
+  ]);
+  deepEqual(validationSummary({ ok: true, problems: [] }), []);
 });

@@ -1,5 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { chromiumPath, openBrowser } from "./_browser.ts";
 import {
   exportNotebook,
   externalReferences,
@@ -23,8 +24,8 @@ const NOTEBOOKS: Record<string, number[]> = {
   "02_backtest": [0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 2, 1, 0],
   // setup, run, suite view, baselines, recorded run
   "03_suite": [0, 0, 1, 0, 0],
-  // setup, two runs, registry, comparison table, equity curves
-  "04_history": [0, 0, 0, 0, 1],
+  // setup, two runs, validation summary, registry, comparison table, equity curves
+  "04_history": [0, 0, 0, 0, 0, 1],
   // setup, registry, schema, momentum run view, low-vol run view, comparison (equity + heatmap), costs
   // by month, tax ledger, every strategy's correlation heatmap
   "05_strategies": [0, 0, 0, 1, 1, 2, 1, 0, 1],
@@ -39,6 +40,7 @@ const NOTEBOOKS: Record<string, number[]> = {
 };
 
 const hasJupyter = await nbconvertCommand().then(() => true, () => false);
+const hasChromium = (await chromiumPath()) !== undefined;
 if (!hasJupyter) console.warn("notebooks_test: Jupyter nbconvert not found, notebook execution ignored");
 
 function sourceText(cell: NotebookCell): string {
@@ -81,6 +83,11 @@ Deno.test("curated notebooks are committed without outputs, on the Deno kernel, 
     match(setup, /^if \(Deno\.cwd\(\)\.endsWith\("\/notebooks"\)\) Deno\.chdir\("\.\."\);/, `${name}: setup`);
     match(setup, /from "quantnb";/, `${name}: imports from quantnb`);
     match(setup, /await ensureDemoData\(/, `${name}: builds the demo data when missing`);
+    // JupyterLab typesets $…$ in Markdown as math — "$1/$1 book" lost its dollars, and so does
+    // "\$1/\$1" in JupyterLab 4 (Markdown turns \$ into $ before MathJax runs): prose says "dollar"
+    for (const cell of notebook.cells.filter((c) => c.cell_type === "markdown")) {
+      ok(!sourceText(cell).includes("$"), `${name}: a $ in "${sourceText(cell).slice(0, 60)}"`);
+    }
   }
 });
 
@@ -137,6 +144,36 @@ Deno.test({
         });
       }
 
+      await t.step({
+        name: "every exported page fits its tables in a 1400 px window, light and dark (headless Chromium)",
+        ignore: !hasChromium,
+        fn: async () => {
+          const browser = (await openBrowser())!;
+          try {
+            for (const dark of [false, true]) {
+              await browser.viewport(1400, 900, { dark });
+              for (const name of Object.keys(NOTEBOOKS)) {
+                await browser.goto(`file://${resolve(outDir, `${name}.html`)}`);
+                // issue 10: 03_suite.html clipped the variants table's last column at 1400 px
+                const overflow = await browser.evaluate<{ table: number; scroll: number }>(`(() => {
+                  const page = document.querySelector("#notebook-container").getBoundingClientRect();
+                  const tables = [...document.querySelectorAll("table")].map((t) => t.getBoundingClientRect().right - page.right);
+                  const scroll = [...document.querySelectorAll(".output_area")].map((o) => o.scrollWidth - o.clientWidth);
+                  return { table: Math.max(0, ...tables), scroll: Math.max(0, ...scroll) };
+                })()`);
+                deepEqual(
+                  overflow,
+                  { table: 0, scroll: 0 },
+                  `${name}${dark ? " (dark)" : ""}: nothing clipped`,
+                );
+              }
+            }
+          } finally {
+            await browser.close();
+          }
+        },
+      });
+
       await t.step("01_ingest shows the S&P 500's 2007–2009 drawdown", () => {
         // S&P 500 closes: 1,565.15 on 2007-10-09 (high), 676.53 on 2009-03-09 (low):
         // 676.53 / 1565.15 − 1 = −56.78%; back above 1,565.15 on 2013-03-28 (close 1,569.19).
@@ -176,7 +213,10 @@ Deno.test({
         for (const id of ids) {
           ok((await Deno.stat(join("runs", id, "run.json"))).isFile, `runs/${id}/run.json`);
         }
-        match(pages["04_history"][3], /metric demo demo-top100 diff sharpe /);
+        match(pages["04_history"][4], /metric demo demo-top100 diff sharpe /);
+        // issue 10: the warnings the validation of demo-top100 finds, by kind with counts and examples
+        match(pages["04_history"][2], /signal OK \([\d,]+ warnings\)/);
+        match(pages["04_history"][2], /warning unknown_security [\d,]+ row \d+: /);
       });
 
       await t.step(
@@ -221,8 +261,9 @@ Deno.test({
         match(pages["08_b3"][1], /9 snapshot /);
         // The demo market's planted events (lib/ingest/b3/synthetic.ts syntheticB3Events(2022, 2024)):
         // QAAB4's reverse split on 2022-03-01 is a Carnival Tuesday, so it goes ex the next session.
-        match(pages["08_b3"][4], /QAAB4 2022-03-02 0\.1 .* published/);
-        match(pages["08_b3"][4], /QAAA3 2024-06-03 2 .* applied/);
+        // (ratios with one number of decimals for the column: 0.10 and 2.00)
+        match(pages["08_b3"][4], /QAAB4 2022-03-02 0\.10 .* published/);
+        match(pages["08_b3"][4], /QAAA3 2024-06-03 2\.00 .* applied/);
       });
     } finally {
       await Deno.remove(outDir, { recursive: true });

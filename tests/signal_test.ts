@@ -73,6 +73,16 @@ Deno.test("readSignal() parses optional columns, timestamps and metadata of a go
   const result = validate({ signal, rows, problems }, { calendar: CALENDAR, securityIds: ["A", "B", "C"] });
   deepEqual(result, { ok: true, problems: [] });
   equal(formatReport(result), "signal OK (0 warnings)");
+  // counts are grouped by thousands (notebook 04 showed "signal OK (1459303 warnings)")
+  const many = Array.from({ length: 1234 }, (_, k) => ({
+    severity: "warning" as const,
+    kind: "unknown_security" as const,
+    row: k + 1,
+    message: "not in the panel",
+  }));
+  const text = formatReport({ ok: true, problems: many }, 1);
+  ok(text.startsWith("signal OK (1,234 warnings)\n  warning unknown_security × 1,234\n"), text);
+  ok(text.endsWith("… and 1,233 more"), text);
 });
 
 Deno.test("readSignal() reads Parquet: missing values are no opinion (one warning), ±Infinity an error", async (t) => {

@@ -487,7 +487,12 @@ Deno.test({
       for (const s of ["headline", "exposure", "costs", "positions", "trades", "reproduce"]) {
         ok(html.includes(`id="section-${s}"`), `section ${s}`);
       }
-      equal((html.match(/<svg\b/g) ?? []).length, 5);
+      // five of its own, and the returns tear sheet's 14 against SPX (returns_tearsheet_test.ts)
+      equal((html.match(/<svg\b/g) ?? []).length, 19);
+      for (const s of ["metrics", "cumulative", "monthly", "rolling", "drawdowns"]) {
+        ok(html.includes(`id="section-rt-${s}"`), `returns section ${s}`);
+      }
+      match(html, /<th[^>]*>momentum_12_1<\/th><th[^>]*>SPX<\/th>/, "the metrics table's benchmark column");
       for (const table of ["trades", "positions", "taxes", "monthly_costs", "daily"]) {
         ok((await Deno.stat(join(runsDir, id, `${table}.parquet`))).size > 0, table);
       }

@@ -11,6 +11,7 @@ import { alignedCumulative, breakevenBps, compoundSeries, lagDecay } from "../li
 import { formatValue } from "../lib/report/tearsheet_parts.ts";
 import { assertAlmostEquals } from "./_assert.ts";
 import { reportSuite } from "./fixtures/report_suite.ts";
+import { universeBenchmark } from "../lib/pipeline/suite_file.ts";
 
 const { suite, panel, known } = await reportSuite();
 const best = suite.signal.best;
@@ -25,12 +26,22 @@ const context: TearsheetContext = {
   signal_source: "signals/latent score.parquet",
   author: "ana",
   capacity,
+  benchmark: universeBenchmark(panel),
 };
 const html = tearsheet(suite, context);
 const doc = parseHTML(html).document;
 const SECTIONS: [string, string, number][] = [
   ["section-verdict", "Verdict", 0],
   ["section-headline", "Headline", 2],
+  // the returns tear sheet of the best variant's net returns vs the universe (returnsSections)
+  ["section-rt-metrics", "Returns: Key metrics", 0],
+  ["section-rt-cumulative", "Returns: Cumulative returns", 3],
+  ["section-rt-yearly", "Returns: End-of-year returns", 1],
+  ["section-rt-monthly", "Returns: Monthly returns", 1],
+  ["section-rt-distribution", "Returns: Return distribution", 2],
+  ["section-rt-daily", "Returns: Daily returns", 1],
+  ["section-rt-rolling", "Returns: Rolling statistics", 4],
+  ["section-rt-drawdowns", "Returns: Drawdowns", 2],
   ["section-robustness", "Robustness", 3],
   ["section-capacity", "Capacity", 0],
   ["section-uniqueness", "Uniqueness", 2],
@@ -46,12 +57,31 @@ Deno.test("tearsheet() renders every section with its id and heading, verdict fi
   }
 });
 
-Deno.test("tearsheet() draws each chart as one <svg>: 10 in all, where expected", () => {
-  equal(count(html, /<svg\b/g), 10);
+Deno.test("tearsheet() draws each chart as one <svg>: 24 in all, where expected", () => {
+  equal(count(html, /<svg\b/g), 24);
   for (const [id, , charts] of SECTIONS) {
     equal(doc.querySelectorAll(`#${id} svg`).length, charts, id);
   }
-  equal(count(html, /<\/svg>/g), 10, "every svg closed");
+  equal(count(html, /<\/svg>/g), 24, "every svg closed");
+});
+
+Deno.test("tearsheet()'s returns sections read the engine's net returns against the universe", () => {
+  // the same Sharpe as the engine's summary of the best variant (both empyrical's sharpe_ratio, rf 0)
+  const keys = doc.querySelector("#section-rt-metrics")!.textContent!;
+  ok(keys.includes(formatValue(best.result.summary.overall.sharpe, "f2")), keys.slice(0, 200));
+  // the benchmark column is the equal-weighted universe: its return on a date is the mean of the
+  // panel's returns that date (Alphalens' benchmark), here checked on the first traded date by hand
+  const bench = universeBenchmark(panel);
+  const t = panel.dates.indexOf(best.result.daily.date[0]);
+  const N = panel.securityIds.length;
+  const row = Array.from(panel.fields.ret.subarray(t * N, (t + 1) * N)).filter((r) => !Number.isNaN(r));
+  assertAlmostEquals(bench.ret[t], row.reduce((a, b) => a + b, 0) / row.length, 1e-12);
+  ok(
+    doc.querySelector("#section-rt-metrics th")!.parentElement!.textContent!.includes(
+      "universe (equal weight)",
+    ),
+  );
+  ok(doc.querySelector('.ts-nav a[href="#section-rt-metrics"]'), "the nav links the returns sections");
 });
 
 Deno.test("tearsheet() is self-contained: no http(s) or file URL except the SVG namespace, no src", () => {
@@ -135,7 +165,9 @@ Deno.test("tearsheet() escapes a signal name holding markup everywhere it appear
     signal_name: evil,
     signal_source: undefined,
   });
-  equal(count(page, /<script/gi), 0);
+  // the only script is the page's hover script (once), never the name
+  equal(count(page, /<script/gi), 1);
+  equal(count(page, /<script class="qn-hover-script">/g), 1);
   ok(page.includes("&lt;script&gt;"));
   equal(parseHTML(page).document.querySelector("h1")!.textContent, evil);
 });

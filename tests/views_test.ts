@@ -1,7 +1,8 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { parseHTML } from "linkedom";
 import { isDisplayable, JUPYTER_DISPLAY } from "../lib/nb/displayable.ts";
 import { mediaBundle } from "../lib/nb/show.ts";
+import { withHoverScript } from "../lib/report/hover.ts";
 import { backtestView, suiteView, withDisplay } from "../lib/report/views.ts";
 import { reportSuite } from "./fixtures/report_suite.ts";
 import { backtest } from "../lib/engine/mod.ts";
@@ -28,9 +29,13 @@ Deno.test("backtestView() shows the summary numbers, the config, fractiles and o
   equal(keys["Max drawdown"], `${(r.summary.overall.max_drawdown * 100).toFixed(2)}%`);
   equal(keys["IC mean"], r.ic.mean.toFixed(3));
   ok(html.includes(`lag ${r.config.lag} · residualize ${r.config.residualize}`));
-  // The fractile row: mean earned return per decile in bps, lowest first.
-  const cells = [...parseHTML(html).document.querySelectorAll("table tbody td")].map((td) => td.textContent);
-  deepEqual(cells.slice(1), Array.from(r.fractiles.mean_return, (m) => (m * 1e4).toFixed(2)));
+  // The fractile row: mean earned return per decile in bps, lowest first, with one number of decimals
+  // for the whole row (at least 2).
+  const cells = [...parseHTML(html).document.querySelectorAll("table tbody td")].map((td) => td.textContent!);
+  const bps = Array.from(r.fractiles.mean_return, (m) => m * 1e4);
+  const decimals = cells[1].split(".")[1].length;
+  ok(decimals >= 2);
+  deepEqual(cells.slice(1), bps.map((b) => b.toFixed(decimals)));
   ok(html.includes(">Net<") && html.includes(">Gross<"), "net and gross lines in the legend");
 });
 
@@ -43,7 +48,8 @@ Deno.test("backtestView() shows the engine's warnings (a constant signal holds n
   });
   const r = backtest(panel, { known: Float64Array.from({ length: 20 }, (_, c) => (c < 10 ? 1 : NaN)) });
   equal(r.warnings.length, 1);
-  ok(backtestView(r).includes(`⚠ ${r.warnings[0]}`));
+  ok(backtestView(r).includes(`<li>${r.warnings[0]}</li>`));
+  ok(backtestView(r).includes("⚠ Warnings"));
   equal(count(backtestView(best.result), /⚠/g), 0);
 });
 
@@ -59,10 +65,18 @@ Deno.test("suiteView() shows the verdict, every variant with the best highlighte
   const uniqueness = [...tables[1].querySelectorAll("tbody tr")].map((tr) =>
     [...tr.querySelectorAll("td")].slice(0, 3).map((td) => td.textContent)
   );
-  deepEqual(
-    uniqueness,
-    suite.uniqueness.map((u) => [u.baseline, u.rank_correlation.toFixed(2), u.pnl_correlation.toFixed(2)]),
-  );
+  // each column with one number of decimals (at least 2), values as computed
+  for (const c of [1, 2]) {
+    const decimals = new Set(uniqueness.map((row) => row[c]!.split(".")[1].length));
+    equal(decimals.size, 1, `one number of decimals in column ${c}`);
+    const d = [...decimals][0];
+    ok(d >= 2);
+    deepEqual(
+      uniqueness.map((row) => row[c]),
+      suite.uniqueness.map((u) => (c === 1 ? u.rank_correlation : u.pnl_correlation).toFixed(d)),
+    );
+  }
+  deepEqual(uniqueness.map((row) => row[0]), suite.uniqueness.map((u) => u.baseline));
   equal(count(html, /<svg\b/g), 1);
 });
 
@@ -73,14 +87,15 @@ Deno.test("withDisplay() makes results render themselves in Jupyter, invisibly t
     const shown = withDisplay(r);
     equal(shown, r, "same object");
     ok(isDisplayable(shown));
-    deepEqual(await shown[JUPYTER_DISPLAY](), { "text/html": backtestView(r) });
+    deepEqual(await shown[JUPYTER_DISPLAY](), { "text/html": withHoverScript(backtestView(r)) });
     deepEqual(Object.keys(shown), keys, "not enumerable");
     equal(JSON.stringify(shown.summary), JSON.stringify(best.result.summary));
   });
   await t.step("a suite displays suiteView, and each of its variants its backtest", async () => {
     const copy = structuredClone(suite);
     const shown = withDisplay(copy);
-    deepEqual(await mediaBundle(shown), { "text/html": suiteView(copy) });
+    deepEqual(await mediaBundle(shown), { "text/html": withHoverScript(suiteView(copy)) });
+    match(String((await mediaBundle(shown))["text/html"]), /<script class="qn-hover-script">/);
     const variant = copy.baselines[0].variants[1];
     ok(isDisplayable(variant.result));
     const html = (await mediaBundle(variant.result))["text/html"] as string;

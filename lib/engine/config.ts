@@ -2,6 +2,7 @@
  * Backtest configuration: defaults and checking.
  */
 import type { BacktestConfig, BacktestOptions, ResidualizeMode, SliceName, WeightMode } from "./types.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** Defaults: lag 0, no residualization, 10 bps, equal weights, deciles 10/90, close-to-close, mincos 10. */
 export const DEFAULT_CONFIG: BacktestConfig = {
@@ -15,6 +16,16 @@ export const DEFAULT_CONFIG: BacktestConfig = {
   slices: ["overall", "year", "cap"],
 };
 
+const CONFIG_KEYS = optionKeys<BacktestConfig>({
+  lag: true,
+  residualize: true,
+  tcBps: true,
+  weight: true,
+  fractile: true,
+  fromOpen: true,
+  mincos: true,
+  slices: true,
+});
 const RESIDUALIZE: readonly ResidualizeMode[] = ["off", "industry", "factor", "all"];
 const WEIGHT: readonly WeightMode[] = ["equal", "signal", "cap"];
 const SLICES: readonly SliceName[] = ["overall", "year", "cap"];
@@ -30,6 +41,7 @@ const SLICES: readonly SliceName[] = ["overall", "year", "cap"];
  * ```
  */
 export function resolveConfig(options: BacktestOptions = {}): BacktestConfig {
+  checkOptions("backtest", options, CONFIG_KEYS);
   const c = { ...DEFAULT_CONFIG, ...options };
   const fail = (name: string, expected: string, found: unknown): never => {
     throw new RangeError(`backtest config "${name}": expected ${expected}, found ${JSON.stringify(found)}`);

@@ -32,6 +32,7 @@ import {
 } from "./returns.ts";
 import { factorRankAutocorrelation, quantileTurnovers } from "./turnover.ts";
 import { rankRows } from "./_rank.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** Options of `analyzeFactor`: `factorData`'s, plus how the portfolio views are built. */
 export interface FactorAnalysisOptions extends FactorDataOptions {
@@ -46,6 +47,25 @@ export interface FactorAnalysisOptions extends FactorDataOptions {
   /** Called before each stage ("forward returns", "returns", "information", "turnover", "events"). */
   readonly onStep?: (stage: string, index: number, total: number) => void;
 }
+
+const FACTOR_KEYS = optionKeys<FactorAnalysisOptions>({
+  longShort: true,
+  groupNeutral: true,
+  equalWeight: true,
+  events: true,
+  onStep: true,
+  periods: true,
+  cumulative: true,
+  padMissing: true,
+  lag: true,
+  groupBy: true,
+  binByGroup: true,
+  filterZscore: true,
+  maxLoss: true,
+  quantiles: true,
+  bins: true,
+  zeroAware: true,
+});
 
 /** Factor value statistics of one quantile (Alphalens' quantile statistics table). */
 export interface QuantileStats {
@@ -151,6 +171,7 @@ export function analyzeFactor(
   signal: SignalInput,
   options: FactorAnalysisOptions = {},
 ): FactorAnalysis {
+  checkOptions("analyzeFactor", options, FACTOR_KEYS);
   const { longShort = true, groupNeutral = false, equalWeight = false, onStep } = options;
   const step = (k: number) => onStep?.(STAGES[k], k, STAGES.length);
   step(0);

@@ -10,6 +10,7 @@
 
 import { annualVolatility, maxDrawdown, sharpeRatio } from "./core.ts";
 import { beta } from "./benchmark.ts";
+import { sortinoRatio } from "./risk.ts";
 import { checkInteger, excessReturns, type RiskFree, rollWindows } from "./_utils.ts";
 
 /**
@@ -48,13 +49,29 @@ export function rollingSharpe(
   riskFree: RiskFree = 0,
   periodsPerYear = 252,
 ): Float64Array {
-  checkInteger("window", window, 2);
-  return rollWindows(
-    excessReturns(returns, riskFree),
-    null,
-    window,
-    (w) => sharpeRatio(w, 0, periodsPerYear),
-  );
+  return rollExcess(returns, window, riskFree, (w) => sharpeRatio(w, 0, periodsPerYear));
+}
+
+/**
+/**
+ * Rolling annualised Sortino ratio (quantstats' `rolling_sortino`): `sortinoRatio` of each window,
+ * `mean(x) / sqrt(Σ min(x, 0)² / n) * sqrt(periodsPerYear)` with `x = r - riskFree` over its n
+ * non-NaN values (periods above the target count as zero in the downside); +Infinity for a window
+ * with no period below the target and a positive mean, NaN with fewer than 2 values.
+ *
+ * @example
+ * ```ts
+ * rollingSortino([0.02, -0.01, 0.01, -0.03], 4, 0, 252);
+ * // => [NaN, NaN, NaN, -0.0025 / sqrt((0.0001 + 0.0009) / 4) * sqrt(252) ≈ -2.5100]
+ * ```
+ */
+export function rollingSortino(
+  returns: ArrayLike<number>,
+  window: number,
+  riskFree: RiskFree = 0,
+  periodsPerYear = 252,
+): Float64Array {
+  return rollExcess(returns, window, riskFree, (w) => sortinoRatio(w, 0, periodsPerYear));
 }
 
 /**
@@ -87,4 +104,15 @@ export function rollingBeta(
  */
 export function rollingMaxDrawdown(returns: ArrayLike<number>, window: number): Float64Array {
   return rollWindows(returns, null, window, (w) => maxDrawdown(w));
+}
+
+/** `ratio` of each window of the excess returns `r - riskFree` (window ≥ 2). */
+function rollExcess(
+  returns: ArrayLike<number>,
+  window: number,
+  riskFree: RiskFree,
+  ratio: (excess: Float64Array) => number,
+): Float64Array {
+  checkInteger("window", window, 2);
+  return rollWindows(excessReturns(returns, riskFree), null, window, ratio);
 }

@@ -28,6 +28,7 @@ import {
   tailRatio,
   valueAtRisk,
 } from "./tail.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** Options of `allMetrics`. */
 export interface AllMetricsOptions {
@@ -49,6 +50,13 @@ export interface AllMetricsOptions {
    */
   readonly dates?: ArrayLike<number>;
 }
+
+const ALL_METRICS_KEYS = optionKeys<AllMetricsOptions>({
+  periodsPerYear: true,
+  riskFree: true,
+  benchmark: true,
+  dates: true,
+});
 
 /** The flat metric record; the four benchmark keys are present only when a benchmark is given. */
 export interface Metrics {
@@ -142,6 +150,7 @@ export interface Metrics {
  * ```
  */
 export function allMetrics(returns: ArrayLike<number>, options: AllMetricsOptions = {}): Metrics {
+  checkOptions("allMetrics", options, ALL_METRICS_KEYS);
   const { periodsPerYear = 252, riskFree = 0, benchmark, dates } = options;
   if (!(periodsPerYear > 0)) throw new RangeError(`periodsPerYear must be > 0, found ${periodsPerYear}`);
   if (dates) checkDates(dates, returns.length);

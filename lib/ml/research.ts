@@ -29,6 +29,7 @@ import { ownRows } from "./own_rows.ts";
 import { type OutOfSample, predictOutOfSample, sampleRows } from "./predict.ts";
 import { predictionSignal } from "./signal.ts";
 import { walkForward, type WalkForwardOptions } from "./splits.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** What to research. Every field has a default (see `DEFAULT_RESEARCH`). */
 export interface ResearchConfig {
@@ -139,6 +140,20 @@ export interface ResearchOptions {
   readonly onProgress?: (done: number, total: number, step: string) => void;
 }
 
+const RESEARCH_CONFIG_KEYS = optionKeys<ResearchConfig>({
+  features: true,
+  standardize: true,
+  labels: true,
+  models: true,
+  split: true,
+  maxTrainRows: true,
+  backtest: true,
+  importance: true,
+  suitePreset: true,
+  seed: true,
+});
+const RESEARCH_OPTION_KEYS = optionKeys<ResearchOptions>({ workers: true, onProgress: true });
+
 /** The variant's name: `<model name or type>_<label>` (e.g. `forest_B1_5`). */
 export function variantName(model: ModelSpec, label: LabelSpec): string {
   return `${modelName(model)}_${labelName(label)}`;
@@ -164,6 +179,8 @@ export async function runResearch(
   config: ResearchConfig = {},
   options: ResearchOptions = {},
 ): Promise<ResearchResult> {
+  checkOptions("runResearch config", config, RESEARCH_CONFIG_KEYS);
+  checkOptions("runResearch", options, RESEARCH_OPTION_KEYS);
   const c = { ...DEFAULT_RESEARCH, ...config };
   if (c.labels.length === 0 || c.models.length === 0) {
     throw new RangeError("runResearch: at least one label and one model are needed");

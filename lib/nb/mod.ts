@@ -11,7 +11,21 @@
 
 export { type Displayable, displayable, isDisplayable, JUPYTER_DISPLAY } from "./displayable.ts";
 export { type JupyterApi, jupyterKernel } from "./kernel.ts";
-export { type Progress, progress, type ProgressMode, type ProgressOptions } from "./progress.ts";
+export {
+  autoProgress,
+  formatSeconds,
+  noProgress,
+  type Progress,
+  progress,
+  type ProgressMode,
+  type ProgressOptions,
+  type ProgressSink,
+  stageCallbacks,
+  type StagedProgress,
+  type StageEvent,
+  stages,
+  type StagesOptions,
+} from "./progress.ts";
 export { type MediaBundle, mediaBundle, plainText, show, type ShowOptions } from "./show.ts";
 export { renderTextTable } from "./text_table.ts";
 export { type ProgressTicker, progressTicker } from "./ticker.ts";

@@ -5,7 +5,9 @@
 
 import type { ChartFigure } from "../report/chart_theme.ts";
 import { renderTable, type TableData, type TableOptions } from "../report/html.ts";
+import { withHoverScript } from "../report/hover.ts";
 import { renderSvg } from "../report/render.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 import { isDisplayable, JUPYTER_DISPLAY } from "./displayable.ts";
 import { jupyterKernel, settle } from "./kernel.ts";
 import { renderTextTable } from "./text_table.ts";
@@ -14,6 +16,15 @@ import { renderTextTable } from "./text_table.ts";
 export interface ShowOptions extends TableOptions {
   print?: (text: string) => void;
 }
+
+const SHOW_OPTION_KEYS = optionKeys<ShowOptions>({
+  percent: true,
+  plain: true,
+  formats: true,
+  maxRows: true,
+  caption: true,
+  print: true,
+});
 
 /** A media bundle (`{ mime: content }`) as the Jupyter protocol takes it. */
 export type MediaBundle = Record<string, unknown>;
@@ -25,13 +36,13 @@ function isChart(x: unknown): x is ChartFigure {
 }
 
 function chartNote(chart: ChartFigure): string {
-  const title = chart.querySelector("h2")?.textContent;
+  const title = (chart.querySelector(".qn-chart-title") ?? chart.querySelector("h2"))?.textContent;
   return `[chart${title ? `: ${title}` : ""}] (shows in a notebook; renderSvg(chart) gives its HTML)`;
 }
 
 /**
- * What `show(x)` sends to Jupyter: charts (Plot figures) and tables as `text/html` (not
- * `image/svg+xml`, which nbconvert's HTML export empties and JupyterLab refuses when untrusted),
+ * What `show(x)` sends to Jupyter: charts (Plot figures, with the hover script) and tables as
+ * `text/html` (not `image/svg+xml`, which nbconvert's HTML export empties and JupyterLab refuses when untrusted),
  * displayables as their own bundle, anything else as `text/plain`.
  *
  * @example
@@ -41,7 +52,7 @@ function chartNote(chart: ChartFigure): string {
  */
 export async function mediaBundle(x: unknown, options: TableOptions = {}): Promise<MediaBundle> {
   if (isDisplayable(x)) return await x[JUPYTER_DISPLAY]();
-  if (isChart(x)) return { "text/html": renderSvg(x) };
+  if (isChart(x)) return { "text/html": withHoverScript(renderSvg(x)) };
   if (typeof x === "object" && x !== null) return { "text/html": renderTable(x as TableData, options) };
   return { "text/plain": String(x) };
 }
@@ -53,8 +64,6 @@ export async function mediaBundle(x: unknown, options: TableOptions = {}): Promi
  * @example
  * ```ts
  * plainText({ sharpe: 1.234, maxDrawdown: -0.2 });
- * // metric        value
- * // -----------  -------
  * // sharpe          1.23
  * // maxDrawdown  -20.00%
  * ```
@@ -82,6 +91,7 @@ export async function plainText(x: unknown, options: TableOptions = {}): Promise
  * ```
  */
 export async function show(x: unknown, options: ShowOptions = {}): Promise<void> {
+  checkOptions("show", options, SHOW_OPTION_KEYS);
   const kernel = jupyterKernel();
   if (kernel) {
     await kernel.display(await mediaBundle(x, options), { raw: true });

@@ -7,7 +7,8 @@
 import type { BacktestResult, BacktestSummary, SliceSummary } from "../engine/types.ts";
 import type { DrawdownPeriod } from "../metrics/drawdown.ts";
 import { field, isoDate, type Panel } from "../panel/types.ts";
-import { formatCell, type TableOptions } from "../report/html.ts";
+import { formatAlike, type TableOptions } from "../report/html.ts";
+import type { SignalProblem, ValidationResult } from "../signal/problem.ts";
 import type { Manifest } from "../snapshot/manifest.ts";
 import type { RunComparison } from "../track/compare_runs.ts";
 
@@ -223,9 +224,10 @@ export function manifestRows(manifest: Manifest): ManifestRow[] {
 
 /**
  * A run comparison's metrics side by side: one row per metric with both runs' values and the
- * difference (b − a), each formatted as `show` formats a column of that name (returns and drawdowns
- * as percent; `options.percent` / `options.plain` adjust it). Columns are named by `labels` (default:
- * the run ids).
+ * difference (b − a), the three formatted alike as `show` formats a column of that name (returns
+ * and drawdowns as percent, Sharpe and turnover as ratios, same decimals across the row;
+ * `options.percent` / `options.plain` / `options.formats` adjust it). Columns are named by `labels`
+ * (default: the run ids).
  *
  * @example
  * ```ts
@@ -243,10 +245,44 @@ export function comparisonRows(
       `comparisonRows: labels must differ from each other and from "metric"/"diff", found ${a}, ${b}`,
     );
   }
-  return comparison.metrics.map((m) => ({
-    metric: m.name,
-    [a]: formatCell(m.name, m.a, options),
-    [b]: formatCell(m.name, m.b, options),
-    diff: formatCell(m.name, m.diff, options),
-  }));
+  return comparison.metrics.map((m) => {
+    const [va, vb, diff] = formatAlike(m.name, [m.a, m.b, m.diff], options);
+    return { metric: m.name, [a]: va, [b]: vb, diff };
+  });
+}
+
+/** One row of `validationSummary`: a kind of problem, how many, and a few of them. */
+export interface ValidationRow {
+  severity: "error" | "warning";
+  kind: string;
+  count: number;
+  examples: string;
+}
+
+/**
+ * A validation result summarised by kind of problem, errors first then by count: how many rows each
+ * kind concerns and the first `examples` of them (`row 12: …`), so a million ignored rows read as one
+ * line, not a million.
+ *
+ * @example
+ * ```ts
+ * await show(validationSummary(validate(parsed, { panel })));
+ * // warning  unknown_security  1,460,000  row 1: security_id "X" is not in the panel (ignored); …
+ * ```
+ */
+export function validationSummary(result: ValidationResult, examples = 3): ValidationRow[] {
+  const byKind = new Map<string, { first: SignalProblem[]; count: number }>();
+  for (const p of result.problems) {
+    const entry = byKind.get(p.kind) ?? { first: [], count: 0 };
+    if (entry.first.length < examples) entry.first.push(p);
+    entry.count++;
+    byKind.set(p.kind, entry);
+  }
+  const describe = (p: SignalProblem) => (p.row !== undefined ? `row ${p.row}: ${p.message}` : p.message);
+  return [...byKind.entries()].map(([kind, { first, count }]) => ({
+    severity: first[0].severity,
+    kind,
+    count,
+    examples: first.map(describe).join("; ") + (count > first.length ? "; …" : ""),
+  })).sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === "error" ? -1 : 1));
 }

@@ -5,9 +5,9 @@
 import { formatTable, moreRows, type TableData, type TableOptions } from "../report/html.ts";
 
 /**
- * Renders table data as aligned plain text: a header, a dashed rule, numeric columns right-aligned,
- * and "… N more rows" past `maxRows`. Cells are formatted as in `renderTable` (percent, dates,
- * thousands separators).
+ * Renders table data as aligned plain text: a header and a dashed rule (none for a record of
+ * scalars), numeric columns right-aligned, and "… N more rows" past `maxRows`. Cells are formatted
+ * as in `renderTable` (one spec per column: percent, ratio, counts, dates, fixed decimals).
  *
  * @example
  * ```ts
@@ -18,13 +18,14 @@ import { formatTable, moreRows, type TableData, type TableOptions } from "../rep
  * ```
  */
 export function renderTextTable(data: TableData, options: TableOptions = {}): string {
-  const { columns, rows, numeric, omitted } = formatTable(data, options);
-  const widths = columns.map((name, c) => Math.max(name.length, ...rows.map((row) => row[c].length)));
+  const { columns, rows, numeric, header, omitted } = formatTable(data, options);
+  const widths = columns.map((name, c) =>
+    Math.max(header ? name.length : 0, ...rows.map((row) => row[c].length))
+  );
   const pad = (text: string, c: number) => numeric[c] ? text.padStart(widths[c]) : text.padEnd(widths[c]);
   const lines = [
     ...(options.caption ? [options.caption] : []),
-    columns.map(pad).join("  ").trimEnd(),
-    widths.map((w) => "-".repeat(w)).join("  "),
+    ...(header ? [columns.map(pad).join("  ").trimEnd(), widths.map((w) => "-".repeat(w)).join("  ")] : []),
     ...rows.map((row) => row.map(pad).join("  ").trimEnd()),
   ];
   if (omitted > 0) lines.push(moreRows(omitted));

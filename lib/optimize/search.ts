@@ -21,6 +21,7 @@ import { plateauScores } from "./plateau.ts";
 import { randomPoints } from "./sample.ts";
 import { defineSpace, gridPoints, type Space, type SpaceSpec, type TrialParams } from "./space.ts";
 import { evaluateChunk, type TrialChunk, type TrialEvaluation } from "./trial_task.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** How trials are chosen. */
 export type SearchMethod = "grid" | "random";
@@ -50,6 +51,21 @@ export interface SearchOptions {
   /** Called after each chunk of trials with (trials done, total). */
   readonly onProgress?: (done: number, total: number) => void;
 }
+
+/** The option names of `runSearch` (checked by the compiler). */
+export const SEARCH_KEYS: (keyof SearchOptions & string)[] = optionKeys<SearchOptions>({
+  method: true,
+  space: true,
+  trials: true,
+  seed: true,
+  objective: true,
+  direction: true,
+  constraints: true,
+  workers: true,
+  window: true,
+  pboBlocks: true,
+  onProgress: true,
+});
 
 /** One trial of a search. */
 export interface Trial {
@@ -131,6 +147,7 @@ export async function runSearch(
   objective: Objective | ObjectiveSource,
   options: SearchOptions = {},
 ): Promise<SearchResult> {
+  checkOptions("runSearch", options, SEARCH_KEYS);
   const started = performance.now();
   const { obj, source, plan, workers } = await prepareSearch(objective, options);
   const window = options.window ?? { start: 0, end: obj.dates.length };

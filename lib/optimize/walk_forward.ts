@@ -14,6 +14,7 @@ import type { Objective, ObjectiveSource } from "./objective.ts";
 import {
   evaluateChunks,
   prepareSearch,
+  SEARCH_KEYS,
   type SearchOptions,
   type SearchPlan,
   type SearchResult,
@@ -24,10 +25,16 @@ import type { TrialParams } from "./space.ts";
 import { axisCoding, sensitivity } from "./surface.ts";
 import type { TrialChunk } from "./trial_task.ts";
 import { type WalkForwardWindow, walkForwardWindows, type WindowOptions } from "./windows.ts";
+import { checkOptions } from "../util/options.ts";
 
 /** Options of `runWalkForward`: a search (space, method, objective, constraints, workers) and windows. */
 export interface WalkForwardOptions extends Omit<SearchOptions, "window"> {
   readonly windows: WindowOptions;
+}
+
+/** `runSearch`'s option names with `windows` for its `window` (read at call time: the modules import each other). */
+function walkForwardKeys(): string[] {
+  return ["windows", ...SEARCH_KEYS.filter((key) => key !== "window")];
 }
 
 /** One window's outcome. */
@@ -107,6 +114,7 @@ export async function runWalkForward(
   objective: Objective | ObjectiveSource,
   options: WalkForwardOptions,
 ): Promise<WalkForwardResult> {
+  checkOptions("runWalkForward", options, walkForwardKeys());
   const started = performance.now();
   const { obj, source, plan, workers } = await prepareSearch(objective, options);
   const windows = walkForwardWindows(obj.dates, options.windows);

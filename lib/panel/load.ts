@@ -7,6 +7,7 @@ import { lowerBound } from "../util/bisect.ts";
 import { sharedFloat64, toShared } from "../util/shared.ts";
 import { readBarPanel } from "../bars/panel.ts";
 import type { Interval } from "../bars/session.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 const DAY_MS = 86_400_000;
 const PRICE_FIELDS = ["open", "high", "low", "close", "volume"];
@@ -48,6 +49,19 @@ export interface LoadPanelOptions extends PanelQuery {
   snapshotsDir?: string;
 }
 
+const LOAD_PANEL_KEYS = optionKeys<LoadPanelOptions>({
+  snapshot: true,
+  snapshotsDir: true,
+  fields: true,
+  start: true,
+  end: true,
+  securities: true,
+  assetClass: true,
+  periodsPerYear: true,
+  returns: true,
+  interval: true,
+});
+
 /**
  * Loads a snapshot into a dense `Panel`: the calendar is every trading day in range on which at
  * least one selected security has a price; securities are sorted by id; missing rows are NaN.
@@ -63,6 +77,7 @@ export interface LoadPanelOptions extends PanelQuery {
  * ```
  */
 export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
+  checkOptions("loadPanel", options, LOAD_PANEL_KEYS);
   const snapshot = await openSnapshot(options.snapshot, options.snapshotsDir);
   try {
     return await readPanel(snapshot.conn, options);

@@ -24,7 +24,7 @@ import {
 import { htmlPage } from "../report/html.ts";
 import { portfolioView } from "../report/optimize_views.ts";
 import { columnTable } from "../report/tearsheet_parts.ts";
-import { subheading } from "../report/views.ts";
+import { subheading } from "../report/tearsheet_parts.ts";
 import { getRun } from "../track/get_run.ts";
 import { listRuns } from "../track/list_runs.ts";
 import { recordRun, runConfigHash } from "../track/record_run.ts";

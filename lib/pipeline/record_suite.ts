@@ -8,14 +8,18 @@ import { recordRun } from "../track/record_run.ts";
 import type { RunIdentity } from "../track/record_run.ts";
 import type { RunInput, RunJson, RunRecord } from "../track/types.ts";
 import type { CapacityStats } from "../report/capacity.ts";
-import { tearsheet, type TearsheetContext } from "../report/tearsheet.ts";
+import { tearsheet, type TearsheetBenchmark, type TearsheetContext } from "../report/tearsheet.ts";
 import { expandPreset, type SuitePreset } from "../suite/preset.ts";
 import { type SuiteResult, suiteRows } from "../suite/run_suite.ts";
 
-/** What a suite run stores as its result (`result.bin`): the suite and its best variant's capacity. */
+/**
+ * What a suite run stores as its result (`result.bin`): the suite, its best variant's capacity and the
+ * benchmark of its tear sheet's returns sections.
+ */
 export interface StoredSuite {
   readonly suite: SuiteResult;
   readonly capacity?: CapacityStats;
+  readonly benchmark?: TearsheetBenchmark;
 }
 
 /** Who and what a suite run is recorded under. */
@@ -29,8 +33,11 @@ export interface RecordSuiteOptions {
   runsDir?: string;
   /** Extra tags, e.g. the command that reproduces the run. */
   tags?: Record<string, string>;
-  /** Extra tear-sheet context: `capacity` (see `capacityStats`), `signal_source` (the file). */
-  tearsheetExtras?: Pick<TearsheetContext, "capacity" | "signal_source">;
+  /**
+   * Extra tear-sheet context: `capacity` (see `capacityStats`), `signal_source` (the file),
+   * `benchmark` (see `universeBenchmark`).
+   */
+  tearsheetExtras?: Pick<TearsheetContext, "capacity" | "signal_source" | "benchmark">;
 }
 
 /**
@@ -121,6 +128,10 @@ export function suiteRunInput(suite: SuiteResult, options: RecordSuiteOptions): 
  * ```
  */
 export async function recordSuite(suite: SuiteResult, options: RecordSuiteOptions): Promise<RunRecord> {
-  const result: StoredSuite = { suite, capacity: options.tearsheetExtras?.capacity };
+  const result: StoredSuite = {
+    suite,
+    capacity: options.tearsheetExtras?.capacity,
+    benchmark: options.tearsheetExtras?.benchmark,
+  };
   return await recordRun({ ...suiteRunInput(suite, options), result }, { runsDir: options.runsDir });
 }

@@ -36,6 +36,7 @@ import { recordOnce, runConfigHash, type RunIdentity } from "../track/record_run
 import type { LockHolder } from "../track/run_lock.ts";
 import type { RunInput, RunJson, RunRecord, RunTable } from "../track/types.ts";
 import { sha256File, sha256Hex } from "../util/hash.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** What to run and how. */
 export interface StrategyRunOptions {
@@ -70,6 +71,25 @@ export interface StrategyRunOptions {
   /** Called (and awaited) as each step starts: load snapshot, strategy weights, simulate, record. */
   readonly onStep?: (step: string, index: number, total: number) => void | Promise<void>;
 }
+
+const STRATEGY_RUN_KEYS = optionKeys<StrategyRunOptions>({
+  strategy: true,
+  snapshot: true,
+  snapshotsDir: true,
+  params: true,
+  simulation: true,
+  benchmark: true,
+  instruments: true,
+  securities: true,
+  registry: true,
+  runsDir: true,
+  record: true,
+  force: true,
+  onWait: true,
+  author: true,
+  experiment: true,
+  onStep: true,
+});
 
 /** What a strategy run produced (everything but `run` is absent when an identical run was reused). */
 export interface StrategyRun {
@@ -307,6 +327,7 @@ export interface StrategyRunPlan {
  * ```
  */
 export async function planStrategyRun(options: StrategyRunOptions): Promise<StrategyRunPlan> {
+  checkOptions("runStrategy", options, STRATEGY_RUN_KEYS);
   const registry = options.registry ?? await discoverStrategies();
   const entry = registry.get(options.strategy);
   const params = validateParams(entry.name, entry.params, options.params ?? {});

@@ -11,6 +11,9 @@ import { knownMatrix } from "../signal/align.ts";
 import { validate } from "../signal/validate.ts";
 import type { ValidationResult } from "../signal/problem.ts";
 import { capacityStats } from "../report/capacity.ts";
+import type { TearsheetBenchmark } from "../report/tearsheet.ts";
+import { equalWeightIndex } from "../strategy/features.ts";
+import type { Panel } from "../panel/types.ts";
 import { recordOnce } from "../track/record_run.ts";
 import type { LockHolder } from "../track/run_lock.ts";
 import type { RunRecord } from "../track/types.ts";
@@ -19,6 +22,7 @@ import { sha256File } from "../util/hash.ts";
 import { expandPreset, PRESETS, type SuitePreset } from "../suite/preset.ts";
 import { runSuite, type SuiteOptions, type SuiteResult } from "../suite/run_suite.ts";
 import { type RecordSuiteOptions, type StoredSuite, suiteIdentity, suiteRunInput } from "./record_suite.ts";
+import { checkOptions as checkOptionNames, optionKeys } from "../util/options.ts";
 
 /** What `runSuiteFile` needs: a snapshot, a signal file and how to run and record. */
 export interface SuiteFileOptions extends SuiteOptions {
@@ -40,6 +44,22 @@ export interface SuiteFileOptions extends SuiteOptions {
   /** Called once when an identical run is being computed by another process (this one waits). */
   onWait?: (holder: LockHolder | undefined) => void;
 }
+
+const SUITE_FILE_KEYS = optionKeys<SuiteFileOptions>({
+  snapshot: true,
+  signalFile: true,
+  snapshotsDir: true,
+  preset: true,
+  name: true,
+  experiment: true,
+  author: true,
+  runsDir: true,
+  force: true,
+  onStage: true,
+  onWait: true,
+  workers: true,
+  onProgress: true,
+});
 
 /**
  * A suite run from files: an invalid signal ⇒ `{ ok: false, validation }` and nothing recorded;
@@ -75,6 +95,7 @@ class InvalidSignal extends Error {
  * ```
  */
 export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFileResult> {
+  checkOptionNames("runSuiteFile", options, SUITE_FILE_KEYS);
   const { snapshot, snapshotsDir, signalFile, onStage = () => {} } = options;
   const preset = checkOptions(options);
   await checkDataFile(signalFile, "signal file");
@@ -97,7 +118,11 @@ export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFile
   try {
     const { run, result } = await recordOnce<StoredSuite>(suiteIdentity(preset, record), async (previous) => {
       const computed = previous?.result ?? await compute();
-      const tearsheetExtras = { signal_source: signalFile, capacity: computed.capacity };
+      const tearsheetExtras = {
+        signal_source: signalFile,
+        capacity: computed.capacity,
+        benchmark: computed.benchmark,
+      };
       onStage("recording run");
       return { input: suiteRunInput(computed.suite, { ...record, tearsheetExtras }), result: computed };
     }, { runsDir: options.runsDir, force: options.force, onWait: options.onWait });
@@ -124,14 +149,21 @@ export async function runSuiteFile(options: SuiteFileOptions): Promise<SuiteFile
     if (!validation.ok) throw new InvalidSignal(validation);
     const known = knownMatrix(panel, parsed.signal);
     onStage("running suite");
-    const suite = await runSuite(panel, { name, signal: { known } }, preset, options);
+    const suite = await runSuite(panel, { name, signal: { known } }, preset, {
+      workers: options.workers,
+      onProgress: options.onProgress,
+    });
     if (suite.signal.variants.every((v) => v.result.summary.overall.n_days === 0)) {
       throw new Error(
         `the suite of ${signalFile} traded 0 days in every variant: no signal value is held on a day with ` +
           `a return on snapshot "${snapshot}" (check the signal's dates and date_avail)`,
       );
     }
-    return { suite, capacity: capacityStats(panel, known, suite.signal.best.result.config) };
+    return {
+      suite,
+      capacity: capacityStats(panel, known, suite.signal.best.result.config),
+      benchmark: universeBenchmark(panel),
+    };
   }
 }
 
@@ -155,4 +187,19 @@ function checkOptions(options: SuiteFileOptions): SuitePreset {
     throw new RangeError(`suite: workers must be an integer ≥ 0, found ${workers}`);
   }
   return chosen;
+}
+
+/**
+ * The equal-weighted universe as a benchmark (Alphalens' benchmark for factor returns): each date's
+ * mean return over the names with one, `level[t] / level[t - 1] - 1` of `equalWeightIndex`.
+ *
+ * @example
+ * ```ts
+ * universeBenchmark(panel); // => { name: "universe (equal weight)", dates, ret }
+ * ```
+ */
+export function universeBenchmark(panel: Panel): TearsheetBenchmark {
+  const level = equalWeightIndex(panel);
+  const ret = level.map((v, t) => v / (t ? level[t - 1] : 1) - 1);
+  return { name: "universe (equal weight)", dates: panel.dates, ret };
 }

@@ -5,6 +5,7 @@
 import { parseIsoDate } from "../panel/types.ts";
 import { type Schedule, SCHEDULES } from "./calendar.ts";
 import { TAX_MODELS, type TaxModel } from "./tax/models.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** Where orders fill: the open or the close of the bar after the decision. */
 export const EXECUTIONS = ["next_open", "next_close"] as const;
@@ -106,6 +107,24 @@ export type SimulationOptions =
     readonly slippage?: Partial<SlippageModel> & { readonly model?: SlippageModel["model"] };
   };
 
+const SIMULATION_KEYS = optionKeys<SimulationOptions>({
+  capital: true,
+  schedule: true,
+  execution: true,
+  band: true,
+  lot: true,
+  fractional: true,
+  allowShort: true,
+  maxLeverage: true,
+  borrowRate: true,
+  commission: true,
+  slippage: true,
+  cashRate: true,
+  tax: true,
+  start: true,
+  end: true,
+});
+
 /**
  * Fills defaults into `options` and validates the result; every problem (setting, what is allowed,
  * what was given) is reported in one `RangeError`.
@@ -117,6 +136,7 @@ export type SimulationOptions =
  * ```
  */
 export function resolveSimulation(options: SimulationOptions = {}): SimulationConfig {
+  checkOptions("simulation", options, SIMULATION_KEYS);
   const d = DEFAULT_SIMULATION;
   const slippageModel = options.slippage?.model ?? "bps";
   const slippage: SlippageModel = slippageModel === "participation"

@@ -65,6 +65,8 @@ function figures(data: ComparisonData, width: number, half: number) {
     cols: tags(data),
     values: data.correlation,
     title: "Correlation of daily returns",
+    xLabel: "run",
+    yLabel: "run",
     subtitle: "Pearson, over the dates both runs have; #k = run k of the table",
     width: half,
   });

@@ -1,6 +1,7 @@
 /**
  * Notebook export: execute a notebook with the Deno kernel through Jupyter's nbconvert and write a
- * self-contained HTML report (inline CSS, inline SVG charts, no scripts, no external files), checking
+ * self-contained HTML report (inline CSS, inline SVG charts, one inline hover script, no external
+ * files), checking
  * that every displaying cell kept its output. Plus the `reports/index.html` that links the exported
  * notebooks and the runs' tear sheets.
  *
@@ -13,7 +14,10 @@
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { escapeHtml, formatNumber, htmlPage, REPORT_CSS } from "./html.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
+import { escapeHtml, htmlPage, REPORT_CSS } from "./html.ts";
+import { HOVER_SCRIPT_TAG } from "./hover.ts";
+import { formatValue } from "./tearsheet_parts.ts";
 
 /**
  * An export failure the user can act on: which notebook, which cell, what went wrong.
@@ -36,6 +40,8 @@ export interface ExportOptions {
   /** Per-cell execution timeout in seconds (default 600). */
   timeoutSeconds?: number;
 }
+
+const EXPORT_KEYS = optionKeys<ExportOptions>({ outDir: true, noInput: true, timeoutSeconds: true });
 
 /** What `exportNotebook` wrote. */
 export interface NotebookExport {
@@ -232,9 +238,48 @@ function describeCell(notebook: NotebookJson, index: number): string {
 const ANSI = new RegExp(String.raw`\x1b\[[0-9;]*[A-Za-z]`, "g");
 
 /**
+ * The error in what nbconvert prints after the failing cell: the Deno kernel's traceback (the
+ * message, possibly over several lines — a SQL error with its `^` pointer —, then `at …` frames),
+ * followed by `name: message` again. Returns the message once and at most 6 frames.
+ */
+function kernelError(rest: string): string {
+  const lines = rest.replace(/^\s*\n/, "").split("\n");
+  const firstFrame = lines.findIndex((line) => /^\s+at /.test(line));
+  if (firstFrame < 0) {
+    return rest.trim().split("\n").filter((line) => line.trim()).join("\n") || "unknown error";
+  }
+  const message = lines.slice(0, firstFrame).join("\n").trim();
+  const frames: string[] = [];
+  for (let k = firstFrame; k < lines.length && /^\s+at /.test(lines[k]); k++) frames.push(lines[k]);
+  const shown = frames.slice(0, 6);
+  if (frames.length > shown.length) shown.push(`    … ${frames.length - shown.length} more frames`);
+  return [message || "unknown error", ...shown].join("\n");
+}
+
+/**
+ * A syntax error in a cell's TypeScript, as `deno fmt` reports it ("SyntaxError: … (line 1, column
+ * 7)"), or undefined when the cell parses. The Deno kernel answers a cell that does not parse with
+ * only "Execution failed"; this says what and where.
+ *
+ * @example
+ * ```ts
+ * await syntaxError("const = 1;"); // => "SyntaxError: Unexpected token `=`. … (line 1, column 7)"
+ * ```
+ */
+export async function syntaxError(source: string): Promise<string | undefined> {
+  const { code, stderr } = await run([Deno.execPath(), "fmt", "--ext=ts", "-"], { stdin: source });
+  if (code === 0) return undefined;
+  const text = stderr.replace(ANSI, "");
+  const message = /error: (.*)/.exec(text)?.[1]?.trim();
+  const at = /_stdin\.ts:(\d+):(\d+)/.exec(text);
+  return message ? `${message}${at ? ` (line ${at[1]}, column ${at[2]})` : ""}` : undefined;
+}
+
+/**
  * Turns nbconvert's stderr after a failed execution into a message naming the notebook, the cell
- * (1-based, markdown cells counted, matched by source) and the error; also recognises timeouts, a
- * missing Deno kernel and a dead kernel.
+ * (1-based, markdown cells counted, matched by source) and the error — its message once, however
+ * many lines it has, and its first stack frames; also recognises timeouts, a missing Deno kernel and a
+ * dead kernel.
  *
  * @example
  * ```ts
@@ -254,10 +299,7 @@ export function describeFailure(path: string, notebook: NotebookJson, stderr: st
       cell.cell_type === "code" && sourceText(cell).trim() === source.trim()
     );
     const where = index >= 0 ? describeCell(notebook, index) : "a cell";
-    const lines = rest.trim().split("\n").filter((line) => line.trim());
-    const error = lines.at(-1) ?? "unknown error";
-    const trace = lines.slice(0, -1).filter((line) => line !== error).join("\n");
-    return `${path}: ${where} failed: ${error}${trace ? `\n${trace}` : ""}`;
+    return `${path}: ${where} failed: ${kernelError(rest)}`;
   }
   if (/timed out/i.test(text)) {
     const preview = /contents:\n-+\n([\s\S]*?)\n-+/.exec(text)?.[1]?.trim() ?? "";
@@ -300,6 +342,75 @@ export function externalReferences(html: string): string[] {
   return found;
 }
 
+/** The level of a markdown cell's first heading (`## Setup` → 2), or 0 when it has none. */
+function headingLevel(cell: NotebookCell): number {
+  if (cell.cell_type !== "markdown") return 0;
+  return /^(#{1,6})\s/m.exec(sourceText(cell))?.[1].length ?? 0;
+}
+
+/**
+ * For an export without code (`--no-input`): the notebook without the sections whose code shows
+ * nothing — a heading, its prose and code cells none of which has an output (a "Setup" section) —
+ * which would otherwise stand as a heading over nothing. A section runs from a markdown heading to
+ * the next heading of the same or a higher level; sections without code are kept, and so is the
+ * notebook's title (level 1).
+ *
+ * @example
+ * ```ts
+ * dropSilentSections(executed).cells.length; // the "## Setup" markdown and its silent cell are gone
+ * ```
+ */
+export function dropSilentSections(notebook: NotebookJson): NotebookJson {
+  const drop = new Set<number>();
+  notebook.cells.forEach((cell, k) => {
+    const level = headingLevel(cell);
+    if (level < 2) return;
+    let end = k + 1;
+    while (end < notebook.cells.length) {
+      const next = headingLevel(notebook.cells[end]);
+      if (next > 0 && next <= level) break;
+      end++;
+    }
+    const section = notebook.cells.slice(k, end);
+    const code = section.filter((c) => c.cell_type === "code");
+    if (code.length > 0 && code.every((c) => (c.outputs ?? []).length === 0)) {
+      for (let j = k; j < end; j++) drop.add(j);
+    }
+  });
+  return { ...notebook, cells: notebook.cells.filter((_, k) => !drop.has(k)) };
+}
+
+/**
+ * Markdown cells with their escaped dollars (`\$`, what stops JupyterLab's MathJax from reading
+ * "\$1/\$1" as math) as the HTML entity `&#36;`: the exported page has no MathJax, and nbconvert's
+ * Markdown keeps the backslash otherwise.
+ *
+ * @example
+ * ```ts
+ * literalDollars({ cell_type: "markdown", source: "the \\$1/\\$1 book", metadata: {} }).source; // => "the &#36;1/&#36;1 book"
+ * ```
+ */
+export function literalDollars(cell: NotebookCell): NotebookCell {
+  if (cell.cell_type !== "markdown") return cell;
+  return { ...cell, source: sourceText(cell).replace(/\\\$/g, "&#36;") };
+}
+
+/**
+ * The page with one copy of the hover script, at the end of the body: every chart output carries its
+ * own (so it works alone in JupyterLab), the exported page needs it once.
+ *
+ * @example
+ * ```ts
+ * oneHoverScript(html).split('class="qn-hover-script"').length; // => 2
+ * ```
+ */
+export function oneHoverScript(html: string): string {
+  const without = html.split(HOVER_SCRIPT_TAG).join("");
+  if (without === html) return html;
+  const end = without.lastIndexOf("</body>");
+  return end < 0 ? without + HOVER_SCRIPT_TAG : without.slice(0, end) + HOVER_SCRIPT_TAG + without.slice(end);
+}
+
 function notebookTitle(notebook: NotebookJson, fallback: string): string {
   for (const cell of notebook.cells) {
     if (cell.cell_type !== "markdown") continue;
@@ -333,6 +444,7 @@ function readNotebook(path: string, text: string): NotebookJson {
  * ```
  */
 export async function exportNotebook(path: string, options: ExportOptions = {}): Promise<NotebookExport> {
+  checkOptions("exportNotebook", options, EXPORT_KEYS);
   const { outDir = "reports", noInput = false, timeoutSeconds = 600 } = options;
   const started = performance.now();
   const name = basename(path, extname(path));
@@ -372,7 +484,16 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
       stdin: JSON.stringify(input),
       env: { PYTHONPATH: [EXEC_DIR, Deno.env.get("PYTHONPATH")].filter(Boolean).join(":") },
     });
-    if (executed.code !== 0) throw new ExportError(describeFailure(path, notebook, executed.stderr));
+    if (executed.code !== 0) {
+      let message = describeFailure(path, notebook, executed.stderr);
+      const failed = /^(.*) failed: Error: Execution failed$/.exec(message);
+      const cell = failed && /cell (\d+) /.exec(failed[1]);
+      if (cell) {
+        const problem = await syntaxError(sourceText(notebook.cells[Number(cell[1]) - 1]));
+        if (problem) message = `${failed![1]} failed: ${problem}`;
+      }
+      throw new ExportError(message);
+    }
 
     const result = readNotebook(path, await Deno.readTextFile(join(work, `${name}.ipynb`)));
     result.cells = result.cells.filter((cell) =>
@@ -392,7 +513,11 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
     const title = notebookTitle(result, name);
     result.metadata = { ...result.metadata, title };
     const executedPath = join(work, `${name}.executed.ipynb`);
-    await Deno.writeTextFile(executedPath, JSON.stringify(result));
+    const shown = noInput ? dropSilentSections(result) : result;
+    await Deno.writeTextFile(
+      executedPath,
+      JSON.stringify({ ...shown, cells: shown.cells.map(literalDollars) }),
+    );
 
     const converted = await run([
       ...command,
@@ -413,7 +538,9 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
         `${path}: HTML conversion failed:\n${converted.stderr.trim().split("\n").slice(-10).join("\n")}`,
       );
     }
-    const html = (await Deno.readTextFile(join(work, `${name}.html`))).replace("/*quantnb:css*/", REPORT_CSS);
+    const html = oneHoverScript(
+      (await Deno.readTextFile(join(work, `${name}.html`))).replace("/*quantnb:css*/", REPORT_CSS),
+    );
     const external = externalReferences(html);
     if (external.length > 0) {
       throw new ExportError(
@@ -484,10 +611,10 @@ export async function writeReportsIndex(outDir: string, { runsDir = "runs" } = {
       throw error;
     }
     await writeFileAtomic(join(outDir, "runs", entry.name, "tearsheet.html"), sheet);
-    const about = await runDescription(join(runsDir, entry.name, "run.json"));
+    const { label, about } = await runDescription(entry.name, join(runsDir, entry.name, "run.json"));
     const href = `runs/${encodeURIComponent(entry.name)}/tearsheet.html`;
     runs.push(
-      `<li><a href="${href}">${escapeHtml(entry.name)}</a> <span class="qn-muted">${
+      `<li><a href="${href}">${escapeHtml(label)}</a> <span class="qn-muted">${
         escapeHtml(about)
       }</span></li>`,
     );
@@ -506,25 +633,47 @@ export async function writeReportsIndex(outDir: string, { runsDir = "runs" } = {
   return target;
 }
 
-/** "experiment · kind · 2024-01-02 · Sharpe 1.23 · ann. return 12.00%" from a run.json, "" if absent. */
-async function runDescription(runJsonPath: string): Promise<string> {
+/**
+ * The index entry of a run: a label unique to it — what was run, its kind, the snapshot and the run
+ * id (two runs of one signal on two snapshots, or twice on one, never read alike) — and a line
+ * of details (date, verdict, best variant's Sharpe and annual return) from its `run.json`.
+ *
+ * @example
+ * ```ts
+ * await runDescription("20240102-…-a1b2", "runs/20240102-…-a1b2/run.json");
+ * // => { label: "vendor_sentiment · suite · snapshot demo · run 20240102-…-a1b2", about: "2024-01-02 · yellow · Sharpe 1.75 · …" }
+ * ```
+ */
+export async function runDescription(
+  runId: string,
+  runJsonPath: string,
+): Promise<{ label: string; about: string }> {
   let run: Record<string, unknown>;
   try {
     run = JSON.parse(await Deno.readTextFile(runJsonPath));
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return "";
-    return `run.json unreadable: ${(error as Error).message}`;
+    const about = error instanceof Deno.errors.NotFound
+      ? ""
+      : `run.json unreadable: ${(error as Error).message}`;
+    return { label: `run ${runId}`, about };
   }
+  const tags = (run.tags ?? {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  const label = [
+    text(tags.signal_name) ?? text(run.experiment),
+    text(run.kind),
+    text(tags.snapshot_id) ? `snapshot ${tags.snapshot_id}` : undefined,
+    `run ${runId}`,
+  ].filter(Boolean).join(" · ");
   const metrics = (run.metrics ?? {}) as Record<string, number | null>;
   const parts = [
-    run.experiment,
-    run.kind,
     typeof run.created_at === "string" ? run.created_at.slice(0, 10) : undefined,
-  ]
-    .filter((part): part is string => typeof part === "string" && part !== "");
-  if (typeof metrics.sharpe === "number") parts.push(`Sharpe ${formatNumber(metrics.sharpe)}`);
+    text(tags.verdict),
+    text(tags.best_variant) ? `best ${tags.best_variant}` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  if (typeof metrics.sharpe === "number") parts.push(`Sharpe ${formatValue(metrics.sharpe, "f2")}`);
   if (typeof metrics.annual_return === "number") {
-    parts.push(`ann. return ${formatNumber(metrics.annual_return, { percent: true })}`);
+    parts.push(`ann. return ${formatValue(metrics.annual_return, "pct")}`);
   }
-  return parts.join(" · ");
+  return { label, about: parts.join(" · ") };
 }

@@ -13,9 +13,12 @@ import {
   type ChartFigure,
   type ChartOptions,
   plotDocument,
+  quantityLabel,
   seriesColor,
   withLegend,
+  yQuantity,
 } from "./chart_theme.ts";
+import { columnSpec, formatQuantity } from "./format.ts";
 import { selfDisplaying } from "./render.ts";
 
 /** One Plot figure with a swatch legend when there are several named series. */
@@ -58,7 +61,7 @@ export function labelledRows(
 /**
  * Grouped vertical bars: one group per label (e.g. quantile), one coloured bar per series (e.g.
  * forward-return period) within it, a zero rule and a legend, e.g. mean return by quantile in bps
- * per period. NaN bars are left out.
+ * per period; `percent` for fractions (yearly returns). NaN bars are left out.
  *
  * @example
  * ```ts
@@ -66,20 +69,25 @@ export function labelledRows(
  * ```
  */
 export function groupedBarChart(
-  { labels, series, ...options }:
-    & { labels: readonly string[]; series: Readonly<Record<string, ArrayLike<number>>> }
+  { labels, series, percent = false, ...options }:
+    & { labels: readonly string[]; series: Readonly<Record<string, ArrayLike<number>>>; percent?: boolean }
     & ChartOptions,
 ): ChartFigure {
   const { names, rows } = labelledRows("groupedBarChart", labels, series);
   const document = options.document ?? plotDocument();
+  const spec = columnSpec(percent ? "percent" : "number", rows.map((r) => r.value), undefined, {
+    distinct: false,
+  });
+  const title = (r: { label: string; name: string; value: number }) =>
+    `${r.label} · ${r.name}: ${formatQuantity(r.value, spec)}`;
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
-    fx: { domain: labels, label: null, padding: 0.15 },
+    fx: { domain: labels, label: options.xLabel ?? null, padding: 0.15 },
     x: { domain: names, axis: null, padding: 0.1 },
-    y: { label: null, nice: true },
+    y: { percent, label: quantityLabel(options.yLabel, options.title, percent), nice: true },
     color: { domain: names, range: names.map((_, k) => seriesColor(k)) },
     grid: false,
     marks: [
-      Plot.barY(rows, { fx: "label", x: "name", y: "value", fill: "name" }),
+      Plot.barY(rows, { fx: "label", x: "name", y: "value", fill: "name", title }),
       Plot.ruleY([0], { stroke: "currentColor" }),
     ],
   })) as ChartFigure;
@@ -114,7 +122,7 @@ export function bandChart(
   const document = options.document ?? plotDocument();
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
     x: { type: "utc", label: null },
-    y: { label: null, domain: [-limit, limit], clamp: true },
+    y: { label: quantityLabel(options.yLabel, options.title), domain: [-limit, limit], clamp: true },
     marks: [
       Plot.areaY(y, { x, y1: lower, y2: upper, fill: chartDefaults.positive, fillOpacity: 0.18 }),
       Plot.lineY(y, { x, y, stroke: chartDefaults.muted, strokeWidth: 0.8 }),
@@ -123,7 +131,7 @@ export function bandChart(
     ],
   })) as ChartFigure;
   return selfDisplaying(withLegend(
-    chart,
+    yQuantity(chart, "number"),
     [["per date", chartDefaults.muted], [`${window}-period mean`, chartDefaults.negative], [
       "± 1 std. error",
       chartDefaults.positive,
@@ -159,15 +167,20 @@ export function qqChart(
     x: { label: "normal quantile", domain: [lo, hi] },
     y: { label: "observed quantile", domain: [lo, hi] },
     marks: [
-      Plot.line([[lo, lo], [hi, hi]], { stroke: chartDefaults.negative, strokeDasharray: "4,3" }),
+      Plot.line([[lo, lo], [hi, hi]], {
+        stroke: chartDefaults.negative,
+        strokeDasharray: "4,3",
+        ariaDescription: "reference",
+      }),
       Plot.dot(tx, { x: tx, y: sy, r: 1.6, fill: chartDefaults.positive, fillOpacity: 0.6 }),
     ],
   })) as ChartFigure);
 }
 
 /**
- * Lines of named series over dates on a plain (non-percent) axis with a rule at `ruleAt` (default 0),
- * e.g. the factor rank autocorrelation; NaN leaves a gap.
+ * Lines of named series over dates with a rule at `ruleAt` (default 0), e.g. the factor rank
+ * autocorrelation or a rolling Sharpe; `percent` for fractions (rolling volatility, daily returns),
+ * `kind` names the quantity otherwise (`ratio`, … for hover); NaN leaves a gap.
  *
  * @example
  * ```ts
@@ -175,8 +188,14 @@ export function qqChart(
  * ```
  */
 export function valueLinesChart(
-  { dates, series, ruleAt = 0, ...options }:
-    & { dates: ArrayLike<number>; series: Readonly<Record<string, ArrayLike<number>>>; ruleAt?: number }
+  { dates, series, ruleAt = 0, percent = false, kind = "number", ...options }:
+    & {
+      dates: ArrayLike<number>;
+      series: Readonly<Record<string, ArrayLike<number>>>;
+      ruleAt?: number;
+      percent?: boolean;
+      kind?: string;
+    }
     & ChartOptions,
 ): ChartFigure {
   const names = Object.keys(series);
@@ -185,7 +204,7 @@ export function valueLinesChart(
   const document = options.document ?? plotDocument();
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
     x: { type: "utc", label: null },
-    y: { label: null, nice: true },
+    y: { percent, label: quantityLabel(options.yLabel, options.title, percent), nice: true },
     marks: [
       Plot.ruleY([ruleAt], { stroke: chartDefaults.muted }),
       ...names.map((name, k) => {
@@ -199,7 +218,7 @@ export function valueLinesChart(
       }),
     ],
   })) as ChartFigure;
-  return withNames(chart, names, document);
+  return withNames(percent ? chart : yQuantity(chart, kind), names, document);
 }
 
 /**
@@ -222,8 +241,12 @@ export function eventChart(
   const x = Array.from(offsets);
   const document = options.document ?? plotDocument();
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
-    x: { label: "bars from the factor date", ticks: x.length <= 25 ? x : undefined, tickFormat: "d" },
-    y: { label: null, nice: true },
+    x: {
+      label: options.xLabel ?? "bars from the factor date",
+      ticks: x.length <= 25 ? x : undefined,
+      tickFormat: "d",
+    },
+    y: { label: quantityLabel(options.yLabel, options.title), nice: true },
     marks: [
       Plot.ruleY([0], { stroke: chartDefaults.muted }),
       Plot.ruleX([0], { stroke: "currentColor", strokeDasharray: "4,3" }),

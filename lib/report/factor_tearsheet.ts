@@ -13,7 +13,7 @@ import { barChart, equityChart, heatmapChart, histogramChart, icChart } from "./
 import { bandChart, eventChart, groupedBarChart, qqChart, valueLinesChart } from "./factor_charts.ts";
 import { escapeHtml, htmlPage, renderTable } from "./html.ts";
 import { renderSvg } from "./render.ts";
-import { formatValue, keyNumbers } from "./tearsheet_parts.ts";
+import { formatValue, keyNumbers, viewFrame, warningNotes } from "./tearsheet_parts.ts";
 
 /** A table as rows of records: the first column names the row, one column per period. */
 export type FactorTable = Record<string, string | number>[];
@@ -190,6 +190,8 @@ function informationSection(fa: FactorAnalysis, tables: FactorTables): string {
       cols: months,
       values,
       title: `Monthly mean ${labels[0]} IC`,
+      xLabel: "month",
+      yLabel: "year",
       width: FULL,
     })));
   }
@@ -286,13 +288,6 @@ function span(fa: FactorAnalysis): string {
   return first < 0 ? "no dates" : `${isoDate(dates[first])} → ${isoDate(dates[last])}`;
 }
 
-function warningsBlock(fa: FactorAnalysis): string {
-  if (!fa.warnings.length) return "";
-  return `<div class="fa-warnings"><strong>Warnings</strong><ul>${
-    fa.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")
-  }</ul></div>`;
-}
-
 function describe(fa: FactorAnalysis): string {
   const b = fa.data.binning;
   const binning = b.quantiles !== undefined
@@ -349,7 +344,7 @@ export function factorTearsheet(fa: FactorAnalysis, context: FactorTearsheetCont
     `<h1>${escapeHtml(context.signal_name)}</h1><div class="qn-muted">${
       escapeHtml(describe(fa))
     }</div></header>` +
-    summaryKeys(fa) + warningsBlock(fa) + sections.join("\n") + footer;
+    summaryKeys(fa) + warningNotes(fa.warnings) + sections.join("\n") + footer;
   return htmlPage({ title: `${context.signal_name} — factor tear sheet`, body });
 }
 
@@ -378,11 +373,12 @@ export function factorView(fa: FactorAnalysis, title = "Factor analysis"): strin
     title: `Cumulative return by quantile (${labels[0]})`,
     height: 220,
   }));
-  return `<div class="qn-view" style="font:14px/1.45 system-ui,sans-serif;max-width:980px;">` +
-    `<div style="font-size:16px;font-weight:700;">${escapeHtml(title)}</div>` +
-    `<div style="color:#57606a;font-size:12.5px;">${escapeHtml(describe(fa))}</div>` +
-    summaryKeys(fa) + warningsBlock(fa) + table(tables.returns, "Returns analysis") +
-    table(tables.information, "Information analysis") + bars + cumulative + `</div>`;
+  return viewFrame(
+    title,
+    describe(fa),
+    summaryKeys(fa) + warningNotes(fa.warnings) + table(tables.returns, "Returns analysis") +
+      table(tables.information, "Information analysis") + bars + cumulative,
+  );
 }
 
 const FACTOR_CSS = `
@@ -390,11 +386,10 @@ main { max-width: 1180px; }
 .fa-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 24px; align-items: start; }
 .fa-chart { margin: 10px 0; }
 .fa-chart figure { margin: 0; }
-section > h2 { border-bottom: 2px solid #1f2328; padding-bottom: 4px; margin-top: 1.6em; }
-.fa-warnings { background: #fff8e1; border-left: 5px solid #e3b341; padding: 6px 14px; margin: 8px 0; font-size: 13.5px; }
-.fa-warnings ul { margin: 4px 0; padding-left: 18px; }
+section > h2 { border-bottom: 2px solid var(--qn-fg); padding-bottom: 4px; margin-top: 1.6em; }
 .fa-footer { margin-top: 32px; font-size: 13px; }
-.fa-footer th { text-align: left; padding-right: 16px; color: #57606a; }
-.fa-footer pre { background: #f6f8fa; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 12px; overflow-x: auto; }
+.fa-footer th { text-align: left; padding-right: 16px; color: var(--qn-muted); }
+.fa-footer pre { background: var(--qn-code-bg); border: 1px solid var(--qn-line); border-radius: 6px; padding: 8px 12px;
+  overflow-x: auto; }
 @media (max-width: 900px) { .fa-grid { grid-template-columns: 1fr; } }
 `;

@@ -4,7 +4,16 @@
  * references, so pages stay self-contained.
  */
 
-import { isoDate } from "../panel/types.ts";
+import {
+  columnSpec,
+  formatQuantity,
+  type FormatSpec,
+  type Quantity,
+  quantityOf,
+  valueSpec,
+} from "./format.ts";
+import { withHoverScript } from "./hover.ts";
+import { INK, MUTED, OUTPUT_CLASS, THEME_CSS } from "./theme.ts";
 
 /** Rows of records, columns of equal-length arrays, or one record of scalars (shown as metric/value). */
 export type TableData =
@@ -13,10 +22,12 @@ export type TableData =
 
 /** Options shared by the HTML and plain-text table renderers. */
 export interface TableOptions {
-  /** Columns to format as percentages, in addition to the ones detected from their names. */
+  /** Columns to format as percentages, whatever their names. */
   percent?: readonly string[];
-  /** Columns never formatted as percentages, even when their names suggest it. */
+  /** Columns formatted as plain numbers, whatever their names. */
   plain?: readonly string[];
+  /** The quantity (or full spec) of columns by name, overriding what their names read as. */
+  formats?: Readonly<Record<string, Quantity | FormatSpec>>;
   /** Rows shown before the rest are summarised as "… N more rows" (default 60). */
   maxRows?: number;
   /** Caption above the table. */
@@ -28,40 +39,13 @@ export interface TableView {
   readonly columns: readonly string[];
   readonly nRows: number;
   cell(row: number, col: number): unknown;
-}
-
-const PERCENT_WORDS = new Set([
-  "ret",
-  "rets",
-  "return",
-  "returns",
-  "cagr",
-  "vol",
-  "volatility",
-  "drawdown",
-  "dd",
-  "turnover",
-  "weight",
-  "weights",
-  "pct",
-  "percent",
-  "tc",
-  "hit",
-  "win",
-  "exposure",
-]);
-const COUNT_WORDS = new Set(["count", "n", "obs", "days", "periods", "id", "rank"]);
-const DATE_WORDS = new Set(["date", "sig", "avail", "start", "end", "time", "timestamp"]);
-const RAW_WORDS = new Set(["year", "id", "seed"]);
-
-/** Lower-case words of a key: `maxDrawdown`, `max_drawdown` and `max drawdown` all give max, drawdown. */
-function keyWords(key: string): string[] {
-  return key.split(/[_\s\-./]+|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toLowerCase()).filter(Boolean);
+  /** True for a record of scalars: rows are `name, value` pairs with no header. */
+  readonly keyValue?: boolean;
 }
 
 /**
- * Whether a column name reads as a return-like quantity shown as a percentage: one of its words is
- * ret/return/cagr/vol/drawdown/dd/turnover/weight/pct/tc/hit/win/exposure, and none is a count word.
+ * Whether a column name reads as a return-like quantity shown as a percentage (`quantityOf(key)` is
+ * `percent`: ret, return, vol, drawdown, net, gross, weight, hit, …; not turnover, a ratio).
  *
  * @example
  * ```ts
@@ -70,8 +54,7 @@ function keyWords(key: string): string[] {
  * ```
  */
 export function isPercentKey(key: string): boolean {
-  const words = keyWords(key);
-  return words.some((w) => PERCENT_WORDS.has(w)) && !words.some((w) => COUNT_WORDS.has(w));
+  return quantityOf(key) === "percent";
 }
 
 /**
@@ -84,8 +67,7 @@ export function isPercentKey(key: string): boolean {
  * ```
  */
 export function isDateKey(key: string): boolean {
-  const words = keyWords(key);
-  return words.length > 0 && words.every((w) => DATE_WORDS.has(w)) && words.some((w) => w !== "sig");
+  return quantityOf(key) === "date";
 }
 
 /**
@@ -102,14 +84,11 @@ export function escapeHtml(text: string): string {
 
 const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 
-const grouped2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const groupedInt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const small3 = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
-
 /**
- * Formats a number for a table: NaN/null → "—"; percentages with 2 decimals (`0.1234` → `12.34%`);
- * integers with thousands separators (`12,345`); |x| ≥ 1 with 2 decimals (`1,234.57`); smaller
- * values with 3 significant digits (`0.0345`), below 1e-4 in exponent form (`1.23e-5`).
+ * Formats one number on its own (a caption, an index line): NaN/null → "—"; percentages with 2
+ * decimals (`0.1234` → `12.34%`); integers grouped (`12,345`); other numbers with 3 significant
+ * digits (at most 6 decimals) and never in exponent form (`1.23`, `0.0345`, `0.000012`). Columns use `formatTable`,
+ * which fixes decimals per column.
  *
  * @example
  * ```ts
@@ -119,21 +98,52 @@ const small3 = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
  * ```
  */
 export function formatNumber(value: number | null | undefined, { percent = false } = {}): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return "—";
-  if (!Number.isFinite(value)) return value > 0 ? "∞" : "-∞";
-  if (percent) return `${grouped2.format(value * 100)}%`;
-  if (Number.isInteger(value)) return groupedInt.format(value);
-  const abs = Math.abs(value);
-  if (abs >= 1) return grouped2.format(value);
-  if (abs >= 1e-4) return small3.format(value);
-  return value.toExponential(2);
+  if (percent) return formatQuantity(value, { kind: "percent", decimals: 2 });
+  if (typeof value === "number" && Number.isInteger(value)) return formatQuantity(value, { kind: "count" });
+  return formatQuantity(value, valueSpec("number", value));
+}
+
+/** The quantity a column is shown as: `formats`, then `percent`/`plain`, then its name (`quantityOf`). */
+export function columnQuantity(key: string, options: TableOptions = {}): Quantity | FormatSpec | "raw" {
+  const given = options.formats?.[key];
+  if (given) return given;
+  if ((options.plain ?? []).includes(key)) return "number";
+  if ((options.percent ?? []).includes(key)) return "percent";
+  return quantityOf(key);
 }
 
 /**
- * Formats one table cell by its column name and value: numbers through `formatNumber` (percent when
- * `isPercentKey(key)` or listed in `options.percent`), epoch-ms numbers in date columns and `Date`s as
- * `YYYY-MM-DD` (with `HH:MM` when not midnight UTC), integers in year/id/seed columns as-is (`2024`),
- * everything else as `String(value)`.
+ * The spec for the values of one column (or one metric's values) under `quantity`: identifiers
+ * (`raw`: year, id, seed…) print integers as-is; date columns show epoch-ms numbers as dates;
+ * everything else gets `columnSpec` (fixed decimals for the whole column).
+ */
+function specFor(quantity: Quantity | FormatSpec | "raw", values: readonly unknown[]): FormatSpec | "raw" {
+  if (quantity === "raw") {
+    return values.every((v) => typeof v !== "number" || Number.isInteger(v) || !Number.isFinite(v))
+      ? "raw"
+      : columnSpec("number", values);
+  }
+  if (typeof quantity === "object") return columnSpec(quantity.kind, values, quantity.decimals);
+  if (quantity === "date") {
+    const epoch = values.every((v) => typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > 1e10);
+    return epoch ? { kind: "date" } : columnSpec("number", values);
+  }
+  return columnSpec(quantity, values);
+}
+
+function formatWith(spec: FormatSpec | "raw", value: unknown): string {
+  if (value instanceof Date) return formatQuantity(value, { kind: "date" });
+  if (spec === "raw") {
+    return value === null || value === undefined || Number.isNaN(value) ? "—" : String(value);
+  }
+  return formatQuantity(value, spec);
+}
+
+/**
+ * Formats one cell by its column name and value, as `formatTable` would in a one-row column: numbers
+ * by the column's quantity (`quantityOf`, `options.formats`/`percent`/`plain`), epoch-ms numbers in
+ * date columns and `Date`s as `YYYY-MM-DD` (with `HH:MM` when not midnight UTC), integers in
+ * year/id/seed columns as-is (`2024`), everything else as `String(value)`.
  *
  * @example
  * ```ts
@@ -141,23 +151,38 @@ export function formatNumber(value: number | null | undefined, { percent = false
  * formatCell("ann_ret", 0.1, {}); // => "10.00%"
  * ```
  */
-export function formatCell(key: string, value: unknown, options: TableOptions): string {
-  if (value instanceof Date) return formatTimestamp(value.getTime());
-  if (typeof value === "number") {
-    if (isDateKey(key) && Number.isFinite(value) && Math.abs(value) > 1e10) return formatTimestamp(value);
-    if (Number.isInteger(value) && keyWords(key).some((w) => RAW_WORDS.has(w))) return String(value);
-    const percent = !(options.plain ?? []).includes(key) &&
-      ((options.percent ?? []).includes(key) || isPercentKey(key));
-    return formatNumber(value, { percent });
-  }
-  if (value === null || value === undefined) return "—";
-  if (typeof value === "bigint") return groupedInt.format(value);
-  return String(value);
+export function formatCell(key: string, value: unknown, options: TableOptions = {}): string {
+  return formatWith(specFor(columnQuantity(key, options), [value]), value);
 }
 
-function formatTimestamp(ms: number): string {
-  if (ms % 86_400_000 === 0) return isoDate(ms);
-  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+/**
+ * Formats the values of one row or column that share a quantity with one spec (the same decimals
+ * for all), e.g. a metric compared across runs.
+ *
+ * @example
+ * ```ts
+ * formatAlike("turnover", [0.5, 0.625, 0.125]); // => ["0.50", "0.63", "0.13"]
+ * ```
+ */
+export function formatAlike(key: string, values: readonly unknown[], options: TableOptions = {}): string[] {
+  const spec = specFor(columnQuantity(key, options), values);
+  return values.map((v) => formatWith(spec, v));
+}
+
+const NUMERIC_TEXT = /^[-+]?(?:[$€£]|R\$)?\s?(?:[\d,]*\.?\d+(?:[eE][-+]?\d+)?|∞)\s?(?:%|bps|[KMBT])?$|^—$/;
+
+/**
+ * Whether a cell's text reads as a number (so its column is right-aligned): digits with separators,
+ * a sign, a `%`, `bps` or compact suffix, `∞`, or the missing-value dash.
+ *
+ * @example
+ * ```ts
+ * isNumericText("-12.50%"); // => true
+ * isNumericText("lag1_off"); // => false
+ * ```
+ */
+export function isNumericText(text: string): boolean {
+  return NUMERIC_TEXT.test(text.trim());
 }
 
 function isColumn(value: unknown): value is ArrayLike<unknown> {
@@ -167,7 +192,8 @@ function isColumn(value: unknown): value is ArrayLike<unknown> {
 /**
  * Normalises table data to columns and a cell accessor. Accepts an array of records (columns are the
  * union of keys in first-seen order), a record of equal-length columns (arrays or typed arrays), or a
- * record of scalars (two columns: `metric`, `value`). Throws a `RangeError` when columns differ in length.
+ * record of scalars (`keyValue`: rows of key and value, shown without a header). Throws a `RangeError`
+ * when columns differ in length.
  *
  * @example
  * ```ts
@@ -195,45 +221,49 @@ export function tableOf(data: TableData): TableView {
     return { columns, nRows, cell: (r, c) => arrays[c][r] };
   }
   return {
-    columns: ["metric", "value"],
+    columns: ["key", "value"],
     nRows: columns.length,
     cell: (r, c) => (c === 0 ? columns[r] : record[columns[r]]),
+    keyValue: true,
   };
 }
 
 /**
  * The formatted text of every shown cell of a table (a row-major string grid), which columns are
- * numeric (right-aligned), and how many rows `maxRows` left out. In metric/value tables each value
- * is formatted by its metric's name.
+ * numeric (every cell reads as a number, `isNumericText`: right-aligned; dates and text are not),
+ * whether it has a header, and how many rows `maxRows` left out. Each
+ * column is formatted with one spec (`columnSpec`: its quantity and fixed decimals, from the shown
+ * values); in a record of scalars (key/value rows, no header) each value by its own key.
  *
  * @example
  * ```ts
- * formatTable({ ret: [0.1] }).rows; // => [["10.00%"]]
+ * formatTable({ ret: [0.1, 0.0525] }).rows; // => [["10.00%"], ["5.25%"]]
  * ```
  */
 export function formatTable(data: TableData, options: TableOptions = {}): {
   columns: readonly string[];
   rows: string[][];
   numeric: boolean[];
+  header: boolean;
   omitted: number;
 } {
   const view = tableOf(data);
-  const metricValue = view.columns.length === 2 && view.columns[0] === "metric" && !Array.isArray(data);
   const shown = Math.min(view.nRows, options.maxRows ?? 60);
-  const rows: string[][] = [];
+  const rows: string[][] = Array.from({ length: shown }, () => []);
   const numeric = view.columns.map(() => true);
-  for (let r = 0; r < shown; r++) {
-    const row: string[] = [];
-    for (let c = 0; c < view.columns.length; c++) {
-      const value = view.cell(r, c);
-      const key = metricValue && c === 1 ? String(view.cell(r, 0)) : view.columns[c];
-      if (typeof value !== "number" && value !== null && value !== undefined) numeric[c] = false;
-      row.push(formatCell(key, value, options));
-    }
-    rows.push(row);
+  for (let c = 0; c < view.columns.length; c++) {
+    const values = Array.from({ length: shown }, (_, r) => view.cell(r, c));
+    const texts = view.keyValue && c === 1
+      ? values.map((v, r) => formatCell(String(view.cell(r, 0)), v, options))
+      : view.keyValue
+      ? values.map((v) => String(v))
+      : formatAlike(view.columns[c], values, options);
+    texts.forEach((text, r) => (rows[r][c] = text));
+    numeric[c] = !(view.keyValue && c === 0) &&
+      values.every((v, r) => v === null || v === undefined || isNumericText(texts[r])) &&
+      values.some((v) => typeof v !== "string" || v !== "");
   }
-  if (metricValue) numeric[0] = false;
-  return { columns: view.columns, rows, numeric, omitted: view.nRows - shown };
+  return { columns: view.columns, rows, numeric, header: !view.keyValue, omitted: view.nRows - shown };
 }
 
 /**
@@ -248,12 +278,13 @@ export function moreRows(omitted: number): string {
   return `… ${formatNumber(omitted)} more row${omitted === 1 ? "" : "s"}`;
 }
 
-const CELL = "padding:2px 10px;border-bottom:1px solid #e5e7eb;";
+const CELL = `padding:2px 10px;border-bottom:1px solid ${INK.line};`;
 
 /**
- * Renders table data as an HTML `<table>` with inline styles (so it survives notebook sanitisers):
- * numeric columns right-aligned in tabular figures, a header row, an optional caption and a
- * `moreRows` line past `maxRows`.
+ * Renders table data as an HTML `<table>` with inline styles (so it survives notebook sanitisers) in
+ * theme-neutral inks (`theme.ts`): numeric columns right-aligned in tabular figures, a header row
+ * (none for a record of scalars), an optional caption and a `moreRows` line past `maxRows`. The
+ * table carries `tex2jax_ignore`, so notebooks do not read `$` in it as math.
  *
  * @example
  * ```ts
@@ -261,29 +292,42 @@ const CELL = "padding:2px 10px;border-bottom:1px solid #e5e7eb;";
  * ```
  */
 export function renderTable(data: TableData, options: TableOptions = {}): string {
-  const { columns, rows, numeric, omitted } = formatTable(data, options);
+  const { columns, rows, numeric, header, omitted } = formatTable(data, options);
   const align = (c: number) => (numeric[c] ? "text-align:right;" : "text-align:left;");
-  const head = columns.map((name, c) =>
-    `<th style="${CELL}${align(c)}font-weight:600;border-bottom:1px solid #9ca3af;">${escapeHtml(name)}</th>`
-  ).join("");
+  const head = header
+    ? `<thead><tr>${
+      columns.map((name, c) =>
+        `<th style="${CELL}${align(c)}font-weight:600;border-bottom:1px solid ${INK.rule};">${
+          escapeHtml(name)
+        }</th>`
+      ).join("")
+    }</tr></thead>`
+    : "";
   const body = rows.map((row) =>
-    `<tr>${row.map((text, c) => `<td style="${CELL}${align(c)}">${escapeHtml(text)}</td>`).join("")}</tr>`
+    `<tr>${
+      row.map((text, c) =>
+        `<td style="${CELL}${align(c)}${!header && c === 0 ? `font-weight:600;${MUTED}` : ""}">${
+          escapeHtml(text)
+        }</td>`
+      ).join("")
+    }</tr>`
   ).join("");
   const more = omitted > 0
-    ? `<tr><td colspan="${columns.length}" style="${CELL}color:#6b7280;">${moreRows(omitted)}</td></tr>`
+    ? `<tr><td colspan="${columns.length}" style="${CELL}${MUTED}">${moreRows(omitted)}</td></tr>`
     : "";
   const caption = options.caption
     ? `<caption style="text-align:left;font-weight:600;padding:4px 0;">${
       escapeHtml(options.caption)
     }</caption>`
     : "";
-  return `<table class="qn-table" style="border-collapse:collapse;font:13px/1.4 system-ui,sans-serif;` +
-    `font-variant-numeric:tabular-nums;margin:4px 0;">${caption}<thead><tr>${head}</tr></thead>` +
+  return `<table class="qn-table ${OUTPUT_CLASS}" style="border-collapse:collapse;` +
+    `font:13px/1.4 system-ui,sans-serif;font-variant-numeric:tabular-nums;margin:4px 0;">${caption}${head}` +
     `<tbody>${body}${more}</tbody></table>`;
 }
 
 /**
- * The one stylesheet of exported pages (notebook reports and the reports index): readable prose
+ * The one stylesheet of exported pages (notebook reports, tear sheets, the reports index): theme
+ * variables for light and dark (`THEME_CSS`, following the reader's colour scheme), readable prose
  * width, code cells, outputs, tables. Inlined into each page; no fonts or files are fetched.
  *
  * @example
@@ -291,44 +335,44 @@ export function renderTable(data: TableData, options: TableOptions = {}): string
  * `<style>${REPORT_CSS}</style>`;
  * ```
  */
-export const REPORT_CSS = `
-:root { color-scheme: light; }
-body { margin: 0; background: #f6f7f9; color: #1f2328;
+export const REPORT_CSS = `${THEME_CSS}
+body { margin: 0; background: var(--qn-page); color: var(--qn-fg);
   font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-main, #notebook-container { max-width: 980px; margin: 0 auto; padding: 24px 32px 48px; background: #fff;
+main, #notebook-container { max-width: 1200px; margin: 0 auto; padding: 24px 32px 48px; background: var(--qn-bg);
   min-height: 100vh; box-sizing: border-box; }
 h1, h2, h3 { line-height: 1.25; margin: 1.2em 0 0.4em; }
 h1 { font-size: 1.8em; } h2 { font-size: 1.4em; } h3 { font-size: 1.15em; }
-a { color: #1f6feb; }
+.text_cell_render p, .text_cell_render li { max-width: 52em; }
+a { color: var(--qn-link); }
 a.anchor-link { display: none; }
 code, pre { font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .cell { margin: 10px 0; }
 .prompt { display: none; }
-.input_area { background: #f6f8fa; border: 1px solid #e5e7eb; border-radius: 6px; }
+.input_area { background: var(--qn-code-bg); border: 1px solid var(--qn-line); border-radius: 6px; }
 .input_area pre, .highlight pre { margin: 0; padding: 8px 12px; overflow-x: auto; }
+.highlight { background: transparent; }
 .output_area { margin: 6px 0; overflow-x: auto; }
 .output_area pre { margin: 0; padding: 4px 2px; white-space: pre-wrap; }
-.output_stderr { background: #fff5f5; }
-.output_error pre, .output_stderr pre { color: #b42318; }
+.output_stderr { background: var(--qn-err-bg); }
+.output_error pre, .output_stderr pre { color: var(--qn-err); }
 .rendered_html table:not(.qn-table) { border-collapse: collapse; }
-.rendered_html th, .rendered_html td { padding: 2px 10px; border-bottom: 1px solid #e5e7eb; }
+.rendered_html th, .rendered_html td { padding: 2px 10px; border-bottom: 1px solid var(--qn-line); }
 figure { margin: 8px 0 16px; }
-figure h2 { font-size: 15px; margin: 0 0 2px; }
-figure h3 { font-size: 13px; font-weight: 400; color: #57606a; margin: 0 0 4px; }
-figcaption { font-size: 12px; color: #57606a; }
-.highlight .k, .highlight .kd, .highlight .kn, .highlight .kr, .highlight .kc { color: #8250df; }
-.highlight .s, .highlight .s1, .highlight .s2, .highlight .sb, .highlight .sr { color: #0a3069; }
-.highlight .mi, .highlight .mf, .highlight .m { color: #0550ae; }
-.highlight .c, .highlight .c1, .highlight .cm { color: #6e7781; font-style: italic; }
-.highlight .nf, .highlight .nx { color: #1f2328; }
+figcaption { font-size: 12px; color: var(--qn-muted); }
+.highlight .k, .highlight .kd, .highlight .kn, .highlight .kr, .highlight .kc { color: var(--qn-kw); }
+.highlight .s, .highlight .s1, .highlight .s2, .highlight .sb, .highlight .sr { color: var(--qn-str); }
+.highlight .mi, .highlight .mf, .highlight .m { color: var(--qn-num); }
+.highlight .c, .highlight .c1, .highlight .cm { color: var(--qn-com); font-style: italic; }
+.highlight .nf, .highlight .nx, .highlight .n, .highlight .p, .highlight .o { color: var(--qn-fg); }
 .highlight .err { border: none; }
 ul.qn-index { padding-left: 1.2em; }
 ul.qn-index li { margin: 4px 0; }
-.qn-muted { color: #57606a; font-size: 13px; }
+.qn-muted { color: var(--qn-muted); font-size: 13px; }
 `;
 
 /**
- * A complete, self-contained HTML page (UTF-8, inline `REPORT_CSS`) around already-escaped body HTML.
+ * A complete, self-contained HTML page (UTF-8, inline `REPORT_CSS`, the hover script once when it has
+ * charts) around already-escaped body HTML.
  *
  * @example
  * ```ts
@@ -340,5 +384,7 @@ export function htmlPage({ title, body }: { title: string; body: string }): stri
     `<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${
       escapeHtml(title)
     }</title>\n` +
-    `<style>${REPORT_CSS}</style>\n</head>\n<body>\n<main>\n${body}\n</main>\n</body>\n</html>\n`;
+    `<style>${REPORT_CSS}</style>\n</head>\n<body>\n<main>\n${
+      withHoverScript(body)
+    }\n</main>\n</body>\n</html>\n`;
 }

@@ -1,6 +1,6 @@
 /**
  * Chart builders for parameter searches, walk-forwards and constructed portfolios beyond `charts.ts`:
- * a metric profile over a parameter's values (sensitivity) and stacked weights over time. Each
+ * a metric profile over a parameter's values (sensitivity) and weights over time. Each
  * composes Plot marks with the shared theme (`chart_theme.ts`), renders to one `<svg>` and displays
  * itself in notebooks. Heatmaps (surfaces, stability, correlations) use `heatmapChart`.
  */
@@ -13,6 +13,7 @@ import {
   type ChartFigure,
   type ChartOptions,
   plotDocument,
+  quantityLabel,
   seriesColor,
   withLegend,
 } from "./chart_theme.ts";
@@ -50,8 +51,9 @@ export function profileChart(
     marks.push(Plot.ruleX([marked], { stroke: "currentColor", strokeDasharray: "3,3" }));
   }
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
-    x: { type: "point", domain: labels, label: null, padding: 0.3 },
-    y: { label: null, nice: true },
+    // axes name their quantity: the parameter (`xLabel`) and the metric (`yLabel`, else the title's)
+    x: { type: "point", domain: labels, label: options.xLabel ?? null, padding: 0.3 },
+    y: { label: quantityLabel(options.yLabel, options.title), nice: true },
     color,
     marks,
   })) as ChartFigure;
@@ -61,8 +63,9 @@ export function profileChart(
 }
 
 /**
- * Stacked areas of weights over time (one band per stream, in the given order), e.g. a constructed
- * portfolio's holdings; `weights` is `dates × names` row-major and should sum to at most 1 per date.
+ * Weights over time, one line per stream (in the given order), e.g. a constructed portfolio's
+ * holdings; `weights` is `dates × names` row-major. Lines rather than stacked areas, so hover reads
+ * each stream's weight on a date (a stack would show running totals).
  *
  * @example
  * ```ts
@@ -88,10 +91,11 @@ export function weightsChart(
   const document = options.document ?? plotDocument();
   const chart = Plot.plot(basePlotOptions({ ...options, document }, {
     x: { type: "utc", label: null },
-    y: { percent: true, label: "(%)", domain: [0, 100] },
+    y: { percent: true, label: quantityLabel(options.yLabel ?? "Weight", undefined, true), nice: true },
     color: { domain: names, range: names.map((_, i) => seriesColor(i)) },
     marks: [
-      Plot.areaY(rows, Plot.stackY({ x: "date", y: "weight", z: "name", fill: "name", order: [...names] })),
+      Plot.ruleY([0], { stroke: chartDefaults.muted }),
+      Plot.lineY(rows, { x: "date", y: "weight", z: "name", stroke: "name", strokeWidth: 1.5 }),
     ],
   })) as ChartFigure;
   return selfDisplaying(withLegend(chart, names.map((name, i) => [name, seriesColor(i)]), document));

@@ -18,8 +18,16 @@ import { groupedBarChart } from "./factor_charts.ts";
 import { escapeHtml, isPercentKey } from "./html.ts";
 import { profileChart, weightsChart } from "./optimize_charts.ts";
 import { renderSvg } from "./render.ts";
-import { type CellFormat, type Column, columnTable, formatValue, keyNumbers } from "./tearsheet_parts.ts";
-import { heading, subheading, VIEW, VIEW_CSS } from "./views.ts";
+import {
+  type CellFormat,
+  type Column,
+  columnTable,
+  formatValue,
+  keyNumbers,
+  subheading,
+  viewFrame,
+  warningNotes,
+} from "./tearsheet_parts.ts";
 
 /** How a metric's values are shown: percentages for return-like names, else 3 decimals. */
 export function metricFormat(metric: string): CellFormat {
@@ -30,14 +38,6 @@ export function metricFormat(metric: string): CellFormat {
 export function paramsText(params: Readonly<Record<string, unknown>> | null): string {
   if (!params) return "—";
   return Object.entries(params).map(([k, v]) => `${k}=${valueLabel(v as never)}`).join(" · ");
-}
-
-function warningsHtml(warnings: readonly string[]): string {
-  return warnings.length
-    ? `<ul style="color:#8a5a00;margin:4px 0;">${
-      warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")
-    }</ul>`
-    : "";
 }
 
 function span(dates: Float64Array): string {
@@ -66,11 +66,15 @@ export function trialsTableHtml(result: SearchResult, top = 10): string {
   );
   const columns: Column<typeof rows[number]>[] = [
     { label: "Rank", value: (t) => t.rank, format: "int" },
-    ...names.map((name) => ({
-      label: name,
-      value: (t: typeof rows[number]) => valueLabel(t.params[name]),
-      format: "text" as const,
-    })),
+    // a parameter whose values are all numbers is a number column (right-aligned), else text
+    ...names.map((name) => {
+      const numeric = rows.every((t) => typeof t.params[name] === "number");
+      return {
+        label: name,
+        value: (t: typeof rows[number]) => numeric ? t.params[name] as number : valueLabel(t.params[name]),
+        format: numeric ? "number" as const : "text" as const,
+      };
+    }),
     { label: result.metric, value: (t) => t.metrics[result.metric], format: metricFormat(result.metric) },
     { label: "plateau", value: (t) => t.plateau, format: metricFormat(result.metric) },
     ...extra.map((m) => ({
@@ -111,13 +115,12 @@ export function searchView(result: SearchResult, title = `Search: ${result.objec
     ...guardNumbers(result),
   ]);
   const parts = [
-    `<div ${VIEW}>${VIEW_CSS}${heading(title, detail)}`,
     best ? `<div><b>Best:</b> ${escapeHtml(paramsText(best.params))}</div>` : "",
     result.robust >= 0 && result.robust !== result.best
       ? `<div><b>Best plateau:</b> ${escapeHtml(paramsText(result.trials[result.robust].params))}</div>`
       : "",
     keys,
-    warningsHtml(result.warnings),
+    warningNotes(result.warnings),
     subheading("Top trials"),
     trialsTableHtml(result),
   ];
@@ -130,6 +133,8 @@ export function searchView(result: SearchResult, title = `Search: ${result.objec
       values: s.values,
       percent: fmt === "pct",
       title: `${result.metric} over ${s.x} × ${s.y}`,
+      xLabel: s.x,
+      yLabel: s.y,
       subtitle: varying.length > 2 ? "best over the other parameters" : undefined,
     })));
   }
@@ -140,11 +145,12 @@ export function searchView(result: SearchResult, title = `Search: ${result.objec
         series: { best: s.best, mean: s.mean, "others at best": s.atBest },
         marked: valueLabel(best.params[s.param]),
         title: `${result.metric} by ${s.param}`,
+        xLabel: s.param,
         height: 200,
       })));
     }
   }
-  return parts.join("") + "</div>";
+  return viewFrame(title, detail, parts.join(""));
 }
 
 /**
@@ -192,9 +198,8 @@ export function walkForwardView(wf: WalkForwardResult, title = `Walk-forward: ${
   const windowLabels = wf.steps.map((s) => `W${s.window.index + 1} ${isoDate(s.oosFrom).slice(0, 7)}`);
   const flat = wf.returns.map((r) => (Number.isNaN(r) ? 0 : r));
   const parts = [
-    `<div ${VIEW}>${VIEW_CSS}${heading(title, detail)}`,
     keys,
-    warningsHtml(wf.warnings),
+    warningNotes(wf.warnings),
     subheading("Windows"),
     table,
     renderSvg(equityChart({
@@ -221,11 +226,13 @@ export function walkForwardView(wf: WalkForwardResult, title = `Walk-forward: ${
       cols: s.labels,
       values: s.values,
       percent: fmt === "pct",
-      title: `Parameter stability: in-sample ${wf.metric} by ${s.param} (rows: out-of-sample start)`,
+      title: `Parameter stability: in-sample ${wf.metric} by ${s.param}`,
+      xLabel: s.param,
+      yLabel: "window (out-of-sample start)",
       subtitle: `chosen: ${s.chosen.map((c) => c ?? "—").join(", ")}`,
     })));
   }
-  return parts.join("") + "</div>";
+  return viewFrame(title, detail, parts.join(""));
 }
 
 /** The comparison table of constructed portfolios. */
@@ -271,7 +278,7 @@ export function portfolioView(
     span(first.dates),
   ].join(" · ");
   const rows = "rows" in input ? input.rows : undefined;
-  const parts = [`<div ${VIEW}>${VIEW_CSS}${heading(title, detail)}`];
+  const parts: string[] = [];
   if (rows) parts.push(comparisonTableHtml(rows));
   else {
     const m = first.metrics;
@@ -284,7 +291,7 @@ export function portfolioView(
       ["Effective N", formatValue(m.effective_n, "f2")],
     ]));
   }
-  parts.push(warningsHtml([...new Set(portfolios.flatMap((p) => p.warnings))]));
+  parts.push(warningNotes([...new Set(portfolios.flatMap((p) => p.warnings))]));
   parts.push(renderSvg(equityChart({
     dates: first.dates,
     series: Object.fromEntries(
@@ -317,5 +324,5 @@ export function portfolioView(
       height: 220,
     })));
   }
-  return parts.join("") + "</div>";
+  return viewFrame(title, detail, parts.join(""));
 }

@@ -4,7 +4,8 @@
  * with inline CSS only, so pages stay self-contained.
  */
 import type { ChartFigure } from "./chart_theme.ts";
-import { escapeHtml, REPORT_CSS } from "./html.ts";
+import { escapeHtml, htmlPage } from "./html.ts";
+import { VERDICT_INK } from "./theme.ts";
 import { renderSvg } from "./render.ts";
 
 /** Chart widths: full row and half row of the 1180 px page. */
@@ -88,7 +89,8 @@ export function shellQuote(word: string): string {
 }
 
 /**
- * The reproduce footer (`id="section-reproduce"`): the identity rows, the command and the config as JSON.
+ * The reproduce footer (`id`, default `section-reproduce`): the identity rows, the command and the config
+ * as JSON (each left out when not given).
  *
  * @example
  * ```ts
@@ -97,21 +99,26 @@ export function shellQuote(word: string): string {
  */
 export function reproduceFooter(
   rows: readonly (readonly [string, string])[],
-  command: string,
-  config: unknown,
+  command?: string,
+  config?: unknown,
+  id = "section-reproduce",
 ): string {
   const table = rows.map(([k, v]) =>
     `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`
   ).join("");
-  return `<footer id="section-reproduce" class="ts-footer">\n<h2>Reproduce</h2>\n` +
+  return `<footer id="${id}" class="ts-footer">\n<h2>Reproduce</h2>\n` +
     `<table class="ts-ids">${table}</table>\n` +
-    `<p>Command:</p><pre class="ts-command">${escapeHtml(command)}</pre>\n` +
-    `<p>Config:</p><pre class="ts-config">${escapeHtml(JSON.stringify(config, null, 2))}</pre>\n</footer>`;
+    (command ? `<p>Command:</p><pre class="ts-command">${escapeHtml(command)}</pre>\n` : "") +
+    (config !== undefined
+      ? `<p>Config:</p><pre class="ts-config">${escapeHtml(JSON.stringify(config, null, 2))}</pre>\n`
+      : "") +
+    `</footer>`;
 }
 
 /**
- * A complete tear-sheet page: UTF-8, viewport, the report and tear-sheet stylesheets inline, the body
- * in `<main class="ts">`.
+ * A complete tear-sheet page: `htmlPage` (UTF-8, viewport, the report stylesheet with its light and
+ * dark theme variables, the hover script once when there are charts) with the tear-sheet stylesheet,
+ * the body in `<div class="ts">`.
  *
  * @example
  * ```ts
@@ -119,47 +126,45 @@ export function reproduceFooter(
  * ```
  */
 export function tearsheetPage(title: string, body: string): string {
-  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${
-      escapeHtml(title)
-    }</title>\n` +
-    `<style>${REPORT_CSS}${TEARSHEET_CSS}</style>\n</head>\n<body>\n<main class="ts">\n${body}\n</main>\n` +
-    `</body>\n</html>\n`;
+  return htmlPage({ title, body: `<style>${TEARSHEET_CSS}</style>\n<div class="ts">\n${body}\n</div>` });
 }
 
-/** The tear sheets' stylesheet (on top of `REPORT_CSS`). */
+/**
+ * The tear sheets' stylesheet (on top of `REPORT_CSS`): only the theme variables for colours, so the
+ * page reads in light and dark; anchors land below the sticky navigation.
+ */
 export const TEARSHEET_CSS = `
-main.ts { max-width: 1180px; padding: 20px 36px 48px; }
-.ts section > h2, .ts footer > h2 { font-size: 1.3em; border-bottom: 2px solid #1f2328; padding-bottom: 4px; margin-top: 1.6em; }
+main { max-width: 1180px; }
+.ts [id] { scroll-margin-top: 64px; }
+.ts section > h2, .ts footer > h2 { font-size: 1.3em; border-bottom: 2px solid var(--qn-fg); padding-bottom: 4px;
+  margin-top: 1.6em; }
 .ts h3 { font-size: 1em; margin: 1em 0 0.2em; }
 .ts section { margin-bottom: 12px; }
 .ts-header { display: flex; justify-content: space-between; align-items: flex-end; gap: 24px;
-  border-bottom: 1px solid #d0d7de; padding-bottom: 12px; }
+  border-bottom: 1px solid var(--qn-line); padding-bottom: 12px; }
 .ts-header h1 { margin: 2px 0 4px; font-size: 2em; word-break: break-word; }
-.ts-kicker { font-size: 12px; text-transform: uppercase; letter-spacing: 0.08em; color: #57606a; }
-.ts-meta { color: #57606a; font-size: 13.5px; }
+.ts-kicker { font-size: 12px; text-transform: uppercase; letter-spacing: 0.08em; color: var(--qn-muted); }
+.ts-meta { color: var(--qn-muted); font-size: 13.5px; }
 .ts-badge { display: flex; flex-direction: column; align-items: center; min-width: 150px; padding: 8px 16px;
   border-radius: 8px; font-weight: 700; font-size: 20px; letter-spacing: 0.05em; text-decoration: none;
-  color: #1f2328; border: 1px solid #d0d7de; }
-.ts-badge small { font-size: 11.5px; font-weight: 400; letter-spacing: 0; color: #57606a; }
+  color: var(--qn-fg); border: 1px solid var(--qn-line); }
+.ts-badge small { font-size: 11.5px; font-weight: 400; letter-spacing: 0; color: var(--qn-muted); }
 .ts-dot { display: inline-block; width: 16px; height: 16px; border-radius: 50%; margin-bottom: 4px; }
-.ts-badge.verdict-green { background: #eefbf1; } .verdict-green .ts-dot { background: #2da44e; }
-.ts-badge.verdict-yellow { background: #fff8e1; } .verdict-yellow .ts-dot { background: #e3b341; }
-.ts-badge.verdict-red { background: #fff1f0; } .verdict-red .ts-dot { background: #e5534b; }
-.ts-nav { display: flex; gap: 18px; font-size: 13px; padding: 8px 0; position: sticky; top: 0;
-  background: #fff; z-index: 1; border-bottom: 1px solid #eaeef2; }
+.ts-badge.verdict-green { background: ${VERDICT_INK.green.tint}; } .verdict-green .ts-dot { background: ${VERDICT_INK.green.lamp}; }
+.ts-badge.verdict-yellow { background: ${VERDICT_INK.yellow.tint}; } .verdict-yellow .ts-dot { background: ${VERDICT_INK.yellow.lamp}; }
+.ts-badge.verdict-red { background: ${VERDICT_INK.red.tint}; } .verdict-red .ts-dot { background: ${VERDICT_INK.red.lamp}; }
+.ts-nav { display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 13px; padding: 8px 0; position: sticky; top: 0;
+  background: var(--qn-bg); z-index: 1; border-bottom: 1px solid var(--qn-line); }
 .ts-nav a { text-decoration: none; }
 .ts-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 24px; align-items: start; }
 .ts-chart { margin: 10px 0; }
 .ts-chart figure { margin: 0; }
-.ts-chart figure h2 { font-size: 15px; margin: 0 0 2px; }
-.ts-chart figure h3 { font-size: 12.5px; font-weight: 400; color: #57606a; margin: 0 0 4px; }
 .ts .qn-table { overflow-x: auto; display: block; max-width: 100%; }
 .ts-footer { margin-top: 32px; font-size: 13px; }
-.ts-ids th { text-align: left; padding: 2px 16px 2px 0; font-weight: 600; color: #57606a; }
-.ts-command, .ts-config { background: #f6f8fa; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 12px;
-  overflow-x: auto; }
+.ts-ids th { text-align: left; padding: 2px 16px 2px 0; font-weight: 600; color: var(--qn-muted); }
+.ts-command, .ts-config { background: var(--qn-code-bg); border: 1px solid var(--qn-line); border-radius: 6px;
+  padding: 8px 12px; overflow-x: auto; }
 .ts-config { max-height: 320px; }
-@media print { .ts-nav { display: none; } main.ts { padding: 0; } section { break-inside: avoid-page; } }
+@media print { .ts-nav { display: none; } main { padding: 0; } section { break-inside: avoid-page; } }
 @media (max-width: 900px) { .ts-grid { grid-template-columns: 1fr; } }
 `;

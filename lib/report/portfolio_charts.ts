@@ -9,6 +9,7 @@ import {
   type ChartFigure,
   type ChartOptions,
   plotDocument,
+  quantityLabel,
   seriesColor,
   withLegend,
 } from "./chart_theme.ts";
@@ -48,7 +49,10 @@ export function monthlyStackChart(
   const document = options.document ?? plotDocument();
   const chart = Plot.plot(basePlotOptions({ title, ...options, document }, {
     x: { type: "utc", label: null },
-    y: percent ? { percent: true, label: "(%)", nice: true } : { label: null, nice: true, tickFormat: "~s" },
+    // the axis names the quantity: `yLabel`, else the title's ("Turnover by month" → "Turnover (%)")
+    y: percent
+      ? { percent: true, label: quantityLabel(options.yLabel, title, true), nice: true }
+      : { label: quantityLabel(options.yLabel, title), nice: true, tickFormat: "~s" },
     color: { domain: names, range: names.map((_, k) => seriesColor(k)) },
     marks: [
       Plot.rectY(

@@ -26,6 +26,7 @@ import {
 import { monthlyStackChart } from "./portfolio_charts.ts";
 import { compoundSeries } from "./tearsheet_data.ts";
 import { columnTable, formatValue, keyNumbers } from "./tearsheet_parts.ts";
+import { embeddedReturnsSections } from "./returns_tearsheet.ts";
 
 /** Everything the portfolio tear sheet shows. */
 export interface PortfolioTearsheetInput {
@@ -56,10 +57,11 @@ const money = (x: number) => formatValue(x, "compact");
 
 /**
  * Renders a strategy run as a self-contained HTML page. Sections (each `<section id>`):
- * `section-headline` (key numbers, NAV vs benchmark, drawdown), `section-exposure` (gross and net
+ * `section-headline` (key numbers, NAV vs benchmark, drawdown), the returns tear sheet of the daily
+ * returns vs the benchmark (`section-rt-*`, `embeddedReturnsSections`), `section-exposure` (gross and net
  * exposure, turnover by month), `section-costs` (costs and taxes by month, totals, the monthly tax
  * ledger), `section-positions` (top positions by mean weight), `section-trades` (trades summary and the
- * last fills), then the reproduce footer. Five charts, each one `<svg>`; text from data is escaped.
+ * last fills), then the reproduce footer. Each chart one `<svg>`; text from data is escaped.
  *
  * @example
  * ```ts
@@ -70,6 +72,12 @@ export function portfolioTearsheet(input: PortfolioTearsheetInput): string {
   const body = [
     header(input),
     section("section-headline", "Headline", headline(input)),
+    ...embeddedReturnsSections({
+      dates: input.result.dates,
+      returns: input.result.daily.ret,
+      name: input.strategy.name,
+      ...(input.benchmark ? { benchmark: input.benchmark.ret, benchmarkName: input.benchmark.id } : {}),
+    }).map((s) => section(s.id, s.heading, s.html)),
     section("section-exposure", "Exposure and turnover", exposure(input)),
     section("section-costs", "Costs and taxes", costs(input)),
     section("section-positions", "Positions", positions(input)),
@@ -99,6 +107,7 @@ function header({ result, metrics, strategy, context }: PortfolioTearsheetInput)
       `<small>a year · Sharpe ${formatValue(metrics.sharpe, "f2")}</small></a>`,
     links: [
       ["section-headline", "Headline"],
+      ["section-rt-metrics", "Returns"],
       ["section-exposure", "Exposure"],
       ["section-costs", "Costs & taxes"],
       ["section-positions", "Positions"],
@@ -150,7 +159,9 @@ function exposure({ result }: PortfolioTearsheetInput): string {
     dates: result.dates,
     series: { Gross: result.daily.gross_exposure, Net: result.daily.net_exposure },
     title: "Exposure",
-    subtitle: "(long − short) / NAV and (long + short) / NAV at each close",
+    subtitle: "Gross (long + short) / NAV and net (long − short) / NAV at each close",
+    scale: "linear",
+    yLabel: "Exposure (% of NAV)",
     width: HALF,
   }));
   const months = monthlyCosts(result);

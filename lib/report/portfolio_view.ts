@@ -6,10 +6,9 @@ import type { PortfolioResult } from "../portfolio/simulate.ts";
 import type { PortfolioMetrics } from "../portfolio/summary.ts";
 import { isoDate } from "../panel/types.ts";
 import { equityChart } from "./charts.ts";
-import { escapeHtml } from "./html.ts";
 import { renderSvg } from "./render.ts";
 import { compoundSeries } from "./tearsheet_data.ts";
-import { formatValue, keyNumbers } from "./tearsheet_parts.ts";
+import { formatValue, keyNumbers, viewFrame } from "./tearsheet_parts.ts";
 import type { Daily, RunRecord } from "../track/types.ts";
 
 /**
@@ -90,7 +89,5 @@ function view(
   const series: Record<string, Float64Array> = { [name]: cumulative };
   if (benchmark) series[benchmark.id] = compoundSeries(benchmark.ret);
   const chart = renderSvg(equityChart({ dates, series, title: "Cumulative return (NAV)", height: 220 }));
-  return `<div class="qn-view" style="font:14px/1.45 system-ui,sans-serif;max-width:980px;">` +
-    `<div style="font-size:16px;font-weight:700;margin:4px 0 2px;">${escapeHtml(name)}</div>` +
-    `<div style="color:#57606a;font-size:12.5px;">${escapeHtml(detail)}</div>${keys}${chart}</div>`;
+  return viewFrame(name, detail, keys + chart);
 }

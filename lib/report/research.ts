@@ -10,9 +10,9 @@ import { robustnessTable } from "../ml/research.ts";
 import type { LeaderboardRow } from "../ml/leaderboard.ts";
 import { KEEP_SCORE } from "../ml/leaderboard.ts";
 import { barChart, equityChart, heatmapChart } from "./charts.ts";
-import { escapeHtml, REPORT_CSS } from "./html.ts";
+import { grid, note, pageHeader, reproduceFooter, section, tearsheetPage } from "./page_parts.ts";
 import { renderSvg } from "./render.ts";
-import { columnTable, keyNumbers, variantTable, verdictPanel } from "./tearsheet_parts.ts";
+import { columnTable, keyNumbers, variantTable, verdictPanel, viewFrame } from "./tearsheet_parts.ts";
 import { isoDate } from "../panel/types.ts";
 import { type Displayable, displayable } from "../nb/displayable.ts";
 import { withDisplay } from "./views.ts";
@@ -87,7 +87,15 @@ export function robustnessCharts(board: readonly LeaderboardRow[], width = HALF)
   return charts.map(({ metric, title, shift, scale }) => {
     const { rows, cols, values } = robustnessTable(board, metric);
     return renderSvg(
-      heatmapChart({ rows, cols, values: values.map((v) => (v - shift) * scale), title, width }),
+      heatmapChart({
+        rows,
+        cols,
+        values: values.map((v) => (v - shift) * scale),
+        title,
+        width,
+        xLabel: "label",
+        yLabel: "model",
+      }),
     );
   });
 }
@@ -117,14 +125,7 @@ export function importanceCharts(result: ResearchResult, width = WIDE): string[]
   return charts;
 }
 
-function section(id: string, heading: string, content: string): string {
-  return `<section id="${id}">\n<h2>${escapeHtml(heading)}</h2>\n${content}\n</section>`;
-}
-
-const div = (html: string) => `<div class="rr-chart">${html}</div>`;
-const grid = (...cells: string[]) =>
-  `<div class="rr-grid">${cells.map((c) => `<div>${c}</div>`).join("")}</div>`;
-const note = (text: string) => `<p class="qn-muted">${escapeHtml(text)}</p>`;
+const div = (html: string) => `<div class="ts-chart">${html}</div>`;
 
 /** The best variant's suite: verdict, variant table and equity of its best suite variant. */
 export function verdictSection(result: ResearchResult, width = WIDE): string {
@@ -158,21 +159,28 @@ export function researchReport(result: ResearchResult, context: ResearchContext)
     ? `${isoDate(dates[0])} → ${isoDate(dates[dates.length - 1])}`
     : "no traded dates";
   const kept = result.leaderboard.filter((r) => r.kept).length;
-  const header =
-    `<header><div class="qn-muted">quantnb · ML research</div><h1>${escapeHtml(best.variant.name)}</h1>` +
-    `<div class="qn-muted">${
-      escapeHtml(
-        [
-          `best of ${result.variants.length} variants`,
-          `${kept} kept (score ≥ ${KEEP_SCORE})`,
-          `${result.rows.toLocaleString("en-US")} feature rows`,
-          `${result.folds} walk-forward folds`,
-          `out of sample ${span}`,
-          `snapshot ${context.snapshot_id}`,
-          context.created_at,
-        ].join(" · "),
-      )
-    }</div></header>`;
+  const header = pageHeader({
+    kicker: "ML research",
+    title: best.variant.name,
+    meta: [[
+      `best of ${result.variants.length} variants`,
+      `${kept} kept (score ≥ ${KEEP_SCORE})`,
+      `${result.rows.toLocaleString("en-US")} feature rows`,
+      `${result.folds} walk-forward folds`,
+      `out of sample ${span}`,
+      `snapshot ${context.snapshot_id}`,
+      context.created_at,
+    ]],
+    badge: "",
+    links: [
+      ["section-leaderboard", "Leaderboard"],
+      ["section-metrics", "Metrics"],
+      ["section-robustness", "Robustness"],
+      ["section-importance", "Importance"],
+      ["section-verdict", "Verdict"],
+      ["section-reproduce", "Reproduce"],
+    ],
+  });
   const keys = keyNumbers([
     ["Score", best.row.score.toFixed(3)],
     ["Balanced acc.", best.row.balanced_accuracy.toFixed(3)],
@@ -207,20 +215,19 @@ export function researchReport(result: ResearchResult, context: ResearchContext)
           ? note(`Suite run ${context.suite_run_id} (its tear sheet has the full analysis).`)
           : ""),
     ),
-    `<footer id="section-reproduce"><h2>Reproduce</h2>` +
-    `<p class="qn-muted">run ${escapeHtml(context.run_id)} · snapshot ${escapeHtml(context.snapshot_id)} ` +
-    `(${escapeHtml(context.snapshot_hash.slice(0, 12))}) · git ${
-      escapeHtml(context.git_sha.slice(0, 12))
-    }</p>` +
-    (context.command ? `<pre>${escapeHtml(context.command)}</pre>` : "") +
-    `<details><summary>Config</summary><pre>${
-      escapeHtml(JSON.stringify(result.params, null, 2))
-    }</pre></details></footer>`,
+    reproduceFooter(
+      [
+        ["run_id", context.run_id],
+        ["snapshot_id", context.snapshot_id],
+        ["snapshot_hash", context.snapshot_hash],
+        ["git_sha", context.git_sha],
+        ["created_at", context.created_at],
+      ],
+      context.command,
+      result.params,
+    ),
   ].join("\n");
-  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${
-      escapeHtml(`${best.variant.name} — ML research`)
-    }</title>\n<style>${REPORT_CSS}${RESEARCH_CSS}</style>\n</head>\n<body>\n<main class="rr">\n${body}\n</main>\n</body>\n</html>\n`;
+  return tearsheetPage(`${best.variant.name} — ML research`, body);
 }
 
 /**
@@ -229,9 +236,13 @@ export function researchReport(result: ResearchResult, context: ResearchContext)
  */
 export function researchView(result: ResearchResult): string {
   const [score, sharpe] = robustnessCharts(result.leaderboard, 480);
-  return `<div style="font:14px/1.5 system-ui,sans-serif;">` + leaderboardTable(result.leaderboard) +
-    `<div style="display:flex;flex-wrap:wrap;gap:12px;">${score}${sharpe}</div>` +
-    verdictPanel(result.best.suite.verdict) + `</div>`;
+  return viewFrame(
+    `ML research — best ${result.best.variant.name}`,
+    `${result.variants.length} variants · ${result.folds} walk-forward folds`,
+    leaderboardTable(result.leaderboard) +
+      `<div style="display:flex;flex-wrap:wrap;gap:12px;">${score}${sharpe}</div>` +
+      verdictPanel(result.best.suite.verdict),
+  );
 }
 
 /**
@@ -247,12 +258,3 @@ export function withResearchDisplay<T extends ResearchResult>(result: T): T & Di
   withDisplay(result.best.suite);
   return displayable(result, () => researchView(result));
 }
-
-const RESEARCH_CSS = `
-main.rr { max-width: 1180px; padding: 20px 36px 48px; }
-.rr section > h2, .rr footer > h2 { font-size: 1.3em; border-bottom: 2px solid #1f2328; padding-bottom: 4px; margin-top: 1.6em; }
-.rr header h1 { margin: 2px 0 4px; font-size: 2em; }
-.rr-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
-.rr-chart { overflow-x: auto; margin: 8px 0; }
-.rr pre { background: #f6f8fa; padding: 8px 12px; border-radius: 6px; overflow-x: auto; }
-`;

@@ -23,6 +23,7 @@ import {
   shellQuote,
   tearsheetPage,
 } from "./page_parts.ts";
+import { embeddedReturnsSections, type ReportSection } from "./returns_tearsheet.ts";
 import { lagDecayChart } from "./tearsheet_charts.ts";
 import { alignedCumulative, breakevenBps, compoundSeries, lagDecay } from "./tearsheet_data.ts";
 import {
@@ -53,6 +54,25 @@ export interface TearsheetContext {
   config?: unknown;
   /** Holdings' size and liquidity of the best variant (`capacityStats`); the table is omitted without it. */
   capacity?: CapacityStats;
+  /**
+   * The benchmark of the returns sections (e.g. the equal-weighted universe, Alphalens' benchmark):
+   * its returns by date, matched to the best variant's traded dates (NaN where it has none).
+   */
+  benchmark?: TearsheetBenchmark;
+}
+
+/** A benchmark return series for the tear sheet's returns sections. */
+export interface TearsheetBenchmark {
+  readonly name: string;
+  readonly dates: ArrayLike<number>;
+  readonly ret: ArrayLike<number>;
+}
+
+/** The benchmark's returns on `dates` (NaN on a date it does not have). */
+function benchmarkOn(dates: Float64Array, benchmark: TearsheetBenchmark): Float64Array {
+  const at = new Map<number, number>();
+  for (let t = 0; t < benchmark.dates.length; t++) at.set(benchmark.dates[t], benchmark.ret[t]);
+  return dates.map((d) => at.get(d) ?? NaN);
 }
 
 /**
@@ -79,6 +99,7 @@ export function tearsheet(suite: SuiteResult, context: TearsheetContext): string
     header(suite, context),
     section("section-verdict", "Verdict", verdictPanel(suite.verdict)),
     section("section-headline", "Headline", headline(suite)),
+    ...returnsPart(suite, context).map((s) => section(s.id, s.heading, s.html)),
     section("section-robustness", "Robustness", robustness(suite)),
     section("section-capacity", "Capacity", capacity(best, context.capacity)),
     section("section-uniqueness", "Uniqueness", uniqueness(suite)),
@@ -113,6 +134,7 @@ function header(suite: SuiteResult, context: TearsheetContext): string {
     links: [
       ["section-verdict", "Verdict"],
       ["section-headline", "Headline"],
+      ...(suite.signal.best.result.daily.date.length ? [["section-rt-metrics", "Returns"] as const] : []),
       ["section-robustness", "Robustness"],
       ["section-capacity", "Capacity"],
       ["section-uniqueness", "Uniqueness"],
@@ -149,6 +171,24 @@ function headline(suite: SuiteResult): string {
   return keys + `<h3>Variants</h3>` + variantTable(suite.signal) +
     note("★ best variant (highest net Sharpe). Turnover = mean daily Σ|Δw| with $1/$1 legs.") +
     chart(equity) + chart(drawdown);
+}
+
+/**
+ * The returns tear sheet of the best variant's net daily returns (`returnsSections`, ids
+ * `section-rt-*`, annualised at 252 daily periods a year like suite panels), against the context's
+ * benchmark when there is one; none when the best variant never traded.
+ */
+function returnsPart(suite: SuiteResult, context: TearsheetContext): ReportSection[] {
+  const { label, result } = suite.signal.best;
+  const { date, net } = result.daily;
+  if (!date.length) return [];
+  const { benchmark } = context;
+  return embeddedReturnsSections({
+    dates: date,
+    returns: net,
+    name: `${label} (net)`,
+    ...(benchmark ? { benchmark: benchmarkOn(date, benchmark), benchmarkName: benchmark.name } : {}),
+  });
 }
 
 function robustness(suite: SuiteResult): string {

@@ -12,17 +12,11 @@ import {
   tradeRows,
 } from "../engine/timeseries/mod.ts";
 import { equityChart } from "./charts.ts";
-import { escapeHtml, renderTable } from "./html.ts";
+import { renderTable } from "./html.ts";
 import { renderSvg } from "./render.ts";
-import { formatValue, keyNumbers } from "./tearsheet_parts.ts";
+import { formatValue, keyNumbers, viewFrame } from "./tearsheet_parts.ts";
 
-const VIEW = `class="qn-view" style="font:14px/1.45 system-ui,sans-serif;max-width:980px;"`;
 const MAX_LINES = 8;
-
-function title(text: string, detail: string): string {
-  return `<div style="font-size:16px;font-weight:700;margin:4px 0 2px;">${escapeHtml(text)}</div>` +
-    `<div style="color:#57606a;font-size:12.5px;">${escapeHtml(detail)}</div>`;
-}
 
 function tradesTable(trades: TradeRecords, column?: number): string {
   const rows = tradeRows(trades, column).slice(0, 10).map((t) => ({
@@ -32,7 +26,7 @@ function tradesTable(trades: TradeRecords, column?: number): string {
     entry_price: t.entry_price,
     exit_price: t.exit_price,
     pnl: t.pnl,
-    ret: formatValue(t.ret, "pct"),
+    ret: t.ret,
     bars: t.duration,
     reason: t.exit_reason,
   }));
@@ -69,9 +63,9 @@ export function signalsView(result: FromSignalsResult): string {
       Array.from({ length: cols }, (_, c) => ({
         column: c,
         instrument: result.instruments[result.priceColumn[c]],
-        total_return: formatValue(s.total_return[c], "pct"),
-        sharpe: formatValue(s.sharpe[c], "f2"),
-        max_drawdown: formatValue(s.max_drawdown[c], "pct"),
+        total_return: s.total_return[c],
+        sharpe: s.sharpe[c],
+        max_drawdown: s.max_drawdown[c],
         trades: s.n_trades[c],
       })),
       { caption: `${cols} of ${result.nColumns} columns` },
@@ -93,9 +87,12 @@ export function signalsView(result: FromSignalsResult): string {
       new Date(result.dates[result.dates.length - 1]).toISOString().slice(0, 10)
     }`
     : `${result.nDates} bars`;
-  return `<div ${VIEW}>${title("fromSignals", `${result.nColumns} column(s) · ${span}`)}${numbers}${chart}${
-    result.trades ? tradesTable(result.trades, result.nColumns === 1 ? 0 : undefined) : ""
-  }</div>`;
+  return viewFrame(
+    "fromSignals",
+    `${result.nColumns} column(s) · ${span}`,
+    numbers + chart +
+      (result.trades ? tradesTable(result.trades, result.nColumns === 1 ? 0 : undefined) : ""),
+  );
 }
 
 /**
@@ -121,9 +118,11 @@ export function gridView(grid: GridResult): string {
       height: 220,
     }))
     : "";
-  return `<div ${VIEW}>${title("Grid", `${grid.table.length} combinations, ranked by ${grid.rankBy}`)}${
-    renderTable(ranked.slice(0, 10), { caption: "Top 10" })
-  }${chart}</div>`;
+  return viewFrame(
+    "Grid",
+    `${grid.table.length} combinations, ranked by ${grid.rankBy}`,
+    renderTable(ranked.slice(0, 10), { caption: "Top 10" }) + chart,
+  );
 }
 
 /**
@@ -147,12 +146,14 @@ export function eventsView(result: RunEventsResult): string {
       }),
     )
     : "";
-  return `<div ${VIEW}>${title("runEvents", `${result.nDates} bars · ${result.orders.length} orders`)}${
+  return viewFrame(
+    "runEvents",
+    `${result.nDates} bars · ${result.orders.length} orders`,
     keyNumbers([
       ["Total return", formatValue(m.cumulative_return, "pct")],
       ["Sharpe", formatValue(m.sharpe, "f2")],
       ["Max drawdown", formatValue(m.max_drawdown, "pct")],
       ["Trades", String(result.trades.length)],
-    ])
-  }${chart}${tradesTable(result.trades)}</div>`;
+    ]) + chart + tradesTable(result.trades),
+  );
 }

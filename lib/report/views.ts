@@ -8,7 +8,7 @@ import { type Displayable, displayable } from "../nb/displayable.ts";
 import { isoDate } from "../panel/types.ts";
 import type { SuiteResult } from "../suite/run_suite.ts";
 import { equityChart } from "./charts.ts";
-import { escapeHtml } from "./html.ts";
+import { columnSpec } from "./format.ts";
 import { renderSvg } from "./render.ts";
 import { alignedCumulative, compoundSeries } from "./tearsheet_data.ts";
 import {
@@ -16,28 +16,13 @@ import {
   formatValue,
   keyNumbers,
   sliceKeyNumbers,
+  subheading,
   uniquenessTable,
   variantTable,
   verdictPanel,
+  viewFrame,
+  warningNotes,
 } from "./tearsheet_parts.ts";
-
-/** The attributes of a notebook view's outer `<div>`. */
-export const VIEW = `class="qn-view" style="font:14px/1.45 system-ui,sans-serif;max-width:980px;"`;
-/** Scoped to `.qn-view`: notebooks give Plot's figure and its title page-sized margins and fonts. */
-export const VIEW_CSS =
-  `<style>.qn-view figure{margin:6px 0 10px}.qn-view figure h2{font-size:14px;margin:0 0 2px;` +
-  `border:0;padding:0}.qn-view figure h3{font-size:12px;font-weight:400;color:#57606a;margin:0}</style>`;
-
-/** A bold line above a table or chart of a view. */
-export function subheading(text: string): string {
-  return `<div style="font-weight:600;margin:10px 0 0;">${escapeHtml(text)}</div>`;
-}
-
-/** A view's title and its grey detail line. */
-export function heading(text: string, detail: string): string {
-  return `<div style="font-size:16px;font-weight:700;margin:4px 0 2px;">${escapeHtml(text)}</div>` +
-    `<div style="color:#57606a;font-size:12.5px;">${escapeHtml(detail)}</div>`;
-}
 
 function span(dates: Float64Array): string {
   return dates.length ? `${isoDate(dates[0])} → ${isoDate(dates[dates.length - 1])}` : "no traded dates";
@@ -83,14 +68,17 @@ export function backtestView(result: BacktestResult, title = "Backtest"): string
     }))
     : "";
   const bps = Array.from(fractiles.mean_return, (m) => m * 1e4);
+  const { decimals } = columnSpec("ratio", bps, undefined, { min: 2 }); // one rule for the whole row
   const byFractile = columnTable([bps], [
     { label: "Fractile", value: () => "mean daily return (bps)", format: "text" },
-    ...bps.map((_, b) => ({ label: `${b + 1}`, value: (row: number[]) => row[b], format: "f2" as const })),
+    ...bps.map((_, b) => ({
+      label: `${b + 1}`,
+      value: (row: number[]) => row[b],
+      format: "f2" as const,
+      decimals,
+    })),
   ]);
-  const warnings = result.warnings.map((w) =>
-    `<div style="color:#9a6700;font-size:12.5px;margin:4px 0;">⚠ ${escapeHtml(w)}</div>`
-  ).join("");
-  return `<div ${VIEW}>${VIEW_CSS}${heading(title, detail)}${warnings}${keys}${equity}${byFractile}</div>`;
+  return viewFrame(title, detail, warningNotes(result.warnings) + keys + equity + byFractile);
 }
 
 /**
@@ -116,13 +104,12 @@ export function suiteView(suite: SuiteResult): string {
       equityChart({ ...alignedCumulative(runs), title: `Cumulative net return at ${label}`, height: 240 }),
     )
     : "";
-  return `<div ${VIEW}>${VIEW_CSS}${heading(`Suite: ${suite.signal.name}`, detail)}${
-    verdictPanel(suite.verdict)
-  }` +
-    `${subheading("Variants")}${variantTable(suite.signal)}${
-      subheading("Uniqueness against the baselines")
-    }` +
-    `${uniquenessTable(suite)}${overlay}</div>`;
+  return viewFrame(
+    `Suite: ${suite.signal.name}`,
+    detail,
+    verdictPanel(suite.verdict) + subheading("Variants") + variantTable(suite.signal) +
+      subheading("Uniqueness against the baselines") + uniquenessTable(suite) + overlay,
+  );
 }
 
 /**

@@ -91,11 +91,14 @@ export function problem(kind: ProblemKind, message: string, row?: number, column
 export function formatReport(result: ValidationResult, perKind = 10): string {
   const errors = result.problems.filter((p) => p.severity === "error").length;
   const warnings = result.problems.length - errors;
+  // counts grouped by thousands, as every count quantnb prints (1,459,303 warnings)
+  const n = (count: number, word: string) =>
+    `${count.toLocaleString("en-US")} ${word}${count === 1 ? "" : "s"}`;
   const lines = [
     result.ok
-      ? `signal OK (${warnings} warning${warnings === 1 ? "" : "s"})`
-      : `signal INVALID: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${
-        warnings === 1 ? "" : "s"
+      ? `signal OK (${n(warnings, "warning")})`
+      : `signal INVALID: ${n(errors, "error")}, ${
+        n(warnings, "warning")
       } (rows are data rows, 1 = first row under the header)`,
   ];
   const byKind = new Map<ProblemKind, SignalProblem[]>();
@@ -105,13 +108,15 @@ export function formatReport(result: ValidationResult, perKind = 10): string {
     byKind.set(p.kind, list);
   }
   for (const [kind, list] of byKind) {
-    lines.push(`  ${list[0].severity} ${kind} × ${list.length}`);
+    lines.push(`  ${list[0].severity} ${kind} × ${list.length.toLocaleString("en-US")}`);
     for (const p of list.slice(0, perKind)) {
       const where = [p.row !== undefined ? `row ${p.row}` : "", p.column ? `column ${p.column}` : ""]
         .filter(Boolean).join(", ");
       lines.push(`    ${where ? where + ": " : ""}${p.message}`);
     }
-    if (list.length > perKind) lines.push(`    … and ${list.length - perKind} more`);
+    if (list.length > perKind) {
+      lines.push(`    … and ${(list.length - perKind).toLocaleString("en-US")} more`);
+    }
   }
   return lines.join("\n");
 }

@@ -9,6 +9,7 @@ import { type LookaheadReport, lookaheadStats } from "./lookahead.ts";
 import { missingValueProblem, type ParsedSignal, parseSignal, type SignalTable } from "./parse_signal.ts";
 import { problem, type SignalProblem, type ValidationResult } from "./problem.ts";
 import type { Signal } from "./types.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** What to check the signal against; `panel` supplies calendar and securities when they are not given. */
 export interface ValidateOptions {
@@ -45,10 +46,18 @@ export interface ValidateOptions {
  * if (!result.ok) console.log(formatReport(result));
  * ```
  */
+const VALIDATE_KEYS = optionKeys<ValidateOptions>({
+  calendar: true,
+  securityIds: true,
+  panel: true,
+  lags: true,
+});
+
 export function validate(
   input: Signal | SignalTable | ParsedSignal,
   options: ValidateOptions = {},
 ): ValidationResult {
+  checkOptions("validate", options, VALIDATE_KEYS);
   const parsed = "nRows" in input ? parseSignal(input) : "rows" in input ? input : undefined;
   const signal = parsed ? parsed.signal : input as Signal;
   const problems: SignalProblem[] = [...(parsed?.problems ?? [])];

@@ -8,6 +8,7 @@ import { parseIsoDate } from "../panel/types.ts";
 import { type Manifest, type ManifestFile, manifestHash, validateSnapshotId } from "./manifest.ts";
 import { DEFAULT_SNAPSHOTS, snapshotDir } from "./paths.ts";
 import { contentHash, recordVerified } from "./verify.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** What goes into a snapshot. Omit everything for a full snapshot of the store. */
 export interface SnapshotOptions {
@@ -37,11 +38,14 @@ export interface SnapshotOptions {
  * manifest.hash; // content identity
  * ```
  */
+const SNAPSHOT_KEYS = optionKeys<SnapshotOptions>({ snapshotsDir: true, top: true, start: true, end: true });
+
 export async function createSnapshot(
   store: Store,
   id: string,
   options: SnapshotOptions = {},
 ): Promise<Manifest> {
+  checkOptions("createSnapshot", options, SNAPSHOT_KEYS);
   validateSnapshotId(id);
   const { snapshotsDir = DEFAULT_SNAPSHOTS, top, start, end } = options;
   if (start) parseIsoDate(start);

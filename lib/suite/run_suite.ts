@@ -7,6 +7,7 @@ import { defaultWorkers, runUnits } from "./pool.ts";
 import { expandPreset, PRESETS, type SuitePreset } from "./preset.ts";
 import { pnlCorrelation } from "./uniqueness.ts";
 import { judge, type Verdict } from "./verdict.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** One variant's backtest. */
 export interface VariantRun {
@@ -63,12 +64,15 @@ export interface SuiteOptions {
  * suite.verdict.color; // "green" | "yellow" | "red"
  * ```
  */
+const SUITE_KEYS = optionKeys<SuiteOptions>({ workers: true, onProgress: true });
+
 export async function runSuite(
   panel: Panel,
   input: { name: string; signal: SignalInput },
   preset: string | SuitePreset = "standard",
   options: SuiteOptions = {},
 ): Promise<SuiteResult> {
+  checkOptions("runSuite", options, SUITE_KEYS);
   const chosen = typeof preset === "string" ? PRESETS[preset] : preset;
   if (!chosen) {
     throw new RangeError(`unknown suite preset "${preset}"; presets: ${Object.keys(PRESETS).join(", ")}`);

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { sqlString, withMemoryDb } from "./_db.ts";
 import { DEFAULT_RUNS_DIR, HEADLINE_METRICS, type RunSummary } from "./types.ts";
+import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** Filters of `listRuns`; each one given narrows the list. */
 export interface ListRunsOptions {
@@ -95,7 +96,19 @@ function sinceIso(since: string): string {
  * runs[0].run_id; // => "20240102-101500-momentum-0123456789ab"
  * ```
  */
+const LIST_RUNS_KEYS = optionKeys<ListRunsOptions>({
+  runsDir: true,
+  signal: true,
+  author: true,
+  since: true,
+  experiment: true,
+  configHash: true,
+  kind: true,
+  onSkipped: true,
+});
+
 export async function listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
+  checkOptions("listRuns", options, LIST_RUNS_KEYS);
   const runsDir = options.runsDir ?? DEFAULT_RUNS_DIR;
   if (!(await hasRuns(runsDir))) return [];
   const conditions = ["TRUE"];

@@ -29,6 +29,7 @@ import type {
   RunEventsOptions,
   RunEventsResult,
 } from "./types.ts";
+import { checkOptions, optionKeys } from "../../util/options.ts";
 
 interface WorkingOrder {
   readonly row: OrderRow;
@@ -53,11 +54,22 @@ interface WorkingOrder {
  * result.summary.sharpe;
  * ```
  */
+const RUN_EVENTS_KEYS = optionKeys<RunEventsOptions>({
+  fill: true,
+  initialCash: true,
+  periodsPerYear: true,
+  riskFree: true,
+  feesBps: true,
+  fixedFee: true,
+  slippageBps: true,
+});
+
 export function runEvents(
   prices: Bars | ArrayLike<number>,
   strategy: EventStrategy,
   options: RunEventsOptions = {},
 ): RunEventsResult {
+  checkOptions("runEvents", options, RUN_EVENTS_KEYS);
   const bars = resolveBars(prices);
   const { nDates: T, nInstruments: K, close, dates, names } = bars;
   const open = bars.open;

@@ -7,6 +7,7 @@ import { type Bars, resolveBars, type ResolvedBars } from "./bars.ts";
 import { columnStats, type FromSignalsOptions, resolveOptions } from "./from_signals.ts";
 import {
   emptyStats,
+  GRID_KEYS,
   GRID_METRICS,
   gridCombinations,
   type GridOptions,
@@ -15,6 +16,7 @@ import {
   runGrid,
 } from "./grid.ts";
 import { simulateCrossovers } from "./crossover_kernel.ts";
+import { checkOptions } from "../../util/options.ts";
 
 /**
  * Crossing signals of two lines: `entries[t]` when `fast` crosses above `slow` (`fast[t] > slow[t]` and
@@ -77,6 +79,7 @@ export function maCrossoverGrid(
   spec: CrossoverGrid,
   options: GridOptions = {},
 ): GridResult {
+  checkOptions("maCrossoverGrid", options, GRID_KEYS);
   const bars = resolveBars(prices);
   const { ma = sma, where = (p) => p.fast < p.slow } = spec;
   const combos = gridCombinations(

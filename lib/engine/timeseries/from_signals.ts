@@ -9,6 +9,7 @@ import { type CostModel, resolveCosts } from "./costs.ts";
 import { type Bars, periodsPerYearOf, resolveBars, type ResolvedBars } from "./bars.ts";
 import { DIRECTION, fillSeries, type KernelOutput, simulateSignals, SIZE_TYPE } from "./kernel.ts";
 import { tradeLog, type TradeRecords } from "./trades.ts";
+import { checkOptions, optionKeys } from "../../util/options.ts";
 
 /** Which positions signals open: entries/exits of longs, of shorts, or entries = long and exits = short. */
 export type Direction = "long" | "short" | "both";
@@ -123,12 +124,33 @@ export type SignalMask = ArrayLike<boolean | number>;
  * r.stats.total_return[0]; // bought at the close of bar 2 (12), sold at bar 4 (13), 10 bps each way
  * ```
  */
+/** The keys of `FromSignalsOptions` (unknown ones are an error). */
+export const FROM_SIGNALS_KEYS = optionKeys<FromSignalsOptions>({
+  direction: true,
+  fill: true,
+  size: true,
+  limitPrice: true,
+  sizeType: true,
+  initialCash: true,
+  stopLoss: true,
+  takeProfit: true,
+  trailingStop: true,
+  priceColumn: true,
+  periodsPerYear: true,
+  riskFree: true,
+  output: true,
+  feesBps: true,
+  fixedFee: true,
+  slippageBps: true,
+});
+
 export function fromSignals(
   prices: Bars | ArrayLike<number>,
   entries: SignalMask,
   exits: SignalMask,
   options: FromSignalsOptions = {},
 ): FromSignalsResult {
+  checkOptions("fromSignals", options, FROM_SIGNALS_KEYS);
   const bars = resolveBars(prices);
   const T = bars.nDates;
   if (entries.length !== exits.length) {

@@ -15,6 +15,7 @@ import {
   runSignals,
   type SignalMask,
 } from "./from_signals.ts";
+import { checkOptions, optionKeys } from "../../util/options.ts";
 
 /** A parameter space: each name with the values to try (a full cartesian product, then `where`). */
 export type ParamGrid = Readonly<Record<string, readonly number[]>>;
@@ -119,12 +120,34 @@ export function gridCombinations(grid: ParamGrid, where?: (p: Params) => boolean
  * grid.best[0].summary.max_drawdown;
  * ```
  */
+/** The keys of `GridOptions` (unknown ones are an error). */
+export const GRID_KEYS = optionKeys<GridOptions>({
+  size: true,
+  rankBy: true,
+  top: true,
+  chunkColumns: true,
+  onProgress: true,
+  direction: true,
+  fill: true,
+  sizeType: true,
+  initialCash: true,
+  stopLoss: true,
+  takeProfit: true,
+  trailingStop: true,
+  periodsPerYear: true,
+  riskFree: true,
+  feesBps: true,
+  fixedFee: true,
+  slippageBps: true,
+});
+
 export function gridSearch(
   prices: Bars | ArrayLike<number>,
   grid: ParamGrid,
   signals: SignalsFor,
   options: GridOptions & { where?: (p: Params) => boolean } = {},
 ): GridResult {
+  checkOptions("gridSearch", options, [...GRID_KEYS, "where"]);
   const bars = resolveBars(prices);
   return runGrid(bars, gridCombinations(grid, options.where), (p, k) => signals(p, k, bars), options);
 }

@@ -14,6 +14,7 @@ import { hrpWeights } from "./hrp.ts";
 import { maxSharpeWeights, minVarianceWeights } from "./mean_variance.ts";
 import { riskContributions } from "./risk.ts";
 import { parseSchedule, rebalanceFlags, type Schedule } from "./schedule.ts";
+import { checkOptions, optionKeys } from "../../util/options.ts";
 
 /** The construction methods, in display order. */
 export const CONSTRUCTION_METHODS = [
@@ -65,6 +66,15 @@ export interface ConstructOptions {
     readonly minBars?: number;
   };
 }
+
+const CONSTRUCT_KEYS = optionKeys<ConstructOptions>({
+  method: true,
+  lookback: true,
+  rebalance: true,
+  shrinkage: true,
+  tcBps: true,
+  regime: true,
+});
 
 /** A constructed portfolio. */
 export interface PortfolioResult {
@@ -177,6 +187,7 @@ export function trendRegimes(level: Float64Array, trend: number): Int8Array {
  * ```
  */
 export function constructPortfolio(streams: ReturnStreams, options: ConstructOptions): PortfolioResult {
+  checkOptions("constructPortfolio", options, CONSTRUCT_KEYS);
   checkStreams(streams);
   const { dates, names, returns } = streams;
   const nT = dates.length, k = names.length;
