@@ -29,7 +29,7 @@ import { ANALYSIS_SCRIPTS, analyzeRun, registryJson, visualizeRun } from "../pyt
 import { createVenv, installRequirements, listVenvs, venvsDir } from "../python/venv.ts";
 import { DEFAULT_RUNS_DIR } from "../track/types.ts";
 import { parseParamAssignments } from "../strategy/params.ts";
-import { COMMON_OPTIONS, runTask, UsageError } from "./args.ts";
+import { COMMON_OPTIONS, joinNegativeValues, runTask, UsageError } from "./args.ts";
 import { intervalOption } from "./backtest.ts";
 
 const HELP = `deno task python <command> …
@@ -102,7 +102,12 @@ export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     let parsed;
     try {
-      parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+      parsed = parseArgs({
+        args: joinNegativeValues(args, OPTIONS),
+        options: OPTIONS,
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
