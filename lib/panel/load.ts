@@ -80,7 +80,7 @@ export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
   checkOptions("loadPanel", options, LOAD_PANEL_KEYS);
   const snapshot = await openSnapshot(options.snapshot, options.snapshotsDir);
   try {
-    // A second connection scans the descriptors while the first scans the prices.
+    // A second connection reads the descriptors and corporate actions while the first scans the prices.
     const second = await snapshot.connect();
     try {
       return await readPanel(snapshot.conn, options, second);
@@ -95,7 +95,7 @@ export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
 /**
  * Reads a panel from any connection that has the store's tables or views (an open snapshot or the
  * store itself). See `loadPanel`. With `second`, another connection to the same database, the
- * descriptors are scanned on it while the prices are scanned on `conn`.
+ * descriptors and corporate actions are read on it while the prices are scanned on `conn`.
  */
 export async function readPanel(
   conn: DuckDBConnection,
@@ -263,10 +263,11 @@ function calendarOf(chunks: readonly KeyedChunk[], nS: number): Calendar {
     }
   }
   if (first > last) return { days: new Int32Array(0), first: 0, rowOf: new Int32Array(0), nS };
-  const rowOf = new Int32Array(last - first + 1).fill(-1);
-  for (const { n, columns: [, day] } of chunks) for (let k = 0; k < n; k++) rowOf[day[k] - first] = 0;
+  const seen = new Uint8Array(last - first + 1);
+  for (const { n, columns: [, day] } of chunks) for (let k = 0; k < n; k++) seen[day[k] - first] = 1;
+  const rowOf = new Int32Array(seen.length).fill(-1);
   const days: number[] = [];
-  for (let k = 0; k < rowOf.length; k++) if (rowOf[k] === 0) rowOf[k] = days.push(first + k) - 1;
+  for (let k = 0; k < seen.length; k++) if (seen[k]) rowOf[k] = days.push(first + k) - 1;
   return { days: Int32Array.from(days), first, rowOf, nS };
 }
 
