@@ -1,4 +1,5 @@
 import { lowerBound } from "../util/bisect.ts";
+import { sharedFloat64 } from "../util/shared.ts";
 
 /**
  * Back-adjustment of raw prices for splits and cash dividends (the CRSP / Yahoo "Adj Close"
@@ -99,52 +100,71 @@ export interface AdjustedFields {
   ret_oc: Float64Array;
 }
 
+/** The fields `adjustPanel` can derive, in its default order. */
+export const ADJUSTED_FIELDS: readonly (keyof AdjustedFields)[] = ["adj_close", "adj_open", "ret", "ret_oc"];
+
 /**
  * Adjusts a date-major panel's raw `close`/`open` for each security's actions and derives `ret`
  * (adjusted close-to-close, measured from the security's last valid close, NaN on its first day)
- * and `ret_oc` (same-day open-to-close, `close / open − 1`).
+ * and `ret_oc` (same-day open-to-close, `close / open − 1`). Only the `fields` asked for (default:
+ * all four) are computed and returned, in shared memory (as panels keep them); `open` is read only
+ * for `adj_open` and `ret_oc`.
  *
  * @example
  * ```ts
- * const { ret } = adjustPanel(dates, 1, close, open, [[{ ex_date, kind: "dividend", value: 1 }]]);
+ * const { ret } = adjustPanel(dates, 1, close, open, [[{ ex_date, kind: "dividend", value: 1 }]], ["ret"]);
  * ```
  */
-export function adjustPanel(
+export function adjustPanel<K extends keyof AdjustedFields = keyof AdjustedFields>(
   dates: Float64Array,
   nSecurities: number,
   close: Float64Array,
   open: Float64Array,
   actions: readonly (readonly Action[])[],
-): AdjustedFields {
+  fields: readonly K[] = ADJUSTED_FIELDS as readonly K[],
+): Pick<AdjustedFields, K> {
   const nT = dates.length;
   const cells = close.length;
-  const adj_close = new Float64Array(cells);
-  const adj_open = new Float64Array(cells);
-  const ret = new Float64Array(cells).fill(NaN);
-  const ret_oc = new Float64Array(cells);
+  const wanted = new Set<keyof AdjustedFields>(fields);
+  const adjClose = wanted.has("adj_close") ? sharedFloat64(cells) : null;
+  const adjOpen = wanted.has("adj_open") ? sharedFloat64(cells) : null;
+  const ret = wanted.has("ret") ? sharedFloat64(cells).fill(NaN) : null;
+  const retOc = wanted.has("ret_oc") ? sharedFloat64(cells) : null;
   const steps = Array.from(
     { length: nSecurities },
     (_, i) => factorSteps(dates, close, actions[i] ?? [], nSecurities, i),
   );
   const next = new Int32Array(nSecurities); // actions already passed, per security
+  const nextRow = new Int32Array(nSecurities); // row on which the factor next changes (nT: never)
+  const factor = new Float64Array(nSecurities); // factor in force, per security
   const prev = new Float64Array(nSecurities).fill(NaN); // last adjusted close, per security
   for (let t = 0; t < nT; t++) {
     const base = t * nSecurities;
     for (let i = 0; i < nSecurities; i++) {
-      const { rows, factors } = steps[i];
-      let k = next[i];
-      while (k < rows.length && rows[k] <= t) k++;
-      next[i] = k;
-      const factor = factors[k];
+      if (t >= nextRow[i]) {
+        const { rows, factors } = steps[i];
+        let k = next[i];
+        while (k < rows.length && rows[k] <= t) k++;
+        next[i] = k;
+        factor[i] = factors[k];
+        nextRow[i] = k < rows.length ? rows[k] : nT;
+      }
       const c = base + i;
-      adj_close[c] = close[c] * factor;
-      adj_open[c] = open[c] * factor;
-      ret_oc[c] = close[c] / open[c] - 1;
-      if (!Number.isNaN(adj_close[c])) {
-        if (!Number.isNaN(prev[i])) ret[c] = adj_close[c] / prev[i] - 1;
-        prev[i] = adj_close[c];
+      const f = factor[i];
+      const a = close[c] * f;
+      if (adjClose) adjClose[c] = a;
+      if (adjOpen) adjOpen[c] = open[c] * f;
+      if (retOc) retOc[c] = close[c] / open[c] - 1;
+      if (ret && !Number.isNaN(a)) {
+        if (!Number.isNaN(prev[i])) ret[c] = a / prev[i] - 1;
+        prev[i] = a;
       }
     }
   }
-  return { adj_close, adj_open, ret, ret_oc };
+  const all: Partial<AdjustedFields> = {};
+  if (adjClose) all.adj_close = adjClose;
+  if (adjOpen) all.adj_open = adjOpen;
+  if (ret) all.ret = ret;
+  if (retOc) all.ret_oc = retOc;
+  return all as Pick<AdjustedFields, K>;
 }

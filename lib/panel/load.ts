@@ -1,7 +1,7 @@
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBMaterializedResult } from "@duckdb/node-api";
 import { queryRows, sqlString } from "../store/db.ts";
 import { openSnapshot } from "../snapshot/catalog.ts";
-import { type Action, adjustPanel } from "../ingest/adjust.ts";
+import { type Action, ADJUSTED_FIELDS, adjustPanel } from "../ingest/adjust.ts";
 import { type Panel, parseIsoDate } from "./types.ts";
 import { lowerBound } from "../util/bisect.ts";
 import { sharedFloat64, toShared } from "../util/shared.ts";
@@ -12,7 +12,7 @@ import { checkOptions, optionKeys } from "../util/options.ts";
 const DAY_MS = 86_400_000;
 const PRICE_FIELDS = ["open", "high", "low", "close", "volume"];
 const DESCRIPTOR_FIELDS = ["mcap", "adv", "value", "beta"];
-const DERIVED_FIELDS = ["adj_close", "adj_open", "ret", "ret_oc"];
+const DERIVED_FIELDS: readonly string[] = ADJUSTED_FIELDS;
 
 /** Every field `loadPanel` knows, in its default order. */
 export const PANEL_FIELDS: readonly string[] = [...PRICE_FIELDS, ...DERIVED_FIELDS, ...DESCRIPTOR_FIELDS];
@@ -80,7 +80,13 @@ export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
   checkOptions("loadPanel", options, LOAD_PANEL_KEYS);
   const snapshot = await openSnapshot(options.snapshot, options.snapshotsDir);
   try {
-    return await readPanel(snapshot.conn, options);
+    // A second connection reads the descriptors and corporate actions while the first scans the prices.
+    const second = await snapshot.connect();
+    try {
+      return await readPanel(snapshot.conn, options, second);
+    } finally {
+      second.closeSync();
+    }
   } finally {
     snapshot.close();
   }
@@ -88,9 +94,14 @@ export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
 
 /**
  * Reads a panel from any connection that has the store's tables or views (an open snapshot or the
- * store itself). See `loadPanel`.
+ * store itself). See `loadPanel`. With `second`, another connection to the same database, the
+ * descriptors and corporate actions are read on it while the prices are scanned on `conn`.
  */
-export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}): Promise<Panel> {
+export async function readPanel(
+  conn: DuckDBConnection,
+  query: PanelQuery = {},
+  second?: DuckDBConnection,
+): Promise<Panel> {
   if (query.interval !== undefined && query.interval !== "1d") {
     return await readBarPanel(conn, { ...query, interval: query.interval });
   }
@@ -119,80 +130,171 @@ export async function readPanel(conn: DuckDBConnection, query: PanelQuery = {}):
     query.securities ? `security_id IN (${query.securities.map(sqlString).join(", ") || "NULL"})` : "",
   ].filter(Boolean).join(" AND ");
 
-  await conn.run(`CREATE OR REPLACE TEMP TABLE panel_sec AS
-    SELECT security_id, industry, (row_number() OVER (ORDER BY security_id) - 1)::INTEGER AS i
-    FROM securities WHERE ${secWhere}`);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE panel_dates AS
-    SELECT date, (row_number() OVER (ORDER BY date) - 1)::INTEGER AS t
-    FROM (SELECT DISTINCT date FROM prices JOIN panel_sec USING (security_id) WHERE ${dateWhere})`);
-  const secs = await queryRows(conn, "SELECT security_id, industry FROM panel_sec ORDER BY i");
-  const dateRows = await queryRows(
-    conn,
-    "SELECT (date - DATE '1970-01-01')::INTEGER AS d FROM panel_dates ORDER BY t",
-  );
-  const dates = Float64Array.from(dateRows, (r) => (r.d as number) * DAY_MS);
-  const nS = secs.length;
-  const cells = dates.length * nS;
-
   // Adjusted closes and returns need only closes: open is read when asked for or for adj_open / ret_oc.
   const needsOpen = wanted.has("adj_open") || wanted.has("ret_oc");
   const priceFields = PRICE_FIELDS.filter((f) =>
     wanted.has(f) || (needsPrices && f === "close") || (needsOpen && f === "open")
   ).concat(storedRet ? ["ret"] : []);
   const descriptorFields = DESCRIPTOR_FIELDS.filter((f) => wanted.has(f));
-  const loaded: Record<string, Float64Array> = {};
-  if (priceFields.length) Object.assign(loaded, await scatter(conn, "prices", priceFields, nS, cells));
-  if (descriptorFields.length) {
-    Object.assign(loaded, await scatter(conn, "descriptors", descriptorFields, nS, cells));
+
+  // Temp tables belong to their connection: each connection that scans gets its own `panel_sec`.
+  const secSql = `CREATE OR REPLACE TEMP TABLE panel_sec AS
+    SELECT security_id, industry, (row_number() OVER (ORDER BY security_id) - 1)::INTEGER AS i
+    FROM securities WHERE ${secWhere}`;
+  await conn.run(secSql);
+  const secs = await queryRows(conn, "SELECT security_id, industry FROM panel_sec ORDER BY i");
+  const nS = secs.length;
+  const readDescriptors = (on: DuckDBConnection) => keyedRows(on, "descriptors", descriptorFields, dateWhere);
+  // The descriptors and corporate actions are read on the second connection while the prices are
+  // scanned on this one; the outcome is held (never left rejected) until it is awaited below.
+  const early = second
+    ? settle((async () => {
+      await second.run(secSql);
+      const descriptors = descriptorFields.length ? await readDescriptors(second) : [];
+      return { descriptors, actions: needsPrices ? await readActions(second, nS, query.end) : [] };
+    })())
+    : null;
+  try {
+    // One scan of the prices gives the calendar (the days with a price) and the price matrices.
+    const priceRows = await keyedRows(conn, "prices", priceFields, dateWhere);
+    const calendar = calendarOf(priceRows, nS);
+    const dates = Float64Array.from(calendar.days, (d) => d * DAY_MS);
+    const loaded = scatter(priceRows, priceFields, calendar);
+    const side = early ? unsettle(await early) : null;
+    if (descriptorFields.length) {
+      Object.assign(
+        loaded,
+        scatter(side?.descriptors ?? await readDescriptors(conn), descriptorFields, calendar),
+      );
+    }
+    if (needsPrices) {
+      const actions = side?.actions ?? await readActions(conn, nS, query.end);
+      // Without open, the closes stand in for it: only adj_open and ret_oc read it, and they are not kept.
+      const open = needsOpen ? loaded.open : loaded.close;
+      const derived = ADJUSTED_FIELDS.filter((f) => wanted.has(f) && !(storedRet && f === "ret"));
+      Object.assign(loaded, adjustPanel(dates, nS, loaded.close, open, actions, derived));
+    }
+    const lead = start ? lowerBound(dates, parseIsoDate(query.start!)) : 0;
+    const out: Record<string, Float64Array> = {};
+    for (const name of fields) {
+      const matrix = loaded[name];
+      out[name] = lead ? toShared(matrix.slice(lead * nS)) : toShared(matrix);
+    }
+    return {
+      dates: lead ? dates.slice(lead) : dates,
+      securityIds: secs.map((r) => r.security_id as string),
+      industries: secs.map((r) => (r.industry as string) ?? ""),
+      fields: out,
+      periodsPerYear: query.periodsPerYear ?? 252,
+    };
+  } finally {
+    if (early) await early;
   }
-  if (needsPrices) {
-    const actions = await readActions(conn, nS, query.end);
-    // Without open, the closes stand in for it: only adj_open and ret_oc read it, and they are not kept.
-    const open = needsOpen ? loaded.open : loaded.close;
-    const { ret, ...prices } = adjustPanel(dates, nS, loaded.close, open, actions);
-    Object.assign(loaded, prices, storedRet ? {} : { ret });
-  }
-  const lead = start ? lowerBound(dates, parseIsoDate(query.start!)) : 0;
-  const out: Record<string, Float64Array> = {};
-  for (const name of fields) {
-    const matrix = loaded[name];
-    out[name] = lead ? toShared(matrix.slice(lead * nS)) : toShared(matrix);
-  }
-  return {
-    dates: lead ? dates.slice(lead) : dates,
-    securityIds: secs.map((r) => r.security_id as string),
-    industries: secs.map((r) => (r.industry as string) ?? ""),
-    fields: out,
-    periodsPerYear: query.periodsPerYear ?? 252,
-  };
+}
+
+/** A promise's outcome, held as a value so that a rejection waits to be rethrown by `unsettle`. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
+
+function unsettle<T>(settled: Settled<T>): T {
+  if (!settled.ok) throw settled.error;
+  return settled.value;
 }
 
 /**
- * Streams `(cell, f1, f2, …)` rows of a keyed table into dense matrices (NaN where absent). NULLs
- * arrive as NaN from SQL, so each chunk's columns are read as whole typed arrays.
+ * The `(i, day, f1, f2, …)` rows of a keyed table for the `panel_sec` securities, as read chunks:
+ * `i` the security's index, `day` the date as days since 1970, NULL fields as NaN.
  */
-async function scatter(
+async function keyedRows(
   conn: DuckDBConnection,
   table: string,
   names: readonly string[],
-  nS: number,
-  cells: number,
-): Promise<Record<string, Float64Array>> {
-  const matrices = names.map(() => sharedFloat64(cells).fill(NaN));
-  const result = await conn.stream(
-    `SELECT (d.t * ${nS} + s.i)::INTEGER AS cell, ${
-      names.map((n) => `coalesce(x.${n}::DOUBLE, 'NaN'::DOUBLE)`).join(", ")
-    } FROM ${table} x JOIN panel_sec s USING (security_id) JOIN panel_dates d USING (date)`,
+  dateWhere: string,
+): Promise<KeyedChunk[]> {
+  return readChunks(
+    await conn.run(
+      `SELECT s.i, (x.date - DATE '1970-01-01')::INTEGER AS day${
+        names.map((n) => `, coalesce(x.${n}::DOUBLE, 'NaN'::DOUBLE)`).join("")
+      } FROM ${table} x JOIN panel_sec s USING (security_id) WHERE ${dateWhere}`,
+    ),
   );
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
+}
+
+/** The columns of one chunk of `keyedRows`, read once as typed arrays; `chunk` keeps them alive. */
+interface KeyedChunk {
+  n: number;
+  columns: ArrayLike<number>[];
+  chunk: unknown;
+}
+
+/** Every chunk of a materialized result with its columns read. */
+function readChunks(rows: DuckDBMaterializedResult): KeyedChunk[] {
+  const chunks: KeyedChunk[] = [];
+  for (let c = 0; c < rows.chunkCount; c++) {
+    const chunk = rows.getChunk(c);
     const n = chunk.rowCount;
-    const cell = columnItems(chunk.getColumnVector(0), n);
+    const columns = Array.from(
+      { length: chunk.columnCount },
+      (_, j) => columnItems(chunk.getColumnVector(j), n),
+    );
+    chunks.push({ n, columns, chunk });
+  }
+  return chunks;
+}
+
+/** The panel's calendar: its days ascending, and the row of each day from `first` on (−1 = none). */
+interface Calendar {
+  days: Int32Array;
+  first: number;
+  rowOf: Int32Array;
+  nS: number;
+}
+
+/** The calendar of the days present in `chunks` (column 1 of `keyedRows`). */
+function calendarOf(chunks: readonly KeyedChunk[], nS: number): Calendar {
+  let first = Infinity, last = -Infinity;
+  for (const { n, columns: [, day] } of chunks) {
+    for (let k = 0; k < n; k++) {
+      if (day[k] < first) first = day[k];
+      if (day[k] > last) last = day[k];
+    }
+  }
+  if (first > last) return { days: new Int32Array(0), first: 0, rowOf: new Int32Array(0), nS };
+  const seen = new Uint8Array(last - first + 1);
+  for (const { n, columns: [, day] } of chunks) for (let k = 0; k < n; k++) seen[day[k] - first] = 1;
+  const rowOf = new Int32Array(seen.length).fill(-1);
+  const days: number[] = [];
+  for (let k = 0; k < seen.length; k++) if (seen[k]) rowOf[k] = days.push(first + k) - 1;
+  return { days: Int32Array.from(days), first, rowOf, nS };
+}
+
+/**
+ * Places `keyedRows` chunks into dense date-major matrices over `calendar` (NaN where absent); rows
+ * on days outside the calendar are dropped.
+ */
+function scatter(
+  chunks: readonly KeyedChunk[],
+  names: readonly string[],
+  calendar: Calendar,
+): Record<string, Float64Array> {
+  const { first, rowOf, nS } = calendar;
+  const matrices = names.map(() => sharedFloat64(calendar.days.length * nS).fill(NaN));
+  let cell = new Int32Array(0);
+  for (const { n, columns } of chunks) {
+    const [sec, day] = columns;
+    if (cell.length < n) cell = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const d = day[k] - first;
+      const t = d >= 0 && d < rowOf.length ? rowOf[d] : -1;
+      cell[k] = t < 0 ? -1 : t * nS + sec[k];
+    }
     for (let f = 0; f < names.length; f++) {
-      const values = columnItems(chunk.getColumnVector(f + 1), n);
+      const values = columns[f + 2];
       const matrix = matrices[f];
-      for (let k = 0; k < n; k++) matrix[cell[k]] = values[k];
+      for (let k = 0; k < n; k++) if (cell[k] >= 0) matrix[cell[k]] = values[k];
     }
   }
   return Object.fromEntries(names.map((n, f) => [n, matrices[f]]));

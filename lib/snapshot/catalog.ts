@@ -12,6 +12,8 @@ export interface OpenSnapshot {
   readonly manifest: Manifest;
   readonly dir: string;
   readonly conn: DuckDBConnection;
+  /** Another connection to the same views, for a query to run beside `conn`'s; close it before `close()`. */
+  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
@@ -65,6 +67,7 @@ export async function openSnapshot(id: string, snapshotsDir = DEFAULT_SNAPSHOTS)
     manifest,
     dir,
     conn,
+    connect: () => instance.connect(),
     close() {
       conn.closeSync();
       instance.closeSync();
