@@ -299,7 +299,8 @@ function filterOutliers(
   const n = new Int32Array(nS),
     sum = new Float64Array(nS),
     ss = new Float64Array(nS),
-    limit = new Float64Array(nS);
+    limit = new Float64Array(nS),
+    maxDev = new Float64Array(nS);
   for (const f of forward) {
     n.fill(0);
     sum.fill(0);
@@ -314,13 +315,22 @@ function filterOutliers(
       }
     }
     for (let i = 0; i < nS; i++) sum[i] /= n[i];
+    maxDev.fill(0);
     for (const t of factorDates) {
       for (let i = 0, c = t * nS; i < nS; i++, c++) {
         const d = f[c] - sum[i];
-        if (d === d) ss[i] += d * d;
+        if (d === d) {
+          ss[i] += d * d;
+          if (Math.abs(d) > maxDev[i]) maxDev[i] = Math.abs(d);
+        }
       }
     }
-    for (let i = 0; i < nS; i++) limit[i] = n[i] < 2 ? Infinity : z * Math.sqrt(ss[i] / (n[i] - 1));
+    let outliers = false;
+    for (let i = 0; i < nS; i++) {
+      limit[i] = n[i] < 2 ? Infinity : z * Math.sqrt(ss[i] / (n[i] - 1));
+      if (maxDev[i] > limit[i]) outliers = true;
+    }
+    if (!outliers) continue; // no value beyond its limit: nothing to filter
     for (const t of factorDates) {
       for (let i = 0, c = t * nS; i < nS; i++, c++) {
         if (Math.abs(f[c] - sum[i]) > limit[i]) {
