@@ -31,7 +31,7 @@ export function rankRows(
   const nT = start.length - 1;
   const order = new Int32Array(cols.length);
   const ranks = new Float64Array(values.length).fill(NaN);
-  const keys = new Float64Array(nS), ids = new Int32Array(nS), row = new Float64Array(nS);
+  const keys = new Float64Array(nS), ids = new Int32Array(nS);
   for (let t = 0; t < nT; t++) {
     const n = start[t + 1] - start[t], base = t * nS;
     if (n === 0) continue;
@@ -40,10 +40,13 @@ export function rankRows(
       keys[j] = values[base + ids[j]];
     }
     sortPairs(keys, ids, 0, n);
-    averageRanksInto(ids, n, values, base, row);
-    for (let j = 0; j < n; j++) {
-      order[start[t] + j] = ids[j];
-      ranks[base + ids[j]] = row[ids[j]];
+    order.set(ids.subarray(0, n), start[t]);
+    // average ranks straight from the sorted keys (`averageRanksInto` on the same order)
+    for (let j = 0; j < n;) {
+      let k = j + 1;
+      while (k < n && keys[k] === keys[j]) k++;
+      const rank = (j + 1 + k) / 2;
+      for (; j < k; j++) ranks[base + ids[j]] = rank;
     }
   }
   return { order, ranks };

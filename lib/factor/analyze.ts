@@ -17,7 +17,7 @@ import {
   meanIcByPeriod,
   type PeriodMeans,
 } from "./ic.ts";
-import { type FactorData, factorData, type FactorDataOptions } from "./prepare.ts";
+import { type FactorData, type FactorDataOptions, prepareFactor } from "./prepare.ts";
 import {
   cumulativePeriodReturns,
   type FactorAlphaBeta,
@@ -175,7 +175,7 @@ export function analyzeFactor(
   const { longShort = true, groupNeutral = false, equalWeight = false, onStep } = options;
   const step = (k: number) => onStep?.(STAGES[k], k, STAGES.length);
   step(0);
-  const data = factorData(panel, signal, options);
+  const { data, factorRanks: ranked } = prepareFactor(panel, signal, options, true);
   if (groupNeutral && !data.groups) throw new RangeError('groupNeutral needs groupBy (e.g. "industry")');
   const base = data.periods[0], Q = data.nQuantiles, nT = data.dates.length;
   const hasGroups = data.groups !== null, G = data.groupNames.length;
@@ -214,7 +214,7 @@ export function analyzeFactor(
   });
 
   step(2);
-  const factorRanks = rankRows(data.factor, data.rows, data.securityIds.length);
+  const factorRanks = ranked ?? rankRows(data.factor, data.rows, data.securityIds.length);
   const ics = informationCoefficient(data, { byGroup: hasGroups, groupAdjust: groupNeutral, factorRanks });
   const information = ics.map((ic: InformationCoefficient): PeriodInformation => ({
     period: ic.period,

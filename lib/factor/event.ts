@@ -71,26 +71,40 @@ export function eventReturns(
     gSum.fill(0);
     gCount.fill(0);
     const b0 = t * nS;
+    // the names with a day-0 price (no path without one), in universe order
+    let priced = 0;
     for (let j = 0; j < m; j++) {
       const i = cols[start[t] + j], g = groupOf(i);
-      names[j] = i;
-      p0[j] = price[b0 + i];
-      chain0[j] = chain ? chain[b0 + i] : 0;
-      qgBase[j] = ((data.quantile[b0 + i] - 1) * nG + g) * K;
-      gBase[j] = g * K;
+      if (!(price[b0 + i] > 0)) continue;
+      names[priced] = i;
+      p0[priced] = price[b0 + i];
+      chain0[priced] = chain ? chain[b0 + i] : 0;
+      qgBase[priced] = ((data.quantile[b0 + i] - 1) * nG + g) * K;
+      gBase[priced++] = g * K;
     }
     for (let k = 0; k < K; k++) {
       const s = t + k - before;
       if (s < 0 || s >= nT) continue;
       const bs = s * nS;
-      for (let j = 0; j < m; j++) {
+      // one group: its sum in locals (the same additions in the same order, no store per name)
+      let all = 0, allCount = 0;
+      for (let j = 0; j < priced; j++) {
         const i = names[j], ps = price[bs + i];
-        if (!(ps > 0 && p0[j] > 0) || (chain && chain[bs + i] !== chain0[j])) continue;
+        if (!(ps > 0) || (chain && chain[bs + i] !== chain0[j])) continue;
         const v = ps / p0[j] - 1;
         qgSum[qgBase[j] + k] += v;
         qgCount[qgBase[j] + k]++;
-        gSum[gBase[j] + k] += v;
-        gCount[gBase[j] + k]++;
+        if (nG === 1) {
+          all += v;
+          allCount++;
+        } else {
+          gSum[gBase[j] + k] += v;
+          gCount[gBase[j] + k]++;
+        }
+      }
+      if (nG === 1) {
+        gSum[k] = all;
+        gCount[k] = allCount;
       }
     }
     const means = new Float64Array(Q * K).fill(NaN);

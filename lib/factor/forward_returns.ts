@@ -71,21 +71,21 @@ export function forwardReturns(
  */
 function padForward(price: Float64Array, nT: number, nS: number, chain: Int32Array | null): Float64Array {
   const out = new Float64Array(price.length);
-  for (let i = 0; i < nS; i++) {
-    let last = NaN, scale = 1, runChain = -1, runStart = NaN;
-    for (let t = 0; t < nT; t++) {
-      const cell = t * nS + i;
+  // one state per security, walked date by date (row-major, as the matrix is stored)
+  const last = new Float64Array(nS).fill(NaN), scale = new Float64Array(nS).fill(1);
+  const runChain = new Int32Array(nS).fill(-1);
+  for (let t = 0; t < nT; t++) {
+    for (let i = 0, cell = t * nS; i < nS; i++, cell++) {
       let v = price[cell];
       if (chain && !Number.isNaN(v)) {
-        if (chain[cell] !== runChain) {
-          runChain = chain[cell];
-          runStart = v;
-          scale = Number.isNaN(last) ? 1 : last / runStart;
+        if (chain[cell] !== runChain[i]) {
+          runChain[i] = chain[cell];
+          scale[i] = Number.isNaN(last[i]) ? 1 : last[i] / v;
         }
-        v *= scale;
+        v *= scale[i];
       }
-      if (!Number.isNaN(v)) last = v;
-      out[cell] = last;
+      if (!Number.isNaN(v)) last[i] = v;
+      out[cell] = last[i];
     }
   }
   return out;

@@ -48,14 +48,13 @@ export function informationCoefficient(
   const nT = data.dates.length, nS = data.securityIds.length, G = data.groupNames.length;
   const { start } = data.rows;
   const factorRanks = options.factorRanks ?? rankRows(data.factor, data.rows, nS);
-  const rankF = new Float64Array(nS), rankR = new Float64Array(nS);
-  const membersF = new Int32Array(nS), membersR = new Int32Array(nS);
-  const offsetsF = new Int32Array(G + 1), offsetsR = new Int32Array(G + 1);
+  const factorGroups = byGroup ? factorGroupRanks(data, factorRanks) : null;
+  const rankR = new Float64Array(nS), membersR = new Int32Array(nS), offsetsR = new Int32Array(G + 1);
   return data.periods.map((period, k) => {
     const r = groupAdjust ? demeanedReturns(data, k, { groupAdjust: true }) : data.forward[k];
     const returnRanks = rankRows(r, data.rows, nS);
     const ic = new Float64Array(nT).fill(NaN);
-    const perGroup = byGroup ? new Float64Array(nT * G).fill(NaN) : null;
+    const perGroup = factorGroups ? new Float64Array(nT * G).fill(NaN) : null;
     for (let t = 0; t < nT; t++) {
       const n = start[t + 1] - start[t], base = t * nS;
       if (n < 2) continue;
@@ -66,8 +65,10 @@ export function informationCoefficient(
         ids,
         n,
       );
-      if (!perGroup) continue;
-      groupRanks(ids, n, data.groups!, G, data.factor, base, rankF, membersF, offsetsF);
+      if (!perGroup || !factorGroups) continue;
+      const rankF = factorGroups.ranks.subarray(base, base + nS);
+      const membersF = factorGroups.members.subarray(start[t], start[t + 1]);
+      const offsetsF = factorGroups.offsets.subarray(t * (G + 1), (t + 1) * (G + 1));
       const sortedR = returnRanks.order.subarray(start[t], start[t + 1]);
       groupRanks(sortedR, n, data.groups!, G, r, base, rankR, membersR, offsetsR);
       for (let g = 0; g < G; g++) {
@@ -77,6 +78,37 @@ export function informationCoefficient(
     }
     return { period, ic, byGroup: perGroup };
   });
+}
+
+/**
+ * The factor's average ranks within each (date, group), computed once for every period: `ranks`
+ * `T × N`, `members` the names grouped per date (aligned with `rows.start`), `offsets` each date's
+ * group starts into them (`T × (G + 1)`, see `groupRanks`).
+ */
+function factorGroupRanks(
+  data: FactorData,
+  factorRanks: RankedRows,
+): { ranks: Float64Array; members: Int32Array; offsets: Int32Array } {
+  const nT = data.dates.length, nS = data.securityIds.length, G = data.groupNames.length;
+  const { start } = data.rows;
+  const ranks = new Float64Array(nT * nS), members = new Int32Array(start[nT]);
+  const offsets = new Int32Array(nT * (G + 1));
+  for (let t = 0; t < nT; t++) {
+    const n = start[t + 1] - start[t], base = t * nS;
+    if (n < 2) continue;
+    groupRanks(
+      factorRanks.order.subarray(start[t], start[t + 1]),
+      n,
+      data.groups!,
+      G,
+      data.factor,
+      base,
+      ranks.subarray(base, base + nS),
+      members.subarray(start[t], start[t + 1]),
+      offsets.subarray(t * (G + 1), (t + 1) * (G + 1)),
+    );
+  }
+  return { ranks, members, offsets };
 }
 
 /** Summary of a daily IC series (Alphalens' information table). */

@@ -8,6 +8,7 @@ import type { SignalInput } from "../engine/types.ts";
 import { isoDate, type Panel } from "../panel/types.ts";
 import { knownMatrix } from "../signal/align.ts";
 import { forwardReturns } from "./forward_returns.ts";
+import { type RankedRows, rankRows } from "./_rank.ts";
 import {
   binCrossSection,
   type BinFailure,
@@ -88,6 +89,21 @@ export interface FactorData {
  * ```
  */
 export function factorData(panel: Panel, signal: SignalInput, options: FactorDataOptions = {}): FactorData {
+  return prepareFactor(panel, signal, options, false).data;
+}
+
+/**
+ * `factorData`, and with `rank` the factor's `rankRows` over the universe as well: the binning then
+ * takes each date's sorted values from that one sort (instead of sorting them itself), and the
+ * analysis reuses it for the IC and the rank autocorrelation. `factorRanks` is null when some date
+ * lost names in binning (its universe is no longer the ranked set) or `rank` is false.
+ */
+export function prepareFactor(
+  panel: Panel,
+  signal: SignalInput,
+  options: FactorDataOptions,
+  rank: boolean,
+): { data: FactorData; factorRanks: RankedRows | null } {
   const binning: BinningOptions = options.quantiles === undefined && options.bins === undefined
     ? { quantiles: 5, zeroAware: options.zeroAware }
     : { quantiles: options.quantiles, bins: options.bins, zeroAware: options.zeroAware };
@@ -130,6 +146,8 @@ export function factorData(panel: Panel, signal: SignalInput, options: FactorDat
     }
   }
 
+  const ranked = rank ? usableRows(usable, nT, nS) : null;
+  const factorRanks = ranked ? rankRows(factor, ranked, nS) : null;
   const quantile = new Int32Array(nT * nS);
   const failures = new Map<BinFailure, number[]>();
   const idx = new Int32Array(nS), scratch = new Float64Array(nS), out = new Int32Array(nS);
@@ -140,11 +158,19 @@ export function factorData(panel: Panel, signal: SignalInput, options: FactorDat
     row.set(factor.subarray(base, base + nS));
     for (let g = 0; g < (binByGroup ? nGroups : 1); g++) {
       let n = 0;
-      for (let i = 0; i < nS; i++) {
-        if (usable[base + i] && (!binByGroup || groups![i] === g)) idx[n++] = i;
+      if (ranked) {
+        // the date's usable names ascending by value (a group's names keep that order)
+        const { start } = ranked, { order } = factorRanks!;
+        for (let p = start[t]; p < start[t + 1]; p++) {
+          if (!binByGroup || groups![order[p]] === g) idx[n++] = order[p];
+        }
+      } else {
+        for (let i = 0; i < nS; i++) {
+          if (usable[base + i] && (!binByGroup || groups![i] === g)) idx[n++] = i;
+        }
       }
       if (n === 0) continue;
-      const failure = binCrossSection(row, idx, n, binning, out, scratch);
+      const failure = binCrossSection(row, idx, n, binning, out, scratch, ranked !== null);
       if (failure !== "none") {
         const list = failures.get(failure) ?? [];
         list.push(t);
@@ -186,7 +212,11 @@ export function factorData(panel: Panel, signal: SignalInput, options: FactorDat
         `factor's dates against the panel's`,
     );
   }
-  return {
+  let sameUniverse = factorRanks !== null;
+  for (let t = 0; sameUniverse && t < nT; t++) {
+    if (start[t + 1] - start[t] !== ranked!.start[t + 1] - ranked!.start[t]) sameUniverse = false;
+  }
+  const data: FactorData = {
     dates: panel.dates,
     securityIds: panel.securityIds,
     periodsPerYear: panel.periodsPerYear,
@@ -202,6 +232,21 @@ export function factorData(panel: Panel, signal: SignalInput, options: FactorDat
     binning: { ...binning, byGroup: binByGroup },
     warnings,
   };
+  return { data, factorRanks: sameUniverse ? factorRanks : null };
+}
+
+/** The usable cells per date as universe rows (ascending column, as `FactorData.rows`). */
+function usableRows(usable: Uint8Array, nT: number, nS: number): { start: Int32Array; cols: Int32Array } {
+  const start = new Int32Array(nT + 1);
+  let total = 0;
+  for (let c = 0; c < usable.length; c++) total += usable[c];
+  const cols = new Int32Array(total);
+  let k = 0;
+  for (let t = 0; t < nT; t++) {
+    for (let i = 0, c = t * nS; i < nS; i++, c++) if (usable[c]) cols[k++] = i;
+    start[t + 1] = k;
+  }
+  return { start, cols };
 }
 
 function pct(x: number): string {
@@ -254,7 +299,8 @@ function filterOutliers(
   const n = new Int32Array(nS),
     sum = new Float64Array(nS),
     ss = new Float64Array(nS),
-    limit = new Float64Array(nS);
+    limit = new Float64Array(nS),
+    maxDev = new Float64Array(nS);
   for (const f of forward) {
     n.fill(0);
     sum.fill(0);
@@ -269,13 +315,22 @@ function filterOutliers(
       }
     }
     for (let i = 0; i < nS; i++) sum[i] /= n[i];
+    maxDev.fill(0);
     for (const t of factorDates) {
       for (let i = 0, c = t * nS; i < nS; i++, c++) {
         const d = f[c] - sum[i];
-        if (d === d) ss[i] += d * d;
+        if (d === d) {
+          ss[i] += d * d;
+          if (Math.abs(d) > maxDev[i]) maxDev[i] = Math.abs(d);
+        }
       }
     }
-    for (let i = 0; i < nS; i++) limit[i] = n[i] < 2 ? Infinity : z * Math.sqrt(ss[i] / (n[i] - 1));
+    let outliers = false;
+    for (let i = 0; i < nS; i++) {
+      limit[i] = n[i] < 2 ? Infinity : z * Math.sqrt(ss[i] / (n[i] - 1));
+      if (maxDev[i] > limit[i]) outliers = true;
+    }
+    if (!outliers) continue; // no value beyond its limit: nothing to filter
     for (const t of factorDates) {
       for (let i = 0, c = t * nS; i < nS; i++, c++) {
         if (Math.abs(f[c] - sum[i]) > limit[i]) {

@@ -66,7 +66,8 @@ export function checkBinning(options: BinningOptions): void {
 
 /**
  * Bins one cross-section: `values[idx[j]]` for j < n (finite, any order) → 1-based labels written to
- * `out[idx[j]]` (0 = not binned). Returns why nothing was binned, or "none".
+ * `out[idx[j]]` (0 = not binned). Returns why nothing was binned, or "none". `presorted`: `idx` is
+ * already in ascending order of value, so the values need no sort.
  *
  * - quantiles, a count q: pandas `qcut(x, q)`: edges `np.quantile(x, linspace(0, 1, q + 1))`,
  *   right-closed bins with the lowest edge included (`(e₀, e₁]` holds e₀ too); duplicate edges
@@ -96,6 +97,7 @@ export function binCrossSection(
   options: BinningOptions,
   out: Int32Array,
   scratch: Float64Array = new Float64Array(n),
+  presorted = false,
 ): BinFailure {
   for (let j = 0; j < n; j++) out[idx[j]] = 0;
   if (n === 0) return "empty_side";
@@ -106,7 +108,7 @@ export function binCrossSection(
     if (v > max) max = v;
   }
   if (min === max) return "constant";
-  if (!options.zeroAware) return binSide(values, idx, n, options, 0, out, scratch);
+  if (!options.zeroAware) return binSide(values, idx, n, options, 0, out, scratch, presorted);
   const spec = (options.quantiles ?? options.bins) as number;
   const half = Math.floor(spec / 2);
   const side = {
@@ -121,8 +123,10 @@ export function binCrossSection(
     if (values[idx[j]] >= 0) pos[np++] = idx[j];
     else neg[nn++] = idx[j];
   }
-  const negative = binSide(values, neg, nn, side, 0, out, scratch);
-  const positive = negative === "none" ? binSide(values, pos, np, side, half, out, scratch) : negative;
+  const negative = binSide(values, neg, nn, side, 0, out, scratch, presorted);
+  const positive = negative === "none"
+    ? binSide(values, pos, np, side, half, out, scratch, presorted)
+    : negative;
   if (positive !== "none") {
     for (let j = 0; j < n; j++) out[idx[j]] = 0;
     return positive;
@@ -139,11 +143,12 @@ function binSide(
   shift: number,
   out: Int32Array,
   scratch: Float64Array,
+  presorted: boolean,
 ): BinFailure {
   if (n === 0) return "empty_side";
   const sorted = scratch.subarray(0, n);
   for (let j = 0; j < n; j++) sorted[j] = values[idx[j]];
-  sorted.sort();
+  if (!presorted) sorted.sort();
   let edges: Float64Array;
   let includeLowest: boolean;
   if (options.quantiles !== undefined) {

@@ -33,21 +33,28 @@ function checkGroups(data: FactorData, groupAdjust: boolean | undefined, what: s
 
 /**
  * Forward returns of period index `k` minus the date's (or date-and-group's) universe mean: the
- * returns a long/short (or group-neutral) book sees. `T × N`, NaN outside the universe.
+ * returns a long/short (or group-neutral) book sees. `T × N`, NaN outside the universe. `into`: a
+ * buffer to write (and return) instead of a new matrix, NaN outside the universe already (one
+ * demeaned period's result: the universe is the same for every period).
  *
  * @example
  * ```ts
  * const r = demeanedReturns(data, 0, { demeaned: true });
  * ```
  */
-export function demeanedReturns(data: FactorData, k: number, options: DemeanOptions = {}): Float64Array {
+export function demeanedReturns(
+  data: FactorData,
+  k: number,
+  options: DemeanOptions = {},
+  into?: Float64Array,
+): Float64Array {
   const { demeaned = true, groupAdjust = false } = options;
   checkGroups(data, groupAdjust, "demeanedReturns");
   const f = data.forward[k];
   if (!demeaned && !groupAdjust) return f;
   const nS = data.securityIds.length, nT = data.dates.length;
   const { start, cols } = data.rows;
-  const out = new Float64Array(f.length).fill(NaN);
+  const out = into ?? new Float64Array(f.length).fill(NaN);
   const nG = groupAdjust ? data.groupNames.length : 1;
   const sum = new Float64Array(nG), count = new Int32Array(nG);
   for (let t = 0; t < nT; t++) {
@@ -88,8 +95,10 @@ export function meanReturnByQuantile(
   const Q = data.nQuantiles, nT = data.dates.length, nS = data.securityIds.length;
   const G = data.groups ? data.groupNames.length : 0;
   const { start, cols } = data.rows;
+  const adjusted = options.demeaned !== false || options.groupAdjust;
+  const buffer = adjusted ? new Float64Array(nT * nS).fill(NaN) : undefined;
   return data.periods.map((period, k) => {
-    const r = demeanedReturns(data, k, options);
+    const r = demeanedReturns(data, k, options, buffer);
     const mean = new Float64Array(nT * Q).fill(NaN), stdErr = new Float64Array(nT * Q).fill(NaN);
     const count = new Int32Array(nT * Q);
     const gMean = data.groups ? new Float64Array(nT * G * Q).fill(NaN) : null;

@@ -36,29 +36,32 @@ export function quantileTurnovers(data: FactorData, lag = 1): Float64Array[] {
   if (!Number.isInteger(lag) || lag < 1) throw new RangeError(`lag must be an integer ≥ 1, found ${lag}`);
   const nT = data.dates.length, nS = data.securityIds.length, Q = data.nQuantiles;
   const { start, cols } = data.rows;
+  const label = data.quantile;
   const counts = new Int32Array(nT * Q);
   for (let t = 0; t < nT; t++) {
-    for (let p = start[t]; p < start[t + 1]; p++) counts[t * Q + data.quantile[t * nS + cols[p]] - 1]++;
+    for (let p = start[t]; p < start[t + 1]; p++) counts[t * Q + label[t * nS + cols[p]] - 1]++;
   }
   // the date `lag` active dates back, per quantile, for every date the quantile is active on
   const back = new Int32Array(nT * Q).fill(-1);
+  const active = new Int32Array(nT);
   for (let q = 0; q < Q; q++) {
-    const active: number[] = [];
+    let nActive = 0;
     for (let t = 0; t < nT; t++) {
       if (counts[t * Q + q] === 0) continue;
-      if (active.length >= lag) back[t * Q + q] = active[active.length - lag];
-      active.push(t);
+      if (nActive >= lag) back[t * Q + q] = active[nActive - lag];
+      active[nActive++] = t;
     }
   }
   const fresh = new Int32Array(Q);
   const out = Array.from({ length: Q }, () => new Float64Array(nT).fill(NaN));
   for (let t = 0; t < nT; t++) {
     fresh.fill(0);
+    const row = t * nS, bq = t * Q;
     for (let p = start[t]; p < start[t + 1]; p++) {
-      const i = cols[p], q = data.quantile[t * nS + i] - 1, before = back[t * Q + q];
-      if (before >= 0 && data.quantile[before * nS + i] !== q + 1) fresh[q]++;
+      const i = cols[p], q = label[row + i] - 1, before = back[bq + q];
+      if (before >= 0 && label[before * nS + i] !== q + 1) fresh[q]++;
     }
-    for (let q = 0; q < Q; q++) if (back[t * Q + q] >= 0) out[q][t] = fresh[q] / counts[t * Q + q];
+    for (let q = 0; q < Q; q++) if (back[bq + q] >= 0) out[q][t] = fresh[q] / counts[bq + q];
   }
   return out;
 }
