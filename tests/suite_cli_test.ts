@@ -1,9 +1,7 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { openStore } from "../lib/store/db.ts";
-import { loadUniverse, sentimentSignal, simulateUniverse } from "../lib/ingest/mod.ts";
-import { createSnapshot } from "../lib/snapshot/mod.ts";
 import { type Signal, writeSignal } from "../lib/signal/mod.ts";
+import { syntheticSnapshot } from "./fixtures/synthetic_snapshot.ts";
 import { main } from "../lib/cli/suite.ts";
 import { listRuns } from "../lib/track/mod.ts";
 import { capture } from "./fixtures/capture.ts";
@@ -12,12 +10,7 @@ import { capture } from "./fixtures/capture.ts";
 async function fixture() {
   const dir = await Deno.makeTempDir();
   const params = { nSecurities: 80, years: 2, seed: 3, sentiment: 0.03 };
-  const universe = simulateUniverse(params);
-  const store = await openStore(`${dir}/q.duckdb`);
-  await loadUniverse(store, universe, params);
-  await createSnapshot(store, "s", { snapshotsDir: `${dir}/snap` });
-  store.close();
-  await writeSignal(`${dir}/sig.parquet`, sentimentSignal(universe));
+  const { universe } = await syntheticSnapshot(dir, params);
   const args = ["--snapshot", "s", "--snapshots", `${dir}/snap`, "--runs", `${dir}/runs`, "--workers", "0"];
   return { dir, universe, args };
 }
