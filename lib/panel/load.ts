@@ -1,6 +1,8 @@
 import type { DuckDBConnection, DuckDBMaterializedResult } from "@duckdb/node-api";
 import { queryRows, sqlString } from "../store/db.ts";
-import { openSnapshot } from "../snapshot/catalog.ts";
+import { join } from "node:path";
+import { withSnapshotViews } from "../snapshot/catalog.ts";
+import type { Manifest } from "../snapshot/manifest.ts";
 import { type Action, ADJUSTED_FIELDS, adjustPanel } from "../ingest/adjust.ts";
 import { type Panel, parseIsoDate } from "./types.ts";
 import { lowerBound } from "../util/bisect.ts";
@@ -78,29 +80,54 @@ const LOAD_PANEL_KEYS = optionKeys<LoadPanelOptions>({
  */
 export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
   checkOptions("loadPanel", options, LOAD_PANEL_KEYS);
-  const snapshot = await openSnapshot(options.snapshot, options.snapshotsDir);
-  try {
+  return await withSnapshotViews(options.snapshot, options.snapshotsDir, async (views) => {
     // A second connection reads the descriptors and corporate actions while the first scans the prices.
-    const second = await snapshot.connect();
+    const conn = await views.connect();
     try {
-      return await readPanel(snapshot.conn, options, second);
+      const second = await views.connect();
+      try {
+        return await readPanel(conn, options, { second, parquet: snapshotFiles(views.dir, views.manifest) });
+      } finally {
+        second.closeSync();
+      }
     } finally {
-      second.closeSync();
+      conn.closeSync();
     }
-  } finally {
-    snapshot.close();
+  });
+}
+
+/** The snapshot's `prices` and `descriptors` Parquet files (those its manifest lists). */
+function snapshotFiles(dir: string, manifest: Manifest): ReadPanelOptions["parquet"] {
+  const files: ReadPanelOptions["parquet"] = {};
+  for (const table of ["prices", "descriptors"] as const) {
+    if (manifest.files[`${table}.parquet`]) files[table] = join(dir, `${table}.parquet`);
   }
+  return files;
+}
+
+/** Where `readPanel` may read beside its connection. */
+export interface ReadPanelOptions {
+  /**
+   * Another connection to the same database: the descriptors and corporate actions are read on it
+   * while the prices are scanned on the first.
+   */
+  second?: DuckDBConnection;
+  /**
+   * The Parquet files behind the `prices` and `descriptors` views (a snapshot's), grouped by
+   * security_id as `createSnapshot` writes them: rows are then placed by their position in the file
+   * (each security's run of rows, counted first) instead of by a join on security_id.
+   */
+  parquet?: Partial<Record<"prices" | "descriptors", string>>;
 }
 
 /**
  * Reads a panel from any connection that has the store's tables or views (an open snapshot or the
- * store itself). See `loadPanel`. With `second`, another connection to the same database, the
- * descriptors and corporate actions are read on it while the prices are scanned on `conn`.
+ * store itself). See `loadPanel` and `ReadPanelOptions`.
  */
 export async function readPanel(
   conn: DuckDBConnection,
   query: PanelQuery = {},
-  second?: DuckDBConnection,
+  { second, parquet = {} }: ReadPanelOptions = {},
 ): Promise<Panel> {
   if (query.interval !== undefined && query.interval !== "1d") {
     return await readBarPanel(conn, { ...query, interval: query.interval });
@@ -144,7 +171,13 @@ export async function readPanel(
   await conn.run(secSql);
   const secs = await queryRows(conn, "SELECT security_id, industry FROM panel_sec ORDER BY i");
   const nS = secs.length;
-  const readDescriptors = (on: DuckDBConnection) => keyedRows(on, "descriptors", descriptorFields, dateWhere);
+  const index = new Map(secs.map((r, i) => [r.security_id as string, i]));
+  const read = async (on: DuckDBConnection, table: "prices" | "descriptors", names: readonly string[]) => {
+    const file = parquet[table];
+    const placed = file ? await placedRows(on, file, names, dateWhere, index) : null;
+    return placed ?? await keyedRows(on, table, names, dateWhere);
+  };
+  const readDescriptors = (on: DuckDBConnection) => read(on, "descriptors", descriptorFields);
   // The descriptors and corporate actions are read on the second connection while the prices are
   // scanned on this one; the outcome is held (never left rejected) until it is awaited below.
   const early = second
@@ -156,7 +189,7 @@ export async function readPanel(
     : null;
   try {
     // One scan of the prices gives the calendar (the days with a price) and the price matrices.
-    const priceRows = await keyedRows(conn, "prices", priceFields, dateWhere);
+    const priceRows = await read(conn, "prices", priceFields);
     const calendar = calendarOf(priceRows, nS);
     const dates = Float64Array.from(calendar.days, (d) => d * DAY_MS);
     const loaded = scatter(priceRows, priceFields, calendar);
@@ -223,6 +256,73 @@ async function keyedRows(
   );
 }
 
+/**
+ * `keyedRows` of a Parquet file whose rows are grouped by security_id, without a join: one query
+ * counts each security's run of rows (its first row number and length, and the rows the date
+ * filter keeps), the next reads `(day, f1, f2, …)` in file order (DuckDB preserves it), and each
+ * row's `i` comes from the run it falls in (−1 for securities outside the panel). Null, so the
+ * caller joins instead, when the runs are not contiguous, the panel's securities hold under half
+ * of the kept rows (reading the rest would cost more than the join), the connection does not
+ * preserve insertion order, or a run's days do not ascend (the file is not in (security_id, date)
+ * order, or its order was not kept).
+ */
+async function placedRows(
+  conn: DuckDBConnection,
+  file: string,
+  names: readonly string[],
+  dateWhere: string,
+  index: ReadonlyMap<string, number>,
+): Promise<KeyedChunk[] | null> {
+  const source = `read_parquet(${sqlString(file)}, file_row_number = true)`;
+  const runs = await queryRows(
+    conn,
+    `SELECT security_id, min(file_row_number)::DOUBLE AS lo, count(*)::DOUBLE AS n, ${
+      dateWhere === "TRUE" ? "count(*)" : `count(*) FILTER (WHERE ${dateWhere})`
+    }::DOUBLE AS kept, current_setting('preserve_insertion_order') AS ordered
+    FROM ${source} GROUP BY security_id ORDER BY lo`,
+  );
+  if (runs.length && runs[0].ordered !== true) return null; // results may come in any order
+  const code = new Int32Array(runs.length), kept = new Float64Array(runs.length);
+  let next = 0, total = 0, inPanel = 0;
+  for (let r = 0; r < runs.length; r++) {
+    const { security_id, lo, n } = runs[r];
+    if (lo !== next) return null; // a security's rows are not one run
+    next += n as number;
+    code[r] = index.get(security_id as string) ?? -1;
+    kept[r] = runs[r].kept as number;
+    total += kept[r];
+    if (code[r] >= 0) inPanel += kept[r];
+  }
+  if (inPanel * 2 < total) return null;
+  const chunks = readChunks(
+    await conn.run(
+      `SELECT (date - DATE '1970-01-01')::INTEGER AS day${
+        names.map((n) => `, coalesce(${n}::DOUBLE, 'NaN'::DOUBLE)`).join("")
+      } FROM read_parquet(${sqlString(file)}) WHERE ${dateWhere}`,
+    ),
+  );
+  let r = -1, left = 0, i = -1, prev = 0;
+  for (const chunk of chunks) {
+    const day = chunk.columns[0];
+    const sec = new Int32Array(chunk.n);
+    for (let k = 0; k < chunk.n; k++) {
+      if (left === 0) {
+        do r++; while (r < runs.length && kept[r] === 0);
+        if (r === runs.length) return null; // more rows than counted
+        left = kept[r];
+        i = code[r];
+        prev = -Infinity;
+      }
+      if (!(day[k] > prev)) return null;
+      prev = day[k];
+      sec[k] = i;
+      left--;
+    }
+    chunk.columns.unshift(sec);
+  }
+  return left === 0 && kept.subarray(r + 1).every((n) => n === 0) ? chunks : null;
+}
+
 /** The columns of one chunk of `keyedRows`, read once as typed arrays; `chunk` keeps them alive. */
 interface KeyedChunk {
   n: number;
@@ -256,15 +356,18 @@ interface Calendar {
 /** The calendar of the days present in `chunks` (column 1 of `keyedRows`). */
 function calendarOf(chunks: readonly KeyedChunk[], nS: number): Calendar {
   let first = Infinity, last = -Infinity;
-  for (const { n, columns: [, day] } of chunks) {
+  for (const { n, columns: [sec, day] } of chunks) {
     for (let k = 0; k < n; k++) {
+      if (sec[k] < 0) continue;
       if (day[k] < first) first = day[k];
       if (day[k] > last) last = day[k];
     }
   }
   if (first > last) return { days: new Int32Array(0), first: 0, rowOf: new Int32Array(0), nS };
   const seen = new Uint8Array(last - first + 1);
-  for (const { n, columns: [, day] } of chunks) for (let k = 0; k < n; k++) seen[day[k] - first] = 1;
+  for (const { n, columns: [sec, day] } of chunks) {
+    for (let k = 0; k < n; k++) if (sec[k] >= 0) seen[day[k] - first] = 1;
+  }
   const rowOf = new Int32Array(seen.length).fill(-1);
   const days: number[] = [];
   for (let k = 0; k < seen.length; k++) if (seen[k]) rowOf[k] = days.push(first + k) - 1;
@@ -288,7 +391,7 @@ function scatter(
     if (cell.length < n) cell = new Int32Array(n);
     for (let k = 0; k < n; k++) {
       const d = day[k] - first;
-      const t = d >= 0 && d < rowOf.length ? rowOf[d] : -1;
+      const t = d >= 0 && d < rowOf.length && sec[k] >= 0 ? rowOf[d] : -1;
       cell[k] = t < 0 ? -1 : t * nS + sec[k];
     }
     for (let f = 0; f < names.length; f++) {
