@@ -3,7 +3,7 @@
  * validation that lists every problem.
  */
 import { parseIsoDate } from "../panel/types.ts";
-import { type Schedule, SCHEDULES } from "./calendar.ts";
+import { isSchedule, type Schedule, SCHEDULE_NAMES } from "./calendar.ts";
 import { TAX_MODELS, type TaxModel } from "./tax/models.ts";
 import { checkOptions, optionKeys } from "../util/options.ts";
 
@@ -166,7 +166,7 @@ export function resolveSimulation(options: SimulationOptions = {}): SimulationCo
     "a number > 0",
     config.capital,
   );
-  check(SCHEDULES.includes(config.schedule), "schedule", `one of ${SCHEDULES.join(", ")}`, config.schedule);
+  check(isSchedule(config.schedule), "schedule", `one of ${SCHEDULE_NAMES}`, config.schedule);
   check(
     EXECUTIONS.includes(config.execution),
     "execution",

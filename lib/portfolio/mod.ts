@@ -15,12 +15,15 @@ export { type CorporateEvents, corporateEvents, NO_EVENTS, readCorporateEvents }
 export {
   decisionBars,
   type DueDate,
+  isSchedule,
   lastBusinessDayAfter,
   monthKey,
   type Schedule,
+  SCHEDULE_NAMES,
+  scheduleLabel,
   SCHEDULES,
 } from "./calendar.ts";
-export { cashGrowth } from "./cash.ts";
+export { cashGrowth, sessionCashGrowth } from "./cash.ts";
 export {
   type CashRate,
   type CommissionModel,

@@ -1,9 +1,17 @@
 /**
  * The target-weight portfolio simulator: one pass over the bars on typed arrays, trading raw prices.
  *
+ * Bars belong to sessions (trading days: `MarketData.sessions`; on daily bars each bar is its own
+ * session). Daily processes run per session, whatever the bar size: cash accrues and the borrow fee is
+ * charged once per session, on its first bar; corporate actions land on the first bar of their
+ * ex-date's session (as `corporateEvents` puts them given the sessions); the tax book closes the day
+ * (day-trade matching, withholding) on the session's last bar; tax periods are calendar months of the
+ * sessions. Orders, fills, lots and costs are per bar.
+ *
  * Per bar t, in this order:
- * 1. Overnight: cash × `g[t]` (the cash rate, see `cashGrowth`; negative cash pays it), short borrow
- *    fee `borrowRate / periodsPerYear × |short value at the previous close|`.
+ * 1. Overnight (first bar of a session): cash × `g[t]` (the cash rate, see `sessionCashGrowth`;
+ *    negative cash pays it), short borrow fee `borrowRate / sessionsPerYear × |short value at the
+ *    previous close|`.
  * 2. Corporate actions with ex-date t: cash dividends credited (`shares × amount`, shorts pay), then
  *    splits (`shares × ratio`, average cost ÷ ratio, the carried price ÷ ratio): NAV is unchanged by a
  *    split, so totals reconcile with adjusted-price returns.
@@ -14,18 +22,20 @@
  *    to the leverage cap, rounded toward zero to the lot; NaN weight = hold (no order); orders smaller
  *    than the no-trade band are skipped (full exits always trade). `on_change` acts only when the
  *    target row differs from the last one acted on. A decision never fills on its own bar.
- * 5. Open orders fill at the execution price of bar t (open or close) ± slippage, capped per day by
- *    the participation model (the rest waits for later bars); commissions charged; each fill goes to
+ * 5. Open orders fill at the execution price of bar t (open or close) ± slippage, capped per bar by
+ *    the participation model (a share of the daily ADV; the rest waits for later bars); commissions charged; each fill goes to
  *    the tax book. A security's last priced bar before the end of the data is its delisting: the
  *    position is closed at that close, without costs.
- * 6. The tax book resolves the day (withholding leaves cash); positions are marked at the close (the
- *    last close carried over missing bars): NAV = cash + Σ shares × price, exactly, at every bar.
- * 7. On a tax period's last bar the period is closed and its bill scheduled on its due bar.
+ * 6. On a session's last bar the tax book resolves the day (withholding leaves cash); positions are
+ *    marked at the close (the last close carried over missing bars): NAV = cash + Σ shares × price,
+ *    exactly, at every bar.
+ * 7. On a tax period's last bar the period is closed and its bill scheduled on its due bar (the last
+ *    bar of the due session).
  */
 import { field, type Panel } from "../panel/types.ts";
 import type { Series } from "../panel/series.ts";
 import { decisionBars } from "./calendar.ts";
-import { cashGrowth } from "./cash.ts";
+import { sessionCashGrowth } from "./cash.ts";
 import {
   type CommissionModel,
   resolveSimulation,
@@ -49,6 +59,7 @@ import { closesPeriod, periodDue, periodStart, type TaxLedger, taxLedger } from 
 import { type TaxModel, taxModel } from "./tax/models.ts";
 import type { DueDate } from "./calendar.ts";
 import { lowerBound } from "../util/bisect.ts";
+import { SESSIONS_PER_YEAR } from "../bars/session.ts";
 import { parseIsoDate } from "../panel/types.ts";
 
 /** What the simulator trades on: raw prices on a bar axis, plus everything per security. */
@@ -67,8 +78,18 @@ export interface MarketData {
   readonly lots?: ArrayLike<number>;
   /** Tax class per security (`common`, `etf`, `unit`, …; default `common`). */
   readonly taxClasses?: readonly string[];
-  /** Bars per year: the day-count basis of the cash rate and the borrow fee (default 252). */
+  /** Bars per year, the annualisation basis (default 252). */
   readonly periodsPerYear?: number;
+  /**
+   * The session (trading day) of each bar, epoch ms of its local date (`sessionDays`), non-decreasing;
+   * default: the bar dates (daily bars, one bar a session).
+   */
+  readonly sessions?: Float64Array;
+  /**
+   * Sessions per year: the day-count basis of the cash rate and the borrow fee (default
+   * `periodsPerYear` without `sessions`, else 252).
+   */
+  readonly sessionsPerYear?: number;
 }
 
 /**
@@ -82,7 +103,7 @@ export interface MarketData {
  */
 export function marketFromPanel(
   panel: Panel,
-  extra: Pick<MarketData, "events" | "series" | "lots" | "taxClasses"> = {},
+  extra: Pick<MarketData, "events" | "series" | "lots" | "taxClasses" | "sessions" | "sessionsPerYear"> = {},
 ): MarketData {
   return {
     dates: panel.dates,
@@ -149,8 +170,10 @@ export interface PortfolioResult {
   readonly taxModel: TaxModel;
   readonly dates: Float64Array;
   readonly securityIds: readonly string[];
-  /** Bars per year of the data (the day-count basis used). */
+  /** Bars per year of the data (the annualisation basis). */
   readonly periodsPerYear: number;
+  /** The session of each of `dates` (equal to `dates` on daily bars). */
+  readonly sessions: Float64Array;
   readonly daily: PortfolioDaily;
   /** Shares held at each close, `T × N` date-major over the result's dates. */
   readonly shares: Float64Array;
@@ -166,7 +189,7 @@ export interface PortfolioResult {
   readonly totals: PortfolioTotals;
 }
 
-/** Bars of the input where the simulation starts and ends (inclusive). */
+/** Bars of the input where the simulation starts and ends (inclusive): `start`/`end` are sessions. */
 function simulationRange(
   dates: Float64Array,
   latest: Int32Array,
@@ -460,6 +483,11 @@ export function simulatePortfolio(
     }
   }
   const ppy = market.periodsPerYear ?? 252;
+  const sessions = market.sessions ?? dates;
+  if (sessions.length !== T0) {
+    throw new RangeError(`sessions has ${sessions.length} bars, expected one per bar (${T0})`);
+  }
+  const perYear = market.sessionsPerYear ?? (market.sessions ? SESSIONS_PER_YEAR : ppy);
 
   // Latest decision row at or before each bar (−1: none yet).
   const latest = new Int32Array(T0).fill(-1);
@@ -472,12 +500,13 @@ export function simulatePortfolio(
     }
     latest[t] = last;
   }
-  const [s0, s1] = simulationRange(dates, latest, config);
+  const [s0, s1] = simulationRange(sessions, latest, config);
   const T = s1 - s0 + 1;
   const outDates = dates.slice(s0, s1 + 1);
-  const decide = decisionBars(outDates, config.schedule);
-  const growth = cashGrowth(config.cashRate, outDates, ppy, market.series);
-  const borrowPerBar = config.borrowRate / ppy;
+  const outSessions = market.sessions ? sessions.slice(s0, s1 + 1) : outDates;
+  const decide = decisionBars(outSessions, config.schedule);
+  const growth = sessionCashGrowth(config.cashRate, outSessions, perYear, market.series);
+  const borrowPerSession = config.borrowRate / perYear;
   const exec = config.execution === "next_open" ? open : close;
   if (config.slippage.model === "participation" && !market.adv) {
     throw new RangeError("the participation slippage model needs ADV (an adv field)");
@@ -495,7 +524,7 @@ export function simulatePortfolio(
     for (let i = 0; i < N; i++) if (close[t * N + i] === close[t * N + i]) lastPriced[i] = t;
   }
   const delistOrder = Int32Array.from({ length: N }, (_, i) => i)
-    .filter((i) => lastPriced[i] >= s0 && lastPriced[i] < s1)
+    .filter((i) => lastPriced[i] >= s0 && sessions[lastPriced[i]] < sessions[s1])
     .sort((a, b) => lastPriced[a] - lastPriced[b]);
   const events = market.events ?? NO_EVENTS;
   let ev = lowerBound(events.t, s0 + 1); // actions on the first bar happened before the portfolio existed
@@ -534,10 +563,12 @@ export function simulatePortfolio(
 
   for (let k = 0; k < T; k++) {
     const t = s0 + k, row = t * N;
-    // 1. Overnight accrual.
-    if (k > 0) {
+    const opens = k > 0 && outSessions[k] !== outSessions[k - 1];
+    const closes = k === T - 1 || outSessions[k + 1] !== outSessions[k];
+    // 1. Overnight accrual, once per session.
+    if (opens) {
       const interest = b.cash * (growth[k] - 1);
-      const borrow = -b.shortValue * borrowPerBar;
+      const borrow = -b.shortValue * borrowPerSession;
       b.cash += interest - borrow;
       interestOut[k] = interest;
       borrowOut[k] = borrow;
@@ -595,14 +626,16 @@ export function simulatePortfolio(
       else if (b.lastFill[i] >= 0) trades.realized[b.lastFill[i]] = 0;
       b.lastFill[i] = fill;
     }
-    // 6. Day close: withholding, marks, NAV.
-    const withheld = bookEndDay(tax);
-    for (let j = 0; j < tax.nMixedResolved; j++) {
-      const i = tax.mixed[j];
-      trades.realized[b.lastFill[i]] = tax.dayPnl[i];
+    // 6. Session close (withholding), marks, NAV.
+    if (closes) {
+      const withheld = bookEndDay(tax);
+      for (let j = 0; j < tax.nMixedResolved; j++) {
+        const i = tax.mixed[j];
+        trades.realized[b.lastFill[i]] = tax.dayPnl[i];
+      }
+      b.cash -= withheld;
+      withheldOut[k] = withheld;
     }
-    b.cash -= withheld;
-    withheldOut[k] = withheld;
     const value = markToMarket(b, close, row, k, sharesOut);
     nav[k] = value;
     ret[k] = k > 0 ? value / nav[k - 1] - 1 : NaN;
@@ -614,9 +647,9 @@ export function simulatePortfolio(
     const traded = costs.traded[k];
     turnover[k] = traded > 0 ? traded / (navRef === navRef ? navRef : nav[k > 0 ? k - 1 : 0]) : 0;
     // 7. Tax period close.
-    if (closesPeriod(outDates, k, model.period)) {
-      const period = bookClosePeriod(tax, periodStart(outDates[k], model.period));
-      const when = periodDue(outDates, k, model);
+    if (closesPeriod(outSessions, k, model.period)) {
+      const period = bookClosePeriod(tax, periodStart(outSessions[k], model.period));
+      const when = periodDue(outSessions, k, model);
       periods.push(period);
       dues.push(when);
       if (period.payable > 0) {
@@ -636,6 +669,7 @@ export function simulatePortfolio(
     dates: outDates,
     securityIds: market.securityIds,
     periodsPerYear: ppy,
+    sessions: outSessions,
     daily: {
       date: outDates,
       nav,

@@ -7,6 +7,7 @@
  */
 import { drawdownSeries } from "../metrics/core.ts";
 import { isoDate } from "../panel/types.ts";
+import { scheduleLabel } from "../portfolio/calendar.ts";
 import type { PortfolioResult } from "../portfolio/simulate.ts";
 import { monthlyCosts, type PortfolioMetrics, topPositions, tradesSummary } from "../portfolio/summary.ts";
 import { TRADE_KINDS } from "../portfolio/records.ts";
@@ -96,7 +97,8 @@ function header({ result, metrics, strategy, context }: PortfolioTearsheetInput)
     title: strategy.title,
     meta: [[strategy.name, params], [
       `${isoDate(d[0])} → ${isoDate(d[d.length - 1])}`,
-      `${c.schedule} at the ${c.execution === "next_open" ? "next open" : "next close"}`,
+      `${scheduleLabel(c.schedule)} at the ${c.execution === "next_open" ? "next open" : "next close"}`,
+      result.periodsPerYear !== 252 ? `annualised over ${result.periodsPerYear} bars a year` : "",
       `capital ${money(c.capital)}`,
       `tax ${result.taxModel.name}`,
       `snapshot ${context.snapshot_id}`,
