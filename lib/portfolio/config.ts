@@ -41,11 +41,12 @@ export type SlippageModel =
   };
 
 /**
- * What cash earns (and negative cash pays): nothing; a constant annual rate compounded per bar,
- * `(1 + annual)^(1 / periodsPerYear)` (Brazil's 252-business-day basis for daily bars); or a rate
- * series of the snapshot (`percent_per_day` such as the CDI: the rate of day d accrues overnight
- * d → d + 1, compounded over every series day between two bars; `percent_per_year`: the annual rate as
- * of the previous bar, compounded per bar).
+ * What cash earns (and negative cash pays), a daily rate accrued once per session (per bar on daily
+ * bars; on the first bar of each session on intraday bars): nothing; a constant annual rate,
+ * `(1 + annual)^(1 / sessionsPerYear)` a session (Brazil's 252-business-day basis); or a rate series of
+ * the snapshot (`percent_per_day` such as the CDI: the rate of day d accrues overnight d → d + 1,
+ * compounded over every series day between two sessions; `percent_per_year`: the annual rate as of
+ * the previous session, compounded per session).
  */
 export type CashRate =
   | { readonly kind: "none" }
@@ -68,14 +69,17 @@ export interface SimulationConfig {
   readonly allowShort: boolean;
   /** Cap on gross exposure Σ|w| as a multiple of NAV (null: no cap); targets are scaled down to fit. */
   readonly maxLeverage: number | null;
-  /** Annual borrow fee on the short market value, accrued per bar over `periodsPerYear`. */
+  /** Annual borrow fee on the short market value, accrued once per session over `sessionsPerYear`. */
   readonly borrowRate: number;
   readonly commission: CommissionModel;
   readonly slippage: SlippageModel;
   readonly cashRate: CashRate;
   /** A built-in tax model's name (`none`, `brazil`) or a model. */
   readonly tax: string | TaxModel;
-  /** First and last bar to simulate, `YYYY-MM-DD` (null: from the first decision, to the last bar). */
+  /**
+   * First and last session to simulate, `YYYY-MM-DD` (null: from the first decision, to the last bar);
+   * on intraday bars every bar of those sessions.
+   */
   readonly start: string | null;
   readonly end: string | null;
 }

@@ -13,6 +13,7 @@ import { monthlyCosts, type PortfolioMetrics, topPositions, tradesSummary } from
 import { TRADE_KINDS } from "../portfolio/records.ts";
 import { drawdownChart, equityChart } from "./charts.ts";
 import { escapeHtml } from "./html.ts";
+import { formatQuantity } from "./format.ts";
 import {
   chart,
   FULL,
@@ -260,7 +261,8 @@ function trades({ result }: PortfolioTearsheetInput): string {
   const last = Array.from({ length: Math.min(15, t.length) }, (_, k) => t.length - 1 - k);
   const table = last.length
     ? columnTable(last, [
-      { label: "Date", value: (r) => isoDate(result.dates[t.t[r]]), format: "text" },
+      // the date, or on intraday bars the bar's start (UTC)
+      { label: "Date", value: (r) => formatQuantity(result.dates[t.t[r]], { kind: "date" }), format: "text" },
       { label: "Security", value: (r) => result.securityIds[t.i[r]], format: "text" },
       { label: "Side", value: (r) => (t.qty[r] > 0 ? "buy" : "sell"), format: "text" },
       { label: "Quantity", value: (r) => Math.abs(t.qty[r]), format: "int" },
