@@ -3,29 +3,20 @@
  * B3 market of minute bars (12 securities × 6 sessions, seed 3; hourly bars are their aggregates).
  */
 import { deepStrictEqual as assertEquals, notDeepStrictEqual, ok as assert } from "node:assert/strict";
-import { ingestIntraday } from "../lib/bars/ingest.ts";
 import { sessionDays, SESSIONS } from "../lib/bars/session.ts";
 import { main as batchMain } from "../lib/cli/batch.ts";
 import { main as runMain } from "../lib/cli/run.ts";
 import { planStrategyRun, runStrategy, type StrategyRunOptions } from "../lib/pipeline/strategy_run.ts";
-import { createSnapshot } from "../lib/snapshot/create.ts";
-import { openStore } from "../lib/store/db.ts";
-import { writeStore } from "../lib/store/write_store.ts";
 import { getRun } from "../lib/track/get_run.ts";
 import { runConfigHash } from "../lib/track/record_run.ts";
 import { readDaily } from "../lib/track/read_daily.ts";
 import { assertAlmostEquals } from "./_assert.ts";
 import { capture } from "./fixtures/capture.ts";
+import { intradaySnapshot } from "./fixtures/synthetic_snapshot.ts";
 
 Deno.test("strategy runs on intraday bars: --interval 1h end to end, 1d unchanged, batch kind", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "quantnb-strategy-interval-" });
-  await writeStore(
-    `${dir}/q.duckdb`,
-    (store) => ingestIntraday(store, SESSIONS.B3, { nSecurities: 12, sessions: 6, seed: 3 }),
-  );
-  const store = await openStore(`${dir}/q.duckdb`);
-  await createSnapshot(store, "b3intra", { snapshotsDir: `${dir}/snap` });
-  store.close();
+  await intradaySnapshot(dir, "b3intra", SESSIONS.B3, { nSecurities: 12, sessions: 6, seed: 3 });
   const base: StrategyRunOptions = {
     strategy: "short_term_reversal",
     snapshot: "b3intra",
