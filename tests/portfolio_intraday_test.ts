@@ -155,3 +155,29 @@ Deno.test("B3 tax on hourly bars: a buy and a sale in one session is a day trade
     },
   );
 });
+
+Deno.test("participation cap on hourly bars: at most maxParticipation × ADV per session, not per bar", () => {
+  // A at 10 with an ADV of R$100,000: 10% of it is 1,000 shares a session. The target, 15,000 / 10 =
+  // 1,500 shares, decided at bar 0: 1,000 fill on bar 1, none on bar 2 (the session's cap is used), the
+  // other 500 on bar 3, the next session's first bar.
+  const dates = hourlyBars(JAN2, JAN3);
+  const flat = [10, 10, 10, 10, 10, 10];
+  const m = market(dates, flat, flat, { adv: new Float64Array(6).fill(100_000) });
+  const w = Float64Array.of(0.15, NaN, NaN, NaN, NaN, NaN);
+  const r = simulatePortfolio(m, w, {
+    capital: 100_000,
+    schedule: "monthly",
+    lot: 100,
+    slippage: { model: "participation", bps: 0, impactBps: 0, maxParticipation: 0.1 },
+  });
+  deepEqual(Array.from(r.trades.t), [1, 3]);
+  deepEqual(Array.from(r.trades.qty), [1_000, 500]);
+  // without sessions each bar has its own cap: 1,000 on bar 1, the other 500 on bar 2
+  const perBar = simulatePortfolio({ ...m, sessions: undefined }, w, {
+    capital: 100_000,
+    schedule: "monthly",
+    lot: 100,
+    slippage: { model: "participation", bps: 0, impactBps: 0, maxParticipation: 0.1 },
+  });
+  deepEqual(Array.from(perBar.trades.t), [1, 2]);
+});

@@ -48,7 +48,7 @@ Costs, cash, taxes:
   --slippage-bps X         slippage in bps of the price (default 0)
   --slippage participation ADV model: bps + impact-bps × sqrt(value / ADV), fills ≤ max-participation × ADV
   --impact-bps X           impact at 100% of ADV (default 100)
-  --max-participation F    daily fill cap as a fraction of ADV (default 0.1)
+  --max-participation F    fill cap per session (day) as a fraction of ADV (default 0.1)
   --cash-rate R            cdi (the snapshot's CDI series), a series id, an annual rate (0.1075) or none
   --tax T                  none | brazil (default none)`;
 

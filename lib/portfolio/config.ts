@@ -27,8 +27,9 @@ export interface CommissionModel {
 /**
  * Slippage: the fill is `price · (1 ± s)` (+ buys, − sells). `bps`: `s = bps / 1e4`. `participation`:
  * `s = (bps + impactBps · (|q|·price / ADV)^exponent) / 1e4` (square-root law by default), and each
- * day's fill is capped at `maxParticipation · ADV` (the rest waits for the next bars), with ADV the
- * security's average daily traded value as of the previous close.
+ * session's fills (a day's; on intraday bars over all its bars) are capped at `maxParticipation · ADV`
+ * (the rest waits for the next bars), with ADV the security's average daily traded value as of the
+ * previous close.
  */
 export type SlippageModel =
   | { readonly model: "bps"; readonly bps: number }

@@ -22,8 +22,9 @@
  *    to the leverage cap, rounded toward zero to the lot; NaN weight = hold (no order); orders smaller
  *    than the no-trade band are skipped (full exits always trade). `on_change` acts only when the
  *    target row differs from the last one acted on. A decision never fills on its own bar.
- * 5. Open orders fill at the execution price of bar t (open or close) ± slippage, capped per bar by
- *    the participation model (a share of the daily ADV; the rest waits for later bars); commissions charged; each fill goes to
+ * 5. Open orders fill at the execution price of bar t (open or close) ± slippage, capped per session
+ *    by the participation model (a share of the daily ADV over the session's bars; the rest waits for
+ *    later bars and sessions); commissions charged; each fill goes to
  *    the tax book. A security's last priced bar before the end of the data is its delisting: the
  *    position is closed at that close, without costs.
  * 6. On a session's last bar the tax book resolves the day (withholding leaves cash); positions are
@@ -233,6 +234,8 @@ interface Book {
   readonly lastFill: Int32Array;
   /** Lot per security (0: fractional). */
   readonly lots: Float64Array;
+  /** Shares filled this session per security (the participation cap is per session). */
+  readonly filled: Float64Array;
   readonly lastPriced: Int32Array;
   cash: number;
   nPending: number;
@@ -383,7 +386,7 @@ function fillOrders(
     if (!(px > 0)) continue;
     let q = target[i] - shares[i];
     const a = participation ? advRow![prevRow + i] : NaN;
-    const capQty = fillCap(px, a, lots[i], slippage);
+    const capQty = participation ? fillCap(px, a, lots[i], slippage) - b.filled[i] : Infinity;
     if (capQty <= 0) continue;
     const partial = Math.abs(q) > capQty;
     if (partial) q = Math.sign(q) * capQty;
@@ -393,6 +396,7 @@ function fillOrders(
     cash -= q * fill + fee;
     shares[i] = partial ? shares[i] + q : target[i];
     const size = Math.abs(q);
+    b.filled[i] += size;
     traded += size * fill;
     paid += fee;
     slipped += size * px * s;
@@ -512,6 +516,7 @@ export function simulatePortfolio(
     throw new RangeError("the participation slippage model needs ADV (an adv field)");
   }
   const rules = flatRules(config);
+  const participation = config.slippage.model === "participation";
   const tax = taxBookState(model, N, market.taxClasses);
   const lots = new Float64Array(N);
   for (let i = 0; i < N; i++) {
@@ -537,6 +542,7 @@ export function simulatePortfolio(
     pending: new Uint8Array(N),
     lastFill: new Int32Array(N).fill(-1),
     lots,
+    filled: new Float64Array(N),
     lastPriced,
     cash: config.capital,
     nPending: 0,
@@ -567,6 +573,7 @@ export function simulatePortfolio(
     const closes = k === T - 1 || outSessions[k + 1] !== outSessions[k];
     // 1. Overnight accrual, once per session.
     if (opens) {
+      if (participation) b.filled.fill(0);
       const interest = b.cash * (growth[k] - 1);
       const borrow = -b.shortValue * borrowPerSession;
       b.cash += interest - borrow;
