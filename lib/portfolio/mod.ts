@@ -1,7 +1,7 @@
 /**
  * Portfolio simulation: target weights → a portfolio over time (NAV, cash, positions, trades,
  * costs, taxes), trading raw prices in lots with corporate actions, a cash rate and pluggable tax
- * models.
+ * models, on daily or intraday bars (`MarketData.sessions`: daily processes run once per session).
  *
  * @example
  * ```ts
