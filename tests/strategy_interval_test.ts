@@ -61,6 +61,10 @@ Deno.test("strategy runs on intraday bars: --interval 1h end to end, 1d unchange
     const mean = net.reduce((a, b) => a + b, 0) / net.length;
     const sd = Math.sqrt(net.reduce((a, r) => a + (r - mean) ** 2, 0) / (net.length - 1));
     assertAlmostEquals(run.metrics.annual_volatility, sd * Math.sqrt(1764), 1e-12);
+    // the tear sheet's returns sections annualise over the same 1,764 bars a year
+    const html = await Deno.readTextFile(JSON.parse(out).tearsheet);
+    assert(html.includes("1764 per year") && html.includes("annualised over 1764 bars a year"));
+    assert(!html.includes("252 per year"));
   });
 
   await t.step(
