@@ -3,7 +3,7 @@
  * number computed by hand in the comments from the conventions of `lib/portfolio/simulate.ts` (daily
  * processes once per session: cash, borrow, corporate actions, the tax day; orders and costs per bar).
  */
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, throws } from "node:assert/strict";
 import { assertAllClose, assertAlmostEquals } from "./_assert.ts";
 import { sessionDays, SESSIONS } from "../lib/bars/session.ts";
 import {
@@ -180,4 +180,39 @@ Deno.test("participation cap on hourly bars: at most maxParticipation × ADV per
     slippage: { model: "participation", bps: 0, impactBps: 0, maxParticipation: 0.1 },
   });
   deepEqual(Array.from(perBar.trades.t), [1, 2]);
+  // bars without any ADV (an intraday store without descriptors) are an error, not a run without trades
+  throws(
+    () =>
+      simulatePortfolio({ ...m, adv: new Float64Array(6).fill(NaN) }, w, {
+        slippage: { model: "participation", bps: 0, impactBps: 0, maxParticipation: 0.1 },
+      }),
+    /adv field has no positive value on any bar/,
+  );
+});
+
+Deno.test("the CDI on hourly bars: each series day accrues once, on the next session's first bar", () => {
+  // Sessions Tue Jan 2 and Thu Jan 4 (no bars on Jan 3): the CDI of Jan 2 (0.04 %/day) and Jan 3
+  // (0.05 %/day) both accrue overnight into Jan 4's first bar, 1.0004 × 1.0005 = 1.00090020; Jan 4's
+  // own rate (0.06) would accrue into the next session, after the data. All cash (weight 0).
+  const JAN4 = Date.UTC(2024, 0, 4);
+  const dates = hourlyBars(JAN2, JAN4);
+  const cdi = {
+    series_id: "CDI",
+    name: "CDI",
+    kind: "rate",
+    unit: "percent_per_day",
+    source: "test",
+    dates: Float64Array.of(JAN2, JAN3, JAN4),
+    values: Float64Array.of(0.04, 0.05, 0.06),
+  } as const;
+  const flat = [10, 10, 10, 10, 10, 10];
+  const m = market(dates, flat, flat, { series: { CDI: cdi } });
+  const r = simulatePortfolio(m, new Float64Array(6).fill(0), {
+    capital: 100_000,
+    cashRate: { kind: "series", id: "CDI" },
+  });
+  assertAllClose(r.daily.cash_rate, [0, 0, 0, 1.0004 * 1.0005 - 1, 0, 0], 1e-15);
+  // 100,000 × 0.00090020 = 90.02 on bar 3, nothing on the other five bars
+  assertAllClose(r.daily.interest, [0, 0, 0, 90.02, 0, 0], 1e-9);
+  assertAlmostEquals(r.daily.nav[5], 100_090.02, 1e-9);
 });

@@ -512,11 +512,18 @@ export function simulatePortfolio(
   const growth = sessionCashGrowth(config.cashRate, outSessions, perYear, market.series);
   const borrowPerSession = config.borrowRate / perYear;
   const exec = config.execution === "next_open" ? open : close;
-  if (config.slippage.model === "participation" && !market.adv) {
+  const participation = config.slippage.model === "participation";
+  if (participation && !market.adv) {
     throw new RangeError("the participation slippage model needs ADV (an adv field)");
   }
+  if (participation && !market.adv!.some((a) => a > 0)) {
+    // an all-missing ADV (data without descriptors) would cap every fill at zero: no trade, silently
+    throw new RangeError(
+      "the participation slippage model needs ADV, but the adv field has no positive value on any bar " +
+        "(the data has no adv descriptors): every fill would be capped at zero",
+    );
+  }
   const rules = flatRules(config);
-  const participation = config.slippage.model === "participation";
   const tax = taxBookState(model, N, market.taxClasses);
   const lots = new Float64Array(N);
   for (let i = 0; i < N; i++) {
