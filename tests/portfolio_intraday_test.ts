@@ -115,6 +115,15 @@ Deno.test("two hourly sessions: cash once per session, rebalance at the session'
     equal(r.periodsPerYear, 756);
     deepEqual(Array.from(r.sessions), [JAN2, JAN2, JAN2, JAN3, JAN3, JAN3]);
   });
+  await t.step(
+    "start/end name sessions: --start 2024-01-03 is every bar of Jan 3, --end 2024-01-02 all of Jan 2",
+    () => {
+      const late = simulatePortfolio(m, w, { ...options, start: "2024-01-03" });
+      deepEqual(Array.from(late.dates), Array.from(dates.subarray(3)));
+      const early = simulatePortfolio(m, w, { ...options, end: "2024-01-02" });
+      deepEqual(Array.from(early.dates), Array.from(dates.subarray(0, 3)));
+    },
+  );
   await t.step("without sessions (each bar a day) cash would accrue on every bar after the first", () => {
     const perBar = simulatePortfolio({ ...m, sessions: undefined, sessionsPerYear: 252 }, w, options);
     equal(perBar.daily.interest.filter((x) => x !== 0).length, 5);
