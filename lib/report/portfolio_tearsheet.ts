@@ -78,9 +78,9 @@ export function portfolioTearsheet(input: PortfolioTearsheetInput): string {
       dates: input.result.dates,
       returns: input.result.daily.ret,
       name: input.strategy.name,
-      // annualised by the bar size; rolling windows of six months of bars (126 on daily bars)
+      // annualised by the bar size; rolling windows stay 126 bars (six months of days, the titles say
+      // "126 periods"): rolling metrics cost O(bars × window), and six months of minute bars is 52,920
       periodsPerYear: input.result.periodsPerYear,
-      window: Math.round(input.result.periodsPerYear / 2),
       ...(input.benchmark ? { benchmark: input.benchmark.ret, benchmarkName: input.benchmark.id } : {}),
     }).map((s) => section(s.id, s.heading, s.html)),
     section("section-exposure", "Exposure and turnover", exposure(input)),
