@@ -67,6 +67,18 @@ Deno.test("strategy runs on intraday bars: --interval 1h end to end, 1d unchange
     assert(!html.includes("252 per year"));
   });
 
+  await t.step("the terminal summary names the bars and their annualisation (1,764 = 252 × 7)", async () => {
+    const fresh = await capture(() => runMain([...args, "--interval", "1h", "--force"]));
+    assertEquals(fresh.code, 0, fresh.err);
+    assert(
+      fresh.out.includes("short_term_reversal on b3intra · 1h bars, annualised over 1764 a year"),
+      fresh.out,
+    );
+    const daily = await capture(() => runMain(args));
+    assertEquals(daily.code, 0, daily.err);
+    assert(daily.out.includes("short_term_reversal on b3intra\n") && !daily.out.includes(" bars"), daily.out);
+  });
+
   await t.step(
     "runStrategy({ interval: '1h' }): cash once per session, fills at a session's first bar",
     async () => {

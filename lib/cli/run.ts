@@ -196,12 +196,20 @@ export async function main(args: string[]): Promise<number> {
     ].filter((m) => m in metrics);
     console.log(renderTextTable(Object.fromEntries(shown.map((m) => [m, metrics[m]])), {
       maxRows: shown.length,
-      caption: `${out.strategy.name} on ${snapshot}`,
+      caption: `${out.strategy.name} on ${snapshot}${
+        barsNote(run.params.interval, out.result?.periodsPerYear)
+      }`,
     }));
     console.log(`\nrun ${run.run_id}${out.reused ? " (identical run already recorded; reused)" : ""}`);
     console.log(`tear sheet: ${tearsheetPath(run)}`);
     return 0;
   }, HELP);
+}
+
+/** The caption's note on intraday bars: the interval, and the annualisation when the run was computed. */
+function barsNote(interval: unknown, periodsPerYear: number | undefined): string {
+  if (typeof interval !== "string" || interval === "1d") return "";
+  return ` · ${interval} bars${periodsPerYear ? `, annualised over ${periodsPerYear} a year` : ""}`;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
