@@ -6,7 +6,12 @@ import { deepStrictEqual as assertEquals, notDeepStrictEqual, ok as assert } fro
 import { sessionDays, SESSIONS } from "../lib/bars/session.ts";
 import { main as batchMain } from "../lib/cli/batch.ts";
 import { main as runMain } from "../lib/cli/run.ts";
-import { planStrategyRun, runStrategy, type StrategyRunOptions } from "../lib/pipeline/strategy_run.ts";
+import {
+  loadRunData,
+  planStrategyRun,
+  runStrategy,
+  type StrategyRunOptions,
+} from "../lib/pipeline/strategy_run.ts";
 import { getRun } from "../lib/track/get_run.ts";
 import { runConfigHash } from "../lib/track/record_run.ts";
 import { readDaily } from "../lib/track/read_daily.ts";
@@ -107,6 +112,39 @@ Deno.test("strategy runs on intraday bars: --interval 1h end to end, 1d unchange
         );
       }
       assertEquals(new Date(r.dates[r.rebalances[1]]).getUTCHours(), 13);
+    },
+  );
+
+  await t.step(
+    "the participation model on hourly bars: impact on every fill, at most 0.02% of ADV a session",
+    async () => {
+      const maxParticipation = 0.0002;
+      const out = await runStrategy({
+        ...base,
+        interval: "1h",
+        simulation: {
+          ...base.simulation,
+          slippage: { model: "participation", bps: 0, impactBps: 100, maxParticipation },
+        },
+      });
+      const r = out.result!, tr = r.trades;
+      assert(tr.t.length > 10 && out.metrics!.slippage > 0, `${tr.t.length} fills`);
+      // a fill sees its session's ADV (the previous session's 20-session mean traded value), the same on
+      // every bar of it: the shares filled so far in the session (buys and sells) ≤ 0.02% of ADV / the fill's
+      // price, floored to the lot of 100, and some fills are held at that cap (0.02%: R$1M in 4 names
+      // against ADVs of R$0.16–3.4 bn)
+      const data = await loadRunData({ snapshot: "b3intra", snapshotsDir: `${dir}/snap`, interval: "1h" });
+      const N = r.securityIds.length, from = data.panel.dates.indexOf(r.dates[0]);
+      const filled = new Map<string, number>();
+      let capped = 0;
+      for (let f = 0; f < tr.t.length; f++) {
+        const key = `${r.sessions[tr.t[f]]}:${tr.i[f]}`;
+        filled.set(key, (filled.get(key) ?? 0) + Math.abs(tr.qty[f]));
+        const cap = maxParticipation * data.panel.fields.adv[(from + tr.t[f]) * N + tr.i[f]] / tr.price[f];
+        assert(filled.get(key)! <= cap * (1 + 1e-12), `fill ${f}: ${filled.get(key)} shares > cap ${cap}`);
+        if (filled.get(key) === Math.floor(cap / 100 + 1e-9) * 100) capped++;
+      }
+      assert(capped > 0, "no fill reached the cap");
     },
   );
 

@@ -29,7 +29,7 @@ export interface CommissionModel {
  * `s = (bps + impactBps · (|q|·price / ADV)^exponent) / 1e4` (square-root law by default), and each
  * session's fills (a day's; on intraday bars over all its bars) are capped at `maxParticipation · ADV`
  * (the rest waits for the next bars), with ADV the security's average daily traded value as of the
- * previous close.
+ * previous close (on intraday bars, the previous session's close).
  */
 export type SlippageModel =
   | { readonly model: "bps"; readonly bps: number }

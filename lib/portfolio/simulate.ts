@@ -23,8 +23,8 @@
  *    than the no-trade band are skipped (full exits always trade). `on_change` acts only when the
  *    target row differs from the last one acted on. A decision never fills on its own bar.
  * 5. Open orders fill at the execution price of bar t (open or close) ± slippage, capped per session
- *    by the participation model (a share of the daily ADV over the session's bars; the rest waits for
- *    later bars and sessions); commissions charged; each fill goes to
+ *    by the participation model (a share of the daily ADV over the session's bars, the ADV known at
+ *    the session's open; the rest waits for later bars and sessions); commissions charged; each fill goes to
  *    the tax book. A security's last priced bar before the end of the data is its delisting: the
  *    position is closed at that close, without costs.
  * 6. On a session's last bar the tax book resolves the day (withholding leaves cash); positions are
@@ -70,7 +70,11 @@ export interface MarketData {
   /** Raw (unadjusted) open and close, `T × N` date-major, NaN = no price. */
   readonly open: Float64Array;
   readonly close: Float64Array;
-  /** Average daily traded value as of each close (currency), for the participation model. */
+  /**
+   * Average daily traded value (currency), for the participation model: on daily bars as of each
+   * close (a fill at bar t sees bar t − 1's); with `sessions`, the one known at each bar's session open
+   * (as of the previous session's close, as intraday panels carry it), which the bar's fills see.
+   */
   readonly adv?: Float64Array;
   readonly events?: CorporateEvents;
   /** Rate series by id (their own dates), for `cashRate: { kind: "series" }`. */
@@ -361,15 +365,15 @@ interface BarCosts {
 
 /**
  * Fills the open orders at bar `t`'s execution prices ± slippage (capped by the participation model,
- * with ADV as of the previous close), charging commissions, recording fills in the ledger and the tax
- * book. Costs go to index `k` of `out`.
+ * with the ADV of row `advAt`: the previous close's on daily bars, the session's on intraday bars),
+ * charging commissions, recording fills in the ledger and the tax book. Costs go to index `k` of `out`.
  */
 function fillOrders(
   b: Book,
   exec: Float64Array,
   row: number,
   advRow: Float64Array | undefined,
-  prevRow: number,
+  advAt: number,
   k: number,
   rules: Rules,
   out: BarCosts,
@@ -385,7 +389,7 @@ function fillOrders(
     const px = exec[row + i];
     if (!(px > 0)) continue;
     let q = target[i] - shares[i];
-    const a = participation ? advRow![prevRow + i] : NaN;
+    const a = participation ? advRow![advAt + i] : NaN;
     const capQty = participation ? fillCap(px, a, lots[i], slippage) - b.filled[i] : Infinity;
     if (capQty <= 0) continue;
     const partial = Math.abs(q) > capQty;
@@ -624,7 +628,7 @@ export function simulatePortfolio(
     // 5. Fills, then delistings (closed at the last close, no costs).
     if (b.nPending > 0) {
       if (!(navRef === navRef)) navRef = navAt(b, close, row - N);
-      fillOrders(b, exec, row, market.adv, row - N, k, rules, costs, trades, tax);
+      fillOrders(b, exec, row, market.adv, market.sessions ? row : row - N, k, rules, costs, trades, tax);
     }
     for (; delist < delistOrder.length && lastPriced[delistOrder[delist]] <= t; delist++) {
       const i = delistOrder[delist];
