@@ -225,3 +225,16 @@ Deno.test("the CDI on hourly bars: each series day accrues once, on the next ses
   assertAllClose(r.daily.interest, [0, 0, 0, 90.02, 0, 0], 1e-9);
   assertAlmostEquals(r.daily.nav[5], 100_090.02, 1e-9);
 });
+
+Deno.test("the borrow fee on hourly bars: once per session, on the short value at the previous close", () => {
+  // Short 50% decided at bar 0: 50,000 / 10 = 5,000 shares sold at bar 1's open (10). At bar 2's close
+  // (12, the session's last) the short is worth 60,000: on bar 3, the next session's first bar, the fee is
+  // 60,000 × 10% / 252 = 23.8095…, and nothing on any other bar.
+  const dates = hourlyBars(JAN2, JAN3);
+  const m = market(dates, [10, 10, 11, 12, 12, 13], [10, 11, 12, 12, 13, 13]);
+  const w = Float64Array.of(-0.5, NaN, NaN, NaN, NaN, NaN);
+  const r = simulatePortfolio(m, w, { capital: 100_000, schedule: "monthly", lot: 100, borrowRate: 0.1 });
+  deepEqual(Array.from(r.trades.qty), [-5_000]);
+  assertAllClose(r.daily.borrow, [0, 0, 0, 60_000 * 0.1 / 252, 0, 0], 1e-9);
+  assertAlmostEquals(r.totals.borrow, 23.809523810, 1e-8);
+});
