@@ -10,30 +10,14 @@
  *   git archive main lib | tar -x -C /tmp/quantnb-main
  *   deno run -A bench/portfolio_interval_ab.ts --base /tmp/quantnb-main [--rounds 15]
  */
-import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { pathToFileURL } from "node:url";
 import { sessionDays, SESSIONS } from "../lib/bars/session.ts";
 import { type PortfolioResult, simulatePortfolio } from "../lib/portfolio/mod.ts";
 import { portfolioCase, SETTINGS, T } from "./portfolio_case.ts";
-import { sideBySide, summaryLine } from "./_side_by_side.ts";
+import { baseTree, sideBySide, summaryLine } from "./_side_by_side.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    base: { type: "string" },
-    rounds: { type: "string", default: "15" },
-    help: { type: "boolean", default: false },
-  },
-});
-if (values.help || !values.base) {
-  console.log(
-    "Usage: deno run -A bench/portfolio_interval_ab.ts --base DIR (a tree holding lib/) [--rounds R]",
-  );
-  Deno.exit(values.help ? 0 : 2);
-}
-const base: { simulatePortfolio: typeof simulatePortfolio } = await import(
-  pathToFileURL(join(resolve(values.base), "lib/portfolio/simulate.ts")).href
+const { base, rounds } = await baseTree<{ simulatePortfolio: typeof simulatePortfolio }>(
+  "bench/portfolio_interval_ab.ts",
+  "lib/portfolio/simulate.ts",
 );
 
 const { market, weights } = portfolioCase();
@@ -60,7 +44,6 @@ const timed = (run: () => unknown) => () => {
   run();
   return Promise.resolve((performance.now() - started) / 1000);
 };
-const rounds = Number(values.rounds);
 const lines: string[] = [];
 for (const schedule of ["daily", "monthly"] as const) {
   const options = { ...SETTINGS, schedule };
