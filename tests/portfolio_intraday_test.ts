@@ -154,6 +154,13 @@ Deno.test("B3 tax on hourly bars: a buy and a sale in one session is a day trade
       assertAlmostEquals(r.trades.realized[1], 10_000, 1e-9);
     },
   );
+  await t.step("due on February's last business day: paid on the last bar of the Feb 29 session", () => {
+    // the same trades with a second session on Thu Feb 29, 2024 (the month's last weekday) instead of Feb 1
+    const FEB29 = Date.UTC(2024, 1, 29);
+    const due = simulatePortfolio(market(hourlyBars(JAN31, FEB29), open, close), w, options);
+    assertAllClose(due.daily.tax_paid, [0, 0, 0, 0, 0, 1_900], 1e-9);
+    assertAlmostEquals(due.totals.tax_outstanding, 0, 1e-9);
+  });
   await t.step(
     "the same fills on bars taken as days are a swing trade: 15% of 10,000, 0.005% withheld",
     () => {
