@@ -245,3 +245,27 @@ Deno.test("the borrow fee on hourly bars: once per session, on the short value a
   assertAllClose(r.daily.borrow, [0, 0, 0, 60_000 * 0.1 / 252, 0, 0], 1e-9);
   assertAlmostEquals(r.totals.borrow, 23.809523810, 1e-8);
 });
+
+Deno.test("a 2:1 split on hourly bars applies on the first bar of its ex-date session; NAV unchanged", () => {
+  // 50% = 5,000 shares bought at 10 on bar 1; Jan 3 trades at 5 after a 2-for-1 split: 10,000 shares from
+  // bar 3 on, worth the same 50,000, so NAV stays 100,000 at every bar (no costs, no cash rate).
+  const dates = hourlyBars(JAN2, JAN3);
+  const px = [10, 10, 10, 5, 5, 5];
+  const events = corporateEvents(sessionDays(dates, SESSIONS.B3), ["A"], {
+    security_id: ["A"],
+    ex_date: [JAN3],
+    kind: ["split"],
+    value: [2],
+  });
+  const r = simulatePortfolio(
+    market(dates, px, px, { events }),
+    Float64Array.of(0.5, NaN, NaN, NaN, NaN, NaN),
+    {
+      capital: 100_000,
+      schedule: "monthly",
+      lot: 100,
+    },
+  );
+  deepEqual(Array.from(r.shares), [0, 5_000, 5_000, 10_000, 10_000, 10_000]);
+  assertAllClose(r.daily.nav, [100_000, 100_000, 100_000, 100_000, 100_000, 100_000], 1e-9);
+});
