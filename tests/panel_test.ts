@@ -304,8 +304,8 @@ Deno.test("readPanel() with parquet files places rows by each security's run, an
       "copies in key order give the joined panel: windows, subsets, descriptors, indexes",
       async () => {
         const parquet = {
-          prices: await copy("prices", "security_id, date"),
-          descriptors: await copy("descriptors", "security_id, date"),
+          prices: { path: await copy("prices", "security_id, date") },
+          descriptors: { path: await copy("descriptors", "security_id, date") },
         };
         for (
           const query of [
@@ -334,7 +334,7 @@ Deno.test("readPanel() with parquet files places rows by each security's run, an
       const closes = async (order: string, query: PanelQuery = {}) =>
         Array.from(
           (await readPanel(store.conn, { ...query, fields: ["close"] }, {
-            parquet: { prices: await copy("prices", order, 2) },
+            parquet: { prices: { path: await copy("prices", order, 2) } },
           })).fields.close,
         );
       const stored = async (query: PanelQuery = {}) =>

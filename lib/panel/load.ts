@@ -96,13 +96,20 @@ export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
   });
 }
 
-/** The snapshot's `prices` and `descriptors` Parquet files (those its manifest lists). */
+/** The snapshot's `prices` and `descriptors` Parquet files (those its manifest lists, with their hashes). */
 function snapshotFiles(dir: string, manifest: Manifest): ReadPanelOptions["parquet"] {
   const files: ReadPanelOptions["parquet"] = {};
   for (const table of ["prices", "descriptors"] as const) {
-    if (manifest.files[`${table}.parquet`]) files[table] = join(dir, `${table}.parquet`);
+    const listed = manifest.files[`${table}.parquet`];
+    if (listed) files[table] = { path: join(dir, `${table}.parquet`), sha256: listed.sha256 };
   }
   return files;
+}
+
+/** A Parquet file behind a view; `sha256`, its content hash, lets repeated reads reuse its row runs. */
+export interface ParquetFile {
+  path: string;
+  sha256?: string;
 }
 
 /** Where `readPanel` may read beside its connection. */
@@ -117,7 +124,7 @@ export interface ReadPanelOptions {
    * security_id as `createSnapshot` writes them: rows are then placed by their position in the file
    * (each security's run of rows, counted first) instead of by a join on security_id.
    */
-  parquet?: Partial<Record<"prices" | "descriptors", string>>;
+  parquet?: Partial<Record<"prices" | "descriptors", ParquetFile>>;
 }
 
 /**
@@ -257,39 +264,31 @@ async function keyedRows(
 }
 
 /**
- * `keyedRows` of a Parquet file whose rows are grouped by security_id, without a join: one query
- * counts each security's run of rows (its first row number and length, and the rows the date
- * filter keeps), the next reads `(day, f1, f2, …)` in file order (DuckDB preserves it), and each
- * row's `i` comes from the run it falls in (−1 for securities outside the panel). Null, so the
- * caller joins instead, when the runs are not contiguous, the panel's securities hold under half
- * of the kept rows (reading the rest would cost more than the join), the connection does not
- * preserve insertion order, or a run's days do not ascend (the file is not in (security_id, date)
- * order, or its order was not kept).
+ * `keyedRows` of a Parquet file whose rows are grouped by security_id, without a join: each
+ * security's run of rows (`fileRuns`) gives the `i` of the rows read by `(day, f1, f2, …)` in file
+ * order (DuckDB preserves it), −1 for securities outside the panel. Null, so the caller joins
+ * instead, when the runs are not contiguous, the panel's securities hold under half of the kept
+ * rows (reading the rest would cost more than the join), the connection does not preserve
+ * insertion order, or a run's days do not ascend (the file is not in (security_id, date) order, or
+ * its order was not kept).
  */
 async function placedRows(
   conn: DuckDBConnection,
-  file: string,
+  file: ParquetFile,
   names: readonly string[],
   dateWhere: string,
   index: ReadonlyMap<string, number>,
 ): Promise<KeyedChunk[] | null> {
-  const source = `read_parquet(${sqlString(file)}, file_row_number = true)`;
-  const runs = await queryRows(
+  const [{ ordered }] = await queryRows(
     conn,
-    `SELECT security_id, min(file_row_number)::DOUBLE AS lo, count(*)::DOUBLE AS n, ${
-      dateWhere === "TRUE" ? "count(*)" : `count(*) FILTER (WHERE ${dateWhere})`
-    }::DOUBLE AS kept, current_setting('preserve_insertion_order') AS ordered
-    FROM ${source} GROUP BY security_id ORDER BY lo`,
+    "SELECT current_setting('preserve_insertion_order') AS ordered",
   );
-  if (runs.length && runs[0].ordered !== true) return null; // results may come in any order
-  const code = new Int32Array(runs.length), kept = new Float64Array(runs.length);
-  let next = 0, total = 0, inPanel = 0;
-  for (let r = 0; r < runs.length; r++) {
-    const { security_id, lo, n } = runs[r];
-    if (lo !== next) return null; // a security's rows are not one run
-    next += n as number;
-    code[r] = index.get(security_id as string) ?? -1;
-    kept[r] = runs[r].kept as number;
+  if (ordered !== true) return null; // results may come in any order
+  const runs = await fileRuns(conn, file, dateWhere);
+  if (!runs) return null;
+  const code = Int32Array.from(runs.ids, (id) => index.get(id) ?? -1), kept = runs.kept;
+  let total = 0, inPanel = 0;
+  for (let r = 0; r < code.length; r++) {
     total += kept[r];
     if (code[r] >= 0) inPanel += kept[r];
   }
@@ -298,7 +297,7 @@ async function placedRows(
     await conn.run(
       `SELECT (date - DATE '1970-01-01')::INTEGER AS day${
         names.map((n) => `, coalesce(${n}::DOUBLE, 'NaN'::DOUBLE)`).join("")
-      } FROM read_parquet(${sqlString(file)}) WHERE ${dateWhere}`,
+      } FROM read_parquet(${sqlString(file.path)}) WHERE ${dateWhere}`,
     ),
   );
   let r = -1, left = 0, i = -1, prev = 0;
@@ -307,8 +306,8 @@ async function placedRows(
     const sec = new Int32Array(chunk.n);
     for (let k = 0; k < chunk.n; k++) {
       if (left === 0) {
-        do r++; while (r < runs.length && kept[r] === 0);
-        if (r === runs.length) return null; // more rows than counted
+        do r++; while (r < code.length && kept[r] === 0);
+        if (r === code.length) return null; // more rows than counted
         left = kept[r];
         i = code[r];
         prev = -Infinity;
@@ -321,6 +320,61 @@ async function placedRows(
     chunk.columns.unshift(sec);
   }
   return left === 0 && kept.subarray(r + 1).every((n) => n === 0) ? chunks : null;
+}
+
+/** Each security's run of rows in file order: its id and how many of its rows the date filter keeps. */
+interface FileRuns {
+  ids: string[];
+  kept: Float64Array;
+}
+
+/** `fileRuns` by file content (sha256) and date filter, most recently used last. */
+const runsMemo = new Map<string, Promise<FileRuns | null>>();
+
+/** How many `fileRuns` results are remembered (each a few bytes per security). */
+const RUNS_MEMO = 16;
+
+/**
+ * The runs of `file`'s rows, one per security (counted by one grouped scan of security_id and
+ * date), or null when a security's rows are not one contiguous run. Remembered by the file's
+ * sha256 when it is given (a snapshot file, verified before each load), so repeated loads of a
+ * snapshot skip the scan.
+ */
+function fileRuns(conn: DuckDBConnection, file: ParquetFile, dateWhere: string): Promise<FileRuns | null> {
+  const key = file.sha256 === undefined ? undefined : `${file.sha256}\0${dateWhere}`;
+  const known = key === undefined ? undefined : runsMemo.get(key);
+  if (known) {
+    runsMemo.delete(key!); // re-inserted as the most recently used
+    runsMemo.set(key!, known);
+    return known;
+  }
+  const counted = (async (): Promise<FileRuns | null> => {
+    const runs = await queryRows(
+      conn,
+      `SELECT security_id, min(file_row_number)::DOUBLE AS lo, count(*)::DOUBLE AS n, ${
+        dateWhere === "TRUE" ? "count(*)" : `count(*) FILTER (WHERE ${dateWhere})`
+      }::DOUBLE AS kept
+      FROM read_parquet(${sqlString(file.path)}, file_row_number = true) GROUP BY security_id ORDER BY lo`,
+    );
+    let next = 0;
+    for (const { lo, n } of runs) {
+      if (lo !== next) return null; // a security's rows are not one run
+      next += n as number;
+    }
+    return {
+      ids: runs.map((r) => r.security_id as string),
+      kept: Float64Array.from(runs, (r) => r.kept as number),
+    };
+  })();
+  if (key !== undefined) {
+    runsMemo.set(key, counted);
+    counted.catch(() => runsMemo.delete(key)); // a failed count is not remembered
+    for (const old of runsMemo.keys()) {
+      if (runsMemo.size <= RUNS_MEMO) break;
+      runsMemo.delete(old);
+    }
+  }
+  return counted;
 }
 
 /** The columns of one chunk of `keyedRows`, read once as typed arrays; `chunk` keeps them alive. */
