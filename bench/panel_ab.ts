@@ -8,27 +8,18 @@
  *   git archive main lib | tar -x -C /tmp/quantnb-main
  *   deno run -A bench/panel_ab.ts --base /tmp/quantnb-main [--rounds 15]
  */
-import { join } from "node:path";
 import { cpuUsage } from "node:process";
-import { DEFAULT_SYNTHETIC, generateUniverse } from "../lib/ingest/mod.ts";
 import { loadPanel } from "../lib/panel/load.ts";
-import { createSnapshot } from "../lib/snapshot/create.ts";
-import { openStore } from "../lib/store/db.ts";
-import { writeTables } from "../lib/store/write.ts";
 import { baseTree, sideBySide, summaryLine } from "./_side_by_side.ts";
+import { PANEL_BENCH_FIELDS, panelSnapshot } from "./_cases.ts";
 
 const { base, rounds } = await baseTree<{ loadPanel: typeof loadPanel }>(
   "bench/panel_ab.ts",
   "lib/panel/load.ts",
 );
 
-const root = await Deno.makeTempDir({ prefix: "quantnb-panel-ab-" });
-const snapshotsDir = join(root, "snapshots");
-const store = await openStore(join(root, "store.duckdb"));
-await writeTables(store, generateUniverse(), { source: "synthetic", params: { ...DEFAULT_SYNTHETIC } });
-await createSnapshot(store, "panel", { snapshotsDir });
-store.close();
-const query = { snapshot: "panel", snapshotsDir, fields: ["close", "ret", "mcap", "adv", "value"] };
+const { root, snapshotsDir } = await panelSnapshot("quantnb-panel-ab-");
+const query = { snapshot: "panel", snapshotsDir, fields: PANEL_BENCH_FIELDS };
 
 const ours = await loadPanel(query), theirs = await base.loadPanel(query);
 for (const name of query.fields) {

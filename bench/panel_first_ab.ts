@@ -11,14 +11,9 @@
 import { join, resolve } from "node:path";
 import { cpuUsage } from "node:process";
 import { pathToFileURL } from "node:url";
-import { DEFAULT_SYNTHETIC, generateUniverse } from "../lib/ingest/mod.ts";
 import type { loadPanel } from "../lib/panel/load.ts";
-import { createSnapshot } from "../lib/snapshot/create.ts";
-import { openStore } from "../lib/store/db.ts";
-import { writeTables } from "../lib/store/write.ts";
 import { baseTree, median, type SideBySide, sideBySide, summaryLine } from "./_side_by_side.ts";
-
-const FIELDS = ["close", "ret", "mcap", "adv", "value"];
+import { PANEL_BENCH_FIELDS, panelSnapshot } from "./_cases.ts";
 
 if (Deno.args[0] === "--once") {
   // A child: `--once TREE SNAPSHOTS_DIR` loads once and prints `wall cpu` seconds.
@@ -27,7 +22,7 @@ if (Deno.args[0] === "--once") {
     pathToFileURL(join(resolve(tree), "lib/panel/load.ts")).href
   );
   const started = performance.now(), before = cpuUsage();
-  await mod.loadPanel({ snapshot: "panel", snapshotsDir, fields: FIELDS });
+  await mod.loadPanel({ snapshot: "panel", snapshotsDir, fields: PANEL_BENCH_FIELDS });
   const { user, system } = cpuUsage(before);
   console.log(`${(performance.now() - started) / 1000} ${(user + system) / 1e6}`);
   Deno.exit(0);
@@ -35,12 +30,7 @@ if (Deno.args[0] === "--once") {
 
 const { rounds } = await baseTree<unknown>("bench/panel_first_ab.ts", "lib/panel/load.ts");
 const baseDir = resolve(Deno.args[Deno.args.indexOf("--base") + 1]);
-const root = await Deno.makeTempDir({ prefix: "quantnb-panel-first-" });
-const snapshotsDir = join(root, "snapshots");
-const store = await openStore(join(root, "store.duckdb"));
-await writeTables(store, generateUniverse(), { source: "synthetic", params: { ...DEFAULT_SYNTHETIC } });
-await createSnapshot(store, "panel", { snapshotsDir });
-store.close();
+const { root, snapshotsDir } = await panelSnapshot("quantnb-panel-first-");
 
 const script = new URL(import.meta.url).pathname;
 const thisTree = resolve(join(script, "../.."));
