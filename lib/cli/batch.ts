@@ -161,7 +161,7 @@ function printResult(result: BatchResult, json: boolean): void {
           job: r.job.spec.name,
           kind: r.job.spec.kind.kind,
           status: r.status,
-          config_hash: r.job.configHash,
+          config_hash: r.job.configHash ?? null,
           run_id: r.run_id ?? null,
           error: r.error ?? null,
         })),
@@ -201,7 +201,8 @@ async function dryRun(
       kind: job.spec.kind.kind,
       status: s.status,
       run: toRun.has(job) ? "yes" : "no",
-      config_hash: job.configHash,
+      after: job.dependencies.map((d) => d.spec.name).join(", "),
+      config_hash: job.configHash ?? "(after its dependencies)",
       run_id: s.run_id ?? "",
     };
   });
