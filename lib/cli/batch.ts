@@ -34,7 +34,8 @@ Job kinds: ${
 
 Options:
   --workers N        worker processes (default: one per core, here ${batchWorkers()}; 0 = in this process)
-  --dry-run          list the expanded jobs and which are already done; run nothing
+  --dry-run          list the expanded jobs in run order (dependencies first, "after") and which are
+                     already done; run nothing
   --only PATTERN     run only jobs whose name matches (* and ? wildcards; plain text = substring);
                      repeat for several patterns
   --retry-failed     run only the jobs whose last attempt failed
