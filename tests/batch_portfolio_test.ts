@@ -5,10 +5,13 @@ import { main as pythonMain } from "../lib/cli/python.ts";
 import { BatchFileError, parseBatchText } from "../lib/jobs/batch_file.ts";
 import { expandBatch } from "../lib/jobs/batch_spec.ts";
 import { JOB_KINDS } from "../lib/jobs/kinds/mod.ts";
+import { SESSIONS } from "../lib/bars/session.ts";
 import { getRun } from "../lib/track/get_run.ts";
+import { readDaily } from "../lib/track/read_daily.ts";
 import { capture } from "./fixtures/capture.ts";
 import { startRedis, startWorker } from "./fixtures/jobs/redis.ts";
-import { batchArgs, jobsWorld, runFolders } from "./fixtures/jobs/world.ts";
+import { batchArgs, type JobsWorld, jobsWorld, runFolders } from "./fixtures/jobs/world.ts";
+import { intradaySnapshot } from "./fixtures/synthetic_snapshot.ts";
 
 /** The `line:col: message` lines of the error a batch text raises. */
 function problems(text: string): string[] {
@@ -59,6 +62,22 @@ jobs:
     assertEquals(rows[3].after, "sma-fast=5,slow=20, sma-fast=10,slow=40, bt");
     assertEquals(rows[3].config_hash, "(after its dependencies)");
   });
+  await t.step(
+    "--only the portfolio also runs the streams it reads, first; --only a stream runs it alone",
+    async () => {
+      const toRun = async (pattern: string) => {
+        const { code, out } = await capture(() =>
+          main([...batchArgs(w, batch), "--dry-run", "--only", pattern, "--json"])
+        );
+        assertEquals(code, 0, out);
+        return (JSON.parse(out).jobs as { job: string; run: string }[]).filter((r) => r.run === "yes").map((
+          r,
+        ) => r.job);
+      };
+      assertEquals(await toRun("book"), order);
+      assertEquals(await toRun("bt"), ["bt"]);
+    },
+  );
   let jobs: JobRow[] = [];
   await t.step("the batch runs the streams, then the portfolio over their runs", async () => {
     const { code, out } = await capture(() => main([...batchArgs(w, batch), "--workers", "2", "--json"]));
@@ -249,4 +268,119 @@ Deno.test("through the Redis queue, a portfolio is enqueued only after its strea
     await worker.stop();
     await redis.stop();
   }
+});
+
+Deno.test("a portfolio job over a returns file records the run deno task portfolio --returns records", async (t) => {
+  // streams: the first 4 columns of tests/fixtures/portfolio/construct_reference.json on weekdays
+  // from 2021-01-04 (as tests/portfolio_cli_test.ts writes them)
+  const ref = JSON.parse(
+    await Deno.readTextFile(new URL("./fixtures/portfolio/construct_reference.json", import.meta.url)),
+  ) as { returns: number[][] };
+  const w = await jobsWorld();
+  const dates: string[] = [];
+  for (let d = Date.UTC(2021, 0, 4); dates.length < ref.returns.length; d += 86_400_000) {
+    if (![0, 6].includes(new Date(d).getUTCDay())) dates.push(new Date(d).toISOString().slice(0, 10));
+  }
+  const csv = await w.file(
+    "streams.csv",
+    ["date,a,b,c,d", ...ref.returns.map((r, k) => [dates[k], ...r.slice(0, 4)].join(","))].join("\n") + "\n",
+  );
+  const batch = await w.file(
+    "r.yaml",
+    `jobs:
+  - kind: portfolio
+    job: book-{lookback}
+    returns: ${csv}
+    methods: [inverse_vol, erc, hrp]
+    matrix: { lookback: [40, 60] }
+`,
+  );
+  await t.step("each lookback's run has the config hash and metrics of the direct call", async () => {
+    const { code, out } = await capture(() => main([...batchArgs(w, batch), "--workers", "0", "--json"]));
+    assertEquals(code, 0, out);
+    const jobs = JSON.parse(out).jobs as JobRow[];
+    assertEquals(jobs.map((j) => [j.job, j.status]), [["book-40", "completed"], ["book-60", "completed"]]);
+    assert(jobs[0].config_hash !== jobs[1].config_hash);
+    const direct = await capture(() =>
+      portfolioMain([
+        ...["--returns", csv, "--methods", "inverse_vol,erc,hrp", "--lookback", "60"],
+        ...["--runs", `${w.dir}/direct`, "--json"],
+      ])
+    );
+    assertEquals(direct.code, 0, direct.out);
+    const want = await getRun(JSON.parse(direct.out).run_id, { runsDir: `${w.dir}/direct` });
+    const got = await getRun(jobs[1].run_id!, { runsDir: w.runsDir });
+    assertEquals([got.kind, got.config_hash], ["portfolio", want.config_hash]);
+    assertEquals(got.metrics, want.metrics);
+    assertEquals((got.params as { streams: string[] }).streams, ["a", "b", "c", "d"]);
+  });
+  await t.step("a missing returns file is reported at its line:col before anything runs", async () => {
+    const bad = await w.file(
+      "bad.yaml",
+      `jobs:
+  - kind: portfolio
+    job: book
+    returns: ${w.dir}/nope.csv
+`,
+    );
+    const { code, err } = await capture(() => main([...batchArgs(w, bad, `${w.dir}/out2`)]));
+    assertEquals(code, 2, err); // a batch file error is a usage error
+    assert(err.includes(`bad.yaml:4:14: "returns": no such file ${w.dir}/nope.csv`), err);
+  });
+});
+
+Deno.test("a timeseries job at interval 1h records the run strategy run --interval 1h records", async () => {
+  // 2 securities × 6 B3 sessions of synthetic minute bars (seed 3), read as hourly bars: a 420-minute
+  // session (10:00–17:00) is 7 bars, so 42 bars and 252 × 7 = 1764 bars a year
+  const dir = await Deno.makeTempDir({ prefix: "quantnb-batch-ts-1h-" });
+  const snapshotsDir = await intradaySnapshot(dir, "b3intra", SESSIONS.B3, {
+    nSecurities: 2,
+    sessions: 6,
+    seed: 3,
+  });
+  const w = { dir, snapshotsDir, runsDir: `${dir}/runs` } as JobsWorld;
+  const batch = `${dir}/h.yaml`;
+  await Deno.writeTextFile(
+    batch,
+    `jobs:
+  - kind: timeseries
+    job: sma-1h
+    plugin: example_sma
+    snapshot: b3intra
+    interval: 1h
+    param: [fast=2, slow=4]
+    fees-bps: 5
+`,
+  );
+  const { code, out } = await capture(() => main([...batchArgs(w, batch), "--workers", "0", "--json"]));
+  assertEquals(code, 0, out);
+  const [job] = JSON.parse(out).jobs as JobRow[];
+  assertEquals(job.status, "completed");
+  const direct = await capture(() =>
+    pythonMain([
+      ...["strategy", "run", "example_sma", "--snapshot", "b3intra", "--snapshots", snapshotsDir],
+      ...["--interval", "1h", "--param", "fast=2", "--param", "slow=4", "--fees-bps", "5"],
+      ...["--runs", `${dir}/direct`, "--json"],
+    ])
+  );
+  assertEquals(direct.code, 0, direct.out);
+  const want = await getRun(JSON.parse(direct.out).run_id, { runsDir: `${dir}/direct` });
+  const got = await getRun(job.run_id!, { runsDir: w.runsDir });
+  assertEquals([got.kind, got.config_hash], ["timeseries", want.config_hash]);
+  assertEquals(got.metrics, want.metrics);
+  const params = got.params as { periods_per_year: number; data: string };
+  assertEquals(params.periods_per_year, 1764);
+  assert(params.data.endsWith(":1h"), params.data);
+  const daily = await readDaily(got.run_id, { runsDir: w.runsDir });
+  assertEquals(daily.date.length, 42);
+});
+
+Deno.test("batch validation: a timeseries job's bad interval at line:col", () => {
+  const [bad] = problems(`jobs:
+  - kind: timeseries
+    plugin: example_sma
+    snapshot: s
+    interval: 2h
+`);
+  assert(bad.startsWith("5:15: ") && bad.includes("--interval"), bad);
 });
