@@ -37,7 +37,8 @@ Options:
   --dry-run          list the expanded jobs in run order (dependencies first, "after") and which are
                      already done; run nothing
   --only PATTERN     run only jobs whose name matches (* and ? wildcards; plain text = substring);
-                     repeat for several patterns
+                     repeat for several patterns; the jobs a selected one reads (a portfolio's
+                     streams) run too, first, unless already done
   --retry-failed     run only the jobs whose last attempt failed
   --queue URL        redis://HOST:PORT: enqueue the jobs for "deno task worker" processes (on any machine)
                      instead of running them here; progress and summary as for a local run
