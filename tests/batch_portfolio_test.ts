@@ -384,3 +384,45 @@ Deno.test("batch validation: a timeseries job's bad interval at line:col", () =>
 `);
   assert(bad.startsWith("5:15: ") && bad.includes("--interval"), bad);
 });
+
+Deno.test("a timeseries job of a batch plugin records the backtest run strategy run records", async () => {
+  const w = await jobsWorld();
+  const batch = await w.file(
+    "p.yaml",
+    `jobs:
+  - kind: timeseries
+    job: mom
+    plugin: example_pandas
+    snapshot: s
+    param: [lookback=60, skip=5]
+    fees-bps: 5
+`,
+  );
+  const { code, out } = await capture(() => main([...batchArgs(w, batch), "--workers", "0", "--json"]));
+  assertEquals(code, 0, out);
+  const [job] = JSON.parse(out).jobs as JobRow[];
+  assertEquals(job.status, "completed", job.error ?? "");
+  const direct = await capture(() =>
+    pythonMain([
+      ...["strategy", "run", "example_pandas", "--snapshot", "s", "--snapshots", w.snapshotsDir],
+      ...[
+        "--param",
+        "lookback=60",
+        "--param",
+        "skip=5",
+        "--fees-bps",
+        "5",
+        "--runs",
+        `${w.dir}/direct`,
+        "--json",
+      ],
+    ])
+  );
+  assertEquals(direct.code, 0, direct.out);
+  const want = await getRun(JSON.parse(direct.out).run_id, { runsDir: `${w.dir}/direct` });
+  const got = await getRun(job.run_id!, { runsDir: w.runsDir });
+  assertEquals([got.kind, got.config_hash], ["backtest", want.config_hash]);
+  assertEquals(got.metrics, want.metrics);
+  // the task's --fees-bps is the cross-sectional backtest's tc: 5 bps
+  assertEquals((got.params as { config: { tcBps: number } }).config.tcBps, 5);
+});

@@ -17,7 +17,7 @@ import { resolveBars } from "../engine/timeseries/bars.ts";
 import { tradeRows } from "../engine/timeseries/trades.ts";
 import { progress } from "../nb/progress.ts";
 import { renderTextTable } from "../nb/text_table.ts";
-import { runPluginBacktest } from "../pipeline/plugin_backtest.ts";
+import { type PluginBacktestOptions, runPluginBacktest } from "../pipeline/plugin_backtest.ts";
 import { planStreamPluginRun, runStreamPluginRun } from "../pipeline/plugin_run.ts";
 import { conformance } from "../plugin/conformance.ts";
 import { DEFAULT_PLUGINS_DIR, listPlugins, loadManifest } from "../plugin/manifest.ts";
@@ -126,6 +126,30 @@ export function pluginRunSettings(values: Readonly<Record<string, unknown>>): Pl
     feesBps: numberOption(values, "fees-bps"),
     slippageBps: numberOption(values, "slippage-bps"),
     fill,
+  };
+}
+
+/**
+ * What `strategy run` backtests a batch plugin with (its signal through the cross-sectional
+ * backtest): the snapshot (required), the parameters, `--fees-bps` as the backtest's `tcBps` and
+ * `--interval` as the panel's bar size.
+ *
+ * @example
+ * ```ts
+ * pluginBacktestOptions(pluginRunSettings({ snapshot: "demo", "fees-bps": "5" })).backtest; // => { tcBps: 5 }
+ * ```
+ */
+export function pluginBacktestOptions(
+  settings: PluginRunSettings,
+  snapshotsDir?: string,
+): PluginBacktestOptions {
+  if (!settings.snapshot) throw new UsageError("a batch plugin runs on a panel: pass --snapshot ID");
+  return {
+    snapshot: settings.snapshot,
+    snapshotsDir,
+    params: settings.params,
+    backtest: settings.feesBps === undefined ? {} : { tcBps: settings.feesBps },
+    ...(settings.interval ? { panel: { interval: settings.interval } } : {}),
   };
 }
 
@@ -266,16 +290,10 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 async function strategyRun(name: string, values: Values, runsDir: string): Promise<number> {
   const manifest = await loadManifest(name, values.plugins);
   const settings = pluginRunSettings(values);
-  const { params, feesBps } = settings;
   if (manifest.mode === "batch") {
-    if (!values.snapshot) throw new UsageError("a batch plugin runs on a panel: pass --snapshot ID");
     const { run, result } = await runPluginBacktest(manifest, {
-      snapshot: values.snapshot,
-      snapshotsDir: values.snapshots,
+      ...pluginBacktestOptions(settings, values.snapshots),
       runsDir,
-      params,
-      backtest: feesBps === undefined ? {} : { tcBps: feesBps },
-      ...(settings.interval ? { panel: { interval: settings.interval } } : {}),
       onStage: (stage) => console.error(`${name}: ${stage}…`),
     });
     const o = result.summary.overall;

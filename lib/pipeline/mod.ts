@@ -41,7 +41,9 @@ export {
 } from "./plugin_run.ts";
 export {
   backtestRunInput,
+  planPluginBacktest,
   type PluginBacktestOptions,
+  type PluginBacktestPlan,
   runPluginBacktest,
   type StoredPluginBacktest,
 } from "./plugin_backtest.ts";
