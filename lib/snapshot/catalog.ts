@@ -166,14 +166,12 @@ function closeIdleBeyond(keep: number): void {
  * snapshot predates (no file in its manifest) are there empty, with the store's schema.
  */
 async function createViews(conn: DuckDBConnection, manifest: Manifest, dir: string): Promise<void> {
-  await conn.run(SCHEMA_SQL);
-  for (const table of TABLES) {
-    if (!manifest.files[`${table}.parquet`]) continue;
-    await conn.run(`DROP TABLE ${table}`);
-    await conn.run(
-      `CREATE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(join(dir, `${table}.parquet`))})`,
-    );
-  }
+  // One script, one round trip to DuckDB: the schema, then each table with a file replaced by its view.
+  const views = TABLES.filter((table) => manifest.files[`${table}.parquet`]).map((table) =>
+    `DROP TABLE ${table};
+    CREATE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(join(dir, `${table}.parquet`))});`
+  );
+  await conn.run([SCHEMA_SQL, ...views].join("\n"));
 }
 
 /**
