@@ -396,6 +396,17 @@ Deno.test("loadPanel() keeps a snapshot's DuckDB instance yet verifies every loa
         );
       },
     );
+    await t.step(
+      "concurrent loads of one snapshot share its instance, each on its own connections",
+      async () => {
+        // Each load creates its own temp panel_sec: a subset and the full panel at once must not mix.
+        const subset = { ...query, securities: ["BBB"] };
+        const [all, one] = await Promise.all([loadPanel(query), loadPanel(subset)]);
+        deepEqual(all, await readPanel(store.conn, { fields: query.fields }));
+        deepEqual(one, await readPanel(store.conn, { fields: query.fields, securities: ["BBB"] }));
+        deepEqual(one.securityIds, ["BBB"]);
+      },
+    );
     await t.step("more snapshots than instances kept, loaded in turn, each read its own window", async () => {
       const windows = [{ start: "2024-01-03" }, { end: "2024-01-04" }, {
         start: "2024-01-04",
