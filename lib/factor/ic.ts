@@ -6,7 +6,7 @@
  */
 
 import { pearsonOver } from "../engine/rank.ts";
-import { groupRanks, type RankedRows, rankRows } from "./_rank.ts";
+import { groupRanks, type RankedRows, rankRows, RowRanker } from "./_rank.ts";
 import { studentTCdf } from "../metrics/distributions.ts";
 import { normalQuantile } from "../metrics/distributions.ts";
 import { kurtosis, skew } from "../metrics/moments.ts";
@@ -50,27 +50,23 @@ export function informationCoefficient(
   const factorRanks = options.factorRanks ?? rankRows(data.factor, data.rows, nS);
   const factorGroups = byGroup ? factorGroupRanks(data, factorRanks) : null;
   const rankR = new Float64Array(nS), membersR = new Int32Array(nS), offsetsR = new Int32Array(G + 1);
+  // the returns are ranked date by date: only their ranks count, not their order among ties
+  const returnRanks = new RowRanker(nS);
   return data.periods.map((period, k) => {
     const r = groupAdjust ? demeanedReturns(data, k, { groupAdjust: true }) : data.forward[k];
-    const returnRanks = rankRows(r, data.rows, nS);
     const ic = new Float64Array(nT).fill(NaN);
     const perGroup = factorGroups ? new Float64Array(nT * G).fill(NaN) : null;
     for (let t = 0; t < nT; t++) {
       const n = start[t + 1] - start[t], base = t * nS;
       if (n < 2) continue;
+      returnRanks.rank(r, base, data.rows.cols.subarray(start[t], start[t + 1]));
       const ids = factorRanks.order.subarray(start[t], start[t + 1]);
-      ic[t] = pearsonOver(
-        factorRanks.ranks.subarray(base, base + nS),
-        returnRanks.ranks.subarray(base, base + nS),
-        ids,
-        n,
-      );
+      ic[t] = pearsonOver(factorRanks.ranks.subarray(base, base + nS), returnRanks.ranks, ids, n);
       if (!perGroup || !factorGroups) continue;
       const rankF = factorGroups.ranks.subarray(base, base + nS);
       const membersF = factorGroups.members.subarray(start[t], start[t + 1]);
       const offsetsF = factorGroups.offsets.subarray(t * (G + 1), (t + 1) * (G + 1));
-      const sortedR = returnRanks.order.subarray(start[t], start[t + 1]);
-      groupRanks(sortedR, n, data.groups!, G, r, base, rankR, membersR, offsetsR);
+      groupRanks(returnRanks.order, n, data.groups!, G, r, base, rankR, membersR, offsetsR);
       for (let g = 0; g < G; g++) {
         const m = offsetsF[g + 1] - offsetsF[g];
         if (m >= 2) perGroup[t * G + g] = pearsonOver(rankF, rankR, membersF.subarray(offsetsF[g]), m);
