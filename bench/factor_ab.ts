@@ -1,8 +1,9 @@
 /**
  * `analyzeFactor` of this checkout against a baseline checkout's (A/B in one process): the
  * `factor_bench.ts` case (periods 1, 5, 10; 5 quantiles; by industry; event study) on the random
- * panel of `factor_case.ts`, first checked leaf by leaf for bit-identical results (every number of
- * both `FactorAnalysis` records, the `T × N` matrices included, `Object.is`, so NaN and -0 count), then timed side by side,
+ * panel of `factor_case.ts`, first checked for bit-identical results (every number of both
+ * `FactorAnalysis` records, the `T × N` matrices included, `Object.is`, so NaN and -0 count; also for
+ * five other option sets on a smaller panel, with and without ties), then timed side by side,
  * alternating which goes first, each call's CPU time (user + system: single-threaded, so the other
  * processes of a busy machine move it less than wall time). Prints the median of the per-round
  * ratios (this / baseline) and both medians.
@@ -12,7 +13,7 @@
  */
 import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
-import { analyzeFactor } from "../lib/factor/analyze.ts";
+import { analyzeFactor, type FactorAnalysisOptions } from "../lib/factor/analyze.ts";
 import { factorCase } from "./factor_case.ts";
 import { sideBySide, summaryLine } from "./_side_by_side.ts";
 
@@ -73,10 +74,39 @@ function compare(a: unknown, b: unknown, path: string, tally: { count: number; d
     if (!Object.is(a, b)) differ(`: ${a} vs ${b}`);
   }
 }
-const tally = { count: 0, differ: 0 };
-compare(run(analyzeFactor), run(base.analyzeFactor), "", tally);
-if (tally.differ) throw new Error(`${tally.differ} of ${tally.count} numbers differ from the baseline's`);
-console.error(`${tally.count} numbers bit-identical`);
+/** Both checkouts' results (or errors) on one case must be the same, bit for bit. */
+function check(label: string, analyze: (f: typeof analyzeFactor) => unknown): void {
+  const outcome = (f: typeof analyzeFactor) => {
+    try {
+      return { result: analyze(f) };
+    } catch (error) {
+      return { error: String(error) };
+    }
+  };
+  const tally = { count: 0, differ: 0 };
+  compare(outcome(analyzeFactor), outcome(base.analyzeFactor), label, tally);
+  if (tally.differ) {
+    throw new Error(`${label}: ${tally.differ} of ${tally.count} numbers differ from the baseline's`);
+  }
+  console.error(`${label}: ${tally.count} numbers bit-identical`);
+}
+check("the timed case", run);
+// the other paths on a smaller panel, its factor as is and rounded to thirds (ties within and across
+// quantile edges): group-neutral, binned by group, equal-weighted, bins, zero-aware, quantile
+// probabilities, single-bar returns without padding
+const other = factorCase(300, 400, 5), tied = other.known.map((v) => Math.round(v * 3) / 3);
+const variants: FactorAnalysisOptions[] = [
+  { periods: [1, 5], quantiles: 4, groupBy: "industry", groupNeutral: true },
+  { periods: [1, 3], quantiles: 5, groupBy: "industry", binByGroup: true, equalWeight: true },
+  { periods: [2], bins: 4, longShort: false },
+  { periods: [1, 5], quantiles: 4, zeroAware: true, groupBy: "industry", events: { before: 3, after: 4 } },
+  { periods: [1, 5], quantiles: [0, 0.1, 0.5, 0.9, 1], cumulative: false, padMissing: false },
+];
+for (const [k, options] of variants.entries()) {
+  for (const [name, factor] of [["factor", other.known], ["tied factor", tied]] as const) {
+    check(`variant ${k + 1}, ${name}`, (f) => f(other.panel, { known: factor }, options));
+  }
+}
 
 const seconds = (analyze: typeof analyzeFactor) => () => {
   const t0 = cpuUsage();

@@ -59,4 +59,58 @@ Deno.test("RowRanker ranks each date like scipy's rankdata(method='average'), wh
       deepEqual(Array.from(ranker.ranks), Array.from(ranks.subarray(t * nS, (t + 1) * nS)));
     }
   });
+  await t.step(
+    "rankRows keeps the quicksort's order among tied factor values (it orders the IC's sums)",
+    () => {
+      // 40 values 0..8 in a cycle: beyond the 24 keys sortPairs insertion-sorts, so its partitioning
+      // shuffles the ties; the order pinned is main's rankRows (a2546d1, quicksort only) on this input
+      const x = Float64Array.from({ length: 40 }, (_, j) => (j * 7) % 9);
+      const rows = { start: Int32Array.of(0, 40), cols: Int32Array.from({ length: 40 }, (_, j) => j) };
+      deepEqual(
+        Array.from(rankRows(x, rows, 40).order),
+        [
+          0,
+          36,
+          27,
+          9,
+          18,
+          4,
+          31,
+          22,
+          13,
+          35,
+          8,
+          26,
+          17,
+          39,
+          30,
+          21,
+          12,
+          3,
+          16,
+          25,
+          7,
+          34,
+          20,
+          11,
+          29,
+          2,
+          38,
+          15,
+          24,
+          6,
+          33,
+          19,
+          10,
+          28,
+          37,
+          1,
+          14,
+          23,
+          5,
+          32,
+        ],
+      );
+    },
+  );
 });

@@ -31,24 +31,18 @@ export function rankRows(
   const nT = start.length - 1;
   const order = new Int32Array(cols.length);
   const ranks = new Float64Array(values.length).fill(NaN);
-  const keys = new Float64Array(nS), ids = new Int32Array(nS);
+  const ranker = new RowRanker(nS, true);
   for (let t = 0; t < nT; t++) {
-    const n = start[t + 1] - start[t], base = t * nS;
-    if (n === 0) continue;
-    for (let j = 0; j < n; j++) {
-      ids[j] = cols[start[t] + j];
-      keys[j] = values[base + ids[j]];
-    }
-    sortPairs(keys, ids, 0, n);
-    order.set(ids.subarray(0, n), start[t]);
-    sortedRanksInto(keys, ids, n, ranks, base);
+    if (start[t + 1] === start[t]) continue;
+    const n = ranker.rank(values, t * nS, cols.subarray(start[t], start[t + 1]), ranks, t * nS);
+    order.set(ranker.order.subarray(0, n), start[t]);
   }
   return { order, ranks };
 }
 
 /**
  * Average ranks straight from sorted keys (`averageRanksInto` on the same order): `out[base + ids[j]]`
- * for j < n, `keys[0..n)` ascending and `ids` alongside.
+ * for j < n, `keys[0..n)` ascending and `ids` alongside. Returns whether any keys tie.
  */
 function sortedRanksInto(
   keys: Float64Array,
@@ -56,21 +50,25 @@ function sortedRanksInto(
   n: number,
   out: Float64Array,
   base: number,
-): void {
+): boolean {
+  let ties = false;
   for (let j = 0; j < n;) {
     let k = j + 1;
     while (k < n && keys[k] === keys[j]) k++;
+    if (k > j + 1) ties = true;
     const rank = (j + 1 + k) / 2;
     for (; j < k; j++) out[base + ids[j]] = rank;
   }
+  return ties;
 }
 
 /**
- * Ranks one date's universe at a time, reusing its buffers: for a matrix ranked only for its ranks
- * (the forward returns' side of the IC), where the order among ties does not matter since tied
- * values share their average rank. A distribution sort (`distributionSort`), several times faster
- * than `rankRows`' quicksort on a date's thousands of returns; `rankRows` keeps the quicksort because
- * the factor's order among ties sets the order of the IC's sums.
+ * Ranks one date's universe at a time, reusing its buffers. The sort is a distribution sort
+ * (`distributionSort`, several times faster than a quicksort on a date's thousands of values). Its
+ * order among ties is its own; the ranks do not depend on it (tied values share their average rank),
+ * but the factor's order sets the order of the IC's and the weights' sums, so with `quicksortTies`
+ * a date with ties is sorted again by `sortPairs`, in the order `rankRows` has always given (without
+ * ties the ascending order is unique, whichever sort finds it).
  *
  * @example
  * ```ts
@@ -80,17 +78,19 @@ function sortedRanksInto(
  * ```
  */
 export class RowRanker {
-  /** Average ranks (1-based) of the last ranked date's names, by column; stale elsewhere. */
+  /** Average ranks (1-based) of the last ranked date's names, by column, unless written elsewhere. */
   readonly ranks: Float64Array;
   /** The last ranked date's names ascending by value (first `n`). */
   readonly order: Int32Array;
+  readonly #quicksortTies: boolean;
   readonly #keys: Float64Array;
   readonly #scratchKeys: Float64Array;
   readonly #scratchIds: Int32Array;
   readonly #counts: Int32Array;
 
   /** Buffers for up to `nS` names a date. */
-  constructor(nS: number) {
+  constructor(nS: number, quicksortTies = false) {
+    this.#quicksortTies = quicksortTies;
     this.ranks = new Float64Array(nS);
     this.order = new Int32Array(nS);
     this.#keys = new Float64Array(nS);
@@ -99,15 +99,24 @@ export class RowRanker {
     this.#counts = new Int32Array(nS + 1);
   }
 
-  /** Ranks `values[base + i]` over the columns `cols` (finite values); returns their count. */
-  rank(values: Float64Array, base: number, cols: Int32Array): number {
+  /**
+   * Ranks `values[base + i]` over the columns `cols` (finite values), writing the ranks to
+   * `out[outBase + i]` (default: `this.ranks[i]`); returns the number of names.
+   */
+  rank(values: Float64Array, base: number, cols: Int32Array, out = this.ranks, outBase = 0): number {
     const n = cols.length, keys = this.#keys, ids = this.order;
-    for (let j = 0; j < n; j++) {
-      ids[j] = cols[j];
-      keys[j] = values[base + cols[j]];
-    }
+    const gather = () => {
+      for (let j = 0; j < n; j++) {
+        ids[j] = cols[j];
+        keys[j] = values[base + cols[j]];
+      }
+    };
+    gather();
     distributionSort(keys, ids, n, this.#scratchKeys, this.#scratchIds, this.#counts);
-    sortedRanksInto(keys, ids, n, this.ranks, 0);
+    if (sortedRanksInto(keys, ids, n, out, outBase) && this.#quicksortTies) {
+      gather();
+      sortPairs(keys, ids, 0, n);
+    }
     return n;
   }
 }
@@ -191,9 +200,9 @@ export function groupRanks(
 
 /**
  * Sorts `keys[lo..hi)` ascending with `ids` moved alongside: quicksort (median of three, Hoare
- * partition) with insertion sort below 24 keys. Not stable; the ranks built on it average over ties,
- * so the order among equal keys does not matter. About 2.5× faster than the engine's radix sort on
- * a date's few hundred to few thousand names.
+ * partition) with insertion sort below 24 keys. Not stable: its order among equal keys is the one
+ * `RowRanker` keeps for the factor (`quicksortTies`). About 2.5× faster than the engine's radix sort
+ * on a date's few hundred to few thousand names; `distributionSort` sorts its buckets with it.
  */
 function sortPairs(keys: Float64Array, ids: Int32Array, lo: number, hi: number): void {
   while (hi - lo > 24) {
