@@ -3,7 +3,8 @@
  * `factor_bench.ts` case (periods 1, 5, 10; 5 quantiles; by industry; event study) on the random
  * panel of `factor_case.ts`, first checked for bit-identical results (every number of both
  * `FactorAnalysis` records, the `T × N` matrices included, `Object.is`, so NaN and -0 count; also for
- * five other option sets on a smaller panel, with and without ties), then timed side by side,
+ * five other option sets on a smaller panel, with and without ties, and on its prices given as daily
+ * returns), then timed side by side,
  * alternating which goes first, each call's CPU time (user + system: single-threaded, so the other
  * processes of a busy machine move it less than wall time). Prints the median of the per-round
  * ratios (this / baseline) and both medians.
@@ -15,6 +16,7 @@ import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { analyzeFactor, type FactorAnalysisOptions } from "../lib/factor/analyze.ts";
 import { factorCase } from "./factor_case.ts";
+import { makePanel } from "../lib/panel/make_panel.ts";
 import { sideBySide, summaryLine } from "./_side_by_side.ts";
 
 const { values } = parseArgs({
@@ -106,6 +108,26 @@ for (const [k, options] of variants.entries()) {
   for (const [name, factor] of [["factor", other.known], ["tied factor", tied]] as const) {
     check(`variant ${k + 1}, ${name}`, (f) => f(other.panel, { known: factor }, options));
   }
+}
+// the same prices as daily returns (a missing close breaks the chain twice): the chained wealth
+// index, with and without padding, group-neutral (the events by group)
+const close = other.panel.fields.adj_close, nO = other.panel.securityIds.length;
+const retPanel = makePanel({
+  dates: other.panel.dates,
+  securityIds: other.panel.securityIds,
+  industries: other.panel.industries,
+  fields: { ret: close.map((c, cell) => cell < nO ? NaN : c / close[cell - nO] - 1) },
+});
+for (const padMissing of [true, false]) {
+  check(`daily returns, padMissing ${padMissing}`, (f) =>
+    f(retPanel, { known: other.known }, {
+      periods: [1, 5],
+      quantiles: 5,
+      groupBy: "industry",
+      groupNeutral: true,
+      padMissing,
+      maxLoss: 1,
+    }));
 }
 
 const seconds = (analyze: typeof analyzeFactor) => () => {

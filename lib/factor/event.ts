@@ -60,9 +60,11 @@ export function eventReturns(
   const gSum = new Float64Array(nG * K), gCount = new Int32Array(nG * K);
   const sum = new Float64Array(Q * K), ss = new Float64Array(Q * K), n = new Int32Array(Q * K);
   const perDate: Float64Array[] = [];
-  // per name of the date's universe: its day-0 price, chain, and where its sums go
+  // per name of the date's universe: its day-0 price, chain, and where its sums go; per (quantile,
+  // group) cell and per group, the names with a day-0 price
   const names = new Int32Array(nS), p0 = new Float64Array(nS), chain0 = new Int32Array(nS);
   const qgBase = new Int32Array(nS), gBase = new Int32Array(nS);
+  const cellCount = new Int32Array(Q * nG), groupCount = new Int32Array(nG);
   for (let t = 0; t < nT; t++) {
     const m = start[t + 1] - start[t];
     if (m === 0) continue;
@@ -70,6 +72,8 @@ export function eventReturns(
     qgCount.fill(0);
     gSum.fill(0);
     gCount.fill(0);
+    cellCount.fill(0);
+    groupCount.fill(0);
     const b0 = t * nS;
     // the names with a day-0 price (no path without one), in universe order
     let priced = 0;
@@ -79,33 +83,34 @@ export function eventReturns(
       names[priced] = i;
       p0[priced] = price[b0 + i];
       chain0[priced] = chain ? chain[b0 + i] : 0;
-      qgBase[priced] = ((data.quantile[b0 + i] - 1) * nG + g) * K;
+      const cell = (data.quantile[b0 + i] - 1) * nG + g;
+      cellCount[cell]++;
+      groupCount[g]++;
+      qgBase[priced] = cell * K;
       gBase[priced++] = g * K;
     }
     for (let k = 0; k < K; k++) {
       const s = t + k - before;
       if (s < 0 || s >= nT) continue;
       const bs = s * nS;
+      // the counts start at every priced name and lose those without a price (or chain) at s
+      for (let c = 0; c < Q * nG; c++) qgCount[c * K + k] = cellCount[c];
+      for (let g = 0; g < nG; g++) gCount[g * K + k] = groupCount[g];
       // one group: its sum in locals (the same additions in the same order, no store per name)
-      let all = 0, allCount = 0;
+      let all = 0;
       for (let j = 0; j < priced; j++) {
         const i = names[j], ps = price[bs + i];
-        if (!(ps > 0) || (chain && chain[bs + i] !== chain0[j])) continue;
+        if (!(ps > 0) || (chain && chain[bs + i] !== chain0[j])) {
+          qgCount[qgBase[j] + k]--;
+          gCount[gBase[j] + k]--;
+          continue;
+        }
         const v = ps / p0[j] - 1;
         qgSum[qgBase[j] + k] += v;
-        qgCount[qgBase[j] + k]++;
-        if (nG === 1) {
-          all += v;
-          allCount++;
-        } else {
-          gSum[gBase[j] + k] += v;
-          gCount[gBase[j] + k]++;
-        }
+        if (nG === 1) all += v;
+        else gSum[gBase[j] + k] += v;
       }
-      if (nG === 1) {
-        gSum[k] = all;
-        gCount[k] = allCount;
-      }
+      if (nG === 1) gSum[k] = all;
     }
     const means = new Float64Array(Q * K).fill(NaN);
     for (let q = 0; q < Q; q++) {
