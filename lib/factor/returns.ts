@@ -271,16 +271,30 @@ export interface WeightOptions {
  * ```
  */
 export function factorWeights(data: FactorData, options: WeightOptions = {}): Float64Array {
-  const { demeaned = true, groupAdjust = false, equalWeight = false } = options;
-  checkGroups(data, groupAdjust, "factorWeights");
+  checkGroups(data, options.groupAdjust, "factorWeights");
   const nT = data.dates.length, nS = data.securityIds.length;
-  const { start, cols } = data.rows;
   const w = new Float64Array(nT * nS).fill(NaN);
+  const weigh = dateWeigher(data, options);
+  for (let t = 0; t < nT; t++) weigh(t, w, t * nS);
+  return w;
+}
+
+/**
+ * `factorWeights` one date at a time: the returned function writes date t's weights to
+ * `w[wBase + i]` for the names i of its universe (the other entries are left as they are).
+ */
+function dateWeigher(
+  data: FactorData,
+  options: WeightOptions,
+): (t: number, w: Float64Array, wBase: number) => void {
+  const { demeaned = true, groupAdjust = false, equalWeight = false } = options;
+  const nS = data.securityIds.length;
+  const { start, cols } = data.rows;
   const nG = groupAdjust ? data.groupNames.length : 1;
   // each date's names by group (universe order within a group): members[offsets[g] .. offsets[g + 1])
   const members = new Int32Array(nS), offsets = new Int32Array(nG + 1), fill = new Int32Array(nG);
   const scratch = new Float64Array(nS);
-  for (let t = 0; t < nT; t++) {
+  return (t, w, wBase) => {
     const day = cols.subarray(start[t], start[t + 1]), base = t * nS;
     if (groupAdjust) {
       offsets.fill(0);
@@ -296,22 +310,21 @@ export function factorWeights(data: FactorData, options: WeightOptions = {}): Fl
     for (let g = 0; g < nG; g++) {
       const m = members.subarray(offsets[g], offsets[g + 1]);
       if (m.length === 0) continue;
-      toWeights(data.factor, base, m, demeaned, equalWeight, w, scratch);
+      toWeights(data.factor, base, m, demeaned, equalWeight, w, wBase, scratch);
       if (!groupAdjust) continue;
       for (let j = 0; j < m.length; j++) {
-        const v = w[base + m[j]];
+        const v = w[wBase + m[j]];
         if (Number.isFinite(v)) gross += Math.abs(v);
       }
     }
-    if (!groupAdjust) continue;
-    for (let j = 0; j < day.length; j++) w[base + day[j]] /= gross;
-  }
-  return w;
+    if (!groupAdjust) return;
+    for (let j = 0; j < day.length; j++) w[wBase + day[j]] /= gross;
+  };
 }
 
 /**
- * Alphalens' `to_weights` for one cross-section `members` of row `base`, written into `w`
- * (`scratch`: a buffer of at least `members.length`).
+ * Alphalens' `to_weights` for one cross-section `members` of the factor's row `base`, written to
+ * `w[wBase + i]` (`scratch`: a buffer of at least `members.length`).
  */
 function toWeights(
   f: Float64Array,
@@ -320,6 +333,7 @@ function toWeights(
   demeaned: boolean,
   equalWeight: boolean,
   w: Float64Array,
+  wBase: number,
   scratch: Float64Array,
 ): void {
   const n = members.length;
@@ -351,7 +365,7 @@ function toWeights(
   }
   let gross = 0;
   for (let j = 0; j < n; j++) gross += Math.abs(v[j]);
-  for (let j = 0; j < n; j++) w[base + members[j]] = v[j] / gross;
+  for (let j = 0; j < n; j++) w[wBase + members[j]] = v[j] / gross;
 }
 
 /**
@@ -365,19 +379,23 @@ function toWeights(
  * ```
  */
 export function factorReturns(data: FactorData, options: WeightOptions = {}): Float64Array[] {
-  const w = factorWeights(data, options);
+  checkGroups(data, options.groupAdjust, "factorWeights");
   const nT = data.dates.length, nS = data.securityIds.length;
   const { start, cols } = data.rows;
-  return data.forward.map((f) => {
-    const out = new Float64Array(nT).fill(NaN);
-    for (let t = 0; t < nT; t++) {
-      if (start[t + 1] === start[t]) continue;
+  // one date's weights at a time (the T × N weights are never needed whole)
+  const weigh = dateWeigher(data, options), w = new Float64Array(nS);
+  const out = data.forward.map(() => new Float64Array(nT).fill(NaN));
+  for (let t = 0; t < nT; t++) {
+    if (start[t + 1] === start[t]) continue;
+    weigh(t, w, 0);
+    for (let k = 0; k < out.length; k++) {
+      const f = data.forward[k];
       let sum = 0;
-      for (let p = start[t]; p < start[t + 1]; p++) sum += w[t * nS + cols[p]] * f[t * nS + cols[p]];
-      out[t] = sum;
+      for (let p = start[t]; p < start[t + 1]; p++) sum += w[cols[p]] * f[t * nS + cols[p]];
+      out[k][t] = sum;
     }
-    return out;
-  });
+  }
+  return out;
 }
 
 /** Annualised alpha and beta of the factor portfolio for one period. */
