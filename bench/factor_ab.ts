@@ -95,7 +95,7 @@ function check(label: string, analyze: (f: typeof analyzeFactor) => unknown): vo
 check("the timed case", run);
 // the other paths on a smaller panel, its factor as is and rounded to thirds (ties within and across
 // quantile edges): group-neutral, binned by group, equal-weighted, bins, zero-aware, quantile
-// probabilities, single-bar returns without padding
+// probabilities, single-bar returns without padding and with
 const other = factorCase(300, 400, 5), tied = other.known.map((v) => Math.round(v * 3) / 3);
 const variants: FactorAnalysisOptions[] = [
   { periods: [1, 5], quantiles: 4, groupBy: "industry", groupNeutral: true },
@@ -103,6 +103,7 @@ const variants: FactorAnalysisOptions[] = [
   { periods: [2], bins: 4, longShort: false },
   { periods: [1, 5], quantiles: 4, zeroAware: true, groupBy: "industry", events: { before: 3, after: 4 } },
   { periods: [1, 5], quantiles: [0, 0.1, 0.5, 0.9, 1], cumulative: false, padMissing: false },
+  { periods: [1, 4, 7], quantiles: 3, cumulative: false, groupBy: "industry", groupNeutral: true },
 ];
 for (const [k, options] of variants.entries()) {
   for (const [name, factor] of [["factor", other.known], ["tied factor", tied]] as const) {
