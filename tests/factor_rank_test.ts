@@ -114,3 +114,30 @@ Deno.test("RowRanker ranks each date like scipy's rankdata(method='average'), wh
     },
   );
 });
+
+Deno.test("RowRanker.rankWithinGroups gives each group's average ranks (rankdata within the group)", async (t) => {
+  const cases: [string, number[]][] = [
+    // hand-checked, groups [0, 1, 0, 1, 0, 1]: group 0 holds 3, 3, 1 → 2.5, 2.5, 1; group 1 holds
+    // 5, 2, 4 → 3, 1, 2
+    ["ties in one group", [3, 5, 3, 2, 1, 4]],
+    ["no ties", Array.from({ length: 300 }, () => rng.normal())],
+    ["ties across and within groups", Array.from({ length: 300 }, () => Math.round(10 * rng.normal()))],
+  ];
+  for (const [name, x] of cases) {
+    await t.step(name, () => {
+      const nS = x.length, nG = 3 - Number(nS === 6), groups = Int32Array.from(x, (_, i) => i % nG);
+      const values = Float64Array.from(x), cols = Int32Array.from(x, (_, i) => i);
+      const ranker = new RowRanker(nS), out = new Float64Array(nS).fill(NaN);
+      ranker.rank(values, 0, cols);
+      ranker.rankWithinGroups(nS, groups, nG, out);
+      const expected = new Array<number>(nS);
+      for (let g = 0; g < nG; g++) {
+        const members = cols.filter((i) => groups[i] === g);
+        const ranks = averageRanks(Array.from(members, (i) => x[i]));
+        members.forEach((i, j) => (expected[i] = ranks[j]));
+      }
+      deepEqual(Array.from(out), expected);
+      if (nS === 6) deepEqual(Array.from(out), [2.5, 3, 2.5, 1, 1, 2]);
+    });
+  }
+});

@@ -41,22 +41,24 @@ export function rankRows(
 }
 
 /**
- * Average ranks straight from sorted keys (`averageRanksInto` on the same order): `out[base + ids[j]]`
- * for j < n, `keys[0..n)` ascending and `ids` alongside. Returns whether any keys tie.
+ * Average ranks straight from sorted keys (`averageRanksInto` on the same order), positions counted
+ * from `lo`: `out[base + ids[j]]` for lo ≤ j < hi, `keys[lo..hi)` ascending and `ids` alongside.
+ * Returns whether any keys tie.
  */
 function sortedRanksInto(
   keys: Float64Array,
   ids: Int32Array,
-  n: number,
+  lo: number,
+  hi: number,
   out: Float64Array,
   base: number,
 ): boolean {
   let ties = false;
-  for (let j = 0; j < n;) {
+  for (let j = lo; j < hi;) {
     let k = j + 1;
-    while (k < n && keys[k] === keys[j]) k++;
+    while (k < hi && keys[k] === keys[j]) k++;
     if (k > j + 1) ties = true;
-    const rank = (j + 1 + k) / 2;
+    const rank = (j - lo + 1 + k - lo) / 2;
     for (; j < k; j++) out[base + ids[j]] = rank;
   }
   return ties;
@@ -82,8 +84,10 @@ export class RowRanker {
   readonly ranks: Float64Array;
   /** The last ranked date's names ascending by value (first `n`). */
   readonly order: Int32Array;
+  /** The last ranked date's values in that order (first `n`). */
+  readonly keys: Float64Array;
   readonly #quicksortTies: boolean;
-  readonly #keys: Float64Array;
+  #ties = false;
   readonly #scratchKeys: Float64Array;
   readonly #scratchIds: Int32Array;
   readonly #counts: Int32Array;
@@ -93,7 +97,7 @@ export class RowRanker {
     this.#quicksortTies = quicksortTies;
     this.ranks = new Float64Array(nS);
     this.order = new Int32Array(nS);
-    this.#keys = new Float64Array(nS);
+    this.keys = new Float64Array(nS);
     this.#scratchKeys = new Float64Array(nS);
     this.#scratchIds = new Int32Array(nS);
     this.#counts = new Int32Array(nS + 1);
@@ -104,7 +108,7 @@ export class RowRanker {
    * `out[outBase + i]` (default: `this.ranks[i]`); returns the number of names.
    */
   rank(values: Float64Array, base: number, cols: Int32Array, out = this.ranks, outBase = 0): number {
-    const n = cols.length, keys = this.#keys, ids = this.order;
+    const n = cols.length, keys = this.keys, ids = this.order;
     const gather = () => {
       for (let j = 0; j < n; j++) {
         ids[j] = cols[j];
@@ -113,11 +117,40 @@ export class RowRanker {
     };
     gather();
     distributionSort(keys, ids, n, this.#scratchKeys, this.#scratchIds, this.#counts);
-    if (sortedRanksInto(keys, ids, n, out, outBase) && this.#quicksortTies) {
+    this.#ties = sortedRanksInto(keys, ids, 0, n, out, outBase);
+    if (this.#ties && this.#quicksortTies) {
       gather();
       sortPairs(keys, ids, 0, n);
     }
     return n;
+  }
+
+  /**
+   * Average ranks within each group of the last ranked date's `n` names, written to `out[i]`
+   * (`groups[i]` in 0..nGroups). A group's names keep the date's order, so without ties a name's rank
+   * is its position within its group; with ties the names and their keys are laid out group by group
+   * and each group's keys ranked (the same ranks as `groupRanks`).
+   */
+  rankWithinGroups(n: number, groups: Int32Array, nGroups: number, out: Float64Array): void {
+    const ids = this.order, keys = this.keys, counts = this.#counts;
+    counts.fill(0, 0, nGroups + 1);
+    if (!this.#ties) {
+      for (let j = 0; j < n; j++) out[ids[j]] = ++counts[groups[ids[j]]];
+      return;
+    }
+    const byGroupIds = this.#scratchIds, byGroupKeys = this.#scratchKeys;
+    for (let j = 0; j < n; j++) counts[groups[ids[j]] + 1]++;
+    for (let g = 0; g < nGroups; g++) counts[g + 1] += counts[g];
+    for (let j = 0; j < n; j++) {
+      const p = counts[groups[ids[j]]]++;
+      byGroupIds[p] = ids[j];
+      byGroupKeys[p] = keys[j];
+    }
+    // counts[g] is now the end of group g
+    for (let g = 0, lo = 0; g < nGroups; g++) {
+      sortedRanksInto(byGroupKeys, byGroupIds, lo, counts[g], out, 0);
+      lo = counts[g];
+    }
   }
 }
 

@@ -49,7 +49,7 @@ export function informationCoefficient(
   const { start } = data.rows;
   const factorRanks = options.factorRanks ?? rankRows(data.factor, data.rows, nS);
   const factorGroups = byGroup ? factorGroupRanks(data, factorRanks) : null;
-  const rankR = new Float64Array(nS), membersR = new Int32Array(nS), offsetsR = new Int32Array(G + 1);
+  const rankR = new Float64Array(nS);
   // the returns are ranked date by date: only their ranks count, not their order among ties
   const returnRanks = new RowRanker(nS);
   return data.periods.map((period, k) => {
@@ -66,7 +66,7 @@ export function informationCoefficient(
       const rankF = factorGroups.ranks.subarray(base, base + nS);
       const membersF = factorGroups.members.subarray(start[t], start[t + 1]);
       const offsetsF = factorGroups.offsets.subarray(t * (G + 1), (t + 1) * (G + 1));
-      groupRanks(returnRanks.order, n, data.groups!, G, r, base, rankR, membersR, offsetsR);
+      returnRanks.rankWithinGroups(n, data.groups!, G, rankR);
       for (let g = 0; g < G; g++) {
         const m = offsetsF[g + 1] - offsetsF[g];
         if (m >= 2) perGroup[t * G + g] = pearsonOver(rankF, rankR, membersF.subarray(offsetsF[g]), m);
