@@ -89,28 +89,46 @@ export function eventReturns(
       qgBase[priced] = cell * K;
       gBase[priced++] = g * K;
     }
-    for (let k = 0; k < K; k++) {
-      const s = t + k - before;
-      if (s < 0 || s >= nT) continue;
-      const bs = s * nS;
-      // the counts start at every priced name and lose those without a price (or chain) at s
+    // the offsets inside the panel; their counts start at every priced name and lose those without
+    // a price (or on another chain) at the offset
+    const kLo = Math.max(0, before - t), kHi = Math.min(K, nT - t + before);
+    for (let k = kLo; k < kHi; k++) {
       for (let c = 0; c < Q * nG; c++) qgCount[c * K + k] = cellCount[c];
       for (let g = 0; g < nG; g++) gCount[g * K + k] = groupCount[g];
-      // one group: its sum in locals (the same additions in the same order, no store per name)
-      let all = 0;
+    }
+    // two offsets per walk over the names (each sum still takes its names in universe order; one
+    // group's sums in locals)
+    for (let k = kLo; k < kHi; k += 2) {
+      const two = k + 1 < kHi, bs = (t + k - before) * nS, bs2 = bs + nS;
+      let all = 0, all2 = 0;
       for (let j = 0; j < priced; j++) {
-        const i = names[j], ps = price[bs + i];
+        const i = names[j], pz = p0[j], qb = qgBase[j] + k, gb = gBase[j] + k;
+        const ps = price[bs + i];
         if (!(ps > 0) || (chain && chain[bs + i] !== chain0[j])) {
-          qgCount[qgBase[j] + k]--;
-          gCount[gBase[j] + k]--;
-          continue;
+          qgCount[qb]--;
+          gCount[gb]--;
+        } else {
+          const v = ps / pz - 1;
+          qgSum[qb] += v;
+          if (nG === 1) all += v;
+          else gSum[gb] += v;
         }
-        const v = ps / p0[j] - 1;
-        qgSum[qgBase[j] + k] += v;
-        if (nG === 1) all += v;
-        else gSum[gBase[j] + k] += v;
+        if (!two) continue;
+        const ps2 = price[bs2 + i];
+        if (!(ps2 > 0) || (chain && chain[bs2 + i] !== chain0[j])) {
+          qgCount[qb + 1]--;
+          gCount[gb + 1]--;
+        } else {
+          const v = ps2 / pz - 1;
+          qgSum[qb + 1] += v;
+          if (nG === 1) all2 += v;
+          else gSum[gb + 1] += v;
+        }
       }
-      if (nG === 1) gSum[k] = all;
+      if (nG === 1) {
+        gSum[k] = all;
+        if (two) gSum[k + 1] = all2;
+      }
     }
     const means = new Float64Array(Q * K).fill(NaN);
     for (let q = 0; q < Q; q++) {
