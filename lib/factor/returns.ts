@@ -423,22 +423,26 @@ export function factorAlphaBeta(
 ): FactorAlphaBeta[] {
   const nT = data.dates.length, nS = data.securityIds.length;
   const { start, cols } = data.rows;
-  return data.periods.map((period, k) => {
-    const f = data.forward[k], y = returns[k];
+  const xs = new Float64Array(nT), ys = new Float64Array(nT);
+  const out: FactorAlphaBeta[] = [];
+  for (let k = 0; k < data.periods.length; k++) {
+    const period = data.periods[k], f = data.forward[k], y = returns[k];
     let n = 0, sx = 0, sy = 0;
-    const xs: number[] = [], ys: number[] = [];
     for (let t = 0; t < nT; t++) {
       const m = start[t + 1] - start[t];
       if (m === 0 || !Number.isFinite(y[t])) continue;
       let sum = 0;
       for (let p = start[t]; p < start[t + 1]; p++) sum += f[t * nS + cols[p]];
-      xs.push(sum / m);
-      ys.push(y[t]);
+      xs[n] = sum / m;
+      ys[n] = y[t];
       sx += sum / m;
       sy += y[t];
       n++;
     }
-    if (n < 2) return { period, ann_alpha: NaN, beta: NaN };
+    if (n < 2) {
+      out.push({ period, ann_alpha: NaN, beta: NaN });
+      continue;
+    }
     const mx = sx / n, my = sy / n;
     let sxy = 0, sxx = 0;
     for (let j = 0; j < n; j++) {
@@ -447,8 +451,9 @@ export function factorAlphaBeta(
     }
     const beta = sxx > 0 ? sxy / sxx : NaN;
     const alpha = my - beta * mx;
-    return { period, ann_alpha: Math.pow(1 + alpha, data.periodsPerYear / period) - 1, beta };
-  });
+    out.push({ period, ann_alpha: Math.pow(1 + alpha, data.periodsPerYear / period) - 1, beta });
+  }
+  return out;
 }
 
 /**
