@@ -249,7 +249,7 @@ Deno.test({
         );
         match(
           pages["07_ml_research"][2],
-          /Balanced acc\. ROC AUC Rank IC .* (logistic|gbdt)·B1_5 .* (RED|YELLOW|GREEN)/,
+          /Balanced acc\. ROC AUC Rank IC .* (logistic|gbdt)_B1_5 .* (RED|YELLOW|GREEN)/,
         );
         const report = /runs\/\S+\/report\.html/.exec(pages["07_ml_research"][5])?.[0];
         ok(report && (await Deno.stat(report)).isFile, `${report} exists`);
