@@ -125,7 +125,11 @@ Deno.test("runResearch() ranks every model × label variant and explains and jud
   deepEqual(research.leaderboard.map((r) => r.variant).sort(), research.variants.map((v) => v.name).sort());
   const view = researchView(research);
   match(view, new RegExp(`ML research — best ${best.variant.name}`));
-  match(view, new RegExp(`<td[^>]*>${best.row.variant}</td>`), "the leaderboard row shows the heading's name");
+  match(
+    view,
+    new RegExp(`<td[^>]*>${best.row.variant}</td>`),
+    "the leaderboard row shows the heading's name",
+  );
   ok(!view.includes("·B1") && !view.includes("·R_"), "no model·label spelling left");
   ok(best.permutation.importance[0] > best.permutation.importance[1]);
   equal(best.suite.preset.name, "quick");
