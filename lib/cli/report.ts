@@ -15,6 +15,7 @@ import {
 } from "../report/export.ts";
 import { demoDataReady } from "../demo/build.ts";
 import { renderTextTable } from "../nb/text_table.ts";
+import { longestFirst, readExportSeconds, writeExportSeconds } from "../report/schedule.ts";
 import { numberOption, parseTaskArgs, runTask, shareStoreWithNotebooks, UsageError } from "./args.ts";
 
 const HELP = `Usage: deno task report [NOTEBOOK.ipynb …] [options]
@@ -38,7 +39,8 @@ Options:
                      that ran for 1 s or more
   --jobs N           notebooks executed at a time (default 2; 1 = one after another). When the
                      demo data is missing the first notebook runs alone, so the data it builds is
-                     there for the others
+                     there for the others; the rest start longest first, by their time in the last
+                     export (OUT/.export-seconds.json; folder order the first time)
   --db PATH          store the notebooks read (default data/quant.duckdb; passed as QUANTNB_DB)
   --snapshots DIR    snapshot folder the notebooks read (default snapshots/; passed as QUANTNB_SNAPSHOTS)
   -h, --help         show this help
@@ -141,13 +143,14 @@ async function main(): Promise<number> {
     ? 1
     : 0;
   const [first, ...later] = notebooks;
-  const rest = solo ? later : notebooks;
+  const rest = longestFirst(solo ? later : notebooks, jobs > 1 ? await readExportSeconds(values.out) : {});
   if (solo) await exportOne(first);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(jobs, rest.length) }, async () => {
     while (next < rest.length) await exportOne(rest[next++]);
   }));
   await job.done();
+  await writeExportSeconds(values.out, exported);
   if (values.profile) console.log(profileText(exported));
   const index = await writeReportsIndex(values.out, { runsDir: values.runs });
   console.log(`index ${index}`);
