@@ -143,7 +143,7 @@ Deno.test("mediaBundle() sends charts and tables as text/html", async () => {
   match(
     String(chart["text/html"]),
     // the figure, its SVG boxed for untrusted notebooks (untrusted_test.ts), then the hover script
-    /^<style>[^<]*<\/style><figure[^>]*class="qn-chart tex2jax_ignore"[\s\S]*<div class="qn-trusted-only"[^>]*><svg[\s\S]*<\/figure><script class="qn-hover-script">/,
+    /^<style>[^<]*<\/style><figure[^>]*class="qn-chart tex2jax_ignore"[\s\S]*<div class="qn-trusted-only" hidden[^>]*><svg[\s\S]*<\/figure><script class="qn-hover-script">/,
   );
   const table = await mediaBundle(fractiles);
   match(String(table["text/html"]), /^<table[\s\S]*-0.0420%[\s\S]*<\/table>$/);

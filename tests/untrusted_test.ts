@@ -17,6 +17,20 @@ import { chromiumPath, openBrowser } from "./_browser.ts";
 
 const sanitizer = new Sanitizer();
 
+/**
+ * Notebook 6's sanitiser, when Debian's jupyter-notebook (6.4.12) is installed: its bundled
+ * `components/sanitizer` called as its `base/js/security.js` calls it for untrusted outputs, with
+ * `allowedStyles: {}` (every inline style dropped).
+ */
+const NOTEBOOK6_SANITIZER = "/usr/lib/python3/dist-packages/notebook/static/components/sanitizer/index.js";
+const notebook6 = await Deno.readTextFile(NOTEBOOK6_SANITIZER).then((source) => {
+  let sanitizer: { sanitize(html: string, options: object): string } | undefined;
+  new Function("define", source)((factory: () => { defaultSanitizer: typeof sanitizer }) => {
+    sanitizer = factory().defaultSanitizer;
+  });
+  return (html: string) => sanitizer!.sanitize(html, { allowedStyles: {} });
+}, () => undefined);
+
 /** 300 weekdays from 2020-01-01 of a steady 0.1% a day (a chart with a title and dated ticks). */
 function chartHtml(): string {
   const dates = Float64Array.from({ length: 300 }, (_, t) => Date.UTC(2020, 0, 1) + t * 86_400_000);
@@ -29,6 +43,7 @@ function visibleText(html: string): string {
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
   const hidden = (el: Element | null): boolean => {
     for (; el; el = el.parentElement) {
+      if (el.hasAttribute("hidden")) return true;
       const style = (el.getAttribute("style") ?? "").replace(/\s/g, "");
       if (/height:0(px)?;/.test(style) && /overflow:hidden/.test(style)) return true;
       if (/display:none/.test(style)) return true;
@@ -62,6 +77,25 @@ Deno.test("a chart output under JupyterLab's sanitiser shows its title and the t
   match(seen, /^Cumulative return 1 chart not shown: this notebook is not trusted/);
   ok(!/\d{4}|%/.test(seen.replace(/NOTEBOOK\.ipynb/, "")), `no tick label visible: ${seen}`);
   match(clean, new RegExp(`class="${UNTRUSTED_NOTE_CLASS}"`), "the note survives");
+});
+
+Deno.test({
+  name: "a chart output under Notebook 6's sanitiser (no inline styles) hides its SVG text too",
+  ignore: notebook6 === undefined,
+  async fn() {
+    const html = (await mediaBundle(equityChart({
+      dates: Float64Array.from({ length: 300 }, (_, t) => Date.UTC(2020, 0, 1) + t * 86_400_000),
+      series: { strategy: Float64Array.from({ length: 300 }, (_, t) => 1.001 ** (t + 1) - 1) },
+      title: "Cumulative return",
+    })))["text/html"] as string;
+    const clean = notebook6!(html);
+    ok(!/height:0/.test(clean), "Notebook 6 drops the inline style the box also carries");
+    const seen = visibleText(clean);
+    // before the hidden attribute (height:0 alone) this was "… 1 chart not shown … 2020-01-02 strategy:
+    // 0.10% …", 300 points' hover text (screenshot nb6_untrusted_03_suite.png of session 4)
+    match(seen, /^Cumulative return 1 chart not shown: this notebook is not trusted/);
+    ok(!/\d{4}|%/.test(seen.replace(/NOTEBOOK\.ipynb/, "")), `no tick label visible: ${seen}`);
+  },
 });
 
 Deno.test("a table output keeps its numbers, right alignment and rules under the sanitiser", async () => {

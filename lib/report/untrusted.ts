@@ -2,9 +2,11 @@
  * Notebook outputs that read well in untrusted notebooks too. JupyterLab and Notebook show the outputs
  * of a notebook they did not execute (one shared, or executed by `deno task report`) through their
  * HTML sanitiser: `<svg>`, `<style>` and `<script>` are removed, but the SVG's text stays, so a chart
- * would turn into a line of loose tick labels. Each chart's SVG is wrapped in a box that is collapsed
- * by an inline style the sanitiser keeps (`height:0;overflow:hidden`) and opened again by a `<style>`
- * rule only trusted outputs keep; a note saying how to see the charts shows only when that rule is gone.
+ * would turn into loose tick labels and every point's hover text. Each chart's SVG is wrapped in a box
+ * hidden by the `hidden` attribute, which both sanitisers keep (JupyterLab's, and the one Notebook 6.4
+ * bundles, which also drops every inline style: seen in Notebook 6.4.12 with headless Chromium), and by
+ * an inline `height:0;overflow:hidden`. A `<style>` rule only trusted outputs keep opens the box again;
+ * a note saying how to see the charts shows only when that rule is gone.
  */
 
 import { withHoverScript } from "./hover.ts";
@@ -14,8 +16,9 @@ export const TRUSTED_ONLY_CLASS = "qn-trusted-only";
 /** Class of the note shown instead of the charts in an untrusted output. */
 export const UNTRUSTED_NOTE_CLASS = "qn-untrusted-note";
 
-const TRUST_STYLE = `<style>.${TRUSTED_ONLY_CLASS}{height:auto!important;overflow:visible!important}` +
-  `.${UNTRUSTED_NOTE_CLASS}{display:none!important}</style>`;
+const TRUST_STYLE = `<style>.${TRUSTED_ONLY_CLASS}{display:block!important;height:auto!important;` +
+  `overflow:visible!important}.${UNTRUSTED_NOTE_CLASS}{display:none!important}</style>`;
+const BOX_OPEN = `<div class="${TRUSTED_ONLY_CLASS}" hidden style="height:0;overflow:hidden;">`;
 
 const SVG = /<svg\b[\s\S]*?<\/svg>/g;
 
@@ -56,14 +59,11 @@ export function notebookHtml(html: string): string {
   const boxed = withHover.replace(SVG, (svg) =>
     // the note goes where the first chart was, under its title
     (boxes++ === 0 ? untrustedNote(Math.max(1, charts)) : "") +
-    `<div class="${TRUSTED_ONLY_CLASS}" style="height:0;overflow:hidden;">${svg}</div>`);
+    `${BOX_OPEN}${svg}</div>`);
   return boxes === 0 ? withHover : TRUST_STYLE + boxed;
 }
 
-const BOXED_SVG = new RegExp(
-  `<div class="${TRUSTED_ONLY_CLASS}" style="height:0;overflow:hidden;">(<svg\\b[\\s\\S]*?</svg>)</div>`,
-  "g",
-);
+const BOXED_SVG = new RegExp(`${BOX_OPEN}(<svg\\b[\\s\\S]*?</svg>)</div>`, "g");
 const NOTE = new RegExp(`<div class="${UNTRUSTED_NOTE_CLASS}"[^>]*>[^<]*</div>`, "g");
 
 /**
