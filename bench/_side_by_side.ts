@@ -3,6 +3,9 @@
  * alternate round by round on the same machine, and the figure reported is the median of the
  * per-round ratios, which moves far less than either absolute time on a busy shared VM.
  */
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
 
 /** Median of a list of numbers (mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
@@ -55,4 +58,26 @@ export function summaryLine(label: string, r: SideBySide): string {
   return `| ${label} | ${s(median(r.ours))} | ${s(median(r.reference))} | ${median(r.ratios).toFixed(3)}× (${
     range(r.ratios)
   }) | ${r.ratios.length} |`;
+}
+
+/**
+ * The arguments of an A/B runner against another tree (`--base DIR --rounds R`), and that tree's
+ * module at `modulePath` (relative to the tree, e.g. `lib/panel/load.ts`), imported; `--help` or no
+ * `--base` prints the usage of `script` and exits.
+ */
+export async function baseTree<M>(script: string, modulePath: string): Promise<{ base: M; rounds: number }> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      base: { type: "string" },
+      rounds: { type: "string", default: "15" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help || !values.base) {
+    console.log(`Usage: deno run -A ${script} --base DIR (a tree holding lib/) [--rounds R]`);
+    Deno.exit(values.help ? 0 : 2);
+  }
+  const base = await import(pathToFileURL(join(resolve(values.base), modulePath)).href) as M;
+  return { base, rounds: Number(values.rounds) };
 }

@@ -7,30 +7,17 @@
  *   git archive main lib | tar -x -C /tmp/quantnb-main
  *   deno run -A bench/panel_ab.ts --base /tmp/quantnb-main [--rounds 15]
  */
-import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { DEFAULT_SYNTHETIC, generateUniverse } from "../lib/ingest/mod.ts";
 import { loadPanel } from "../lib/panel/load.ts";
 import { createSnapshot } from "../lib/snapshot/create.ts";
 import { openStore } from "../lib/store/db.ts";
 import { writeTables } from "../lib/store/write.ts";
-import { sideBySide, summaryLine } from "./_side_by_side.ts";
+import { baseTree, sideBySide, summaryLine } from "./_side_by_side.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    base: { type: "string" },
-    rounds: { type: "string", default: "15" },
-    help: { type: "boolean", default: false },
-  },
-});
-if (values.help || !values.base) {
-  console.log("Usage: deno run -A bench/panel_ab.ts --base DIR (a tree holding lib/) [--rounds R]");
-  Deno.exit(values.help ? 0 : 2);
-}
-const base: { loadPanel: typeof loadPanel } = await import(
-  pathToFileURL(join(resolve(values.base), "lib/panel/load.ts")).href
+const { base, rounds } = await baseTree<{ loadPanel: typeof loadPanel }>(
+  "bench/panel_ab.ts",
+  "lib/panel/load.ts",
 );
 
 const root = await Deno.makeTempDir({ prefix: "quantnb-panel-ab-" });
@@ -54,7 +41,7 @@ const timed = (load: typeof loadPanel) => async () => {
   await load(query);
   return (performance.now() - started) / 1000;
 };
-const result = await sideBySide(Number(values.rounds), timed(loadPanel), timed(base.loadPanel), (r, a, b) => {
+const result = await sideBySide(rounds, timed(loadPanel), timed(base.loadPanel), (r, a, b) => {
   console.error(
     `round ${r + 1}: this ${a.toFixed(3)} s, base ${b.toFixed(3)} s, ratio ${(a / b).toFixed(2)}`,
   );

@@ -183,6 +183,32 @@ Deno.test("intraday bars in the store: loaded at any interval, annualised by the
     },
   );
   await t.step(
+    "adv: the mean traded value Σ close × volume of the sessions so far, seen from the next session",
+    async () => {
+      const hourly = await load("1h", ["adv"]);
+      // traded value of session d for security i, summed here over its 390 minute bars
+      const traded = (d: number, i: number) => {
+        let sum = 0;
+        for (let b = d * 390; b < (d + 1) * 390; b++) {
+          sum += minute.fields.close[b * 12 + i] * minute.fields.volume[b * 12 + i];
+        }
+        return sum;
+      };
+      const adv = hourly.fields.adv;
+      // NYSE 9:30–16:00 makes 7 hourly bars (the last one half an hour); session 0 has no ADV before it
+      for (const i of [0, 7]) {
+        assert(Number.isNaN(adv[0 * 12 + i]) && Number.isNaN(adv[6 * 12 + i]));
+        assertAlmostEquals(adv[7 * 12 + i], traded(0, i), 1e-6); // session 1 sees session 0's
+        assertAlmostEquals(adv[13 * 12 + i], traded(0, i), 1e-6);
+        assertAlmostEquals(
+          adv[5 * 7 * 12 + i],
+          (traded(0, i) + traded(1, i) + traded(2, i) + traded(3, i) + traded(4, i)) / 5,
+          1e-6,
+        );
+      }
+    },
+  );
+  await t.step(
     "a 1h panel annualises at 1764: ret is bar to bar, vol and Sharpe scale by √1764",
     async () => {
       const hourly = await load("1h");

@@ -16,7 +16,7 @@ Deno.test("deno task demo --intraday: minute bars, snapshot, hourly batch annual
     ...["--runs", `${dir}/runs`, "--reports", `${dir}/reports`],
   ];
   await t.step(
-    "the first run loads 30 × 40 sessions × 420 minute bars and runs four hourly backtests",
+    "the first run loads 30 × 40 sessions × 420 minute bars, runs four hourly backtests and a portfolio",
     async () => {
       const { code, out, err } = await capture(() => main(args));
       assertEquals(code, 0, err);
@@ -34,6 +34,14 @@ Deno.test("deno task demo --intraday: minute bars, snapshot, hourly batch annual
         assert(daily.net.length > 250 && daily.net.length <= 280, `${daily.net.length} bars`);
         assertAlmostEquals(run.metrics.annual_volatility, annualVolatility(daily.net!, 252 * 7), 1e-12);
       }
+      // and the hourly strategy portfolio: 7 bars × 40 sessions less the 3-bar lookback, annualised the same way
+      const [portfolio] = await listRuns({ runsDir: `${dir}/runs`, kind: "strategy" });
+      const run = await getRun(portfolio.run_id, { runsDir: `${dir}/runs` });
+      assertEquals([run.params.interval, run.tags.schedule], ["1h", "daily"]);
+      const daily = await readDaily(run.run_id, { runsDir: `${dir}/runs` });
+      assert(daily.net.length > 270 && daily.net.length <= 280, `${daily.net.length} bars`);
+      assertAlmostEquals(run.metrics.annual_volatility, annualVolatility(daily.net!, 252 * 7), 1e-12);
+      assert(run.metrics.interest > 0 && run.metrics.n_trades > 40, JSON.stringify(run.metrics));
     },
   );
   await t.step("a second run loads nothing and records no new run", async () => {
@@ -41,6 +49,7 @@ Deno.test("deno task demo --intraday: minute bars, snapshot, hourly batch annual
     assertEquals(code, 0, err);
     assert(out.includes("not loading it again") && out.includes("snapshot intraday is up to date"), out);
     assertEquals((await listRuns({ runsDir: `${dir}/runs`, kind: "backtest" })).length, 4);
+    assertEquals((await listRuns({ runsDir: `${dir}/runs`, kind: "strategy" })).length, 1);
   });
   await Deno.remove(dir, { recursive: true });
 });

@@ -2,17 +2,14 @@ import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/stric
 import { main as backtestMain } from "../lib/cli/backtest.ts";
 import { main as batchMain } from "../lib/cli/batch.ts";
 import { main as metricsMain } from "../lib/cli/metrics.ts";
-import { ingestIntraday } from "../lib/bars/ingest.ts";
 import { SESSIONS } from "../lib/bars/session.ts";
 import { annualVolatility } from "../lib/metrics/core.ts";
 import { loadPanel } from "../lib/panel/load.ts";
-import { createSnapshot } from "../lib/snapshot/create.ts";
-import { openStore } from "../lib/store/db.ts";
-import { writeStore } from "../lib/store/write_store.ts";
 import { getRun } from "../lib/track/get_run.ts";
 import { readDaily } from "../lib/track/read_daily.ts";
 import { assertAlmostEquals } from "./_assert.ts";
 import { capture } from "./fixtures/capture.ts";
+import { intradaySnapshot } from "./fixtures/synthetic_snapshot.ts";
 
 Deno.test("--interval: metrics, backtests and batch jobs annualise by the bar size", async (t) => {
   await t.step("metrics --interval 1h: Sharpe × √1764 (hand-computed)", async () => {
@@ -35,13 +32,7 @@ Deno.test("--interval: metrics, backtests and batch jobs annualise by the bar si
   });
 
   const dir = await Deno.makeTempDir({ prefix: "quantnb-interval-" });
-  await writeStore(
-    `${dir}/q.duckdb`,
-    (store) => ingestIntraday(store, SESSIONS.B3, { nSecurities: 14, sessions: 8, seed: 5 }),
-  );
-  const store = await openStore(`${dir}/q.duckdb`);
-  await createSnapshot(store, "b3intra", { snapshotsDir: `${dir}/snap` });
-  store.close();
+  await intradaySnapshot(dir, "b3intra", SESSIONS.B3, { nSecurities: 14, sessions: 8, seed: 5 });
   // a reversal signal on hourly bars: the bar's return, known at its close, as of the next bar's start
   const hourly = await loadPanel({
     snapshot: "b3intra",

@@ -17,7 +17,15 @@ import { queryRows, sqlString } from "../store/db.ts";
 import { lowerBound } from "../util/bisect.ts";
 import { toShared } from "../util/shared.ts";
 import { aggregateBars, type Bars } from "./aggregate.ts";
-import { barsPerYear, type Interval, INTERVAL_MINUTES, INTERVALS, localClock, sessionOf } from "./session.ts";
+import {
+  barsPerYear,
+  type Interval,
+  INTERVAL_MINUTES,
+  INTERVALS,
+  type Session,
+  sessionDays,
+  sessionOf,
+} from "./session.ts";
 
 const DAY_MS = 86_400_000;
 const OHLCV = ["open", "high", "low", "close", "volume"] as const;
@@ -185,9 +193,7 @@ export async function readBarPanel(
   }
   const asked = DESCRIPTORS.filter((f) => wanted.has(f));
   if (asked.length) {
-    const clock = localClock(session);
-    const sessionDay = Float64Array.from(dates, (ms) => Math.floor(clock(ms) / DAY_MS) * DAY_MS);
-    Object.assign(loaded, await descriptorsAsOf(conn, asked, dates, sessionDay, nS));
+    Object.assign(loaded, await descriptorsAsOf(conn, asked, dates, sessionDays(dates, session), nS));
   }
   const lead = query.start ? lowerBound(dates, parseIsoDate(query.start)) : 0;
   return {
@@ -199,4 +205,33 @@ export async function readBarPanel(
     ),
     periodsPerYear: query.periodsPerYear ?? barsPerYear(interval, session),
   };
+}
+
+/**
+ * The session the securities trade in (from `bar_sessions`), or a `RangeError` when they have no bars
+ * or trade in several sessions.
+ *
+ * @example
+ * ```ts
+ * (await readBarSession(snapshot.conn, panel.securityIds)).name; // => "B3"
+ * ```
+ */
+export async function readBarSession(
+  conn: DuckDBConnection,
+  securityIds: readonly string[],
+): Promise<Session> {
+  const rows = await queryRows(
+    conn,
+    `SELECT DISTINCT session FROM bar_sessions WHERE security_id IN (${
+      securityIds.map(sqlString).join(", ") || "NULL"
+    }) ORDER BY session`,
+  );
+  if (rows.length !== 1) {
+    throw new RangeError(
+      rows.length
+        ? `the securities trade in different sessions (${rows.map((r) => r.session).join(", ")})`
+        : "the securities have no intraday bars (no session in bar_sessions)",
+    );
+  }
+  return sessionOf(rows[0].session as string);
 }

@@ -157,3 +157,21 @@ export function localClock(session: Session): (utcMs: number) => number {
     return utcMs + offset;
   };
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The session (trading day) of each bar: the local date of its start on `session`'s clock, as epoch
+ * ms of that date at UTC midnight (the daily calendar's convention), so bars and daily data (rates,
+ * corporate actions, due dates) meet on one day axis.
+ *
+ * @example
+ * ```ts
+ * sessionDays(Float64Array.of(Date.UTC(2024, 0, 2, 13), Date.UTC(2024, 0, 2, 19)), SESSIONS.B3);
+ * // => Float64Array [Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 2)]
+ * ```
+ */
+export function sessionDays(dates: ArrayLike<number>, session: Session): Float64Array {
+  const clock = localClock(session);
+  return Float64Array.from(dates, (ms) => Math.floor(clock(ms) / DAY_MS) * DAY_MS);
+}

@@ -8,7 +8,9 @@
  * overnight gap of σ_i·0.3·z'. Open = the previous close (× the gap on the first bar), close = open ·
  * e^r, high/low = max/min(open, close) stretched by |z''|·σ_i·u(b)/√n/2, volume = base_i · u(b)² ·
  * e^(0.3 z'''). σ_i (annual) is drawn from [0.15, 0.45] and μ_i from N(0.05, 0.1), per security, from
- * the seed; sessions are weekdays (no holiday calendar).
+ * the seed; sessions are weekdays (no holiday calendar). Liquidity as the store's descriptors carry
+ * it: ADV of session d = the mean over its last 20 sessions (fewer at the start) of the session's
+ * traded value Σ close · volume over its bars, so the participation cost model works on these bars.
  */
 import type { PriceColumns, SecurityRow } from "../store/tables.ts";
 import { INDUSTRIES } from "../ingest/synthetic_factors.ts";
@@ -40,7 +42,12 @@ export interface IntradayMarket {
   readonly securities: SecurityRow[];
   readonly bars: BarRows;
   readonly daily: PriceColumns;
+  /** ADV per row of `daily` (same order, currency): the `adv` descriptor (see the module doc). */
+  readonly adv: Float64Array;
 }
+
+/** Sessions in the ADV window (the store's convention: the daily synthetic and the B3 refresh use 20). */
+const ADV_SESSIONS = 20;
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -148,6 +155,23 @@ export function simulateIntraday(session: Session, options: IntradayOptions = {}
     close: dailyBars.close,
     volume: dailyBars.volume,
   };
+  // traded value per session (date-major like `daily`), then its trailing mean over ADV_SESSIONS
+  const traded = new Float64Array(nD * nSecurities);
+  for (let t = 0; t < nT; t++) {
+    const d = Math.floor(t / perSession);
+    for (let i = 0; i < nSecurities; i++) {
+      traded[d * nSecurities + i] += close[t * nSecurities + i] * volume[t * nSecurities + i];
+    }
+  }
+  const adv = new Float64Array(nD * nSecurities);
+  for (let i = 0; i < nSecurities; i++) {
+    let sum = 0;
+    for (let d = 0; d < nD; d++) {
+      sum += traded[d * nSecurities + i];
+      if (d >= ADV_SESSIONS) sum -= traded[(d - ADV_SESSIONS) * nSecurities + i];
+      adv[d * nSecurities + i] = sum / Math.min(d + 1, ADV_SESSIONS);
+    }
+  }
   const securities: SecurityRow[] = securityIds.map((security_id, i) => ({
     security_id,
     name: `Synthetic intraday ${i + 1}`,
@@ -159,6 +183,7 @@ export function simulateIntraday(session: Session, options: IntradayOptions = {}
     securities,
     bars: { interval, securityIds, security, ts, open, high, low, close, volume },
     daily,
+    adv,
   };
 }
 

@@ -31,7 +31,8 @@ With --intraday, the intraday demo instead (its own store, data/intraday.duckdb 
   2. snapshots it as "intraday";
   3. writes an hourly reversal signal (data/intraday_signal.csv) and a batch file beside it
      (data/intraday_batch.yaml: hourly backtests at lags 0 and 1 bar, costs 0 and 10 bps,
-     annualised by 252 × 7: the random-walk market has no reversal, and hourly turnover is costly);
+     annualised by 252 × 7: the random-walk market has no reversal, and hourly turnover is costly;
+     and short_term_reversal as an hourly portfolio: deno task run --interval 1h, lots, costs, taxes);
   4. runs that batch (a rerun skips the recorded runs) and prints its summary.
 
 Options:
@@ -158,14 +159,15 @@ async function intradayDemo(
       bars: j.metrics?.n_days ?? NaN,
       run_id: j.run_id ?? "",
     })),
-    { maxRows: result.jobs.length, caption: "hourly backtests (annualised by 252 sessions × 7 bars)" },
+    { maxRows: result.jobs.length, caption: "hourly runs (annualised by 252 sessions × 7 bars)" },
   ));
   if (result.counts.failed) {
-    throw new Error(`${result.counts.failed} intraday backtest(s) failed: see ${result.index}`);
+    throw new Error(`${result.counts.failed} intraday run(s) failed: see ${result.index}`);
   }
   console.log(`\nsummary ${result.summaryCsv}\nindex   ${result.index}`);
   console.log(
     `next    deno task backtest --snapshot intraday --signal ${demo.signalFile} --interval 1h --mincos 5 --fractile 30,70; ` +
+      `deno task run short_term_reversal --snapshot intraday --interval 1h --schedule daily --lot 100; ` +
       `deno task batch ${demo.batchFile} --dry-run; deno task clean --db ${
         options.db ?? "data/intraday.duckdb"
       } --retain 1m:90:5m --dry-run`,

@@ -10,6 +10,7 @@ import { runStrategy, type StrategyRunOptions, tearsheetPath } from "../pipeline
 import { readPreset } from "../preset/preset.ts";
 import { COMMON_HELP, parseTaskArgs, runTask, UsageError } from "./args.ts";
 import { SIMULATION_ARGS, SIMULATION_HELP, simulationOptions } from "./simulation_args.ts";
+import { intervalOption } from "./backtest.ts";
 
 const HELP = `deno task run STRATEGY --snapshot ID [options]
        deno task run --preset FILE [--param K=V …]
@@ -27,6 +28,9 @@ Strategy:
   --instrument SPEC        trade a synthetic instrument: spread:A:B[:beta] or ratio:A:B (repeatable)
   --securities A,B,…       restrict the strategy's universe (kept beside the instruments)
   --benchmark ID           an index of the snapshot (SPX) or an index-level series (IBOV): comparison, trend filters
+  --interval I             bars: 1d (default) | 1h | 5m | 1m (the snapshot's intraday bars): lookbacks and
+                           --schedule N count bars, daily = each session's last bar; cash, borrow, dividends
+                           and the tax day once per session; annualised over 252 × bars per session
 
 ${SIMULATION_HELP}
 
@@ -39,7 +43,8 @@ Run:
 ${COMMON_HELP}
 
 Example: deno task run momentum_12_1 --snapshot demo --param top_n=30 --lot 100 --commission-bps 5 \\
-  --slippage-bps 10 --tax brazil --cash-rate cdi --benchmark SPX`;
+  --slippage-bps 10 --tax brazil --cash-rate cdi --benchmark SPX
+         deno task run short_term_reversal --snapshot intraday --interval 1h --schedule daily --lot 100`;
 
 /** The options of one strategy run (also a batch job's, see `lib/jobs`), as `parseTaskArgs` takes them. */
 export const RUN_OPTIONS = {
@@ -48,6 +53,7 @@ export const RUN_OPTIONS = {
   instrument: { type: "string", multiple: true },
   securities: { type: "string" },
   benchmark: { type: "string" },
+  interval: { type: "string" },
   ...SIMULATION_ARGS,
   start: { type: "string" },
   end: { type: "string" },
@@ -56,7 +62,7 @@ export const RUN_OPTIONS = {
 /** A strategy run's settings as `runStrategy` takes them. */
 export type StrategyRunSettings = Pick<
   StrategyRunOptions,
-  "params" | "simulation" | "benchmark" | "instruments" | "securities"
+  "params" | "simulation" | "benchmark" | "instruments" | "securities" | "interval"
 >;
 
 /**
@@ -85,6 +91,7 @@ export function strategyRunSettings(
     benchmark: v.benchmark ?? null,
     instruments,
     securities: v.securities?.split(",").map((s) => s.trim()).filter(Boolean),
+    ...(v.interval !== undefined ? { interval: intervalOption(values) } : {}),
   };
 }
 
@@ -189,12 +196,20 @@ export async function main(args: string[]): Promise<number> {
     ].filter((m) => m in metrics);
     console.log(renderTextTable(Object.fromEntries(shown.map((m) => [m, metrics[m]])), {
       maxRows: shown.length,
-      caption: `${out.strategy.name} on ${snapshot}`,
+      caption: `${out.strategy.name} on ${snapshot}${
+        barsNote(run.params.interval, out.result?.periodsPerYear)
+      }`,
     }));
     console.log(`\nrun ${run.run_id}${out.reused ? " (identical run already recorded; reused)" : ""}`);
     console.log(`tear sheet: ${tearsheetPath(run)}`);
     return 0;
   }, HELP);
+}
+
+/** The caption's note on intraday bars: the interval, and the annualisation when the run was computed. */
+function barsNote(interval: unknown, periodsPerYear: number | undefined): string {
+  if (typeof interval !== "string" || interval === "1d") return "";
+  return ` · ${interval} bars${periodsPerYear ? `, annualised over ${periodsPerYear} a year` : ""}`;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -31,7 +31,8 @@ export const SIMULATION_ARGS = {
 
 /** Help lines of `SIMULATION_ARGS`. */
 export const SIMULATION_HELP = `Portfolio:
-  --schedule S             daily | weekly | monthly | quarterly | on_change (default: the strategy's)
+  --schedule S             daily | weekly | monthly | quarterly | on_change (default: the strategy's),
+                           each the last bar of its session / week / month / quarter, or N: every N bars
   --execution E            next_open | next_close (default next_open)
   --capital X              starting cash (default 1e6)
   --lot N                  shares trade in lots of N (default 1; B3: 100)
@@ -47,7 +48,7 @@ Costs, cash, taxes:
   --slippage-bps X         slippage in bps of the price (default 0)
   --slippage participation ADV model: bps + impact-bps × sqrt(value / ADV), fills ≤ max-participation × ADV
   --impact-bps X           impact at 100% of ADV (default 100)
-  --max-participation F    daily fill cap as a fraction of ADV (default 0.1)
+  --max-participation F    fill cap per session (day) as a fraction of ADV (default 0.1)
   --cash-rate R            cdi (the snapshot's CDI series), a series id, an annual rate (0.1075) or none
   --tax T                  none | brazil (default none)`;
 
@@ -95,7 +96,11 @@ export function simulationOptions(
     );
   }
   const simulation: SimulationOptions = {
-    ...(v.schedule ? { schedule: v.schedule as SimulationOptions["schedule"] } : {}),
+    ...(v.schedule
+      ? {
+        schedule: /^\d+$/.test(v.schedule) ? Number(v.schedule) : v.schedule as SimulationOptions["schedule"],
+      }
+      : {}),
     ...(v.execution ? { execution: v.execution as SimulationOptions["execution"] } : {}),
     capital: number("capital", v.capital, (x) => x > 0, "a number > 0"),
     lot: number("lot", v.lot, (x) => Number.isInteger(x) && x >= 1, "an integer ≥ 1"),

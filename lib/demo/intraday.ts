@@ -1,7 +1,8 @@
 /**
  * The demo's intraday mode: a seeded synthetic B3 market of minute bars (regular session 10:00–17:00
  * São Paulo, see `lib/bars/session.ts`) in its own store, snapshot "intraday", an hourly reversal
- * signal, and a batch file of hourly backtests (a lag matrix) that `runBatchFile` runs and resumes.
+ * signal, and a batch file of hourly backtests (a lag matrix) and an hourly strategy portfolio that
+ * `runBatchFile` runs and resumes.
  * Idempotent: an existing store is not loaded again, the snapshot is reused while the store is
  * unchanged, and the batch skips the runs already recorded.
  */
@@ -61,7 +62,9 @@ export function reversalSignalCsv(panel: Panel): string {
 
 /**
  * The demo's batch: hourly backtests of the reversal signal at lags 0 and 1 bar, without costs and
- * at 10 bps (the random-walk market has no reversal to find; the costs of hourly turnover show).
+ * at 10 bps (the random-walk market has no reversal to find; the costs of hourly turnover show), and
+ * the short-term reversal strategy as an hourly portfolio (3-bar lookback, rebalanced at each
+ * session's last bar, B3 lots, costs and taxes, cash at 10.75% a year accrued once per session).
  */
 function batchText(snapshotsDir: string, signalFile: string): string {
   return `name: intraday
@@ -70,15 +73,24 @@ snapshots: ${snapshotsDir}
 defaults:
   snapshot: intraday
   interval: 1h
-  mincos: 5
-  fractile: [30, 70]
 jobs:
   - kind: backtest
     job: reversal-1h-lag{lag}-tc{tc-bps}
     signal: ${signalFile}
+    mincos: 5
+    fractile: [30, 70]
     matrix:
       lag: [0, 1]
       tc-bps: [0, 10]
+  - kind: strategy
+    job: reversal-portfolio-1h
+    strategy: short_term_reversal
+    param: [lookback=3, top_n=5]
+    schedule: daily
+    lot: 100
+    commission-bps: 5
+    cash-rate: 0.1075
+    tax: brazil
 `;
 }
 

@@ -3,6 +3,13 @@
  * actions and benchmark → strategy weights → portfolio simulation → metrics → recorded run (kind
  * "strategy") with its tear sheet. An identical run (same snapshot, strategy source, parameters and
  * settings) is recognised from its config hash before anything is computed.
+ *
+ * On intraday bars (`interval` 1h, 5m, 1m) the strategy sees the bar panel (lookbacks count in bars),
+ * its daily series (rates, levels) as of the previous session's date, so no bar sees a value published
+ * at its own session's close; the simulator runs per bar with cash, borrow, corporate actions and the
+ * tax day per session (see `lib/portfolio/simulate.ts`); the metrics annualise over the panel's
+ * `periodsPerYear` (252 × bars per session). A benchmark must then be an index with bars of the
+ * interval.
  */
 import { join } from "node:path";
 import { readPanel } from "../panel/load.ts";
@@ -11,6 +18,7 @@ import { isoDate, type Panel } from "../panel/types.ts";
 import { readCorporateEvents } from "../portfolio/actions.ts";
 import { readSecurityTerms, type SecurityTerms } from "../portfolio/security_terms.ts";
 import { resolveSimulation, type SimulationConfig, type SimulationOptions } from "../portfolio/config.ts";
+import { scheduleLabel } from "../portfolio/calendar.ts";
 import { marketFromPanel, type PortfolioResult, simulatePortfolio } from "../portfolio/simulate.ts";
 import { monthlyCosts, type PortfolioMetrics, portfolioMetrics } from "../portfolio/summary.ts";
 import { TRADE_KINDS } from "../portfolio/records.ts";
@@ -21,7 +29,7 @@ import { type Displayable, displayable } from "../nb/displayable.ts";
 import { shellQuote } from "../report/page_parts.ts";
 import { openSnapshot } from "../snapshot/catalog.ts";
 import { verifiedManifest } from "../snapshot/verify.ts";
-import { queryRows } from "../store/db.ts";
+import { queryRows, sqlString } from "../store/db.ts";
 import {
   instrumentId,
   type InstrumentSpec,
@@ -36,6 +44,8 @@ import { recordOnce, runConfigHash, type RunIdentity } from "../track/record_run
 import type { LockHolder } from "../track/run_lock.ts";
 import type { RunInput, RunJson, RunRecord, RunTable } from "../track/types.ts";
 import { sha256File, sha256Hex } from "../util/hash.ts";
+import { readBarSession } from "../bars/panel.ts";
+import { checkInterval, type Interval, sessionDays } from "../bars/session.ts";
 import { checkOptions, optionKeys } from "../util/options.ts";
 
 /** What to run and how. */
@@ -43,6 +53,11 @@ export interface StrategyRunOptions {
   readonly strategy: string;
   readonly snapshot: string;
   readonly snapshotsDir?: string;
+  /**
+   * Bar size: `1d` (default, daily prices) or intraday `1h`, `5m`, `1m` (the snapshot's bars; see the
+   * module doc).
+   */
+  readonly interval?: Interval;
   /** Strategy parameters (typed or strings); validated against its schema before anything runs. */
   readonly params?: Readonly<Record<string, unknown>>;
   /** Simulator settings; the schedule defaults to the strategy's own (else monthly). */
@@ -76,6 +91,7 @@ const STRATEGY_RUN_KEYS = optionKeys<StrategyRunOptions>({
   strategy: true,
   snapshot: true,
   snapshotsDir: true,
+  interval: true,
   params: true,
   simulation: true,
   benchmark: true,
@@ -131,10 +147,11 @@ export async function sourceHash(entry: StrategyEntry, params: Params, registry:
 /** The equivalent `deno task run` command line. */
 export function runCommand(options: StrategyRunOptions, config: SimulationConfig, params: Params): string {
   const words = ["deno", "task", "run", options.strategy, "--snapshot", options.snapshot];
+  if (intraday(options.interval)) words.push("--interval", options.interval!);
   for (const [k, v] of Object.entries(params)) if (v !== null) words.push("--param", `${k}=${v}`);
   words.push(
     "--schedule",
-    config.schedule,
+    String(config.schedule),
     "--execution",
     config.execution,
     "--capital",
@@ -163,9 +180,16 @@ function specText(spec: InstrumentSpec): string {
     : `ratio:${spec.a}:${spec.b}`;
 }
 
+/** Whether `interval` names intraday bars (`1d` and none are daily). */
+function intraday(interval: Interval | undefined): boolean {
+  return interval !== undefined && interval !== "1d";
+}
+
 /** Everything a run reads from the snapshot. */
 export interface RunData {
   panel: Panel;
+  /** On intraday bars, the session (trading day) of each bar (`sessionDays`). */
+  sessions?: Float64Array;
   series: Record<string, Series>;
   events: Awaited<ReturnType<typeof readCorporateEvents>>;
   /** Lots and tax classes from the snapshot's security master, when it has one. */
@@ -178,7 +202,13 @@ let cached: { key: string; data: Promise<RunData> } | undefined;
 
 /** The run's data, from the cache when the same snapshot (same content hash) and benchmark were loaded last. */
 function runData(options: StrategyRunOptions, hash: string): Promise<RunData> {
-  const key = JSON.stringify([options.snapshotsDir ?? "", options.snapshot, hash, options.benchmark ?? null]);
+  const key = JSON.stringify([
+    options.snapshotsDir ?? "",
+    options.snapshot,
+    hash,
+    options.benchmark ?? null,
+    intraday(options.interval) ? options.interval : "1d",
+  ]);
   if (cached?.key !== key) {
     const data = loadRunData(options);
     cached = { key, data };
@@ -188,31 +218,33 @@ function runData(options: StrategyRunOptions, hash: string): Promise<RunData> {
 }
 
 /**
- * Reads what a strategy run needs from a snapshot: the whole panel, every series, corporate actions on
- * the panel's bars, lots and tax classes, and the benchmark's close on the panel's dates (an index
- * security, else an index-level series; an unknown benchmark is a `RangeError` listing the ones there).
+ * Reads what a strategy run needs from a snapshot: the whole panel (of `interval` bars, daily by
+ * default), every series, corporate actions on the panel's bars (on intraday bars, on the first bar of
+ * the ex-date's session), lots and tax classes, and the benchmark's close on the panel's dates (an
+ * index security, else an index-level series; on intraday bars an index with bars of the interval; an
+ * unknown benchmark is a `RangeError` listing the ones there).
  */
 export async function loadRunData(
-  options: Pick<StrategyRunOptions, "snapshot" | "snapshotsDir" | "benchmark">,
+  options: Pick<StrategyRunOptions, "snapshot" | "snapshotsDir" | "benchmark" | "interval">,
 ): Promise<RunData> {
   const snap = await openSnapshot(options.snapshot, options.snapshotsDir);
+  const interval = intraday(options.interval) ? options.interval : undefined;
   try {
-    const panel = await readPanel(snap.conn, {});
+    const panel = await readPanel(snap.conn, interval ? { interval } : {});
+    const sessions = interval
+      ? sessionDays(panel.dates, await readBarSession(snap.conn, panel.securityIds))
+      : undefined;
     const ids = (await queryRows(snap.conn, "SELECT series_id FROM series_info ORDER BY series_id"))
       .map((r) => r.series_id as string);
     const series: Record<string, Series> = {};
     for (const id of ids) series[id] = await readSeries(snap.conn, id);
-    const events = await readCorporateEvents(snap.conn, panel.dates, panel.securityIds);
+    const events = await readCorporateEvents(snap.conn, sessions ?? panel.dates, panel.securityIds);
     const terms = await readSecurityTerms(snap.conn, panel.securityIds);
     let benchmarkClose: Float64Array | undefined;
     if (options.benchmark) {
-      const index = await readPanel(snap.conn, {
-        assetClass: "index",
-        securities: [options.benchmark],
-        fields: ["close"],
-      });
-      const level = series[options.benchmark];
-      if (index.securityIds.length) {
+      const index = await benchmarkIndex(snap.conn, options.benchmark, interval);
+      const level = interval ? undefined : series[options.benchmark];
+      if (index?.securityIds.length) {
         benchmarkClose = asOf({ dates: index.dates, values: index.fields.close }, panel.dates);
       } else if (level?.unit === "level") benchmarkClose = asOf(level, panel.dates);
       else {
@@ -221,16 +253,34 @@ export async function loadRunData(
             .map((r) => r.security_id as string)
             .concat(Object.values(series).filter((x) => x.unit === "level").map((x) => x.series_id));
         throw new RangeError(
-          `benchmark "${options.benchmark}" is neither an index nor an index-level series of snapshot "${options.snapshot}"; available: ${
-            known.join(", ") || "none"
-          }`,
+          interval
+            ? `benchmark "${options.benchmark}" has no ${interval} bars in snapshot "${options.snapshot}": an intraday run compares against an index with bars of its interval`
+            : `benchmark "${options.benchmark}" is neither an index nor an index-level series of snapshot "${options.snapshot}"; available: ${
+              known.join(", ") || "none"
+            }`,
         );
       }
     }
-    return { panel, series, events, terms, benchmarkClose };
+    return { panel, sessions, series, events, terms, benchmarkClose };
   } finally {
     snap.close();
   }
+}
+
+/** The benchmark index's close panel (of `interval` bars when given; undefined when it has none). */
+async function benchmarkIndex(
+  conn: Parameters<typeof readPanel>[0],
+  id: string,
+  interval: Interval | undefined,
+): Promise<Panel | undefined> {
+  const query = { assetClass: "index" as const, securities: [id], fields: ["close"] };
+  if (!interval) return await readPanel(conn, query);
+  const known = await queryRows(
+    conn,
+    `SELECT 1 FROM bar_sessions JOIN securities USING (security_id)
+     WHERE asset_class = 'index' AND security_id = ${sqlString(id)}`,
+  );
+  return known.length ? await readPanel(conn, { ...query, interval }) : undefined;
 }
 
 /** The strategy's weights on the full panel (through instruments and a restricted universe when asked). */
@@ -246,8 +296,10 @@ async function strategyWeights(
   const keep = options.securities ?? (specs.length ? [] : panel.securityIds);
   const view = specs.length || options.securities ? withInstruments(panel, specs, keep) : undefined;
   const target = view?.panel ?? panel;
+  // On intraday bars a daily value is known from the next session on (its own session's bars precede its close).
+  const seen = data.sessions ? data.sessions.map((day) => day - 1) : panel.dates;
   const generated = await generateWeights(entry, target, params, {
-    series: Object.fromEntries(Object.entries(data.series).map(([id, s]) => [id, asOf(s, panel.dates)])),
+    series: Object.fromEntries(Object.entries(data.series).map(([id, s]) => [id, asOf(s, seen)])),
     benchmark: options.benchmark && data.benchmarkClose
       ? { id: options.benchmark, close: data.benchmarkClose }
       : undefined,
@@ -332,6 +384,7 @@ export async function planStrategyRun(options: StrategyRunOptions): Promise<Stra
   const entry = registry.get(options.strategy);
   const params = validateParams(entry.name, entry.params, options.params ?? {});
   const config = resolveSimulation({ schedule: entry.schedule ?? "monthly", ...options.simulation });
+  if (options.interval !== undefined) checkInterval(options.interval);
   const instruments = (options.instruments ?? []).map((
     i,
   ) => (typeof i === "string" ? parseInstrument(i) : i));
@@ -343,6 +396,8 @@ export async function planStrategyRun(options: StrategyRunOptions): Promise<Stra
     benchmark: options.benchmark ?? null,
     instruments: instruments.map(instrumentId),
     securities: options.securities ?? null,
+    // Daily runs keep the identity they had before intraday runs existed: `1d` is the default, unhashed.
+    ...(intraday(options.interval) ? { interval: options.interval } : {}),
   };
   const identity: RunIdentity = {
     experiment: options.experiment ?? entry.name,
@@ -384,7 +439,12 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     await step(1);
     const weights = await strategyWeights(entry, params, data, options, registry);
     await step(2);
-    const market = marketFromPanel(data.panel, { events: data.events, series: data.series, ...data.terms });
+    const market = marketFromPanel(data.panel, {
+      events: data.events,
+      series: data.series,
+      ...data.terms,
+      ...(data.sessions ? { sessions: data.sessions } : {}),
+    });
     const result = simulatePortfolio(market, weights, config);
     const from = data.panel.dates.indexOf(result.dates[0]);
     const benchmark = options.benchmark && data.benchmarkClose
@@ -449,7 +509,8 @@ function strategyRunInput(
     ...identity,
     tags: {
       ...identity.tags,
-      schedule: config.schedule,
+      schedule: scheduleLabel(config.schedule),
+      ...(intraday(options.interval) ? { interval: options.interval! } : {}),
       tax: result.taxModel.name,
       period: `${isoDate(result.dates[0])}..${isoDate(result.dates[result.dates.length - 1])}`,
       command,

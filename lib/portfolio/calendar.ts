@@ -5,11 +5,32 @@
 
 const DAY_MS = 86_400_000;
 
-/** Rebalance schedules: which decision bars the simulator acts on. */
+/** Rebalance schedules by name: which decision bars the simulator acts on (see `decisionBars`). */
 export const SCHEDULES = ["daily", "weekly", "monthly", "quarterly", "on_change"] as const;
 
-/** One of `SCHEDULES`. */
-export type Schedule = typeof SCHEDULES[number];
+/**
+ * One of `SCHEDULES`, or a whole number N ≥ 1: every N bars (1 is every bar), as the construction
+ * schedules of `lib/portfolio/construct` count them.
+ */
+export type Schedule = typeof SCHEDULES[number] | number;
+
+/** The schedules as a user reads them (for help and errors). */
+export const SCHEDULE_NAMES = `${SCHEDULES.join(", ")} or a number N of bars`;
+
+/**
+ * Whether `value` is a schedule: one of `SCHEDULES` or a whole number of bars ≥ 1.
+ *
+ * @example
+ * ```ts
+ * isSchedule(7); // => true (every 7 bars)
+ * isSchedule("hourly"); // => false
+ * ```
+ */
+export function isSchedule(value: unknown): value is Schedule {
+  return typeof value === "number"
+    ? Number.isInteger(value) && value >= 1
+    : (SCHEDULES as readonly unknown[]).includes(value);
+}
 
 /**
  * Calendar month of an epoch-ms date as one integer, `year · 12 + month0` (UTC).
@@ -24,16 +45,31 @@ export function monthKey(ms: number): number {
   return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
 
+/**
+ * A schedule as text: its name, or `every N bars`.
+ *
+ * @example
+ * ```ts
+ * scheduleLabel(7); // => "every 7 bars"
+ * ```
+ */
+export function scheduleLabel(schedule: Schedule): string {
+  return typeof schedule === "number" ? `every ${schedule} bar${schedule === 1 ? "" : "s"}` : schedule;
+}
+
 /** Monday-based week number since the epoch (1970-01-05, a Monday, starts week 1). */
 function weekKey(ms: number): number {
   return Math.floor((Math.floor(ms / DAY_MS) + 3) / 7);
 }
 
 /**
- * Which bars a schedule decides on: `daily` every bar; `weekly`, `monthly`, `quarterly` the last bar of
- * each calendar week (Monday–Sunday), month or quarter present in `dates` (the last bar of the data
- * counts as the end of its period); `on_change` every bar as a candidate (the simulator then acts only
- * when the target changes). A decision taken at bar t's close executes at bar t + 1.
+ * Which bars a schedule decides on, given each bar's session (trading day, epoch ms of its date; for
+ * daily bars the bar dates themselves): `daily`, `weekly`, `monthly`, `quarterly` the last bar of each
+ * session, calendar week (Monday–Sunday), month or quarter present in `sessions` (the last bar of the
+ * data counts as the end of its period), so on daily bars `daily` is every bar and on hourly bars the
+ * session's last bar; a number N every N-th bar counted from the first (bars 0-based N − 1, 2N − 1, …)
+ * and the last bar; `on_change` every bar as a candidate (the simulator then acts only when the target
+ * changes). A decision taken at bar t's close executes at bar t + 1.
  *
  * @example
  * ```ts
@@ -42,14 +78,20 @@ function weekKey(ms: number): number {
  * // => Uint8Array [0, 1, 1]
  * ```
  */
-export function decisionBars(dates: ArrayLike<number>, schedule: Schedule): Uint8Array {
-  if (!SCHEDULES.includes(schedule)) {
-    throw new RangeError(`unknown schedule "${schedule}"; expected one of ${SCHEDULES.join(", ")}`);
+export function decisionBars(sessions: ArrayLike<number>, schedule: Schedule): Uint8Array {
+  if (!isSchedule(schedule)) {
+    throw new RangeError(`unknown schedule "${schedule}"; expected one of ${SCHEDULE_NAMES}`);
   }
-  const n = dates.length;
+  const dates = sessions, n = dates.length;
   const out = new Uint8Array(n);
-  if (schedule === "daily" || schedule === "on_change") return out.fill(1);
-  const key = schedule === "weekly"
+  if (schedule === "on_change") return out.fill(1);
+  if (typeof schedule === "number") {
+    for (let t = 0; t < n; t++) out[t] = (t + 1) % schedule === 0 || t === n - 1 ? 1 : 0;
+    return out;
+  }
+  const key = schedule === "daily"
+    ? (ms: number) => ms
+    : schedule === "weekly"
     ? weekKey
     : schedule === "monthly"
     ? monthKey

@@ -71,3 +71,34 @@ export function cashGrowth(
   }
   return g;
 }
+
+/**
+ * Growth factors per bar when several bars share a session (intraday bars): cash accrues once per
+ * session (business day), overnight, on the first bar of each session, by `cashGrowth` over the
+ * sessions (`sessionsPerYear` the day-count basis of a constant or annual rate, 252 on B3), and by 1
+ * on every other bar. `sessions[t]` is bar t's session date (epoch ms), non-decreasing; on daily bars
+ * (one bar a session) this is `cashGrowth` itself.
+ *
+ * @example
+ * ```ts
+ * // two sessions of three hourly bars at 10% a year: the fourth bar (the second session's first) earns 1.1^(1/252)
+ * sessionCashGrowth({ kind: "constant", annual: 0.1 }, Float64Array.of(d1, d1, d1, d2, d2, d2), 252);
+ * // => [1, 1, 1, 1.1 ** (1 / 252), 1, 1]
+ * ```
+ */
+export function sessionCashGrowth(
+  rate: CashRate,
+  sessions: Float64Array,
+  sessionsPerYear: number,
+  series?: Readonly<Record<string, Series>>,
+): Float64Array {
+  const n = sessions.length;
+  const first: number[] = [];
+  for (let t = 0; t < n; t++) if (t === 0 || sessions[t] !== sessions[t - 1]) first.push(t);
+  if (first.length === n) return cashGrowth(rate, sessions, sessionsPerYear, series);
+  const days = Float64Array.from(first, (t) => sessions[t]);
+  const perSession = cashGrowth(rate, days, sessionsPerYear, series);
+  const g = new Float64Array(n).fill(1);
+  first.forEach((t, j) => (g[t] = perSession[j]));
+  return g;
+}

@@ -3,7 +3,7 @@
  * validation that lists every problem.
  */
 import { parseIsoDate } from "../panel/types.ts";
-import { type Schedule, SCHEDULES } from "./calendar.ts";
+import { isSchedule, type Schedule, SCHEDULE_NAMES } from "./calendar.ts";
 import { TAX_MODELS, type TaxModel } from "./tax/models.ts";
 import { checkOptions, optionKeys } from "../util/options.ts";
 
@@ -27,8 +27,9 @@ export interface CommissionModel {
 /**
  * Slippage: the fill is `price · (1 ± s)` (+ buys, − sells). `bps`: `s = bps / 1e4`. `participation`:
  * `s = (bps + impactBps · (|q|·price / ADV)^exponent) / 1e4` (square-root law by default), and each
- * day's fill is capped at `maxParticipation · ADV` (the rest waits for the next bars), with ADV the
- * security's average daily traded value as of the previous close.
+ * session's fills (a day's; on intraday bars over all its bars) are capped at `maxParticipation · ADV`
+ * (the rest waits for the next bars), with ADV the security's average daily traded value as of the
+ * previous close (on intraday bars, the previous session's close).
  */
 export type SlippageModel =
   | { readonly model: "bps"; readonly bps: number }
@@ -41,11 +42,12 @@ export type SlippageModel =
   };
 
 /**
- * What cash earns (and negative cash pays): nothing; a constant annual rate compounded per bar,
- * `(1 + annual)^(1 / periodsPerYear)` (Brazil's 252-business-day basis for daily bars); or a rate
- * series of the snapshot (`percent_per_day` such as the CDI: the rate of day d accrues overnight
- * d → d + 1, compounded over every series day between two bars; `percent_per_year`: the annual rate as
- * of the previous bar, compounded per bar).
+ * What cash earns (and negative cash pays), a daily rate accrued once per session (per bar on daily
+ * bars; on the first bar of each session on intraday bars): nothing; a constant annual rate,
+ * `(1 + annual)^(1 / sessionsPerYear)` a session (Brazil's 252-business-day basis); or a rate series of
+ * the snapshot (`percent_per_day` such as the CDI: the rate of day d accrues overnight d → d + 1,
+ * compounded over every series day between two sessions; `percent_per_year`: the annual rate as of
+ * the previous session, compounded per session).
  */
 export type CashRate =
   | { readonly kind: "none" }
@@ -68,14 +70,17 @@ export interface SimulationConfig {
   readonly allowShort: boolean;
   /** Cap on gross exposure Σ|w| as a multiple of NAV (null: no cap); targets are scaled down to fit. */
   readonly maxLeverage: number | null;
-  /** Annual borrow fee on the short market value, accrued per bar over `periodsPerYear`. */
+  /** Annual borrow fee on the short market value, accrued once per session over `sessionsPerYear`. */
   readonly borrowRate: number;
   readonly commission: CommissionModel;
   readonly slippage: SlippageModel;
   readonly cashRate: CashRate;
   /** A built-in tax model's name (`none`, `brazil`) or a model. */
   readonly tax: string | TaxModel;
-  /** First and last bar to simulate, `YYYY-MM-DD` (null: from the first decision, to the last bar). */
+  /**
+   * First and last session to simulate, `YYYY-MM-DD` (null: from the first decision, to the last bar);
+   * on intraday bars every bar of those sessions.
+   */
   readonly start: string | null;
   readonly end: string | null;
 }
@@ -166,7 +171,7 @@ export function resolveSimulation(options: SimulationOptions = {}): SimulationCo
     "a number > 0",
     config.capital,
   );
-  check(SCHEDULES.includes(config.schedule), "schedule", `one of ${SCHEDULES.join(", ")}`, config.schedule);
+  check(isSchedule(config.schedule), "schedule", `one of ${SCHEDULE_NAMES}`, config.schedule);
   check(
     EXECUTIONS.includes(config.execution),
     "execution",

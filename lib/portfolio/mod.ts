@@ -1,7 +1,7 @@
 /**
  * Portfolio simulation: target weights → a portfolio over time (NAV, cash, positions, trades,
  * costs, taxes), trading raw prices in lots with corporate actions, a cash rate and pluggable tax
- * models.
+ * models, on daily or intraday bars (`MarketData.sessions`: daily processes run once per session).
  *
  * @example
  * ```ts
@@ -15,12 +15,15 @@ export { type CorporateEvents, corporateEvents, NO_EVENTS, readCorporateEvents }
 export {
   decisionBars,
   type DueDate,
+  isSchedule,
   lastBusinessDayAfter,
   monthKey,
   type Schedule,
+  SCHEDULE_NAMES,
+  scheduleLabel,
   SCHEDULES,
 } from "./calendar.ts";
-export { cashGrowth } from "./cash.ts";
+export { cashGrowth, sessionCashGrowth } from "./cash.ts";
 export {
   type CashRate,
   type CommissionModel,

@@ -1,9 +1,17 @@
 /**
  * The target-weight portfolio simulator: one pass over the bars on typed arrays, trading raw prices.
  *
+ * Bars belong to sessions (trading days: `MarketData.sessions`; on daily bars each bar is its own
+ * session). Daily processes run per session, whatever the bar size: cash accrues and the borrow fee is
+ * charged once per session, on its first bar; corporate actions land on the first bar of their
+ * ex-date's session (as `corporateEvents` puts them given the sessions); the tax book closes the day
+ * (day-trade matching, withholding) on the session's last bar; tax periods are calendar months of the
+ * sessions. Orders, fills, lots and costs are per bar.
+ *
  * Per bar t, in this order:
- * 1. Overnight: cash × `g[t]` (the cash rate, see `cashGrowth`; negative cash pays it), short borrow
- *    fee `borrowRate / periodsPerYear × |short value at the previous close|`.
+ * 1. Overnight (first bar of a session): cash × `g[t]` (the cash rate, see `sessionCashGrowth`;
+ *    negative cash pays it), short borrow fee `borrowRate / sessionsPerYear × |short value at the
+ *    previous close|`.
  * 2. Corporate actions with ex-date t: cash dividends credited (`shares × amount`, shorts pay), then
  *    splits (`shares × ratio`, average cost ÷ ratio, the carried price ÷ ratio): NAV is unchanged by a
  *    split, so totals reconcile with adjusted-price returns.
@@ -14,18 +22,21 @@
  *    to the leverage cap, rounded toward zero to the lot; NaN weight = hold (no order); orders smaller
  *    than the no-trade band are skipped (full exits always trade). `on_change` acts only when the
  *    target row differs from the last one acted on. A decision never fills on its own bar.
- * 5. Open orders fill at the execution price of bar t (open or close) ± slippage, capped per day by
- *    the participation model (the rest waits for later bars); commissions charged; each fill goes to
+ * 5. Open orders fill at the execution price of bar t (open or close) ± slippage, capped per session
+ *    by the participation model (a share of the daily ADV over the session's bars, the ADV known at
+ *    the session's open; the rest waits for later bars and sessions); commissions charged; each fill goes to
  *    the tax book. A security's last priced bar before the end of the data is its delisting: the
  *    position is closed at that close, without costs.
- * 6. The tax book resolves the day (withholding leaves cash); positions are marked at the close (the
- *    last close carried over missing bars): NAV = cash + Σ shares × price, exactly, at every bar.
- * 7. On a tax period's last bar the period is closed and its bill scheduled on its due bar.
+ * 6. On a session's last bar the tax book resolves the day (withholding leaves cash); positions are
+ *    marked at the close (the last close carried over missing bars): NAV = cash + Σ shares × price,
+ *    exactly, at every bar.
+ * 7. On a tax period's last bar the period is closed and its bill scheduled on its due bar (the last
+ *    bar of the due session).
  */
 import { field, type Panel } from "../panel/types.ts";
 import type { Series } from "../panel/series.ts";
 import { decisionBars } from "./calendar.ts";
-import { cashGrowth } from "./cash.ts";
+import { sessionCashGrowth } from "./cash.ts";
 import {
   type CommissionModel,
   resolveSimulation,
@@ -49,6 +60,7 @@ import { closesPeriod, periodDue, periodStart, type TaxLedger, taxLedger } from 
 import { type TaxModel, taxModel } from "./tax/models.ts";
 import type { DueDate } from "./calendar.ts";
 import { lowerBound } from "../util/bisect.ts";
+import { SESSIONS_PER_YEAR } from "../bars/session.ts";
 import { parseIsoDate } from "../panel/types.ts";
 
 /** What the simulator trades on: raw prices on a bar axis, plus everything per security. */
@@ -58,7 +70,11 @@ export interface MarketData {
   /** Raw (unadjusted) open and close, `T × N` date-major, NaN = no price. */
   readonly open: Float64Array;
   readonly close: Float64Array;
-  /** Average daily traded value as of each close (currency), for the participation model. */
+  /**
+   * Average daily traded value (currency), for the participation model: on daily bars as of each
+   * close (a fill at bar t sees bar t − 1's); with `sessions`, the one known at each bar's session open
+   * (as of the previous session's close, as intraday panels carry it), which the bar's fills see.
+   */
   readonly adv?: Float64Array;
   readonly events?: CorporateEvents;
   /** Rate series by id (their own dates), for `cashRate: { kind: "series" }`. */
@@ -67,8 +83,18 @@ export interface MarketData {
   readonly lots?: ArrayLike<number>;
   /** Tax class per security (`common`, `etf`, `unit`, …; default `common`). */
   readonly taxClasses?: readonly string[];
-  /** Bars per year: the day-count basis of the cash rate and the borrow fee (default 252). */
+  /** Bars per year, the annualisation basis (default 252). */
   readonly periodsPerYear?: number;
+  /**
+   * The session (trading day) of each bar, epoch ms of its local date (`sessionDays`), non-decreasing;
+   * default: the bar dates (daily bars, one bar a session).
+   */
+  readonly sessions?: Float64Array;
+  /**
+   * Sessions per year: the day-count basis of the cash rate and the borrow fee (default
+   * `periodsPerYear` without `sessions`, else 252).
+   */
+  readonly sessionsPerYear?: number;
 }
 
 /**
@@ -82,7 +108,7 @@ export interface MarketData {
  */
 export function marketFromPanel(
   panel: Panel,
-  extra: Pick<MarketData, "events" | "series" | "lots" | "taxClasses"> = {},
+  extra: Pick<MarketData, "events" | "series" | "lots" | "taxClasses" | "sessions" | "sessionsPerYear"> = {},
 ): MarketData {
   return {
     dates: panel.dates,
@@ -149,8 +175,10 @@ export interface PortfolioResult {
   readonly taxModel: TaxModel;
   readonly dates: Float64Array;
   readonly securityIds: readonly string[];
-  /** Bars per year of the data (the day-count basis used). */
+  /** Bars per year of the data (the annualisation basis). */
   readonly periodsPerYear: number;
+  /** The session of each of `dates` (equal to `dates` on daily bars). */
+  readonly sessions: Float64Array;
   readonly daily: PortfolioDaily;
   /** Shares held at each close, `T × N` date-major over the result's dates. */
   readonly shares: Float64Array;
@@ -166,7 +194,7 @@ export interface PortfolioResult {
   readonly totals: PortfolioTotals;
 }
 
-/** Bars of the input where the simulation starts and ends (inclusive). */
+/** Bars of the input where the simulation starts and ends (inclusive): `start`/`end` are sessions. */
 function simulationRange(
   dates: Float64Array,
   latest: Int32Array,
@@ -210,6 +238,8 @@ interface Book {
   readonly lastFill: Int32Array;
   /** Lot per security (0: fractional). */
   readonly lots: Float64Array;
+  /** Shares filled this session per security (the participation cap is per session). */
+  readonly filled: Float64Array;
   readonly lastPriced: Int32Array;
   cash: number;
   nPending: number;
@@ -335,15 +365,15 @@ interface BarCosts {
 
 /**
  * Fills the open orders at bar `t`'s execution prices ± slippage (capped by the participation model,
- * with ADV as of the previous close), charging commissions, recording fills in the ledger and the tax
- * book. Costs go to index `k` of `out`.
+ * with the ADV of row `advAt`: the previous close's on daily bars, the session's on intraday bars),
+ * charging commissions, recording fills in the ledger and the tax book. Costs go to index `k` of `out`.
  */
 function fillOrders(
   b: Book,
   exec: Float64Array,
   row: number,
   advRow: Float64Array | undefined,
-  prevRow: number,
+  advAt: number,
   k: number,
   rules: Rules,
   out: BarCosts,
@@ -359,8 +389,8 @@ function fillOrders(
     const px = exec[row + i];
     if (!(px > 0)) continue;
     let q = target[i] - shares[i];
-    const a = participation ? advRow![prevRow + i] : NaN;
-    const capQty = fillCap(px, a, lots[i], slippage);
+    const a = participation ? advRow![advAt + i] : NaN;
+    const capQty = participation ? fillCap(px, a, lots[i], slippage) - b.filled[i] : Infinity;
     if (capQty <= 0) continue;
     const partial = Math.abs(q) > capQty;
     if (partial) q = Math.sign(q) * capQty;
@@ -370,6 +400,7 @@ function fillOrders(
     cash -= q * fill + fee;
     shares[i] = partial ? shares[i] + q : target[i];
     const size = Math.abs(q);
+    b.filled[i] += size;
     traded += size * fill;
     paid += fee;
     slipped += size * px * s;
@@ -460,6 +491,11 @@ export function simulatePortfolio(
     }
   }
   const ppy = market.periodsPerYear ?? 252;
+  const sessions = market.sessions ?? dates;
+  if (sessions.length !== T0) {
+    throw new RangeError(`sessions has ${sessions.length} bars, expected one per bar (${T0})`);
+  }
+  const perYear = market.sessionsPerYear ?? (market.sessions ? SESSIONS_PER_YEAR : ppy);
 
   // Latest decision row at or before each bar (−1: none yet).
   const latest = new Int32Array(T0).fill(-1);
@@ -472,15 +508,24 @@ export function simulatePortfolio(
     }
     latest[t] = last;
   }
-  const [s0, s1] = simulationRange(dates, latest, config);
+  const [s0, s1] = simulationRange(sessions, latest, config);
   const T = s1 - s0 + 1;
   const outDates = dates.slice(s0, s1 + 1);
-  const decide = decisionBars(outDates, config.schedule);
-  const growth = cashGrowth(config.cashRate, outDates, ppy, market.series);
-  const borrowPerBar = config.borrowRate / ppy;
+  const outSessions = market.sessions ? sessions.slice(s0, s1 + 1) : outDates;
+  const decide = decisionBars(outSessions, config.schedule);
+  const growth = sessionCashGrowth(config.cashRate, outSessions, perYear, market.series);
+  const borrowPerSession = config.borrowRate / perYear;
   const exec = config.execution === "next_open" ? open : close;
-  if (config.slippage.model === "participation" && !market.adv) {
+  const participation = config.slippage.model === "participation";
+  if (participation && !market.adv) {
     throw new RangeError("the participation slippage model needs ADV (an adv field)");
+  }
+  if (participation && !market.adv!.some((a) => a > 0)) {
+    // an all-missing ADV (data without descriptors) would cap every fill at zero: no trade, silently
+    throw new RangeError(
+      "the participation slippage model needs ADV, but the adv field has no positive value on any bar " +
+        "(the data has no adv descriptors): every fill would be capped at zero",
+    );
   }
   const rules = flatRules(config);
   const tax = taxBookState(model, N, market.taxClasses);
@@ -495,7 +540,7 @@ export function simulatePortfolio(
     for (let i = 0; i < N; i++) if (close[t * N + i] === close[t * N + i]) lastPriced[i] = t;
   }
   const delistOrder = Int32Array.from({ length: N }, (_, i) => i)
-    .filter((i) => lastPriced[i] >= s0 && lastPriced[i] < s1)
+    .filter((i) => lastPriced[i] >= s0 && sessions[lastPriced[i]] < sessions[s1])
     .sort((a, b) => lastPriced[a] - lastPriced[b]);
   const events = market.events ?? NO_EVENTS;
   let ev = lowerBound(events.t, s0 + 1); // actions on the first bar happened before the portfolio existed
@@ -508,6 +553,7 @@ export function simulatePortfolio(
     pending: new Uint8Array(N),
     lastFill: new Int32Array(N).fill(-1),
     lots,
+    filled: new Float64Array(N),
     lastPriced,
     cash: config.capital,
     nPending: 0,
@@ -534,10 +580,13 @@ export function simulatePortfolio(
 
   for (let k = 0; k < T; k++) {
     const t = s0 + k, row = t * N;
-    // 1. Overnight accrual.
-    if (k > 0) {
+    const opens = k > 0 && outSessions[k] !== outSessions[k - 1];
+    const closes = k === T - 1 || outSessions[k + 1] !== outSessions[k];
+    // 1. Overnight accrual, once per session.
+    if (opens) {
+      if (participation) b.filled.fill(0);
       const interest = b.cash * (growth[k] - 1);
-      const borrow = -b.shortValue * borrowPerBar;
+      const borrow = -b.shortValue * borrowPerSession;
       b.cash += interest - borrow;
       interestOut[k] = interest;
       borrowOut[k] = borrow;
@@ -579,7 +628,7 @@ export function simulatePortfolio(
     // 5. Fills, then delistings (closed at the last close, no costs).
     if (b.nPending > 0) {
       if (!(navRef === navRef)) navRef = navAt(b, close, row - N);
-      fillOrders(b, exec, row, market.adv, row - N, k, rules, costs, trades, tax);
+      fillOrders(b, exec, row, market.adv, market.sessions ? row : row - N, k, rules, costs, trades, tax);
     }
     for (; delist < delistOrder.length && lastPriced[delistOrder[delist]] <= t; delist++) {
       const i = delistOrder[delist];
@@ -595,14 +644,16 @@ export function simulatePortfolio(
       else if (b.lastFill[i] >= 0) trades.realized[b.lastFill[i]] = 0;
       b.lastFill[i] = fill;
     }
-    // 6. Day close: withholding, marks, NAV.
-    const withheld = bookEndDay(tax);
-    for (let j = 0; j < tax.nMixedResolved; j++) {
-      const i = tax.mixed[j];
-      trades.realized[b.lastFill[i]] = tax.dayPnl[i];
+    // 6. Session close (withholding), marks, NAV.
+    if (closes) {
+      const withheld = bookEndDay(tax);
+      for (let j = 0; j < tax.nMixedResolved; j++) {
+        const i = tax.mixed[j];
+        trades.realized[b.lastFill[i]] = tax.dayPnl[i];
+      }
+      b.cash -= withheld;
+      withheldOut[k] = withheld;
     }
-    b.cash -= withheld;
-    withheldOut[k] = withheld;
     const value = markToMarket(b, close, row, k, sharesOut);
     nav[k] = value;
     ret[k] = k > 0 ? value / nav[k - 1] - 1 : NaN;
@@ -614,9 +665,9 @@ export function simulatePortfolio(
     const traded = costs.traded[k];
     turnover[k] = traded > 0 ? traded / (navRef === navRef ? navRef : nav[k > 0 ? k - 1 : 0]) : 0;
     // 7. Tax period close.
-    if (closesPeriod(outDates, k, model.period)) {
-      const period = bookClosePeriod(tax, periodStart(outDates[k], model.period));
-      const when = periodDue(outDates, k, model);
+    if (closesPeriod(outSessions, k, model.period)) {
+      const period = bookClosePeriod(tax, periodStart(outSessions[k], model.period));
+      const when = periodDue(outSessions, k, model);
       periods.push(period);
       dues.push(when);
       if (period.payable > 0) {
@@ -636,6 +687,7 @@ export function simulatePortfolio(
     dates: outDates,
     securityIds: market.securityIds,
     periodsPerYear: ppy,
+    sessions: outSessions,
     daily: {
       date: outDates,
       nav,

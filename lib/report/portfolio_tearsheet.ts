@@ -7,11 +7,13 @@
  */
 import { drawdownSeries } from "../metrics/core.ts";
 import { isoDate } from "../panel/types.ts";
+import { scheduleLabel } from "../portfolio/calendar.ts";
 import type { PortfolioResult } from "../portfolio/simulate.ts";
 import { monthlyCosts, type PortfolioMetrics, topPositions, tradesSummary } from "../portfolio/summary.ts";
 import { TRADE_KINDS } from "../portfolio/records.ts";
 import { drawdownChart, equityChart } from "./charts.ts";
 import { escapeHtml } from "./html.ts";
+import { formatQuantity } from "./format.ts";
 import {
   chart,
   FULL,
@@ -76,6 +78,9 @@ export function portfolioTearsheet(input: PortfolioTearsheetInput): string {
       dates: input.result.dates,
       returns: input.result.daily.ret,
       name: input.strategy.name,
+      // annualised by the bar size; rolling windows stay 126 bars (six months of days, the titles say
+      // "126 periods"): rolling metrics cost O(bars × window), and six months of minute bars is 52,920
+      periodsPerYear: input.result.periodsPerYear,
       ...(input.benchmark ? { benchmark: input.benchmark.ret, benchmarkName: input.benchmark.id } : {}),
     }).map((s) => section(s.id, s.heading, s.html)),
     section("section-exposure", "Exposure and turnover", exposure(input)),
@@ -96,7 +101,8 @@ function header({ result, metrics, strategy, context }: PortfolioTearsheetInput)
     title: strategy.title,
     meta: [[strategy.name, params], [
       `${isoDate(d[0])} → ${isoDate(d[d.length - 1])}`,
-      `${c.schedule} at the ${c.execution === "next_open" ? "next open" : "next close"}`,
+      `${scheduleLabel(c.schedule)} at the ${c.execution === "next_open" ? "next open" : "next close"}`,
+      result.periodsPerYear !== 252 ? `annualised over ${result.periodsPerYear} bars a year` : "",
       `capital ${money(c.capital)}`,
       `tax ${result.taxModel.name}`,
       `snapshot ${context.snapshot_id}`,
@@ -258,7 +264,8 @@ function trades({ result }: PortfolioTearsheetInput): string {
   const last = Array.from({ length: Math.min(15, t.length) }, (_, k) => t.length - 1 - k);
   const table = last.length
     ? columnTable(last, [
-      { label: "Date", value: (r) => isoDate(result.dates[t.t[r]]), format: "text" },
+      // the date, or on intraday bars the bar's start (UTC)
+      { label: "Date", value: (r) => formatQuantity(result.dates[t.t[r]], { kind: "date" }), format: "text" },
       { label: "Security", value: (r) => result.securityIds[t.i[r]], format: "text" },
       { label: "Side", value: (r) => (t.qty[r] > 0 ? "buy" : "sell"), format: "text" },
       { label: "Quantity", value: (r) => Math.abs(t.qty[r]), format: "int" },

@@ -5,6 +5,7 @@
 import type { PortfolioResult } from "../portfolio/simulate.ts";
 import type { PortfolioMetrics } from "../portfolio/summary.ts";
 import { isoDate } from "../panel/types.ts";
+import { scheduleLabel } from "../portfolio/calendar.ts";
 import { equityChart } from "./charts.ts";
 import { renderSvg } from "./render.ts";
 import { compoundSeries } from "./tearsheet_data.ts";
@@ -33,7 +34,7 @@ export function portfolioView(
   const c = result.config, d = result.dates;
   const detail = [
     `${isoDate(d[0])} → ${isoDate(d[d.length - 1])}`,
-    c.schedule,
+    scheduleLabel(c.schedule),
     c.execution.replace("_", " "),
     c.fractional ? "fractional" : `lot ${c.lot}`,
     `tax ${result.taxModel.name}`,

@@ -2,6 +2,7 @@
  * The registry and a strategy's schema as plain rows, for tables in the terminal (`deno task
  * strategies`) and in notebooks (`show(strategyRows(registry))`).
  */
+import { scheduleLabel } from "../portfolio/calendar.ts";
 import { allowedText } from "./params.ts";
 import type { Registry } from "./registry.ts";
 import { CATEGORIES, type StrategyEntry } from "./types.ts";
@@ -25,7 +26,7 @@ export function strategyRows(
     .map((e) => ({
       name: e.name,
       category: e.category,
-      schedule: e.schedule ?? "monthly",
+      schedule: scheduleLabel(e.schedule ?? "monthly"),
       title: e.title,
       description: e.description,
     }));

@@ -6,7 +6,7 @@
  */
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { SCHEDULES } from "../portfolio/calendar.ts";
+import { isSchedule, SCHEDULE_NAMES } from "../portfolio/calendar.ts";
 import { schemaProblems } from "./params.ts";
 import { CATEGORIES, type StrategyEntry, type StrategyModule, type StrategySource } from "./types.ts";
 
@@ -89,9 +89,9 @@ function moduleProblems(exports: Record<string, unknown>, stem: string): string[
   if (params === undefined) problems.push(`export "params" (the parameter schema) is missing`);
   else problems.push(...schemaProblems(params));
   if (typeof generate !== "function") problems.push(`export "generate" must be a function`);
-  if (exports.schedule !== undefined && !(SCHEDULES as readonly unknown[]).includes(exports.schedule)) {
+  if (exports.schedule !== undefined && !isSchedule(exports.schedule)) {
     problems.push(
-      `export "schedule" must be one of ${SCHEDULES.join(", ")}, found ${JSON.stringify(exports.schedule)}`,
+      `export "schedule" must be one of ${SCHEDULE_NAMES}, found ${JSON.stringify(exports.schedule)}`,
     );
   }
   return problems;

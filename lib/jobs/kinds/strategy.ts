@@ -9,6 +9,10 @@
  *   strategy: momentum_12_1
  *   param: [top_n=30, skip=1]
  *   matrix: { schedule: [monthly, quarterly] }
+ * - kind: strategy
+ *   strategy: short_term_reversal
+ *   interval: 1h          # hourly bars: schedule daily = each session's last bar
+ *   schedule: daily
  * ```
  */
 import { RUN_OPTIONS, type StrategyRunSettings, strategyRunSettings } from "../../cli/run.ts";
