@@ -1,6 +1,12 @@
 /**
- * Seeded random panels shared by the engine benchmarks and the side-by-side runners.
+ * Seeded random panels shared by the engine benchmarks and the side-by-side runners, and the synthetic
+ * snapshot the panel-load runners read.
  */
+import { join } from "node:path";
+import { DEFAULT_SYNTHETIC, generateUniverse } from "../lib/ingest/mod.ts";
+import { createSnapshot } from "../lib/snapshot/create.ts";
+import { openStore } from "../lib/store/db.ts";
+import { writeTables } from "../lib/store/write.ts";
 import { makePanel } from "../lib/panel/make_panel.ts";
 import type { Panel } from "../lib/panel/types.ts";
 import { createRng } from "../lib/util/rng.ts";
@@ -40,4 +46,24 @@ export function randomCase(nT: number, nS: number, seed: number): RandomCase {
     fields: { ret, mcap, value, beta },
   });
   return { panel, known, groups };
+}
+
+/** The 5 fields the panel-load runners read: the issue's "5-field panel". */
+export const PANEL_BENCH_FIELDS = ["close", "ret", "mcap", "adv", "value"];
+
+/**
+ * The default synthetic store (500 × 10 years) and its snapshot `panel`, built in a new temp folder
+ * `root` (the caller removes it); `snapshotsDir` holds the snapshot.
+ */
+export async function panelSnapshot(prefix: string): Promise<{ root: string; snapshotsDir: string }> {
+  const root = await Deno.makeTempDir({ prefix });
+  const snapshotsDir = join(root, "snapshots");
+  const store = await openStore(join(root, "store.duckdb"));
+  try {
+    await writeTables(store, generateUniverse(), { source: "synthetic", params: { ...DEFAULT_SYNTHETIC } });
+    await createSnapshot(store, "panel", { snapshotsDir });
+  } finally {
+    store.close();
+  }
+  return { root, snapshotsDir };
 }

@@ -14,12 +14,9 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { DEFAULT_SYNTHETIC, generateUniverse } from "../lib/ingest/mod.ts";
 import { loadPanel } from "../lib/panel/load.ts";
-import { createSnapshot } from "../lib/snapshot/create.ts";
-import { openStore } from "../lib/store/db.ts";
-import { writeTables } from "../lib/store/write.ts";
 import { sideBySide, summaryLine } from "./_side_by_side.ts";
+import { PANEL_BENCH_FIELDS, panelSnapshot } from "./_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -30,18 +27,12 @@ if (values.help) {
   Deno.exit(0);
 }
 
-const root = await Deno.makeTempDir({ prefix: "quantnb-panel-bench-" });
-const snapshotsDir = join(root, "snapshots");
-const store = await openStore(join(root, "store.duckdb"));
-await writeTables(store, generateUniverse(), { source: "synthetic", params: { ...DEFAULT_SYNTHETIC } });
-await createSnapshot(store, "panel", { snapshotsDir });
-store.close();
+const { root, snapshotsDir } = await panelSnapshot("quantnb-panel-bench-");
 const dir = join(snapshotsDir, "panel");
-const FIELDS = ["close", "ret", "mcap", "adv", "value"];
 
 async function ours(): Promise<number> {
   const started = performance.now();
-  const panel = await loadPanel({ snapshot: "panel", snapshotsDir, fields: FIELDS });
+  const panel = await loadPanel({ snapshot: "panel", snapshotsDir, fields: PANEL_BENCH_FIELDS });
   const seconds = (performance.now() - started) / 1000;
   if (panel.dates.length * panel.securityIds.length !== 2520 * 500) throw new Error("unexpected panel shape");
   return seconds;

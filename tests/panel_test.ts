@@ -1,7 +1,7 @@
 import { assertAllClose } from "./_assert.ts";
 import { deepStrictEqual as deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { createSnapshot } from "../lib/snapshot/create.ts";
-import { loadPanel, PANEL_FIELDS, readPanel } from "../lib/panel/load.ts";
+import { loadPanel, PANEL_FIELDS, type PanelQuery, readPanel } from "../lib/panel/load.ts";
 import { isoDate, type Panel } from "../lib/panel/types.ts";
 import { writeTables } from "../lib/store/write.ts";
 import { handTables, tempStore } from "./fixtures/foundation/helpers.ts";
@@ -282,6 +282,144 @@ Deno.test("loadPanel() matrices live in shared memory (workers read them without
     await writeTables(store, TABLES);
     const p = await readPanel(store.conn, { fields: ["close", "ret", "mcap"], start: "2024-01-03" });
     for (const [name, matrix] of Object.entries(p.fields)) ok(isShared(matrix), name);
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("readPanel() with parquet files places rows by each security's run, and joins where it cannot", async (t) => {
+  const { dir, store } = await tempStore();
+  try {
+    await writeTables(store, TABLES);
+    /** The store's `table` copied to a Parquet file in `order`, with closes × `scale`. */
+    const copy = async (table: string, order: string, scale = 1) => {
+      const path = `${dir}/${table}_${order.replace(/\W+/g, "_")}_${scale}.parquet`;
+      const select = table === "prices" ? `* REPLACE (close * ${scale} AS close)` : "*";
+      await store.conn.run(
+        `COPY (SELECT ${select} FROM ${table} ORDER BY ${order}) TO '${path}' (FORMAT parquet)`,
+      );
+      return path;
+    };
+    await t.step(
+      "copies in key order give the joined panel: windows, subsets, descriptors, indexes",
+      async () => {
+        const parquet = {
+          prices: { path: await copy("prices", "security_id, date") },
+          descriptors: { path: await copy("descriptors", "security_id, date") },
+        };
+        for (
+          const query of [
+            {},
+            { start: "2024-01-04" },
+            { end: "2024-01-04", fields: ["close", "ret", "mcap", "beta"] },
+            { fields: ["mcap", "adv"], start: "2024-01-03", end: "2024-01-05" },
+            { securities: ["AAA", "BBB"] },
+            { securities: [] },
+            { assetClass: "index" as const, fields: ["close", "ret"] },
+          ]
+        ) {
+          deepEqual(
+            await readPanel(store.conn, query, { parquet }),
+            await readPanel(store.conn, query),
+            JSON.stringify(query),
+          );
+        }
+      },
+    );
+    await t.step("closes × 2 in the file show which source was read", async () => {
+      // The store's closes (the joined panel) against the file's doubled ones: a file grouped by
+      // security with ascending days is placed by its runs (whatever the order of the groups); one
+      // in date order, or with descending days, falls back to the join on the store's table, as does
+      // a panel whose securities hold under half the rows (CCC: 3 of the 17 price rows).
+      const closes = async (order: string, query: PanelQuery = {}) =>
+        Array.from(
+          (await readPanel(store.conn, { ...query, fields: ["close"] }, {
+            parquet: { prices: { path: await copy("prices", order, 2) } },
+          })).fields.close,
+        );
+      const stored = async (query: PanelQuery = {}) =>
+        Array.from((await readPanel(store.conn, { ...query, fields: ["close"] })).fields.close);
+      const doubled = (x: number[]) => x.map((v) => v * 2);
+      deepEqual(await closes("security_id, date"), doubled(await stored()));
+      deepEqual(await closes("security_id DESC, date"), doubled(await stored()));
+      deepEqual(
+        await closes("security_id, date", { end: "2024-01-04" }),
+        doubled(await stored({ end: "2024-01-04" })),
+      );
+      deepEqual(await closes("date, security_id"), await stored());
+      deepEqual(await closes("security_id, date DESC"), await stored());
+      deepEqual(
+        await closes("security_id, date", { securities: ["CCC"] }),
+        await stored({ securities: ["CCC"] }),
+      );
+      deepEqual(await closes("security_id, date", { securities: ["CCC"] }), [30, 33, 29.7]); // its 3 days
+    });
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("loadPanel() keeps a snapshot's DuckDB instance yet verifies every load and follows a rewritten snapshot", async (t) => {
+  const { dir, store } = await tempStore();
+  const snaps = `${dir}/snaps`;
+  try {
+    await writeTables(store, TABLES);
+    await createSnapshot(store, "hand", { snapshotsDir: snaps });
+    const query = { snapshot: "hand", snapshotsDir: snaps, fields: ["close", "ret", "mcap"] };
+    const first = await loadPanel(query);
+    deepEqual(first, await readPanel(store.conn, { fields: query.fields }));
+    await t.step(
+      "a snapshot rewritten under the same id is read anew (closes × 10 in the store)",
+      async () => {
+        await Deno.remove(`${snaps}/hand`, { recursive: true });
+        await store.conn.run("UPDATE prices SET close = close * 10");
+        await createSnapshot(store, "hand", { snapshotsDir: snaps });
+        const again = await loadPanel(query);
+        deepEqual(Array.from(again.fields.close), Array.from(first.fields.close, (v) => v * 10));
+        deepEqual(again, await readPanel(store.conn, { fields: query.fields }));
+      },
+    );
+    await t.step(
+      "a file rewritten after a load is still refused, and the restored file is read",
+      async () => {
+        const path = `${snaps}/hand/prices.parquet`;
+        const original = await Deno.readFile(path);
+        await store.conn.run(
+          `COPY (SELECT * REPLACE (close * 3 AS close) FROM read_parquet('${path}')) TO '${path}.tmp' (FORMAT parquet)`,
+        );
+        await Deno.rename(`${path}.tmp`, path);
+        await rejects(loadPanel(query), /prices\.parquet/);
+        await Deno.writeFile(path, original);
+        deepEqual(
+          Array.from((await loadPanel(query)).fields.close),
+          Array.from(first.fields.close, (v) => v * 10),
+        );
+      },
+    );
+    await t.step(
+      "concurrent loads of one snapshot share its instance, each on its own connections",
+      async () => {
+        // Each load creates its own temp panel_sec: a subset and the full panel at once must not mix.
+        const subset = { ...query, securities: ["BBB"] };
+        const [all, one] = await Promise.all([loadPanel(query), loadPanel(subset)]);
+        deepEqual(all, await readPanel(store.conn, { fields: query.fields }));
+        deepEqual(one, await readPanel(store.conn, { fields: query.fields, securities: ["BBB"] }));
+        deepEqual(one.securityIds, ["BBB"]);
+      },
+    );
+    await t.step("more snapshots than instances kept, loaded in turn, each read its own window", async () => {
+      const windows = [{ start: "2024-01-03" }, { end: "2024-01-04" }, {
+        start: "2024-01-04",
+        end: "2024-01-05",
+      }];
+      for (const [k, window] of windows.entries()) {
+        await createSnapshot(store, `w${k}`, { snapshotsDir: snaps, ...window });
+      }
+      for (const k of [0, 1, 2, 0, 2, 1]) {
+        const p = await loadPanel({ snapshot: `w${k}`, snapshotsDir: snaps, fields: ["close", "mcap"] });
+        deepEqual(p, await readPanel(store.conn, { fields: ["close", "mcap"], ...windows[k] }), `w${k}`);
+      }
+    });
   } finally {
     store.close();
   }

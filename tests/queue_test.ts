@@ -1,48 +1,9 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { main } from "../lib/cli/batch.ts";
-import { readLines } from "../lib/jobs/lines.ts";
 import { getRun } from "../lib/track/get_run.ts";
 import { capture } from "./fixtures/capture.ts";
-import { startRedis } from "./fixtures/jobs/redis.ts";
+import { startRedis, startWorker } from "./fixtures/jobs/redis.ts";
 import { jobsWorld, runFolders } from "./fixtures/jobs/world.ts";
-
-const WORKER_CLI = fileURLToPath(new URL("../lib/cli/worker.ts", import.meta.url));
-
-/** A `deno task worker` process; `lines` collects what it prints (one line per job started / ended). */
-function startWorker(url: string, extra: string[] = []) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      WORKER_CLI,
-      "--queue",
-      url,
-      "--lock-seconds",
-      "2",
-      "--stalled-seconds",
-      "1",
-      ...extra,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const reading = (async () => {
-    for await (const line of readLines(child.stderr)) lines.push(line);
-  })();
-  return {
-    child,
-    lines,
-    async stop() {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-      await child.status;
-      await reading;
-    },
-  };
-}
 
 /** Every run of a registry by config hash: kind, params and metrics (what must not depend on where it ran). */
 async function runsByHash(runsDir: string) {

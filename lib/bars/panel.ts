@@ -10,7 +10,7 @@
  * session, i.e. as of the previous session's close.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { adjustPanel } from "../ingest/adjust.ts";
+import { ADJUSTED_FIELDS, adjustPanel } from "../ingest/adjust.ts";
 import { columnItems, PANEL_FIELDS, type PanelQuery, readActions } from "../panel/load.ts";
 import { type Panel, parseIsoDate } from "../panel/types.ts";
 import { queryRows, sqlString } from "../store/db.ts";
@@ -187,9 +187,10 @@ export async function readBarPanel(
   const { dates } = bars;
   const wanted = new Set(fields);
   const loaded: Record<string, Float64Array> = { ...Object.fromEntries(OHLCV.map((f) => [f, bars[f]])) };
-  if (["adj_close", "adj_open", "ret", "ret_oc"].some((f) => wanted.has(f))) {
+  const derived = ADJUSTED_FIELDS.filter((f) => wanted.has(f)); // only those asked for are computed
+  if (derived.length) {
     const actions = await readActions(conn, nS, query.end);
-    Object.assign(loaded, adjustPanel(dates, nS, bars.close, bars.open, actions));
+    Object.assign(loaded, adjustPanel(dates, nS, bars.close, bars.open, actions, derived));
   }
   const asked = DESCRIPTORS.filter((f) => wanted.has(f));
   if (asked.length) {

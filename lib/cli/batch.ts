@@ -34,9 +34,11 @@ Job kinds: ${
 
 Options:
   --workers N        worker processes (default: one per core, here ${batchWorkers()}; 0 = in this process)
-  --dry-run          list the expanded jobs and which are already done; run nothing
+  --dry-run          list the expanded jobs in run order (dependencies first, "after") and which are
+                     already done; run nothing
   --only PATTERN     run only jobs whose name matches (* and ? wildcards; plain text = substring);
-                     repeat for several patterns
+                     repeat for several patterns; the jobs a selected one reads (a portfolio's
+                     streams) run too, first, unless already done
   --retry-failed     run only the jobs whose last attempt failed
   --queue URL        redis://HOST:PORT: enqueue the jobs for "deno task worker" processes (on any machine)
                      instead of running them here; progress and summary as for a local run
@@ -161,7 +163,7 @@ function printResult(result: BatchResult, json: boolean): void {
           job: r.job.spec.name,
           kind: r.job.spec.kind.kind,
           status: r.status,
-          config_hash: r.job.configHash,
+          config_hash: r.job.configHash ?? null,
           run_id: r.run_id ?? null,
           error: r.error ?? null,
         })),
@@ -201,7 +203,8 @@ async function dryRun(
       kind: job.spec.kind.kind,
       status: s.status,
       run: toRun.has(job) ? "yes" : "no",
-      config_hash: job.configHash,
+      after: job.dependencies.map((d) => d.spec.name).join(", "),
+      config_hash: job.configHash ?? "(after its dependencies)",
       run_id: s.run_id ?? "",
     };
   });

@@ -3,10 +3,10 @@
  * with portfolio-construction methods, compare them and record the run.
  */
 import { renderTextTable } from "../nb/text_table.ts";
-import { type PortfolioJobResult, runPortfolioJob } from "../pipeline/portfolio.ts";
+import { type PortfolioJobOptions, type PortfolioJobResult, runPortfolioJob } from "../pipeline/portfolio.ts";
 import { CONSTRUCTION_METHODS, type ConstructionMethod, parseSchedule } from "../portfolio/construct/mod.ts";
 import { stringifyJson } from "../util/json.ts";
-import { parseTaskArgs, runTask, UsageError } from "./args.ts";
+import { numberOption, parseTaskArgs, runTask, UsageError } from "./args.ts";
 
 const HELP = `deno task portfolio (--run-ids ID,ID,… | --returns FILE) [options]
 
@@ -48,23 +48,93 @@ function integers(text: string | undefined, name: string): number[] | undefined 
   return out;
 }
 
+/** The options of `deno task portfolio` that say what it constructs (the batch's `portfolio` job kind takes them too). */
+export const PORTFOLIO_OPTIONS = {
+  "run-ids": { type: "string" },
+  returns: { type: "string" },
+  methods: { type: "string" },
+  lookback: { type: "string" },
+  rebalance: { type: "string" },
+  shrinkage: { type: "string" },
+  "tc-bps": { type: "string" },
+  benchmark: { type: "string" },
+  trend: { type: "string" },
+  "regime-base": { type: "string" },
+  lookbacks: { type: "string" },
+  name: { type: "string" },
+  author: { type: "string" },
+} as const;
+
+/** What a portfolio job constructs: `runPortfolioJob`'s options less the registry and output ones. */
+export type PortfolioSettings = Omit<PortfolioJobOptions, "runsDir" | "force" | "command" | "log">;
+
+/**
+ * `deno task portfolio`'s options checked (a `UsageError` naming the option at fault). The streams
+ * (`--run-ids` or `--returns`) are checked by the caller: a batch may give them otherwise.
+ *
+ * @example
+ * ```ts
+ * portfolioSettings({ returns: "streams.csv", methods: "erc,hrp" }).methods; // => ["erc", "hrp"]
+ * ```
+ */
+export function portfolioSettings(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+): PortfolioSettings {
+  const text = (name: keyof typeof PORTFOLIO_OPTIONS) => values[name] as string | undefined;
+  const methods = text("methods")?.split(",").map((m) => m.trim()) as ConstructionMethod[] | undefined;
+  for (const m of methods ?? []) {
+    if (!(CONSTRUCTION_METHODS as readonly string[]).includes(m)) {
+      throw new UsageError(
+        `--methods: unknown method "${m}"; expected one of ${CONSTRUCTION_METHODS.join(", ")}`,
+      );
+    }
+  }
+  const base = text("regime-base");
+  if (
+    base !== undefined && (base === "regime" || !(CONSTRUCTION_METHODS as readonly string[]).includes(base))
+  ) {
+    throw new UsageError(`--regime-base must be a method other than regime, found "${base}"`);
+  }
+  const shrinkage = text("shrinkage");
+  if (shrinkage !== undefined && !["none", "ledoit_wolf"].includes(shrinkage)) {
+    throw new UsageError(`--shrinkage must be none or ledoit_wolf, found "${shrinkage}"`);
+  }
+  const tc = numberOption(values, "tc-bps", { min: 0 });
+  const trend = integers(text("trend"), "trend")?.[0];
+  let rebalance;
+  try {
+    rebalance = text("rebalance") === undefined ? undefined : parseSchedule(text("rebalance")!);
+  } catch (error) {
+    throw new RangeError(`--rebalance: ${(error as Error).message}`);
+  }
+  return {
+    runIds: text("run-ids")?.split(",").map((s) => s.trim()).filter(Boolean),
+    returnsFile: text("returns"),
+    methods,
+    lookback: integers(text("lookback"), "lookback")?.[0],
+    rebalance,
+    shrinkage: shrinkage as "none" | "ledoit_wolf" | undefined,
+    tcBps: tc,
+    benchmarkFile: text("benchmark"),
+    ...(trend || base
+      ? {
+        regime: {
+          ...(trend ? { trend } : {}),
+          ...(base ? { base: base as Exclude<ConstructionMethod, "regime"> } : {}),
+        },
+      }
+      : {}),
+    lookbacks: integers(text("lookbacks"), "lookbacks"),
+    experiment: text("name"),
+    author: text("author"),
+  };
+}
+
 /** `deno task portfolio`: see `--help`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   return await runTask(async () => {
     const { values, positionals } = parseTaskArgs(args, {
-      "run-ids": { type: "string" },
-      returns: { type: "string" },
-      methods: { type: "string" },
-      lookback: { type: "string" },
-      rebalance: { type: "string" },
-      shrinkage: { type: "string" },
-      "tc-bps": { type: "string" },
-      benchmark: { type: "string" },
-      trend: { type: "string" },
-      "regime-base": { type: "string" },
-      lookbacks: { type: "string" },
-      name: { type: "string" },
-      author: { type: "string" },
+      ...PORTFOLIO_OPTIONS,
       runs: { type: "string", default: "runs" },
       force: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -77,46 +147,9 @@ export async function main(args: string[]): Promise<number> {
     if (Boolean(values["run-ids"]) === Boolean(values.returns)) {
       throw new UsageError("give the streams with --run-ids ID,ID,… or --returns FILE (one of the two)");
     }
-    const methods = values.methods?.split(",").map((m) => m.trim()) as ConstructionMethod[] | undefined;
-    for (const m of methods ?? []) {
-      if (!(CONSTRUCTION_METHODS as readonly string[]).includes(m)) {
-        throw new UsageError(`unknown method "${m}"; expected one of ${CONSTRUCTION_METHODS.join(", ")}`);
-      }
-    }
-    const base = values["regime-base"];
-    if (
-      base !== undefined && (base === "regime" || !(CONSTRUCTION_METHODS as readonly string[]).includes(base))
-    ) {
-      throw new UsageError(`--regime-base must be a method other than regime, found "${base}"`);
-    }
-    if (values.shrinkage !== undefined && !["none", "ledoit_wolf"].includes(values.shrinkage)) {
-      throw new UsageError(`--shrinkage must be none or ledoit_wolf, found "${values.shrinkage}"`);
-    }
-    const tc = values["tc-bps"] === undefined ? undefined : Number(values["tc-bps"]);
-    if (tc !== undefined && !(tc >= 0)) {
-      throw new UsageError(`--tc-bps must be a number ≥ 0, found "${values["tc-bps"]}"`);
-    }
     const log = values.json ? () => {} : (line: string) => console.log(line);
     const job = await runPortfolioJob({
-      runIds: values["run-ids"]?.split(",").map((s) => s.trim()).filter(Boolean),
-      returnsFile: values.returns,
-      methods,
-      lookback: integers(values.lookback, "lookback")?.[0],
-      rebalance: values.rebalance === undefined ? undefined : parseSchedule(values.rebalance),
-      shrinkage: values.shrinkage as "none" | "ledoit_wolf" | undefined,
-      tcBps: tc,
-      benchmarkFile: values.benchmark,
-      ...(values.trend || base
-        ? {
-          regime: {
-            ...(values.trend ? { trend: integers(values.trend, "trend")![0] } : {}),
-            ...(base ? { base: base as Exclude<ConstructionMethod, "regime"> } : {}),
-          },
-        }
-        : {}),
-      lookbacks: integers(values.lookbacks, "lookbacks"),
-      experiment: values.name,
-      author: values.author,
+      ...portfolioSettings(values),
       runsDir: values.runs,
       force: values.force,
       command: `deno task portfolio ${args.join(" ")}`,

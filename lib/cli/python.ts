@@ -12,24 +12,21 @@
  *   python visualize RUN_ID [--with RUN_ID…]             write the run's figures into runs/RUN_ID/figures/
  */
 import { parseArgs } from "node:util";
-import { barsFromPanel } from "../engine/timeseries/bars.ts";
-import { recordTimeseriesRun } from "../engine/timeseries/record.ts";
-import { sampleBars } from "../engine/timeseries/sample.ts";
+import type { Interval } from "../bars/session.ts";
+import { resolveBars } from "../engine/timeseries/bars.ts";
 import { tradeRows } from "../engine/timeseries/trades.ts";
 import { progress } from "../nb/progress.ts";
 import { renderTextTable } from "../nb/text_table.ts";
-import { readPanel } from "../panel/load.ts";
-import { runPluginBacktest } from "../pipeline/plugin_backtest.ts";
-import { openSnapshot } from "../snapshot/catalog.ts";
+import { type PluginBacktestOptions, runPluginBacktest } from "../pipeline/plugin_backtest.ts";
+import { planStreamPluginRun, runStreamPluginRun } from "../pipeline/plugin_run.ts";
 import { conformance } from "../plugin/conformance.ts";
-import { DEFAULT_PLUGINS_DIR, listPlugins, loadManifest, pluginHash } from "../plugin/manifest.ts";
-import { backtestStreamPlugin } from "../plugin/stream.ts";
+import { DEFAULT_PLUGINS_DIR, listPlugins, loadManifest } from "../plugin/manifest.ts";
 import { createPluginFromTemplate } from "../plugin/template.ts";
 import { ANALYSIS_SCRIPTS, analyzeRun, registryJson, visualizeRun } from "../python/analysis.ts";
 import { createVenv, installRequirements, listVenvs, venvsDir } from "../python/venv.ts";
 import { DEFAULT_RUNS_DIR } from "../track/types.ts";
 import { parseParamAssignments } from "../strategy/params.ts";
-import { COMMON_OPTIONS, joinNegativeValues, runTask, UsageError } from "./args.ts";
+import { COMMON_OPTIONS, joinNegativeValues, numberOption, runTask, UsageError } from "./args.ts";
 import { intervalOption } from "./backtest.ts";
 
 const HELP = `deno task python <command> …
@@ -59,11 +56,8 @@ Options:
   --db, --snapshots, -h/--help as every task.
 Python: QUANTNB_PYTHON, else /usr/bin/python3, else python3 on the PATH.`;
 
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  plugins: { type: "string", default: DEFAULT_PLUGINS_DIR },
-  runs: { type: "string", default: DEFAULT_RUNS_DIR },
-  mode: { type: "string" },
+/** The options of `strategy run` (the batch's `timeseries` job kind takes them too). */
+export const PLUGIN_RUN_OPTIONS = {
   sample: { type: "boolean", default: false },
   snapshot: { type: "string" },
   security: { type: "string" },
@@ -72,6 +66,14 @@ const OPTIONS = {
   "slippage-bps": { type: "string" },
   fill: { type: "string" },
   interval: { type: "string" },
+} as const;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  plugins: { type: "string", default: DEFAULT_PLUGINS_DIR },
+  runs: { type: "string", default: DEFAULT_RUNS_DIR },
+  mode: { type: "string" },
+  ...PLUGIN_RUN_OPTIONS,
   plugin: { type: "string" },
   script: { type: "string" },
   with: { type: "string", multiple: true },
@@ -80,21 +82,75 @@ const OPTIONS = {
   json: { type: "boolean", default: false },
 } as const;
 
-/** `--param k=v` values typed by the plugin's schema. */
-/** `--param k=v …` as strings (the plugin's schema parses and checks them: `validateParams`). */
-function paramAssignments(items: readonly string[] = []): Record<string, string> {
+/** What `strategy run` makes of its options (`planStreamPluginRun`'s options, less the folders). */
+export interface PluginRunSettings {
+  readonly sample: boolean;
+  readonly snapshot?: string;
+  readonly security?: string;
+  readonly interval?: Interval;
+  /** `--param k=v …` as strings (the plugin's schema parses and checks them: `validateParams`). */
+  readonly params: Record<string, string>;
+  readonly feesBps?: number;
+  readonly slippageBps?: number;
+  readonly fill?: "nextOpen" | "nextClose";
+}
+
+/**
+ * `strategy run`'s options checked (a `UsageError` naming the option at fault).
+ *
+ * @example
+ * ```ts
+ * pluginRunSettings({ sample: true, param: ["fast=5"], "fees-bps": "10" }).feesBps; // => 10
+ * ```
+ */
+export function pluginRunSettings(values: Readonly<Record<string, unknown>>): PluginRunSettings {
+  let params: Record<string, string>;
   try {
-    return parseParamAssignments(items);
+    params = parseParamAssignments((values.param as readonly string[] | undefined) ?? []);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const fill = values.fill as string | undefined;
+  if (fill !== undefined && fill !== "nextOpen" && fill !== "nextClose") {
+    throw new UsageError(`--fill expects nextOpen or nextClose, found "${fill}"`);
+  }
+  if (values.sample === true && values.snapshot !== undefined) {
+    throw new UsageError("give --sample or --snapshot ID, not both");
+  }
+  return {
+    sample: values.sample === true,
+    snapshot: values.snapshot as string | undefined,
+    security: values.security as string | undefined,
+    interval: intervalOption(values as { interval?: string }),
+    params,
+    feesBps: numberOption(values, "fees-bps"),
+    slippageBps: numberOption(values, "slippage-bps"),
+    fill,
+  };
 }
 
-function num(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (!Number.isFinite(v)) throw new UsageError(`--${name} expects a number, found "${text}"`);
-  return v;
+/**
+ * What `strategy run` backtests a batch plugin with (its signal through the cross-sectional
+ * backtest): the snapshot (required), the parameters, `--fees-bps` as the backtest's `tcBps` and
+ * `--interval` as the panel's bar size.
+ *
+ * @example
+ * ```ts
+ * pluginBacktestOptions(pluginRunSettings({ snapshot: "demo", "fees-bps": "5" })).backtest; // => { tcBps: 5 }
+ * ```
+ */
+export function pluginBacktestOptions(
+  settings: PluginRunSettings,
+  snapshotsDir?: string,
+): PluginBacktestOptions {
+  if (!settings.snapshot) throw new UsageError("a batch plugin runs on a panel: pass --snapshot ID");
+  return {
+    snapshot: settings.snapshot,
+    snapshotsDir,
+    params: settings.params,
+    backtest: settings.feesBps === undefined ? {} : { tcBps: settings.feesBps },
+    ...(settings.interval ? { panel: { interval: settings.interval } } : {}),
+  };
 }
 
 /** `deno task python`: see `--help`. Returns the exit code (0 ok, 1 failure, 2 usage). */
@@ -233,24 +289,11 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 /** `strategy run NAME`: stream plugins backtest through fromSignals, batch ones through the cross-sectional backtest; both recorded. */
 async function strategyRun(name: string, values: Values, runsDir: string): Promise<number> {
   const manifest = await loadManifest(name, values.plugins);
-  const params = paramAssignments(values.param);
-  const costs = {
-    feesBps: num("fees-bps", values["fees-bps"]),
-    slippageBps: num("slippage-bps", values["slippage-bps"]),
-  };
-  const fill = values.fill as "nextOpen" | "nextClose" | undefined;
-  if (fill && fill !== "nextOpen" && fill !== "nextClose") {
-    throw new UsageError(`--fill expects nextOpen or nextClose`);
-  }
+  const settings = pluginRunSettings(values);
   if (manifest.mode === "batch") {
-    if (!values.snapshot) throw new UsageError("a batch plugin runs on a panel: pass --snapshot ID");
     const { run, result } = await runPluginBacktest(manifest, {
-      snapshot: values.snapshot,
-      snapshotsDir: values.snapshots,
+      ...pluginBacktestOptions(settings, values.snapshots),
       runsDir,
-      params,
-      backtest: costs.feesBps === undefined ? {} : { tcBps: costs.feesBps },
-      ...(values.interval ? { panel: { interval: intervalOption(values) } } : {}),
       onStage: (stage) => console.error(`${name}: ${stage}…`),
     });
     const o = result.summary.overall;
@@ -268,48 +311,21 @@ async function strategyRun(name: string, values: Values, runsDir: string): Promi
     }
     return 0;
   }
-  let bars;
-  let tags: Record<string, string> = {};
-  let data = "sample:SPX";
-  if (values.snapshot) {
-    const snapshot = await openSnapshot(values.snapshot, values.snapshots);
-    try {
-      const panel = await readPanel(snapshot.conn, {
-        ...(values.security ? { securities: [values.security] } : {}),
-        interval: intervalOption(values),
-      });
-      const security = values.security ?? panel.securityIds[0];
-      bars = barsFromPanel(panel, { securityIds: [security] });
-      tags = { snapshot_id: values.snapshot, snapshot_hash: snapshot.manifest.hash };
-      data = `snapshot:${values.snapshot}:${security}${values.interval ? `:${values.interval}` : ""}`;
-    } finally {
-      snapshot.close();
-    }
-  } else {
-    if (!values.sample) {
-      throw new UsageError("pass --sample (the bundled S&P 500) or --snapshot ID [--security S]");
-    }
-    bars = sampleBars();
+  if (!settings.snapshot && !settings.sample) {
+    throw new UsageError("pass --sample (the bundled S&P 500) or --snapshot ID [--security S]");
   }
-  const bar = progress(bars.close.length, { label: `${name} on_candle` });
+  const options = { ...settings, snapshotsDir: values.snapshots, runsDir };
+  const plan = await planStreamPluginRun(manifest, options);
+  const bar = progress(resolveBars(plan.bars).nDates, { label: `${name} on_candle` });
   let done = 0;
-  const { signals, result } = await backtestStreamPlugin(manifest, bars, {
-    params,
-    ...costs,
-    fill,
+  const { run, result } = await runStreamPluginRun(manifest, {
+    ...options,
     onProgress: (n) => {
       bar.tick(n - done);
       done = n;
     },
-  });
+  }, plan);
   await bar.done();
-  const run = await recordTimeseriesRun(result, 0, {
-    experiment: name,
-    strategy: name,
-    params: { plugin: name, ...signals.params, ...costs, fill: fill ?? "nextClose", data },
-    tags,
-    inputHash: await pluginHash(manifest),
-  }, { runsDir });
   const s = result.stats;
   if (values.json) {
     console.log(JSON.stringify({ run_id: run.run_id, reused: run.reused, metrics: run.metrics }, null, 2));

@@ -60,9 +60,11 @@ export function eventReturns(
   const gSum = new Float64Array(nG * K), gCount = new Int32Array(nG * K);
   const sum = new Float64Array(Q * K), ss = new Float64Array(Q * K), n = new Int32Array(Q * K);
   const perDate: Float64Array[] = [];
-  // per name of the date's universe: its day-0 price, chain, and where its sums go
+  // per name of the date's universe: its day-0 price, chain, and where its sums go; per (quantile,
+  // group) cell and per group, the names with a day-0 price
   const names = new Int32Array(nS), p0 = new Float64Array(nS), chain0 = new Int32Array(nS);
   const qgBase = new Int32Array(nS), gBase = new Int32Array(nS);
+  const cellCount = new Int32Array(Q * nG), groupCount = new Int32Array(nG);
   for (let t = 0; t < nT; t++) {
     const m = start[t + 1] - start[t];
     if (m === 0) continue;
@@ -70,6 +72,8 @@ export function eventReturns(
     qgCount.fill(0);
     gSum.fill(0);
     gCount.fill(0);
+    cellCount.fill(0);
+    groupCount.fill(0);
     const b0 = t * nS;
     // the names with a day-0 price (no path without one), in universe order
     let priced = 0;
@@ -79,32 +83,51 @@ export function eventReturns(
       names[priced] = i;
       p0[priced] = price[b0 + i];
       chain0[priced] = chain ? chain[b0 + i] : 0;
-      qgBase[priced] = ((data.quantile[b0 + i] - 1) * nG + g) * K;
+      const cell = (data.quantile[b0 + i] - 1) * nG + g;
+      cellCount[cell]++;
+      groupCount[g]++;
+      qgBase[priced] = cell * K;
       gBase[priced++] = g * K;
     }
-    for (let k = 0; k < K; k++) {
-      const s = t + k - before;
-      if (s < 0 || s >= nT) continue;
-      const bs = s * nS;
-      // one group: its sum in locals (the same additions in the same order, no store per name)
-      let all = 0, allCount = 0;
+    // the offsets inside the panel; their counts start at every priced name and lose those without
+    // a price (or on another chain) at the offset
+    const kLo = Math.max(0, before - t), kHi = Math.min(K, nT - t + before);
+    for (let k = kLo; k < kHi; k++) {
+      for (let c = 0; c < Q * nG; c++) qgCount[c * K + k] = cellCount[c];
+      for (let g = 0; g < nG; g++) gCount[g * K + k] = groupCount[g];
+    }
+    // two offsets per walk over the names (each sum still takes its names in universe order; one
+    // group's sums in locals)
+    for (let k = kLo; k < kHi; k += 2) {
+      const two = k + 1 < kHi, bs = (t + k - before) * nS, bs2 = bs + nS;
+      let all = 0, all2 = 0;
       for (let j = 0; j < priced; j++) {
-        const i = names[j], ps = price[bs + i];
-        if (!(ps > 0) || (chain && chain[bs + i] !== chain0[j])) continue;
-        const v = ps / p0[j] - 1;
-        qgSum[qgBase[j] + k] += v;
-        qgCount[qgBase[j] + k]++;
-        if (nG === 1) {
-          all += v;
-          allCount++;
+        const i = names[j], pz = p0[j], qb = qgBase[j] + k, gb = gBase[j] + k;
+        const ps = price[bs + i];
+        if (!(ps > 0) || (chain && chain[bs + i] !== chain0[j])) {
+          qgCount[qb]--;
+          gCount[gb]--;
         } else {
-          gSum[gBase[j] + k] += v;
-          gCount[gBase[j] + k]++;
+          const v = ps / pz - 1;
+          qgSum[qb] += v;
+          if (nG === 1) all += v;
+          else gSum[gb] += v;
+        }
+        if (!two) continue;
+        const ps2 = price[bs2 + i];
+        if (!(ps2 > 0) || (chain && chain[bs2 + i] !== chain0[j])) {
+          qgCount[qb + 1]--;
+          gCount[gb + 1]--;
+        } else {
+          const v = ps2 / pz - 1;
+          qgSum[qb + 1] += v;
+          if (nG === 1) all2 += v;
+          else gSum[gb + 1] += v;
         }
       }
       if (nG === 1) {
         gSum[k] = all;
-        gCount[k] = allCount;
+        if (two) gSum[k + 1] = all2;
       }
     }
     const means = new Float64Array(Q * K).fill(NaN);

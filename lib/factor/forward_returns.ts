@@ -48,33 +48,45 @@ export function forwardReturns(
   }
   const nT = panel.dates.length, nS = panel.securityIds.length;
   const index = priceIndex(panel);
-  const price = padMissing ? padForward(index.price, nT, nS, index.chain) : index.price;
+  const out = periods.map(() => new Float64Array(nT * nS).fill(NaN));
+  const maxP = Math.max(0, ...periods);
+  // padded: rows t .. t + maxP of the padded prices in a ring, each row padded once as t advances
+  const ring = maxP + 1, rows = padMissing ? new Float64Array(ring * nS) : index.price;
+  const padRow = padMissing ? rowPadder(index.price, nS, index.chain) : null;
+  const at = (s: number) => (padRow ? (s % ring) * nS : s * nS);
   const chain = padMissing ? null : index.chain;
-  return periods.map((p) => {
-    const out = new Float64Array(nT * nS).fill(NaN);
-    const back = cumulative ? p : 1;
-    for (let t = 0; t + p < nT; t++) {
-      const from = (t + p - back) * nS, to = (t + p) * nS, cell = t * nS;
+  for (let t = 0, padded = 0; t < nT; t++) {
+    for (; padRow && padded < nT && padded <= t + maxP; padded++) padRow(padded, rows, at(padded));
+    for (let k = 0; k < periods.length; k++) {
+      const p = periods[k];
+      if (t + p >= nT) continue;
+      const o = out[k], back = cumulative ? p : 1, cell = t * nS;
+      const from = at(t + p - back), to = at(t + p), cFrom = (t + p - back) * nS, cTo = (t + p) * nS;
       for (let i = 0; i < nS; i++) {
-        const a = price[from + i], b = price[to + i];
-        if (a > 0 && b > 0 && (!chain || chain[from + i] === chain[to + i])) out[cell + i] = b / a - 1;
+        const a = rows[from + i], b = rows[to + i];
+        if (a > 0 && b > 0 && (!chain || chain[cFrom + i] === chain[cTo + i])) o[cell + i] = b / a - 1;
       }
     }
-    return out;
-  });
+  }
+  return out;
 }
 
 /**
- * Each security's price carried forward over missing bars (pandas `ffill` down each column). A chained
- * wealth index (`chain` given) is first rejoined into one level per security: each run continues from
- * the level the previous run ended on, a missing return counting as no change.
+ * Each security's price carried forward over missing bars (pandas `ffill` down each column), one
+ * row at a time: the returned function writes row t's padded prices to `out[outBase + i]` and must be
+ * called for t = 0, 1, 2… in turn. A chained wealth index (`chain` given) is first rejoined into one
+ * level per security: each run continues from the level the previous run ended on, a missing return
+ * counting as no change.
  */
-function padForward(price: Float64Array, nT: number, nS: number, chain: Int32Array | null): Float64Array {
-  const out = new Float64Array(price.length);
-  // one state per security, walked date by date (row-major, as the matrix is stored)
+function rowPadder(
+  price: Float64Array,
+  nS: number,
+  chain: Int32Array | null,
+): (t: number, out: Float64Array, outBase: number) => void {
+  // one state per security, walked date by date
   const last = new Float64Array(nS).fill(NaN), scale = new Float64Array(nS).fill(1);
   const runChain = new Int32Array(nS).fill(-1);
-  for (let t = 0; t < nT; t++) {
+  return (t, out, outBase) => {
     for (let i = 0, cell = t * nS; i < nS; i++, cell++) {
       let v = price[cell];
       if (chain && !Number.isNaN(v)) {
@@ -85,10 +97,9 @@ function padForward(price: Float64Array, nT: number, nS: number, chain: Int32Arr
         v *= scale[i];
       }
       if (!Number.isNaN(v)) last[i] = v;
-      out[cell] = last[i];
+      out[outBase + i] = last[i];
     }
-  }
-  return out;
+  };
 }
 
 /**

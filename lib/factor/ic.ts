@@ -6,7 +6,7 @@
  */
 
 import { pearsonOver } from "../engine/rank.ts";
-import { groupRanks, type RankedRows, rankRows } from "./_rank.ts";
+import { groupRanks, type RankedRows, rankRows, RowRanker } from "./_rank.ts";
 import { studentTCdf } from "../metrics/distributions.ts";
 import { normalQuantile } from "../metrics/distributions.ts";
 import { kurtosis, skew } from "../metrics/moments.ts";
@@ -48,67 +48,36 @@ export function informationCoefficient(
   const nT = data.dates.length, nS = data.securityIds.length, G = data.groupNames.length;
   const { start } = data.rows;
   const factorRanks = options.factorRanks ?? rankRows(data.factor, data.rows, nS);
-  const factorGroups = byGroup ? factorGroupRanks(data, factorRanks) : null;
-  const rankR = new Float64Array(nS), membersR = new Int32Array(nS), offsetsR = new Int32Array(G + 1);
-  return data.periods.map((period, k) => {
-    const r = groupAdjust ? demeanedReturns(data, k, { groupAdjust: true }) : data.forward[k];
-    const returnRanks = rankRows(r, data.rows, nS);
-    const ic = new Float64Array(nT).fill(NaN);
-    const perGroup = factorGroups ? new Float64Array(nT * G).fill(NaN) : null;
-    for (let t = 0; t < nT; t++) {
-      const n = start[t + 1] - start[t], base = t * nS;
-      if (n < 2) continue;
-      const ids = factorRanks.order.subarray(start[t], start[t + 1]);
-      ic[t] = pearsonOver(
-        factorRanks.ranks.subarray(base, base + nS),
-        returnRanks.ranks.subarray(base, base + nS),
-        ids,
-        n,
-      );
-      if (!perGroup || !factorGroups) continue;
-      const rankF = factorGroups.ranks.subarray(base, base + nS);
-      const membersF = factorGroups.members.subarray(start[t], start[t + 1]);
-      const offsetsF = factorGroups.offsets.subarray(t * (G + 1), (t + 1) * (G + 1));
-      const sortedR = returnRanks.order.subarray(start[t], start[t + 1]);
-      groupRanks(sortedR, n, data.groups!, G, r, base, rankR, membersR, offsetsR);
+  const returns = data.periods.map((_, k) =>
+    groupAdjust ? demeanedReturns(data, k, { groupAdjust: true }) : data.forward[k]
+  );
+  const out = data.periods.map((period): InformationCoefficient => ({
+    period,
+    ic: new Float64Array(nT).fill(NaN),
+    byGroup: byGroup ? new Float64Array(nT * G).fill(NaN) : null,
+  }));
+  // per date: the factor's ranks within groups (shared by every period), then each period's
+  // returns ranked (only their ranks count, not their order among ties)
+  const rankF = new Float64Array(nS), membersF = new Int32Array(nS), offsetsF = new Int32Array(G + 1);
+  const rankR = new Float64Array(nS), returnRanks = new RowRanker(nS);
+  for (let t = 0; t < nT; t++) {
+    const n = start[t + 1] - start[t], base = t * nS;
+    if (n < 2) continue;
+    const ids = factorRanks.order.subarray(start[t], start[t + 1]);
+    if (byGroup) groupRanks(ids, n, data.groups!, G, data.factor, base, rankF, membersF, offsetsF);
+    for (let k = 0; k < out.length; k++) {
+      returnRanks.rank(returns[k], base, data.rows.cols.subarray(start[t], start[t + 1]));
+      out[k].ic[t] = pearsonOver(factorRanks.ranks.subarray(base, base + nS), returnRanks.ranks, ids, n);
+      const perGroup = out[k].byGroup;
+      if (!perGroup) continue;
+      returnRanks.rankWithinGroups(n, data.groups!, G, rankR);
       for (let g = 0; g < G; g++) {
         const m = offsetsF[g + 1] - offsetsF[g];
         if (m >= 2) perGroup[t * G + g] = pearsonOver(rankF, rankR, membersF.subarray(offsetsF[g]), m);
       }
     }
-    return { period, ic, byGroup: perGroup };
-  });
-}
-
-/**
- * The factor's average ranks within each (date, group), computed once for every period: `ranks`
- * `T × N`, `members` the names grouped per date (aligned with `rows.start`), `offsets` each date's
- * group starts into them (`T × (G + 1)`, see `groupRanks`).
- */
-function factorGroupRanks(
-  data: FactorData,
-  factorRanks: RankedRows,
-): { ranks: Float64Array; members: Int32Array; offsets: Int32Array } {
-  const nT = data.dates.length, nS = data.securityIds.length, G = data.groupNames.length;
-  const { start } = data.rows;
-  const ranks = new Float64Array(nT * nS), members = new Int32Array(start[nT]);
-  const offsets = new Int32Array(nT * (G + 1));
-  for (let t = 0; t < nT; t++) {
-    const n = start[t + 1] - start[t], base = t * nS;
-    if (n < 2) continue;
-    groupRanks(
-      factorRanks.order.subarray(start[t], start[t + 1]),
-      n,
-      data.groups!,
-      G,
-      data.factor,
-      base,
-      ranks.subarray(base, base + nS),
-      members.subarray(start[t], start[t + 1]),
-      offsets.subarray(t * (G + 1), (t + 1) * (G + 1)),
-    );
   }
-  return { ranks, members, offsets };
+  return out;
 }
 
 /** Summary of a daily IC series (Alphalens' information table). */

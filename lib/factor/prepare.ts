@@ -133,18 +133,19 @@ export function prepareFactor(
     }
   }
 
+  // usable: a finite factor value and finite forward returns for every period (one pass per matrix)
   let initial = 0, withReturns = 0;
   const usable = new Uint8Array(nT * nS);
   for (let c = 0; c < nT * nS; c++) {
-    if (!Number.isFinite(factor[c])) continue;
-    initial++;
-    let ok = true;
-    for (const f of forward) if (!Number.isFinite(f[c])) ok = false;
-    if (ok) {
+    if (Number.isFinite(factor[c])) {
       usable[c] = 1;
-      withReturns++;
+      initial++;
     }
   }
+  for (const f of forward) {
+    for (let c = 0; c < nT * nS; c++) if (usable[c] && !Number.isFinite(f[c])) usable[c] = 0;
+  }
+  for (let c = 0; c < nT * nS; c++) withReturns += usable[c];
 
   const ranked = rank ? usableRows(usable, nT, nS) : null;
   const factorRanks = ranked ? rankRows(factor, ranked, nS) : null;

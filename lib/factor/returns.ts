@@ -271,55 +271,101 @@ export interface WeightOptions {
  * ```
  */
 export function factorWeights(data: FactorData, options: WeightOptions = {}): Float64Array {
-  const { demeaned = true, groupAdjust = false, equalWeight = false } = options;
-  checkGroups(data, groupAdjust, "factorWeights");
+  checkGroups(data, options.groupAdjust, "factorWeights");
   const nT = data.dates.length, nS = data.securityIds.length;
-  const { start, cols } = data.rows;
   const w = new Float64Array(nT * nS).fill(NaN);
-  const nG = groupAdjust ? data.groupNames.length : 1;
-  const members: number[][] = Array.from({ length: nG }, () => []);
-  for (let t = 0; t < nT; t++) {
-    for (const m of members) m.length = 0;
-    for (let p = start[t]; p < start[t + 1]; p++) {
-      members[groupAdjust ? data.groups![cols[p]] : 0].push(cols[p]);
-    }
-    let gross = 0;
-    for (const m of members) {
-      if (m.length === 0) continue;
-      toWeights(data.factor, t * nS, m, demeaned, equalWeight, w);
-      if (!groupAdjust) continue;
-      for (const i of m) if (Number.isFinite(w[t * nS + i])) gross += Math.abs(w[t * nS + i]);
-    }
-    if (!groupAdjust) continue;
-    for (let p = start[t]; p < start[t + 1]; p++) w[t * nS + cols[p]] /= gross;
-  }
+  const weigh = dateWeigher(data, options);
+  for (let t = 0; t < nT; t++) weigh(t, w, t * nS);
   return w;
 }
 
-/** Alphalens' `to_weights` for one cross-section `members` of row `base`, written into `w`. */
+/**
+ * `factorWeights` one date at a time: the returned function writes date t's weights to
+ * `w[wBase + i]` for the names i of its universe (the other entries are left as they are).
+ */
+function dateWeigher(
+  data: FactorData,
+  options: WeightOptions,
+): (t: number, w: Float64Array, wBase: number) => void {
+  const { demeaned = true, groupAdjust = false, equalWeight = false } = options;
+  const nS = data.securityIds.length;
+  const { start, cols } = data.rows;
+  const nG = groupAdjust ? data.groupNames.length : 1;
+  // each date's names by group (universe order within a group): members[offsets[g] .. offsets[g + 1])
+  const members = new Int32Array(nS), offsets = new Int32Array(nG + 1), fill = new Int32Array(nG);
+  const scratch = new Float64Array(nS);
+  return (t, w, wBase) => {
+    const day = cols.subarray(start[t], start[t + 1]), base = t * nS;
+    if (groupAdjust) {
+      offsets.fill(0);
+      for (let j = 0; j < day.length; j++) offsets[data.groups![day[j]] + 1]++;
+      for (let g = 0; g < nG; g++) offsets[g + 1] += offsets[g];
+      fill.set(offsets.subarray(0, nG));
+      for (let j = 0; j < day.length; j++) members[fill[data.groups![day[j]]]++] = day[j];
+    } else {
+      offsets[1] = day.length;
+      members.set(day);
+    }
+    let gross = 0;
+    for (let g = 0; g < nG; g++) {
+      const m = members.subarray(offsets[g], offsets[g + 1]);
+      if (m.length === 0) continue;
+      toWeights(data.factor, base, m, demeaned, equalWeight, w, wBase, scratch);
+      if (!groupAdjust) continue;
+      for (let j = 0; j < m.length; j++) {
+        const v = w[wBase + m[j]];
+        if (Number.isFinite(v)) gross += Math.abs(v);
+      }
+    }
+    if (!groupAdjust) return;
+    for (let j = 0; j < day.length; j++) w[wBase + day[j]] /= gross;
+  };
+}
+
+/**
+ * Alphalens' `to_weights` for one cross-section `members` of the factor's row `base`, written to
+ * `w[wBase + i]` (`scratch`: a buffer of at least `members.length`).
+ */
 function toWeights(
   f: Float64Array,
   base: number,
-  members: number[],
+  members: Int32Array,
   demeaned: boolean,
   equalWeight: boolean,
   w: Float64Array,
+  wBase: number,
+  scratch: Float64Array,
 ): void {
-  const x = members.map((i) => f[base + i]);
+  const n = members.length;
   let center = 0;
   if (demeaned) {
     if (equalWeight) {
-      const sorted = x.slice().sort((a, b) => a - b), n = sorted.length;
+      const sorted = scratch.subarray(0, n);
+      for (let j = 0; j < n; j++) sorted[j] = f[base + members[j]];
+      sorted.sort();
       center = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    } else center = x.reduce((s, v) => s + v, 0) / x.length;
+    } else {
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += f[base + members[j]];
+      center = sum / n;
+    }
   }
-  let v = x.map((xi) => xi - center);
+  const v = scratch.subarray(0, n);
+  for (let j = 0; j < n; j++) v[j] = f[base + members[j]] - center;
   if (equalWeight) {
-    const nPos = v.filter((y) => y > 0).length, nNeg = v.filter((y) => y < 0).length;
-    v = v.map((y) => (y > 0 ? 1 : y < 0 ? -1 : 0) / (demeaned ? (y > 0 ? nPos : y < 0 ? nNeg : 1) : 1));
+    let nPos = 0, nNeg = 0;
+    for (let j = 0; j < n; j++) {
+      if (v[j] > 0) nPos++;
+      else if (v[j] < 0) nNeg++;
+    }
+    for (let j = 0; j < n; j++) {
+      const y = v[j];
+      v[j] = (y > 0 ? 1 : y < 0 ? -1 : 0) / (demeaned ? (y > 0 ? nPos : y < 0 ? nNeg : 1) : 1);
+    }
   }
-  const gross = v.reduce((s, y) => s + Math.abs(y), 0);
-  members.forEach((i, j) => (w[base + i] = v[j] / gross));
+  let gross = 0;
+  for (let j = 0; j < n; j++) gross += Math.abs(v[j]);
+  for (let j = 0; j < n; j++) w[wBase + members[j]] = v[j] / gross;
 }
 
 /**
@@ -333,19 +379,23 @@ function toWeights(
  * ```
  */
 export function factorReturns(data: FactorData, options: WeightOptions = {}): Float64Array[] {
-  const w = factorWeights(data, options);
+  checkGroups(data, options.groupAdjust, "factorWeights");
   const nT = data.dates.length, nS = data.securityIds.length;
   const { start, cols } = data.rows;
-  return data.forward.map((f) => {
-    const out = new Float64Array(nT).fill(NaN);
-    for (let t = 0; t < nT; t++) {
-      if (start[t + 1] === start[t]) continue;
+  // one date's weights at a time (the T × N weights are never needed whole)
+  const weigh = dateWeigher(data, options), w = new Float64Array(nS);
+  const out = data.forward.map(() => new Float64Array(nT).fill(NaN));
+  for (let t = 0; t < nT; t++) {
+    if (start[t + 1] === start[t]) continue;
+    weigh(t, w, 0);
+    for (let k = 0; k < out.length; k++) {
+      const f = data.forward[k];
       let sum = 0;
-      for (let p = start[t]; p < start[t + 1]; p++) sum += w[t * nS + cols[p]] * f[t * nS + cols[p]];
-      out[t] = sum;
+      for (let p = start[t]; p < start[t + 1]; p++) sum += w[cols[p]] * f[t * nS + cols[p]];
+      out[k][t] = sum;
     }
-    return out;
-  });
+  }
+  return out;
 }
 
 /** Annualised alpha and beta of the factor portfolio for one period. */

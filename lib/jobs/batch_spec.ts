@@ -36,7 +36,7 @@ import {
   type MapEntry,
   type Scalar,
 } from "./batch_file.ts";
-import type { JobKind, JobValues } from "./kind.ts";
+import { type JobKind, jobList, type JobValues } from "./kind.ts";
 
 /** One job of a batch, expanded and parsed by its kind. */
 export interface JobSpec {
@@ -51,6 +51,8 @@ export interface JobSpec {
   readonly loc: Loc;
   /** Where each option was set, for problems found later (a missing file, a missing snapshot). */
   readonly locs: Readonly<Record<string, Loc>>;
+  /** The jobs of the batch whose runs this one reads (`JobKind.dependsOn`), by name, in order. */
+  readonly dependencies: readonly string[];
 }
 
 /** A checked batch file. */
@@ -225,6 +227,8 @@ export function expandBatch(source: BatchSource, kinds: readonly JobKind[]): Bat
 
   const byName = new Map<string, Loc>();
   const jobs: JobSpec[] = [];
+  /** Jobs naming dependencies: where each item of their `dependsOn` option was written. */
+  const wanted = new Map<string, Loc[]>();
   const kindNames = kinds.map((k) => k.kind).join(", ");
   jobNodes.forEach((node, j) => {
     if (node.type !== "map") {
@@ -394,12 +398,14 @@ export function expandBatch(source: BatchSource, kinds: readonly JobKind[]): Bat
 
       const values: Record<string, string | boolean | undefined> = {};
       const locs: Record<string, Loc> = {};
+      let itemLocs: Loc[] = [];
       for (const [key, def] of Object.entries(kind.options)) {
         if (def.default !== undefined) values[key] = def.default;
       }
       let ok = true;
       for (const [key, { node: v, loc }] of given) {
         locs[key] = loc;
+        if (key === kind.dependsOn) itemLocs = v.type === "seq" ? v.items.map((x) => x.loc) : [loc];
         const def = kind.options[key];
         if (v.type === "scalar" && v.value === null) {
           delete values[key];
@@ -453,14 +459,74 @@ export function expandBatch(source: BatchSource, kinds: readonly JobKind[]): Bat
         continue;
       }
       byName.set(jobName, node.loc);
-      jobs.push({ name: jobName, kind, values, options, loc: node.loc, locs });
+      jobs.push({ name: jobName, kind, values, options, loc: node.loc, locs, dependencies: [] });
+      if (kind.dependsOn) wanted.set(jobName, itemLocs);
     }
   });
+  const ordered = orderByDependencies(jobs, wanted, fail);
   for (const [key, loc] of defaultKeys) {
     if (!defaultsUsed.has(key) && problems.length === 0) {
       fail(loc, `defaults: no job of this batch takes "${key}"`);
     }
   }
   if (problems.length) throw new BatchFileError(distinct(problems));
-  return { file: source.file, name, description, snapshotsDir, runsDir, jobs };
+  return { file: source.file, name, description, snapshotsDir, runsDir, jobs: ordered };
+}
+
+/**
+ * The jobs with their dependencies resolved (each item of a kind's `dependsOn` option: a job name,
+ * or a `*` / `?` pattern matching one or more other jobs) and in an order that runs every dependency
+ * before its dependents (file order otherwise). An unknown name, a pattern matching nothing and a
+ * cycle are reported at the item (or the option) where they were written.
+ */
+function orderByDependencies(
+  jobs: readonly JobSpec[],
+  wanted: ReadonlyMap<string, readonly Loc[]>,
+  fail: (loc: Loc, message: string) => void,
+): JobSpec[] {
+  const names = jobs.map((j) => j.name);
+  const resolved = jobs.map((job) => {
+    const locs = wanted.get(job.name);
+    if (!locs) return job;
+    const option = job.kind.dependsOn!;
+    const deps: string[] = [];
+    jobList(job.values[option]).forEach((item, k) => {
+      const loc = locs[k] ?? job.locs[option] ?? job.loc;
+      const glob = /[*?]/.test(item);
+      const found = glob
+        ? names.filter((n) => n !== job.name && matchesPattern(n, item))
+        : names.filter((n) => n === item);
+      if (found.length === 0) {
+        const some = names.filter((n) => n !== job.name).slice(0, 8).join(", ");
+        fail(
+          loc,
+          glob
+            ? `"${option}": no job of this batch matches "${item}" (jobs: ${some || "none"})`
+            : `"${option}": no job named "${item}" in this batch (jobs: ${some || "none"})`,
+        );
+      }
+      for (const n of found) if (!deps.includes(n)) deps.push(n);
+    });
+    return { ...job, dependencies: deps };
+  });
+  const byName = new Map(resolved.map((j) => [j.name, j]));
+  const ordered: JobSpec[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (job: JobSpec, path: readonly string[]) => {
+    const now = state.get(job.name);
+    if (now === "done") return;
+    if (now === "visiting") {
+      const cycle = [...path.slice(path.indexOf(job.name)), job.name];
+      const at = byName.get(path[path.length - 1])!;
+      const option = at.kind.dependsOn!;
+      fail(at.locs[option] ?? at.loc, `"${option}": dependency cycle ${cycle.join(" → ")}`);
+      return;
+    }
+    state.set(job.name, "visiting");
+    for (const dep of job.dependencies) visit(byName.get(dep)!, [...path, job.name]);
+    state.set(job.name, "done");
+    ordered.push(job);
+  };
+  for (const job of resolved) visit(job, []);
+  return ordered;
 }

@@ -65,6 +65,14 @@ export interface JobKind<O = unknown> {
   readonly files: readonly string[];
   /** The file of a run folder the batch index links to (e.g. `tearsheet.html`), when runs have one. */
   readonly page?: string;
+  /**
+   * The option naming other jobs of the same batch whose runs this job reads (a portfolio's
+   * `streams`): job names or `*` / `?` patterns. The batch runs those jobs first, then plans and runs
+   * this one with their runs (`bind`); a failed dependency fails it without running it.
+   */
+  readonly dependsOn?: string;
+  /** The job's option values once its dependencies' runs are recorded (their run ids, in order). */
+  bind?(values: JobValues, runIds: readonly string[]): JobValues;
   parse(values: JobValues): O;
   identity(options: O, places: JobPlaces, cache: JobCache): Promise<JobIdentity>;
   run(options: O, identity: JobIdentity, context: JobContext): Promise<RunRecord>;

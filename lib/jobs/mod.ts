@@ -28,7 +28,7 @@ export {
   runBatchFile,
   type RunBatchFileOptions,
 } from "./batch.ts";
-export { type BatchPlan, planBatch, type PlannedJob } from "./plan.ts";
+export { type BatchPlan, bindJob, planBatch, type PlannedJob } from "./plan.ts";
 export {
   batchDir,
   type BatchJobResult,

@@ -5,7 +5,7 @@
  * are an error.
  */
 import { join } from "node:path";
-import { runConfigHash } from "../track/record_run.ts";
+import { findRuns, runConfigHash } from "../track/record_run.ts";
 import { slugify } from "../track/run_id.ts";
 import type { BatchProblem } from "./batch_file.ts";
 import { BatchFileError } from "./batch_file.ts";
@@ -19,12 +19,22 @@ export interface RecordedRun {
   readonly dir: string;
 }
 
-/** One planned job: its spec, the run it records, and that run if it is already recorded. */
+/**
+ * One planned job: its spec, the run it records, and that run if it is already recorded. A job
+ * reading other jobs' runs (`JobSpec.dependencies`) is planned once those runs are recorded (here
+ * when they already are, else by `bindJob` when the batch has run them); until then it has no
+ * identity.
+ */
 export interface PlannedJob {
   readonly spec: JobSpec;
-  readonly identity: JobIdentity;
+  /** The option values the job runs with (the spec's, with its dependencies' runs once bound). */
+  readonly values: JobSpec["values"];
+  /** The planned jobs it depends on (run before it). */
+  readonly dependencies: readonly PlannedJob[];
+  /** The run it records; undefined while its dependencies' runs are not recorded. */
+  readonly identity?: JobIdentity;
   /** `runConfigHash(identity)`: the job's id across reruns, workers and machines. */
-  readonly configHash: string;
+  readonly configHash?: string;
   /** The run already recorded with this config hash, if any (the job is then done). */
   readonly recorded?: RecordedRun;
   /** The job's log file name (under the batch folder's `logs/`). */
@@ -77,8 +87,40 @@ export async function recordedRuns(runsDir: string): Promise<Map<string, Recorde
 }
 
 /** A job's log file name: its name as a slug plus its config hash (stable across reruns). */
-function logName(spec: JobSpec, configHash: string): string {
-  return `${slugify(spec.name)}-${configHash}.log`;
+function logName(spec: JobSpec, configHash: string | undefined): string {
+  return configHash ? `${slugify(spec.name)}-${configHash}.log` : `${slugify(spec.name)}.log`;
+}
+
+/**
+ * Plans a job whose dependencies' runs are recorded: its values with their run ids (`JobKind.bind`),
+ * parsed again by its kind, its identity and config hash, and its run if already recorded.
+ *
+ * @example
+ * ```ts
+ * const bound = await bindJob(job, ["20240102-101500-mom-3fa94c0e12d7"], places, cache);
+ * bound.configHash; bound.recorded?.run_id;
+ * ```
+ */
+export async function bindJob(
+  job: PlannedJob,
+  runIds: readonly string[],
+  places: JobPlaces,
+  cache: JobCache,
+  recorded?: ReadonlyMap<string, RecordedRun>,
+): Promise<PlannedJob> {
+  const { kind } = job.spec;
+  const values = kind.bind!(job.spec.values, runIds);
+  const identity = await kind.identity(kind.parse(values), places, cache);
+  const configHash = await runConfigHash(identity);
+  const [found] = recorded ? [recorded.get(configHash)] : await findRuns(configHash, places);
+  return {
+    ...job,
+    values,
+    identity,
+    configHash,
+    recorded: found && { run_id: found.run_id, dir: found.dir },
+    logName: logName(job.spec, configHash),
+  };
 }
 
 /**
@@ -108,6 +150,7 @@ export async function planBatch(spec: BatchSpec, places: JobPlaces, cache: JobCa
       }
     }
     if (missing) return undefined;
+    if (job.dependencies.length) return { spec: job };
     try {
       const identity = await job.kind.identity(job.options, places, cache);
       return { spec: job, identity, configHash: await runConfigHash(identity) };
@@ -121,10 +164,31 @@ export async function planBatch(spec: BatchSpec, places: JobPlaces, cache: JobCa
   if (problems.length) throw new BatchFileError(problems);
   const recorded = await recordedRuns(places.runsDir);
   const byHash = new Map<string, JobSpec>();
+  const byName = new Map<string, PlannedJob>();
   const jobs: PlannedJob[] = [];
+  // in dependency order (expandBatch): a job's dependencies are planned before it
   for (const p of planned) {
     const { spec: job, identity, configHash } = p!;
-    const twin = byHash.get(configHash);
+    let plannedJob: PlannedJob = {
+      spec: job,
+      values: job.values,
+      dependencies: job.dependencies.map((name) => byName.get(name)!),
+      identity,
+      configHash,
+      recorded: configHash ? recorded.get(configHash) : undefined,
+      logName: logName(job, configHash),
+    };
+    const runIds = plannedJob.dependencies.map((d) => d.recorded?.run_id);
+    if (runIds.length && runIds.every((id) => id !== undefined)) {
+      try {
+        plannedJob = await bindJob(plannedJob, runIds as string[], places, cache, recorded);
+      } catch (error) {
+        problem(job, job.kind.dependsOn, (error as Error).message);
+        continue;
+      }
+    }
+    byName.set(job.name, plannedJob);
+    const twin = plannedJob.configHash ? byHash.get(plannedJob.configHash) : undefined;
     if (twin) {
       problem(
         job,
@@ -133,14 +197,8 @@ export async function planBatch(spec: BatchSpec, places: JobPlaces, cache: JobCa
       );
       continue;
     }
-    byHash.set(configHash, job);
-    jobs.push({
-      spec: job,
-      identity,
-      configHash,
-      recorded: recorded.get(configHash),
-      logName: logName(job, configHash),
-    });
+    if (plannedJob.configHash) byHash.set(plannedJob.configHash, job);
+    jobs.push(plannedJob);
   }
   if (problems.length) throw new BatchFileError(problems);
   return { spec, places, jobs };

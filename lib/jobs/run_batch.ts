@@ -14,7 +14,8 @@ import { getRun } from "../track/get_run.ts";
 import { appendEvent, type JobEvent, lastEvents } from "./batch_state.ts";
 import { matchesPattern } from "./batch_spec.ts";
 import type { JobMessage, JobReply } from "./execute.ts";
-import type { BatchPlan, PlannedJob } from "./plan.ts";
+import { createJobCache } from "./cache.ts";
+import { type BatchPlan, bindJob, type PlannedJob } from "./plan.ts";
 import type { Executor } from "./pool.ts";
 import { writeBatchSummary } from "./summary.ts";
 
@@ -104,7 +105,8 @@ export async function jobStatuses(plan: BatchPlan, dir: string): Promise<Map<Pla
   const events = await lastEvents(dir);
   const out = new Map<PlannedJob, BatchJobResult>();
   for (const job of plan.jobs) {
-    const last = events.byHash.get(job.configHash) ?? events.byName.get(job.spec.name);
+    const last = (job.configHash ? events.byHash.get(job.configHash) : undefined) ??
+      events.byName.get(job.spec.name);
     if (job.recorded) {
       out.set(job, { job, status: "done", run_id: job.recorded.run_id, seconds: last?.seconds });
     } else if (last?.status === "failed") {
@@ -118,7 +120,7 @@ export async function jobStatuses(plan: BatchPlan, dir: string): Promise<Map<Pla
 
 /**
  * The jobs to run: not done, selected by `only` (any pattern), and with `retryFailed` only those whose
- * last attempt failed.
+ * last attempt failed — plus every dependency of a selected job that is not done (it runs first).
  *
  * @example
  * ```ts
@@ -130,18 +132,32 @@ export function selectJobs(
   options: SelectOptions = {},
 ): PlannedJob[] {
   const { only = [], retryFailed = false } = options;
-  return [...statuses.values()].filter(({ job, status }) =>
-    status !== "done" && (only.length === 0 || only.some((p) => matchesPattern(job.spec.name, p))) &&
-    (!retryFailed || status === "failed")
-  ).map((r) => r.job);
+  const chosen = new Set(
+    [...statuses.values()].filter(({ job, status }) =>
+      status !== "done" && (only.length === 0 || only.some((p) => matchesPattern(job.spec.name, p))) &&
+      (!retryFailed || status === "failed")
+    ).map((r) => r.job),
+  );
+  const add = (job: PlannedJob) => {
+    for (const dep of job.dependencies) {
+      if (!chosen.has(dep) && statuses.get(dep)?.status !== "done") {
+        chosen.add(dep);
+        add(dep);
+      }
+    }
+  };
+  for (const job of [...chosen]) add(job);
+  // in plan order, which runs dependencies first
+  return [...statuses.keys()].filter((job) => chosen.has(job));
 }
 
 /** The message a worker gets for a job. */
 export function jobMessage(plan: BatchPlan, job: PlannedJob): JobMessage {
+  if (!job.configHash) throw new Error(`job "${job.spec.name}" is not planned yet (its dependencies' runs)`);
   return {
     name: job.spec.name,
     kind: job.spec.kind.kind,
-    values: job.spec.values,
+    values: job.values,
     configHash: job.configHash,
     snapshotsDir: plan.places.snapshotsDir,
     runsDir: plan.places.runsDir,
@@ -211,9 +227,55 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     })
     : undefined;
   const event = (job: PlannedJob, e: Omit<JobEvent, "at" | "job" | "name">) =>
-    appendEvent(dir, { at: new Date().toISOString(), job: job.configHash, name: job.spec.name, ...e });
+    appendEvent(dir, { at: new Date().toISOString(), job: job.configHash ?? "", name: job.spec.name, ...e });
+  const finish = async (planned: PlannedJob, result: BatchJobResult, reused?: boolean) => {
+    results.set(planned, result);
+    await event(result.job, {
+      status: result.status === "completed"
+        ? "completed"
+        : result.status === "cancelled"
+        ? "cancelled"
+        : "failed",
+      run_id: result.run_id,
+      reused,
+      error: result.error,
+      seconds: result.seconds,
+    });
+    if (result.status === "failed") failed++;
+    if (result.status !== "cancelled") bar?.tick();
+    options.onJob?.(result);
+  };
+  const cache = createJobCache();
 
-  const runOne = async (job: PlannedJob) => {
+  /** A job whose dependencies ran: failed when one did not complete, else planned with their runs. */
+  const ready = async (planned: PlannedJob): Promise<PlannedJob | string> => {
+    const runIds: string[] = [];
+    for (const dep of planned.dependencies) {
+      const r = results.get(dep)!;
+      if (!r.run_id || (r.status !== "done" && r.status !== "completed")) {
+        return `dependency "${dep.spec.name}" ${r.status === "failed" ? "failed" : `is ${r.status}`}${
+          r.error ? `: ${r.error.split("\n")[0]}` : ""
+        }`;
+      }
+      runIds.push(r.run_id);
+    }
+    if (planned.configHash) return planned;
+    try {
+      return await bindJob(planned, runIds, plan.places, cache);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  const runOne = async (planned: PlannedJob) => {
+    const job = await ready(planned);
+    if (typeof job === "string") {
+      const log = new LogFile(join(dir, "logs", planned.logName));
+      log.line(`=== ${new Date().toISOString()} job ${planned.spec.name} not run: ${job}`);
+      log.close();
+      await finish(planned, { job: planned, status: "failed", error: job, seconds: 0 });
+      return;
+    }
     const log = new LogFile(join(dir, "logs", job.logName));
     running++;
     bar?.tick(0);
@@ -240,29 +302,33 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
         seconds: reply.seconds,
       }
       : { job, status: "failed", error: reply.error, seconds: reply.seconds };
-    results.set(job, result);
-    await event(job, {
-      status: result.status === "completed"
-        ? "completed"
-        : result.status === "cancelled"
-        ? "cancelled"
-        : "failed",
-      run_id: result.run_id,
-      reused: reply.reused,
-      error: result.error,
-      seconds: reply.seconds,
-    });
-    if (result.status === "failed") failed++;
-    if (result.status !== "cancelled") bar?.tick();
-    options.onJob?.(result);
+    await finish(planned, result, reply.reused);
   };
 
+  // Each lane takes the first queued job whose dependencies have all finished, else waits for a
+  // job to finish; the plan's order runs dependencies first, so some job is always ready or running.
+  const unfinished = new Set(queue);
+  let wake = () => {};
+  let finished = new Promise<void>((resolve) => (wake = resolve));
+  const lane = async () => {
+    while (queue.length && !signal?.aborted) {
+      const k = queue.findIndex((job) => job.dependencies.every((d) => !unfinished.has(d)));
+      if (k < 0) {
+        await finished;
+        continue;
+      }
+      const [job] = queue.splice(k, 1);
+      await runOne(job);
+      unfinished.delete(job);
+      const woken = wake;
+      finished = new Promise<void>((resolve) => (wake = resolve));
+      woken();
+    }
+  };
   const abort = () => executor.kill();
   signal?.addEventListener("abort", abort, { once: true });
   try {
-    await Promise.all(Array.from({ length: Math.min(executor.size, queue.length) }, async () => {
-      while (queue.length && !signal?.aborted) await runOne(queue.shift()!);
-    }));
+    await Promise.all(Array.from({ length: Math.min(executor.size, queue.length) }, lane));
   } finally {
     signal?.removeEventListener("abort", abort);
     await bar?.done();

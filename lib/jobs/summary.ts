@@ -53,7 +53,7 @@ export function batchSummaryRows(jobs: readonly BatchJobResult[]): Record<string
       kind: r.job.spec.kind.kind,
       status: r.status,
       run_id: r.run_id ?? "",
-      config_hash: r.job.configHash,
+      config_hash: r.job.configHash ?? "",
     };
     for (const k of options) row[k] = String(r.job.spec.values[k] ?? "");
     for (const m of metrics) row[m] = r.metrics?.[m] ?? NaN;

@@ -1,6 +1,8 @@
 import type { DuckDBConnection, DuckDBMaterializedResult } from "@duckdb/node-api";
 import { queryRows, sqlString } from "../store/db.ts";
-import { openSnapshot } from "../snapshot/catalog.ts";
+import { join } from "node:path";
+import { withSnapshotViews } from "../snapshot/catalog.ts";
+import type { Manifest } from "../snapshot/manifest.ts";
 import { type Action, ADJUSTED_FIELDS, adjustPanel } from "../ingest/adjust.ts";
 import { type Panel, parseIsoDate } from "./types.ts";
 import { lowerBound } from "../util/bisect.ts";
@@ -78,29 +80,61 @@ const LOAD_PANEL_KEYS = optionKeys<LoadPanelOptions>({
  */
 export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
   checkOptions("loadPanel", options, LOAD_PANEL_KEYS);
-  const snapshot = await openSnapshot(options.snapshot, options.snapshotsDir);
-  try {
+  return await withSnapshotViews(options.snapshot, options.snapshotsDir, async (views) => {
     // A second connection reads the descriptors and corporate actions while the first scans the prices.
-    const second = await snapshot.connect();
+    const conn = await views.connect();
     try {
-      return await readPanel(snapshot.conn, options, second);
+      const second = await views.connect();
+      try {
+        return await readPanel(conn, options, { second, parquet: snapshotFiles(views.dir, views.manifest) });
+      } finally {
+        second.closeSync();
+      }
     } finally {
-      second.closeSync();
+      conn.closeSync();
     }
-  } finally {
-    snapshot.close();
+  });
+}
+
+/** The snapshot's `prices` and `descriptors` Parquet files (those its manifest lists, with their hashes). */
+function snapshotFiles(dir: string, manifest: Manifest): ReadPanelOptions["parquet"] {
+  const files: ReadPanelOptions["parquet"] = {};
+  for (const table of ["prices", "descriptors"] as const) {
+    const listed = manifest.files[`${table}.parquet`];
+    if (listed) files[table] = { path: join(dir, `${table}.parquet`), sha256: listed.sha256 };
   }
+  return files;
+}
+
+/** A Parquet file behind a view; `sha256`, its content hash, lets repeated reads reuse its row runs. */
+export interface ParquetFile {
+  path: string;
+  sha256?: string;
+}
+
+/** Where `readPanel` may read beside its connection. */
+export interface ReadPanelOptions {
+  /**
+   * Another connection to the same database: the descriptors and corporate actions are read on it
+   * while the prices are scanned on the first.
+   */
+  second?: DuckDBConnection;
+  /**
+   * The Parquet files behind the `prices` and `descriptors` views (a snapshot's), grouped by
+   * security_id as `createSnapshot` writes them: rows are then placed by their position in the file
+   * (each security's run of rows, counted first) instead of by a join on security_id.
+   */
+  parquet?: Partial<Record<"prices" | "descriptors", ParquetFile>>;
 }
 
 /**
  * Reads a panel from any connection that has the store's tables or views (an open snapshot or the
- * store itself). See `loadPanel`. With `second`, another connection to the same database, the
- * descriptors and corporate actions are read on it while the prices are scanned on `conn`.
+ * store itself). See `loadPanel` and `ReadPanelOptions`.
  */
 export async function readPanel(
   conn: DuckDBConnection,
   query: PanelQuery = {},
-  second?: DuckDBConnection,
+  { second, parquet = {} }: ReadPanelOptions = {},
 ): Promise<Panel> {
   if (query.interval !== undefined && query.interval !== "1d") {
     return await readBarPanel(conn, { ...query, interval: query.interval });
@@ -144,7 +178,13 @@ export async function readPanel(
   await conn.run(secSql);
   const secs = await queryRows(conn, "SELECT security_id, industry FROM panel_sec ORDER BY i");
   const nS = secs.length;
-  const readDescriptors = (on: DuckDBConnection) => keyedRows(on, "descriptors", descriptorFields, dateWhere);
+  const index = new Map(secs.map((r, i) => [r.security_id as string, i]));
+  const read = async (on: DuckDBConnection, table: "prices" | "descriptors", names: readonly string[]) => {
+    const file = parquet[table];
+    const placed = file ? await placedRows(on, file, names, dateWhere, index) : null;
+    return placed ?? await keyedRows(on, table, names, dateWhere);
+  };
+  const readDescriptors = (on: DuckDBConnection) => read(on, "descriptors", descriptorFields);
   // The descriptors and corporate actions are read on the second connection while the prices are
   // scanned on this one; the outcome is held (never left rejected) until it is awaited below.
   const early = second
@@ -156,7 +196,7 @@ export async function readPanel(
     : null;
   try {
     // One scan of the prices gives the calendar (the days with a price) and the price matrices.
-    const priceRows = await keyedRows(conn, "prices", priceFields, dateWhere);
+    const priceRows = await read(conn, "prices", priceFields);
     const calendar = calendarOf(priceRows, nS);
     const dates = Float64Array.from(calendar.days, (d) => d * DAY_MS);
     const loaded = scatter(priceRows, priceFields, calendar);
@@ -223,6 +263,120 @@ async function keyedRows(
   );
 }
 
+/**
+ * `keyedRows` of a Parquet file whose rows are grouped by security_id, without a join: each
+ * security's run of rows (`fileRuns`) gives the `i` of the rows read by `(day, f1, f2, …)` in file
+ * order (DuckDB preserves it), −1 for securities outside the panel. Null, so the caller joins
+ * instead, when the runs are not contiguous, the panel's securities hold under half of the kept
+ * rows (reading the rest would cost more than the join), the connection does not preserve
+ * insertion order, or a run's days do not ascend (the file is not in (security_id, date) order, or
+ * its order was not kept).
+ */
+async function placedRows(
+  conn: DuckDBConnection,
+  file: ParquetFile,
+  names: readonly string[],
+  dateWhere: string,
+  index: ReadonlyMap<string, number>,
+): Promise<KeyedChunk[] | null> {
+  const [{ ordered }] = await queryRows(
+    conn,
+    "SELECT current_setting('preserve_insertion_order') AS ordered",
+  );
+  if (ordered !== true) return null; // results may come in any order
+  const runs = await fileRuns(conn, file, dateWhere);
+  if (!runs) return null;
+  const code = Int32Array.from(runs.ids, (id) => index.get(id) ?? -1), kept = runs.kept;
+  let total = 0, inPanel = 0;
+  for (let r = 0; r < code.length; r++) {
+    total += kept[r];
+    if (code[r] >= 0) inPanel += kept[r];
+  }
+  if (inPanel * 2 < total) return null;
+  const chunks = readChunks(
+    await conn.run(
+      `SELECT (date - DATE '1970-01-01')::INTEGER AS day${
+        names.map((n) => `, coalesce(${n}::DOUBLE, 'NaN'::DOUBLE)`).join("")
+      } FROM read_parquet(${sqlString(file.path)}) WHERE ${dateWhere}`,
+    ),
+  );
+  let r = -1, left = 0, i = -1, prev = 0;
+  for (const chunk of chunks) {
+    const day = chunk.columns[0];
+    const sec = new Int32Array(chunk.n);
+    for (let k = 0; k < chunk.n; k++) {
+      if (left === 0) {
+        do r++; while (r < code.length && kept[r] === 0);
+        if (r === code.length) return null; // more rows than counted
+        left = kept[r];
+        i = code[r];
+        prev = -Infinity;
+      }
+      if (!(day[k] > prev)) return null;
+      prev = day[k];
+      sec[k] = i;
+      left--;
+    }
+    chunk.columns.unshift(sec);
+  }
+  return left === 0 && kept.subarray(r + 1).every((n) => n === 0) ? chunks : null;
+}
+
+/** Each security's run of rows in file order: its id and how many of its rows the date filter keeps. */
+interface FileRuns {
+  ids: string[];
+  kept: Float64Array;
+}
+
+/** `fileRuns` by file content (sha256) and date filter, most recently used last. */
+const runsMemo = new Map<string, Promise<FileRuns | null>>();
+
+/** How many `fileRuns` results are remembered (each a few bytes per security). */
+const RUNS_MEMO = 16;
+
+/**
+ * The runs of `file`'s rows, one per security (counted by one grouped scan of security_id and
+ * date), or null when a security's rows are not one contiguous run. Remembered by the file's
+ * sha256 when it is given (a snapshot file, verified before each load), so repeated loads of a
+ * snapshot skip the scan.
+ */
+function fileRuns(conn: DuckDBConnection, file: ParquetFile, dateWhere: string): Promise<FileRuns | null> {
+  const key = file.sha256 === undefined ? undefined : `${file.sha256}\0${dateWhere}`;
+  const known = key === undefined ? undefined : runsMemo.get(key);
+  if (known) {
+    runsMemo.delete(key!); // re-inserted as the most recently used
+    runsMemo.set(key!, known);
+    return known;
+  }
+  const counted = (async (): Promise<FileRuns | null> => {
+    const runs = await queryRows(
+      conn,
+      `SELECT security_id, min(file_row_number)::DOUBLE AS lo, count(*)::DOUBLE AS n, ${
+        dateWhere === "TRUE" ? "count(*)" : `count(*) FILTER (WHERE ${dateWhere})`
+      }::DOUBLE AS kept
+      FROM read_parquet(${sqlString(file.path)}, file_row_number = true) GROUP BY security_id ORDER BY lo`,
+    );
+    let next = 0;
+    for (const { lo, n } of runs) {
+      if (lo !== next) return null; // a security's rows are not one run
+      next += n as number;
+    }
+    return {
+      ids: runs.map((r) => r.security_id as string),
+      kept: Float64Array.from(runs, (r) => r.kept as number),
+    };
+  })();
+  if (key !== undefined) {
+    runsMemo.set(key, counted);
+    counted.catch(() => runsMemo.delete(key)); // a failed count is not remembered
+    for (const old of runsMemo.keys()) {
+      if (runsMemo.size <= RUNS_MEMO) break;
+      runsMemo.delete(old);
+    }
+  }
+  return counted;
+}
+
 /** The columns of one chunk of `keyedRows`, read once as typed arrays; `chunk` keeps them alive. */
 interface KeyedChunk {
   n: number;
@@ -256,15 +410,18 @@ interface Calendar {
 /** The calendar of the days present in `chunks` (column 1 of `keyedRows`). */
 function calendarOf(chunks: readonly KeyedChunk[], nS: number): Calendar {
   let first = Infinity, last = -Infinity;
-  for (const { n, columns: [, day] } of chunks) {
+  for (const { n, columns: [sec, day] } of chunks) {
     for (let k = 0; k < n; k++) {
+      if (sec[k] < 0) continue;
       if (day[k] < first) first = day[k];
       if (day[k] > last) last = day[k];
     }
   }
   if (first > last) return { days: new Int32Array(0), first: 0, rowOf: new Int32Array(0), nS };
   const seen = new Uint8Array(last - first + 1);
-  for (const { n, columns: [, day] } of chunks) for (let k = 0; k < n; k++) seen[day[k] - first] = 1;
+  for (const { n, columns: [sec, day] } of chunks) {
+    for (let k = 0; k < n; k++) if (sec[k] >= 0) seen[day[k] - first] = 1;
+  }
   const rowOf = new Int32Array(seen.length).fill(-1);
   const days: number[] = [];
   for (let k = 0; k < seen.length; k++) if (seen[k]) rowOf[k] = days.push(first + k) - 1;
@@ -288,7 +445,7 @@ function scatter(
     if (cell.length < n) cell = new Int32Array(n);
     for (let k = 0; k < n; k++) {
       const d = day[k] - first;
-      const t = d >= 0 && d < rowOf.length ? rowOf[d] : -1;
+      const t = d >= 0 && d < rowOf.length && sec[k] >= 0 ? rowOf[d] : -1;
       cell[k] = t < 0 ? -1 : t * nS + sec[k];
     }
     for (let f = 0; f < names.length; f++) {

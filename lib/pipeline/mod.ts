@@ -25,10 +25,25 @@ export {
   runOptimizeJob,
   strategyObjectiveSource,
 } from "./optimize.ts";
-export { type PortfolioJobOptions, type PortfolioJobResult, runPortfolioJob } from "./portfolio.ts";
+export {
+  planPortfolioJob,
+  type PortfolioJobOptions,
+  type PortfolioJobResult,
+  type PortfolioPlan,
+  runPortfolioJob,
+} from "./portfolio.ts";
+export {
+  planStreamPluginRun,
+  runStreamPluginRun,
+  STREAM_INITIAL_CASH,
+  type StreamPluginPlan,
+  type StreamPluginRunOptions,
+} from "./plugin_run.ts";
 export {
   backtestRunInput,
+  planPluginBacktest,
   type PluginBacktestOptions,
+  type PluginBacktestPlan,
   runPluginBacktest,
   type StoredPluginBacktest,
 } from "./plugin_backtest.ts";

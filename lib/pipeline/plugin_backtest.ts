@@ -44,24 +44,30 @@ export interface StoredPluginBacktest {
   readonly summary: BacktestSummary;
 }
 
+/** A planned batch-plugin backtest: the run it records and what its computation needs. */
+export interface PluginBacktestPlan {
+  /** The run's identity (`runConfigHash` of it is the run's config hash). */
+  readonly identity: RunIdentity;
+  readonly params: Params;
+  readonly config: ReturnType<typeof resolveConfig>;
+  readonly panelQuery?: Omit<PanelQuery, "fields">;
+}
+
 /**
- * Runs a batch plugin (output `signal`) on a snapshot, backtests its signal and records the run, or
- * returns the identical recorded run (`run.reused`) without starting the plugin. Invalid parameters
- * throw the registry's `ParamError` before anything is read; a signal that trades no day is an error
- * and records nothing.
+ * Plans a batch plugin's backtest without starting the plugin: checks the manifest (output `signal`)
+ * and the parameters (the registry's `ParamError`), verifies the snapshot and computes the identity
+ * of the run `runPluginBacktest` records.
  *
  * @example
  * ```ts
- * const { run, result } = await runPluginBacktest(await loadManifest("example_pandas"), {
- *   snapshot: "demo", params: { lookback: 60 }, backtest: { tcBps: 5 },
- * });
- * result.summary.overall.sharpe; run.run_id; run.reused;
+ * const plan = await planPluginBacktest(await loadManifest("example_pandas"), { snapshot: "demo" });
+ * await runConfigHash(plan.identity); // the config hash of the run it records
  * ```
  */
-export async function runPluginBacktest(
+export async function planPluginBacktest(
   manifest: PluginManifest,
   options: PluginBacktestOptions,
-): Promise<{ run: RunRecord; result: StoredPluginBacktest }> {
+): Promise<PluginBacktestPlan> {
   requireMode(manifest, "batch");
   if (manifest.output !== "signal") {
     throw new RangeError(
@@ -92,6 +98,30 @@ export async function runPluginBacktest(
     },
     inputHash: await pluginHash(manifest),
   };
+  return { identity, params, config, ...(panelQuery ? { panelQuery } : {}) };
+}
+
+/**
+ * Runs a batch plugin (output `signal`) on a snapshot, backtests its signal and records the run, or
+ * returns the identical recorded run (`run.reused`) without starting the plugin. Planned by
+ * `planPluginBacktest` (or by the caller: `plan`). Invalid parameters throw the registry's
+ * `ParamError` before anything is read; a signal that trades no day is an error and records nothing.
+ *
+ * @example
+ * ```ts
+ * const { run, result } = await runPluginBacktest(await loadManifest("example_pandas"), {
+ *   snapshot: "demo", params: { lookback: 60 }, backtest: { tcBps: 5 },
+ * });
+ * result.summary.overall.sharpe; run.run_id; run.reused;
+ * ```
+ */
+export async function runPluginBacktest(
+  manifest: PluginManifest,
+  options: PluginBacktestOptions,
+  plan?: PluginBacktestPlan,
+): Promise<{ run: RunRecord; result: StoredPluginBacktest }> {
+  const { snapshot, snapshotsDir, onStage = () => {} } = options;
+  const { identity, params, config, panelQuery } = plan ?? await planPluginBacktest(manifest, options);
   return await recordOnce<StoredPluginBacktest>(identity, async () => {
     onStage("loading panel");
     const panel = await loadPanel({ ...panelQuery, snapshot, snapshotsDir });

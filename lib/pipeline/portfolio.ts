@@ -27,7 +27,7 @@ import { columnTable } from "../report/tearsheet_parts.ts";
 import { subheading } from "../report/tearsheet_parts.ts";
 import { getRun } from "../track/get_run.ts";
 import { listRuns } from "../track/list_runs.ts";
-import { recordRun, runConfigHash } from "../track/record_run.ts";
+import { recordRun, runConfigHash, type RunIdentity } from "../track/record_run.ts";
 import type { Daily, RunRecord, RunTable } from "../track/types.ts";
 import { sha256File, sha256Hex } from "../util/hash.ts";
 
@@ -92,17 +92,29 @@ async function loadStreams(
   return { streams, inputHash };
 }
 
+/** A planned portfolio job: its streams, settings and the identity of the run it records. */
+export interface PortfolioPlan {
+  readonly streams: ReturnStreams;
+  readonly settings: Omit<ConstructOptions, "method">;
+  readonly methods: readonly ConstructionMethod[];
+  readonly lookback: number;
+  readonly lookbacks: readonly number[];
+  /** The run's identity (`runConfigHash` of it is the run's config hash). */
+  readonly identity: RunIdentity;
+}
+
 /**
- * Runs a portfolio job (see the module doc).
+ * Plans a portfolio job without constructing anything: reads its streams (and benchmark) and
+ * computes the identity of the run `runPortfolioJob` records — the input hash is the streams' run
+ * config hashes (or the returns file's content), the params every setting, method, lookback and stream.
  *
  * @example
  * ```ts
- * const job = await runPortfolioJob({ returnsFile: "streams.csv", methods: ["inverse_vol", "erc", "hrp"] });
- * job.rows; job.run.dir;
+ * const plan = await planPortfolioJob({ runIds: ["20240102-101500-mom-3fa94c0e12d7", "…"] });
+ * await runConfigHash(plan.identity);
  * ```
  */
-export async function runPortfolioJob(options: PortfolioJobOptions): Promise<PortfolioJobResult> {
-  const log = options.log ?? (() => {});
+export async function planPortfolioJob(options: PortfolioJobOptions): Promise<PortfolioPlan> {
   const { streams, inputHash } = await loadStreams(options);
   const lookback = options.lookback ?? 252;
   const settings = {
@@ -111,7 +123,7 @@ export async function runPortfolioJob(options: PortfolioJobOptions): Promise<Por
     shrinkage: options.shrinkage ?? "none",
     tcBps: options.tcBps ?? 0,
     ...(options.regime ? { regime: options.regime } : {}),
-  };
+  } as const;
   const lookbacks = options.lookbacks ??
     [...new Set([Math.max(2, Math.round(lookback / 2)), lookback, lookback * 2])].filter((l) =>
       l < streams.dates.length
@@ -119,7 +131,27 @@ export async function runPortfolioJob(options: PortfolioJobOptions): Promise<Por
   const methods = options.methods ?? defaultMethods(streams);
   const params = { ...settings, methods, lookbacks, streams: streams.names };
   const experiment = options.experiment ?? "portfolio";
-  const identity = { kind: "portfolio", tags: {}, inputHash, params } as const;
+  const identity = { experiment, kind: "portfolio", tags: {}, inputHash, params } as const;
+  return { streams, settings, methods, lookback, lookbacks, identity };
+}
+
+/**
+ * Runs a portfolio job (see the module doc), planned by `planPortfolioJob` (or by the caller: `plan`).
+ *
+ * @example
+ * ```ts
+ * const job = await runPortfolioJob({ returnsFile: "streams.csv", methods: ["inverse_vol", "erc", "hrp"] });
+ * job.rows; job.run.dir;
+ * ```
+ */
+export async function runPortfolioJob(
+  options: PortfolioJobOptions,
+  plan?: PortfolioPlan,
+): Promise<PortfolioJobResult> {
+  const log = options.log ?? (() => {});
+  const { streams, settings, methods, lookback, lookbacks, identity } = plan ??
+    await planPortfolioJob(options);
+  const { experiment, params, inputHash } = identity;
   const configHash = await runConfigHash(identity);
   if (!options.force) {
     const [existing] = await listRuns({ runsDir: options.runsDir, configHash });

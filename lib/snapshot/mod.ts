@@ -22,4 +22,11 @@ export {
   type VerifyProblem,
   verifySnapshot,
 } from "./verify.ts";
-export { listSnapshots, type OpenSnapshot, openSnapshot, type SnapshotEntry } from "./catalog.ts";
+export {
+  listSnapshots,
+  type OpenSnapshot,
+  openSnapshot,
+  type SnapshotEntry,
+  type SnapshotViews,
+  withSnapshotViews,
+} from "./catalog.ts";

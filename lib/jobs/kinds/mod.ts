@@ -9,6 +9,8 @@ import { suiteKind } from "./suite.ts";
 import { optimizeKind, walkForwardKind } from "./optimize.ts";
 import { researchKind, studyKind } from "./research.ts";
 import { strategyKind } from "./strategy.ts";
+import { timeseriesKind } from "./timeseries.ts";
+import { portfolioKind } from "./portfolio.ts";
 
 /** The job kinds, by the name a batch file gives as `kind:`. */
 export const JOB_KINDS: readonly JobKind[] = [
@@ -20,4 +22,6 @@ export const JOB_KINDS: readonly JobKind[] = [
   walkForwardKind,
   researchKind,
   studyKind,
+  timeseriesKind,
+  portfolioKind,
 ];
