@@ -6,7 +6,9 @@ import { readSeries } from "../lib/panel/series.ts";
 import { storeFingerprint } from "../lib/snapshot/create.ts";
 import {
   B3_STEPS,
+  b3Overview,
   type B3PipelineOptions,
+  type B3Summary,
   runB3Pipeline,
   syntheticB3Events,
   syntheticB3Market,
@@ -226,3 +228,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test("b3Overview() shows the instruments per asset class as counts, not amounts", async () => {
+  const { mediaBundle } = await import("../lib/nb/show.ts");
+  const summary: B3Summary = {
+    records: 21510,
+    tickers: 34,
+    byAssetClass: { equity: 30, etf: 2, fii: 2 },
+    sessions: 747,
+    start: "2022-01-03",
+    end: "2024-12-30",
+    corporateActions: { splits: 3, dividends: 12 },
+    detectedSplits: { applied: 1, published: 2, rejected: 0 },
+    series: [],
+  };
+  const shown = text(String((await mediaBundle(b3Overview(summary)))["text/html"]));
+  // counts are grouped integers (formatQuantity "count": 0 decimals); `equity: 30` alone read as money
+  // ("equity" is an amount word) and showed 30.00, which is what notebook 08 printed before
+  match(shown, /records 21,510 .*tickers 34 .*sessions 747 .*start 2022-01-03 .*end 2024-12-30/);
+  match(shown, /equity securities 30 etf securities 2 fii securities 2/);
+  ok(!/\d\.\d\d/.test(shown), `no decimals on a count: ${shown}`);
+});
+
+/** Visible text of an HTML fragment. */
+function text(html: string): string {
+  return html.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+}

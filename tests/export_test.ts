@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import {
+  cellTimings,
   describeFailure,
   dropSilentSections,
   expectsOutput,
@@ -16,6 +17,7 @@ import {
   writeReportsIndex,
 } from "../lib/report/export.ts";
 import { HOVER_SCRIPT_TAG } from "../lib/report/hover.ts";
+import { assertAlmostEquals } from "./_assert.ts";
 
 const FIXTURES = "tests/fixtures/notebooks";
 const hasJupyter = await nbconvertCommand().then(() => true, () => false);
@@ -63,6 +65,29 @@ Deno.test("missingOutputs() names displaying code cells without output", () => {
     ["code", "console.log(x)", ["stream"]],
   ]);
   deepEqual(missingOutputs(nb), [3, 5]);
+});
+
+Deno.test("cellTimings() reads nbclient's per-cell timestamps", () => {
+  const nb = notebook([["markdown", "# t"], ["code", "const a = 1;"], ["code", "\n  await show(a)"]]);
+  nb.cells[1].metadata = {
+    execution: {
+      "iopub.execute_input": "2026-12-02T06:00:01.250Z",
+      "shell.execute_reply": "2026-12-02T06:00:03.750Z",
+    },
+  };
+  nb.cells[2].metadata = {
+    execution: {
+      "iopub.execute_input": "2026-12-02T06:00:03.800Z",
+      "shell.execute_reply": "2026-12-02T06:00:03.900Z",
+    },
+  };
+  const { first, cells } = cellTimings(nb);
+  equal(first, Date.UTC(2026, 11, 2, 6, 0, 1, 250));
+  // 03.750 − 01.250 = 2.5 s; 03.900 − 03.800 = 0.1 s (cells numbered from 1, markdown included)
+  deepEqual(cells.map((c) => [c.cell, c.source]), [[2, "const a = 1;"], [3, "await show(a)"]]);
+  assertAlmostEquals(cells[0].seconds, 2.5, 1e-12);
+  assertAlmostEquals(cells[1].seconds, 0.1, 1e-12);
+  deepEqual(cellTimings(notebook([["code", "x"]])), { first: NaN, cells: [] }, "unexecuted: nothing");
 });
 
 Deno.test("externalReferences() flags file and web references but not prose links", () => {
@@ -168,6 +193,14 @@ Deno.test({
           match(cells[5], />120</);
           match(html, /<style>[\s\S]*#notebook-container/, "inline CSS");
           equal(html.split('class="qn-hover-script"').length, 2, "one hover script for the page");
+          ok(!html.includes("qn-trusted-only") && !html.includes("qn-untrusted-note"), "trusted page");
+          // where the time went: every code cell timed, parts within the wall time
+          const { startup, cells: timed, convert } = done.timing;
+          equal(timed.length, code.length, "one timing per code cell");
+          ok(timed.every((c) => c.seconds >= 0 && c.seconds < done.seconds), JSON.stringify(timed));
+          ok(startup > 0 && convert > 0, `startup ${startup} s, convert ${convert} s`);
+          const parts = startup + timed.reduce((sum, c) => sum + c.seconds, 0) + convert;
+          ok(parts <= done.seconds, `parts ${parts} s within ${done.seconds} s`);
         });
       }
     } finally {

@@ -1,9 +1,10 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { assertAlmostEquals } from "./_assert.ts";
 import { reportPanel } from "./fixtures/report_suite.ts";
 import { knownFeature } from "../lib/ml/features/mod.ts";
 import { KEEP_SCORE, leaderboard, rankingScore } from "../lib/ml/leaderboard.ts";
 import { robustnessTable, runResearch } from "../lib/ml/research.ts";
+import { researchView } from "../lib/report/research.ts";
 import { loadModel } from "../lib/ml/models/registry.ts";
 import { buildDataset, takeRows } from "../lib/ml/dataset.ts";
 import { computeFeatures } from "../lib/ml/features/mod.ts";
@@ -27,10 +28,10 @@ Deno.test("rankingScore() and leaderboard() rank, and keep scores ≥ 0.6", () =
     { ...base, model: "d", label: "T3", horizon: 21, balanced_accuracy: 0.5, sharpe: 2.55 },
   ]);
   deepEqual(board.map((r) => [r.rank, r.variant, r.kept]), [
-    [1, "b·B1_5", true],
-    [2, "d·T3_21", true], // 0.2 + 0.51 = 0.71
-    [3, "a·B1_5", false],
-    [4, "c·R_5", false],
+    [1, "b_B1_5", true],
+    [2, "d_T3_21", true], // 0.2 + 0.51 = 0.71
+    [3, "a_B1_5", false],
+    [4, "c_R_5", false],
   ]);
 });
 
@@ -117,6 +118,19 @@ Deno.test("runResearch() ranks every model × label variant and explains and jud
     JSON.stringify(best.row),
   );
   ok(best.row.kept, `the best variant is kept (score ${best.row.score})`);
+  // One name everywhere: the leaderboard row, the variant (research headings and charts) and the
+  // suite's signal are all `<model>_<label>_<horizon>`.
+  equal(best.variant.name, best.row.variant);
+  match(best.row.variant, /^(logistic|forest)_(B1_1|R_5)$/);
+  deepEqual(research.leaderboard.map((r) => r.variant).sort(), research.variants.map((v) => v.name).sort());
+  const view = researchView(research);
+  match(view, new RegExp(`ML research — best ${best.variant.name}`));
+  match(
+    view,
+    new RegExp(`<td[^>]*>${best.row.variant}</td>`),
+    "the leaderboard row shows the heading's name",
+  );
+  ok(!view.includes("·B1") && !view.includes("·R_"), "no model·label spelling left");
   ok(best.permutation.importance[0] > best.permutation.importance[1]);
   equal(best.suite.preset.name, "quick");
   ok(["green", "yellow", "red"].includes(best.suite.verdict.color));

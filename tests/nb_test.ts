@@ -142,7 +142,8 @@ Deno.test("mediaBundle() sends charts and tables as text/html", async () => {
   deepEqual(Object.keys(chart), ["text/html"]);
   match(
     String(chart["text/html"]),
-    /^<figure[^>]*class="qn-chart tex2jax_ignore"[\s\S]*<\/figure><script class="qn-hover-script">/,
+    // the figure, its SVG boxed for untrusted notebooks (untrusted_test.ts), then the hover script
+    /^<style>[^<]*<\/style><figure[^>]*class="qn-chart tex2jax_ignore"[\s\S]*<div class="qn-trusted-only" hidden[^>]*><svg[\s\S]*<\/figure><script class="qn-hover-script">/,
   );
   const table = await mediaBundle(fractiles);
   match(String(table["text/html"]), /^<table[\s\S]*-0.0420%[\s\S]*<\/table>$/);

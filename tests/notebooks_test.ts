@@ -249,7 +249,7 @@ Deno.test({
         );
         match(
           pages["07_ml_research"][2],
-          /Balanced acc\. ROC AUC Rank IC .* (logistic|gbdt)·B1_5 .* (RED|YELLOW|GREEN)/,
+          /Balanced acc\. ROC AUC Rank IC .* (logistic|gbdt)_B1_5 .* (RED|YELLOW|GREEN)/,
         );
         const report = /runs\/\S+\/report\.html/.exec(pages["07_ml_research"][5])?.[0];
         ok(report && (await Deno.stat(report)).isFile, `${report} exists`);
@@ -259,6 +259,9 @@ Deno.test({
 
       await t.step("08_b3 runs the nine steps and applies the unpublished split", () => {
         match(pages["08_b3"][1], /9 snapshot /);
+        // the summary's counts are integers (b3Overview; it showed "equity 30.00" before)
+        match(pages["08_b3"][3], /records [\d,]+ .*equity securities \d+ /);
+        ok(!/securities [\d,]+\.\d/.test(pages["08_b3"][3]), "no decimals on instrument counts");
         // The demo market's planted events (lib/ingest/b3/synthetic.ts syntheticB3Events(2022, 2024)):
         // QAAB4's reverse split on 2022-03-01 is a Carnival Tuesday, so it goes ex the next session.
         // (ratios with one number of decimals for the column: 0.10 and 2.00)

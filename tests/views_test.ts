@@ -2,7 +2,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { parseHTML } from "linkedom";
 import { isDisplayable, JUPYTER_DISPLAY } from "../lib/nb/displayable.ts";
 import { mediaBundle } from "../lib/nb/show.ts";
-import { withHoverScript } from "../lib/report/hover.ts";
+import { notebookHtml } from "../lib/report/untrusted.ts";
 import { backtestView, suiteView, withDisplay } from "../lib/report/views.ts";
 import { reportSuite } from "./fixtures/report_suite.ts";
 import { backtest } from "../lib/engine/mod.ts";
@@ -87,14 +87,14 @@ Deno.test("withDisplay() makes results render themselves in Jupyter, invisibly t
     const shown = withDisplay(r);
     equal(shown, r, "same object");
     ok(isDisplayable(shown));
-    deepEqual(await shown[JUPYTER_DISPLAY](), { "text/html": withHoverScript(backtestView(r)) });
+    deepEqual(await shown[JUPYTER_DISPLAY](), { "text/html": notebookHtml(backtestView(r)) });
     deepEqual(Object.keys(shown), keys, "not enumerable");
     equal(JSON.stringify(shown.summary), JSON.stringify(best.result.summary));
   });
   await t.step("a suite displays suiteView, and each of its variants its backtest", async () => {
     const copy = structuredClone(suite);
     const shown = withDisplay(copy);
-    deepEqual(await mediaBundle(shown), { "text/html": withHoverScript(suiteView(copy)) });
+    deepEqual(await mediaBundle(shown), { "text/html": notebookHtml(suiteView(copy)) });
     match(String((await mediaBundle(shown))["text/html"]), /<script class="qn-hover-script">/);
     const variant = copy.baselines[0].variants[1];
     ok(isDisplayable(variant.result));

@@ -180,13 +180,28 @@ async function writeDemoStamp(
 export async function ensureDemoData(
   paths: DemoPaths = {},
 ): Promise<Pick<DemoData, "manifest" | "signalFile">> {
+  return await demoDataReady(paths) ?? await buildDemoData(paths);
+}
+
+/**
+ * The demo data when it is there (snapshot "demo" and the signal file), else undefined: what
+ * `ensureDemoData` checks before building, and `deno task report` before running notebooks side by side.
+ *
+ * @example
+ * ```ts
+ * if (!(await demoDataReady())) console.log("the first notebook builds the demo data");
+ * ```
+ */
+export async function demoDataReady(
+  paths: DemoPaths = {},
+): Promise<Pick<DemoData, "manifest" | "signalFile"> | undefined> {
   const { snapshotsDir = DEFAULT_SNAPSHOTS, signalFile = "data/demo_signal.parquet" } = paths;
   try {
     const manifest = await readManifest("demo", snapshotsDir);
     await Deno.stat(signalFile);
     return { manifest, signalFile };
   } catch {
-    return await buildDemoData(paths);
+    return undefined;
   }
 }
 

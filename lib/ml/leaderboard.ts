@@ -54,7 +54,7 @@ export interface LeaderboardRow extends VariantScore {
 export function leaderboard(variants: readonly VariantScore[]): LeaderboardRow[] {
   const rows = variants.map((v) => {
     const score = rankingScore(v.balanced_accuracy, v.sharpe);
-    return { ...v, variant: `${v.model}·${v.label}_${v.horizon}`, score, kept: score >= KEEP_SCORE };
+    return { ...v, variant: `${v.model}_${v.label}_${v.horizon}`, score, kept: score >= KEEP_SCORE };
   });
   rows.sort((a, b) => (Number.isNaN(a.score) ? 1 : Number.isNaN(b.score) ? -1 : b.score - a.score));
   return rows.map((row, k) => ({ ...row, rank: k + 1 }));

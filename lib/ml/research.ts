@@ -247,7 +247,7 @@ export async function runResearch(
     };
   }));
   const row = board[0];
-  const variant = variants.find((v) => `${modelName(v.model)}·${labelName(v.label)}` === row.variant)!;
+  const variant = variants.find((v) => v.name === row.variant)!;
   const data = datasets[c.labels.indexOf(variant.label)];
 
   // Importance: impurity of the last fold's model; permutation on that fold's held-out rows.

@@ -3,7 +3,7 @@
  * `show`) render them as HTML, while they stay plain records everywhere else.
  */
 
-import { withHoverScript } from "../report/hover.ts";
+import { notebookHtml } from "../report/untrusted.ts";
 
 /**
  * The symbol the Deno Jupyter kernel looks up to render an object (`Deno.jupyter.$display`).
@@ -23,7 +23,7 @@ export interface Displayable {
 /**
  * Returns `obj` with a non-enumerable `Symbol.for("Jupyter.display")` method returning
  * `{ "text/html": html() }` (`html` may be a string or a function, evaluated lazily at display time;
- * the chart hover script is appended when the HTML holds charts).
+ * charts get the hover script and read well untrusted, see `notebookHtml`).
  * Non-enumerable, so JSON, spreading and `Object.keys` do not see it.
  *
  * @example
@@ -34,7 +34,7 @@ export interface Displayable {
  */
 export function displayable<T extends object>(obj: T, html: string | (() => string)): T & Displayable {
   Object.defineProperty(obj, JUPYTER_DISPLAY, {
-    value: () => ({ "text/html": withHoverScript(typeof html === "string" ? html : html()) }),
+    value: () => ({ "text/html": notebookHtml(typeof html === "string" ? html : html()) }),
     enumerable: false,
     configurable: true,
   });

@@ -5,7 +5,7 @@
 
 import type { ChartFigure } from "../report/chart_theme.ts";
 import { renderTable, type TableData, type TableOptions } from "../report/html.ts";
-import { withHoverScript } from "../report/hover.ts";
+import { notebookHtml } from "../report/untrusted.ts";
 import { renderSvg } from "../report/render.ts";
 import { checkOptions, optionKeys } from "../util/options.ts";
 import { isDisplayable, JUPYTER_DISPLAY } from "./displayable.ts";
@@ -52,7 +52,7 @@ function chartNote(chart: ChartFigure): string {
  */
 export async function mediaBundle(x: unknown, options: TableOptions = {}): Promise<MediaBundle> {
   if (isDisplayable(x)) return await x[JUPYTER_DISPLAY]();
-  if (isChart(x)) return { "text/html": withHoverScript(renderSvg(x)) };
+  if (isChart(x)) return { "text/html": notebookHtml(renderSvg(x)) };
   if (typeof x === "object" && x !== null) return { "text/html": renderTable(x as TableData, options) };
   return { "text/plain": String(x) };
 }

@@ -1,14 +1,15 @@
 /**
- * Notebook export: execute a notebook with the Deno kernel through Jupyter's nbconvert and write a
+ * Notebook export: execute a notebook with the Deno kernel (Jupyter's nbclient) and write a
  * self-contained HTML report (inline CSS, inline SVG charts, one inline hover script, no external
  * files), checking
  * that every displaying cell kept its output. Plus the `reports/index.html` that links the exported
  * notebooks and the runs' tear sheets.
  *
- * Execution: the notebook is fed to `jupyter nbconvert --stdin --execute` running in the notebook's own
- * folder, so the kernel finds `deno.json` (and the `quantnb` import map) by searching upward from there,
- * with a warm-up cell prepended and removed afterwards (see `WARMUP_SOURCE`). The executed notebook is
- * then converted with the `quantnb` template in `lib/report/nbtemplate/`.
+ * Execution: the notebook is fed to `nbexec/quantnb_exec.py execute` (nbclient) running in the
+ * notebook's own folder, so the kernel finds `deno.json` (and the `quantnb` import map) by searching
+ * upward from there, with a warm-up cell prepended and removed afterwards (see `WARMUP_SOURCE`). The
+ * executed notebook is then converted by nbconvert's HTML exporter with the `quantnb` template in
+ * `lib/report/nbtemplate/`.
  */
 
 import { basename, dirname, extname, join, resolve } from "node:path";
@@ -17,6 +18,7 @@ import { writeFileAtomic } from "../util/atomic.ts";
 import { checkOptions, optionKeys } from "../util/options.ts";
 import { escapeHtml, htmlPage, REPORT_CSS } from "./html.ts";
 import { HOVER_SCRIPT_TAG } from "./hover.ts";
+import { trustedPage } from "./untrusted.ts";
 import { formatValue } from "./tearsheet_parts.ts";
 
 /**
@@ -43,12 +45,27 @@ export interface ExportOptions {
 
 const EXPORT_KEYS = optionKeys<ExportOptions>({ outDir: true, noInput: true, timeoutSeconds: true });
 
-/** What `exportNotebook` wrote. */
+/** What `exportNotebook` wrote, and where its time went. */
 export interface NotebookExport {
   notebook: string;
   html: string;
   title: string;
+  /** Wall time of the whole export. */
   seconds: number;
+  /** Where the time went (see `ExportTiming`). */
+  timing: ExportTiming;
+}
+
+/**
+ * Where an export's wall time went: `startup` from launching Python to the first notebook cell
+ * starting (Python, nbclient, the Deno kernel and the warm-up cell), `cells` the code cells'
+ * execution times (nbclient's `metadata.execution` timestamps, execute_input to execute_reply;
+ * `cell` counts every cell from 1, as error messages do), `convert` the HTML conversion.
+ */
+export interface ExportTiming {
+  startup: number;
+  cells: { cell: number; seconds: number; source: string }[];
+  convert: number;
 }
 
 /** The notebook JSON fields export reads and rewrites (nbformat 4). */
@@ -82,8 +99,8 @@ export interface NotebookCell {
 export const WARMUP_SOURCE = "await new Promise((resolve) => setTimeout(resolve, 500));";
 
 const TEMPLATE_DIR = fileURLToPath(new URL("./nbtemplate", import.meta.url));
-/** Holds `quantnb_exec.LateOutputExecutePreprocessor` (see that file for why). */
-const EXEC_DIR = fileURLToPath(new URL("./nbexec", import.meta.url));
+/** Executes notebooks and converts them to HTML (see that file for why not `jupyter nbconvert`). */
+const EXEC_SCRIPT = fileURLToPath(new URL("./nbexec/quantnb_exec.py", import.meta.url));
 
 /**
  * Appended to every executed notebook and removed from the result: while it runs, outputs the last
@@ -121,30 +138,52 @@ async function run(
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
 
-let nbconvert: string[] | undefined;
+let python: string[] | undefined;
+
+/** The interpreter a script on PATH starts with (its `#!` line), e.g. `/usr/bin/python3` for `jupyter-nbconvert`. */
+async function shebangOf(script: string): Promise<string[] | undefined> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter(Boolean)) {
+    try {
+      const head = (await Deno.readTextFile(join(dir, script))).slice(0, 200);
+      const line = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(head);
+      if (!line) return undefined;
+      // `#!/usr/bin/env python3` names the interpreter in its argument
+      return basename(line[1]) === "env" && line[2] ? [line[2]] : [line[1]];
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
+    }
+  }
+  return undefined;
+}
 
 /**
- * The command that runs nbconvert here: `jupyter nbconvert`, `jupyter-nbconvert` or
- * `python3 -m nbconvert`, whichever answers `--version` first. Throws an `ExportError` with the
- * install commands when none does.
+ * The Python that runs the export (`nbexec/quantnb_exec.py`): the interpreter of `jupyter-nbconvert`
+ * or `jupyter` on PATH, else `python3`, the first that has nbclient and nbconvert. Throws an
+ * `ExportError` with the install commands when none has.
  *
  * @example
  * ```ts
- * await nbconvertCommand(); // => ["jupyter", "nbconvert"]
+ * await nbconvertCommand(); // => ["/usr/bin/python3"]
  * ```
  */
 export async function nbconvertCommand(): Promise<string[]> {
-  if (nbconvert) return nbconvert;
-  for (const candidate of [["jupyter", "nbconvert"], ["jupyter-nbconvert"], ["python3", "-m", "nbconvert"]]) {
+  if (python) return python;
+  const candidates = [await shebangOf("jupyter-nbconvert"), await shebangOf("jupyter"), ["python3"]];
+  const probe = "import importlib.util as u, sys; " +
+    "sys.exit(0 if u.find_spec('nbclient') and u.find_spec('nbconvert') else 1)";
+  for (const candidate of candidates) {
+    if (!candidate) continue;
     try {
-      if ((await run([...candidate, "--version"])).code === 0) return nbconvert = candidate;
+      if ((await run([...candidate, "-c", probe])).code === 0) return python = candidate;
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied)) {
+        throw error;
+      }
     }
   }
   throw new ExportError(
-    `Jupyter nbconvert was not found (tried jupyter nbconvert, jupyter-nbconvert, ` +
-      `python3 -m nbconvert).\n${INSTALL_HINT}`,
+    `Jupyter's nbconvert and nbclient were not found (tried the Python of jupyter-nbconvert, of ` +
+      `jupyter, and python3).\n${INSTALL_HINT}`,
   );
 }
 
@@ -233,6 +272,30 @@ export function missingOutputs(notebook: NotebookJson): number[] {
 function describeCell(notebook: NotebookJson, index: number): string {
   const firstLine = sourceText(notebook.cells[index]).split("\n").find((line) => line.trim()) ?? "";
   return `cell ${index + 1} (${firstLine.trim().slice(0, 80)})`;
+}
+
+/**
+ * Each executed code cell's time from nbclient's timestamps (`iopub.execute_input` to
+ * `shell.execute_reply`), and when the first one started (epoch ms; NaN when nothing was recorded).
+ *
+ * @example
+ * ```ts
+ * cellTimings(executed).cells[0]; // => { cell: 3, seconds: 4.2, source: "const demo = await ensureDemoData(…" }
+ * ```
+ */
+export function cellTimings(notebook: NotebookJson): { first: number; cells: ExportTiming["cells"] } {
+  let first = NaN;
+  const cells: ExportTiming["cells"] = [];
+  notebook.cells.forEach((cell, k) => {
+    const execution = cell.metadata?.execution as Record<string, string> | undefined;
+    const start = Date.parse(execution?.["iopub.execute_input"] ?? "");
+    const end = Date.parse(execution?.["shell.execute_reply"] ?? "");
+    if (cell.cell_type !== "code" || !(end >= start)) return;
+    if (!(first <= start)) first = start;
+    const source = sourceText(cell).split("\n").find((line) => line.trim())?.trim().slice(0, 80) ?? "";
+    cells.push({ cell: k + 1, seconds: (end - start) / 1000, source });
+  });
+  return { first, cells };
 }
 
 const ANSI = new RegExp(String.raw`\x1b\[[0-9;]*[A-Za-z]`, "g");
@@ -463,26 +526,16 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
   const input = { ...notebook, cells: [warmup, ...notebook.cells, drain] };
   const work = await Deno.makeTempDir({ prefix: "quantnb-export-" });
   try {
+    const launched = Date.now();
     const executed = await run([
       ...command,
-      "--stdin",
-      "--to",
-      "notebook",
-      "--NotebookExporter.preprocessors=quantnb_exec.LateOutputExecutePreprocessor",
-      "--ExecutePreprocessor.kernel_name=deno",
-      `--ExecutePreprocessor.timeout=${timeoutSeconds}`,
-      // nbclient stops collecting a cell's outputs 4 s after its reply by default; on a busy machine the
-      // kernel's execute_result for a large view can come later than that and would be dropped silently.
-      `--ExecutePreprocessor.iopub_timeout=${timeoutSeconds}`,
-      "--ExecutePreprocessor.raise_on_iopub_timeout=True",
-      "--output-dir",
-      work,
-      "--output",
-      name,
+      EXEC_SCRIPT,
+      "execute",
+      String(timeoutSeconds),
+      join(work, `${name}.ipynb`),
     ], {
       cwd: dirname(resolve(path)),
       stdin: JSON.stringify(input),
-      env: { PYTHONPATH: [EXEC_DIR, Deno.env.get("PYTHONPATH")].filter(Boolean).join(":") },
     });
     if (executed.code !== 0) {
       let message = describeFailure(path, notebook, executed.stderr);
@@ -502,6 +555,7 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
     for (const cell of result.cells) {
       if (typeof cell.execution_count === "number") cell.execution_count -= 1;
     }
+    const { first, cells } = cellTimings(result);
     const missing = missingOutputs(result);
     if (missing.length > 0) {
       throw new ExportError(
@@ -519,28 +573,25 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
       JSON.stringify({ ...shown, cells: shown.cells.map(literalDollars) }),
     );
 
+    const converting = performance.now();
     const converted = await run([
       ...command,
-      "--to",
+      EXEC_SCRIPT,
       "html",
-      "--template",
-      "quantnb",
-      `--TemplateExporter.extra_template_basedirs=${TEMPLATE_DIR}`,
-      ...(noInput ? ["--no-input"] : []),
-      "--output-dir",
-      work,
-      "--output",
-      name,
+      TEMPLATE_DIR,
+      noInput ? "NOINPUT" : "INPUT",
       executedPath,
+      join(work, `${name}.html`),
     ]);
     if (converted.code !== 0) {
       throw new ExportError(
         `${path}: HTML conversion failed:\n${converted.stderr.trim().split("\n").slice(-10).join("\n")}`,
       );
     }
-    const html = oneHoverScript(
+    const convert = (performance.now() - converting) / 1000;
+    const html = oneHoverScript(trustedPage(
       (await Deno.readTextFile(join(work, `${name}.html`))).replace("/*quantnb:css*/", REPORT_CSS),
-    );
+    ));
     const external = externalReferences(html);
     if (external.length > 0) {
       throw new ExportError(
@@ -550,7 +601,9 @@ export async function exportNotebook(path: string, options: ExportOptions = {}):
     }
     const target = join(outDir, `${name}.html`);
     await writeFileAtomic(target, html);
-    return { notebook: path, html: target, title, seconds: (performance.now() - started) / 1000 };
+    const seconds = (performance.now() - started) / 1000;
+    const startup = Number.isNaN(first) ? NaN : (first - launched) / 1000;
+    return { notebook: path, html: target, title, seconds, timing: { startup, cells, convert } };
   } finally {
     await Deno.remove(work, { recursive: true });
   }

@@ -7,7 +7,8 @@
  */
 
 import type { ChartFigure } from "./chart_theme.ts";
-import { attachHover, withHoverScript } from "./hover.ts";
+import { attachHover } from "./hover.ts";
+import { notebookHtml } from "./untrusted.ts";
 
 const GEOMETRY_ATTRIBUTE =
   /\s(d|transform|x|y|x1|x2|y1|y2|dx|dy|width|height|points|cx|cy|r|viewBox)="([^"]*)"/g;
@@ -124,7 +125,7 @@ export function renderSvg(figure: ChartFigure): string {
  */
 export function selfDisplaying<T extends ChartFigure>(figure: T): T {
   Object.defineProperty(figure, Symbol.for("Jupyter.display"), {
-    value: () => ({ "text/html": withHoverScript(renderSvg(figure)) }),
+    value: () => ({ "text/html": notebookHtml(renderSvg(figure)) }),
     enumerable: false,
     configurable: true,
   });

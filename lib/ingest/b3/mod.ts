@@ -84,6 +84,7 @@ export {
 } from "./adjustments.ts";
 export { refreshListingAndLiquidity } from "./refresh.ts";
 export {
+  b3Overview,
   type B3Summary,
   b3Summary,
   type LiquidityOptions,

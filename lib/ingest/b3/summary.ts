@@ -73,6 +73,23 @@ export async function b3Summary(store: Store): Promise<B3Summary> {
   };
 }
 
+/**
+ * The summary's headline as one record for `show` (key/value rows): records, tickers and sessions, the
+ * date range, then the instruments per asset class as `<class> securities`, so each reads as a count
+ * (`equity: 30` alone reads as money and would show `30.00`).
+ *
+ * @example
+ * ```ts
+ * await show(b3Overview(await b3Summary(store)));
+ * // records 21,510 · tickers 34 · sessions 747 · start 2022-01-03 · end 2024-12-30 · equity securities 30 · …
+ * ```
+ */
+export function b3Overview(summary: B3Summary): Record<string, number | string | null> {
+  const { records, tickers, sessions, start, end, byAssetClass } = summary;
+  const classes = Object.entries(byAssetClass).map(([cls, n]) => [`${cls} securities`, n]);
+  return { records, tickers, sessions, start, end, ...Object.fromEntries(classes) };
+}
+
 /** One instrument of the liquidity-ranked universe. */
 export interface LiquidityRow {
   rank: number;
