@@ -1,7 +1,8 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { aggregateBars, bucketBars } from "../lib/bars/aggregate.ts";
+import { aggregateBars, aggregateRows, bucketBars } from "../lib/bars/aggregate.ts";
 import { ingestIntraday } from "../lib/bars/ingest.ts";
 import { barsPerSession, barsPerYear, SESSIONS, zoneOffsetMs } from "../lib/bars/session.ts";
+import { timeAxis } from "../lib/bars/time_axis.ts";
 import { backtest } from "../lib/engine/backtest.ts";
 import { annualVolatility, sharpeRatio } from "../lib/metrics/core.ts";
 import { loadPanel } from "../lib/panel/load.ts";
@@ -93,6 +94,30 @@ Deno.test("aggregateBars() follows the OHLCV rules within session buckets (hand-
       rows(aggregateBars(minuteBars(), SESSIONS.NYSE, "1h")),
     );
   });
+  await t.step("aggregateRows: the same 1h bars from the minute rows in any order, in chunks", () => {
+    // every (time, security) cell of MINUTES as a row, reversed (latest first) and cut in 3 chunks, so
+    // the open must be the earliest row's and the close the latest row's, not the first and last read
+    const bars = minuteBars(), cells = bars.dates.length * 2;
+    const order = Array.from({ length: cells }, (_, c) => cells - 1 - c);
+    const pick = (m: Float64Array, part: number[]) => Float64Array.from(part, (c) => m[c]);
+    const chunks = [order.slice(0, 5), order.slice(5, 11), order.slice(11)].map((part) => ({
+      row: Int32Array.from(part, (c) => c >> 1),
+      sec: Int32Array.from(part, (c) => c & 1),
+      open: pick(bars.open, part),
+      high: pick(bars.high, part),
+      low: pick(bars.low, part),
+      close: pick(bars.close, part),
+      volume: pick(bars.volume, part),
+    }));
+    const hourly = aggregateRows(bars.dates, chunks, 2, SESSIONS.NYSE, "1h");
+    // the hand-computed hours of the step above
+    assertEquals(rows(hourly), [
+      ["2024-01-02T14:30:00.000Z", [10, 12, 9.5, 11.2, 380], [20, 20.5, 19.8, 20.3, 65]],
+      ["2024-01-02T15:30:00.000Z", [11.2, 11.5, 11.1, 11.4, 10], [N, N, N, N, N]],
+      ["2024-01-02T20:30:00.000Z", [11.4, 11.4, 11.0, 11.1, 1], [20.0, 20.1, 19.9, 20.05, 7]],
+    ]);
+    assertEquals(hourly.outside, 2);
+  });
   await t.step("daylight saving: in July New York is UTC−4, so the session opens at 13:30 UTC", () => {
     const july = Float64Array.of(at(13, 29, 1, 6), at(13, 30, 1, 6), at(19, 59, 1, 6), at(20, 0, 1, 6));
     const { bucketOf, starts } = bucketBars(july, SESSIONS.NYSE, "1h");
@@ -163,8 +188,9 @@ Deno.test("intraday bars in the store: loaded at any interval, annualised by the
       const panel = await load(interval);
       const expected = aggregateBars(asBars, SESSIONS.NYSE, interval);
       assertEquals([...panel.dates], [...expected.dates]);
-      assertAllClose(panel.fields.close, expected.close, 0, `${interval} close`);
-      assertAllClose(panel.fields.volume, expected.volume, 0, `${interval} volume`);
+      for (const f of ["open", "high", "low", "close", "volume"] as const) {
+        assertAllClose(panel.fields[f], expected[f], 0, `${interval} ${f}`);
+      }
     }
   });
   await t.step(
@@ -229,4 +255,25 @@ Deno.test("intraday bars in the store: loaded at any interval, annualised by the
       assertAlmostEquals(result.summary.overall.annual_volatility, annualVolatility(net, 1764), 1e-12);
     },
   );
+});
+
+Deno.test("timeAxis() builds the ascending distinct bar starts and each row's place on them", async (t) => {
+  const minute = 60_000, t0 = Date.UTC(2024, 0, 2, 14, 30);
+  // two chunks, out of order, with a repeated start and a gap (no bar at t0 + 2 min)
+  const columns = [Float64Array.of(t0 + 3 * minute, t0, t0 + minute), Float64Array.of(t0, t0 + 5 * minute)];
+  const expected = { dates: [t0, t0 + minute, t0 + 3 * minute, t0 + 5 * minute], rows: [[2, 0, 1], [0, 3]] };
+  const plain = (axis: ReturnType<typeof timeAxis>) => ({
+    dates: [...axis.dates],
+    rows: axis.rows.map((r) => [...r]),
+  });
+  await t.step("on the dense slot table (a minute grid)", () => {
+    assertEquals(plain(timeAxis(columns)), expected);
+  });
+  await t.step("by sorting, when the grid would need more slots than allowed", () => {
+    assertEquals(plain(timeAxis(columns, 3)), expected);
+  });
+  await t.step("no rows: an empty axis; one distinct start: one date", () => {
+    assertEquals(plain(timeAxis([new Float64Array(0)])), { dates: [], rows: [[]] });
+    assertEquals(plain(timeAxis([Float64Array.of(t0, t0)])), { dates: [t0], rows: [[0, 0]] });
+  });
 });

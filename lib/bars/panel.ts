@@ -2,8 +2,9 @@
  * Panels of intraday bars: the same dense shape as daily panels, with bar starts (UTC epoch ms) on
  * the time axis and `periodsPerYear` = 252 × bars per session of the interval (`barsPerYear`), so
  * every metric annualises by the bar size. An interval not stored is aggregated on load from every
- * finer stored interval (`aggregateBars`; where two sources cover a bar, the coarser one, e.g. 5m
- * bars kept by the retention rule for old dates, and 1m bars for recent ones). `ret` is the
+ * finer stored interval (`aggregateRows`: `aggregateBars`' rules applied to the rows read, no dense
+ * matrices of the finer bars; where two sources cover a bar, the coarser one, e.g. 5m bars kept by
+ * the retention rule for old dates, and 1m bars for recent ones). `ret` is the
  * close-to-close return of the adjusted closes from one bar to the next (overnight in the first bar
  * of a session; corporate actions apply from the first bar on their ex-date), `ret_oc` the bar's
  * own close/open − 1; descriptors (mcap, adv, value, beta) are the last ones known before the bar's
@@ -15,8 +16,9 @@ import { columnItems, PANEL_FIELDS, type PanelQuery, readActions } from "../pane
 import { type Panel, parseIsoDate } from "../panel/types.ts";
 import { queryRows, sqlString } from "../store/db.ts";
 import { lowerBound } from "../util/bisect.ts";
-import { toShared } from "../util/shared.ts";
-import { aggregateBars, type Bars } from "./aggregate.ts";
+import { sharedFloat64, toShared } from "../util/shared.ts";
+import { aggregateRows, type BarRows, type Bars } from "./aggregate.ts";
+import { timeAxis } from "./time_axis.ts";
 import {
   barsPerYear,
   type Interval,
@@ -36,38 +38,63 @@ function minutes(interval: Interval): number {
   return interval === "1d" ? Infinity : INTERVAL_MINUTES[interval];
 }
 
-/** Bars of one stored interval of the `panel_sec` securities, dense on that interval's own time axis. */
-async function readStored(
-  conn: DuckDBConnection,
-  interval: Interval,
-  nS: number,
-  end?: string,
-): Promise<Bars> {
+/** The rows of one stored interval as read (chunk by chunk) and their time axis (`timeAxis`). */
+interface StoredScan {
+  readonly dates: Float64Array;
+  readonly chunks: BarRows[];
+  /** The DuckDB chunks read, held while their columns (views of their memory) are in use. */
+  readonly held: readonly unknown[];
+}
+
+/**
+ * Reads the bars of one stored interval of the `panel_sec` securities in one scan, streamed (DuckDB
+ * scans on its threads while this one reads the chunks; each chunk's columns view its memory), and
+ * builds their time axis from the rows read.
+ */
+async function scanStored(conn: DuckDBConnection, interval: Interval, end?: string): Promise<StoredScan> {
   const where = `interval = ${sqlString(interval)}${
     end ? ` AND CAST(ts AS DATE) <= DATE ${sqlString(end)}` : ""
   }`;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE bar_times AS
-    SELECT ts, (row_number() OVER (ORDER BY ts) - 1)::INTEGER AS t
-    FROM (SELECT DISTINCT ts FROM bars JOIN panel_sec USING (security_id) WHERE ${where})`);
-  const times = await queryRows(conn, "SELECT epoch_ms(ts)::DOUBLE AS ms FROM bar_times ORDER BY t");
-  const dates = Float64Array.from(times, (r) => r.ms as number);
-  const cells = dates.length * nS;
-  const matrices = OHLCV.map(() => new Float64Array(cells).fill(NaN));
   const result = await conn.stream(
-    `SELECT (b.t * ${nS} + s.i)::INTEGER AS cell, ${
+    `SELECT s.i, epoch_ms(x.ts)::DOUBLE AS ms, ${
       OHLCV.map((c) => `coalesce(x.${c}, 'NaN'::DOUBLE)`).join(", ")
-    } FROM bars x JOIN panel_sec s USING (security_id) JOIN bar_times b USING (ts) WHERE x.${where}`,
+    } FROM bars x JOIN panel_sec s USING (security_id) WHERE x.${where}`,
   );
+  const read: ArrayLike<number>[][] = [], held: unknown[] = [];
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const n = chunk.rowCount;
-    const cell = columnItems(chunk.getColumnVector(0), n);
-    for (let f = 0; f < OHLCV.length; f++) {
-      const values = columnItems(chunk.getColumnVector(f + 1), n);
-      const matrix = matrices[f];
+    held.push(chunk);
+    read.push(Array.from({ length: chunk.columnCount }, (_, j) => columnItems(chunk.getColumnVector(j), n)));
+  }
+  const { dates, rows } = timeAxis(read.map((columns) => columns[1]));
+  const chunks = read.map(([sec, , open, high, low, close, volume], c) => ({
+    row: rows[c],
+    sec,
+    open,
+    high,
+    low,
+    close,
+    volume,
+  }));
+  return { dates, chunks, held };
+}
+
+/**
+ * Dense bars of a scan on its own time axis, the matrices allocated in shared memory (a panel hands
+ * them on without a copy).
+ */
+function denseBars({ dates, chunks }: StoredScan, nS: number): Bars {
+  const matrices = OHLCV.map(() => sharedFloat64(dates.length * nS).fill(NaN));
+  for (const chunk of chunks) {
+    const { row, sec } = chunk, n = row.length;
+    const cell = new Int32Array(n);
+    for (let k = 0; k < n; k++) cell[k] = row[k] * nS + sec[k];
+    OHLCV.forEach((f, m) => {
+      const values = chunk[f], matrix = matrices[m];
       for (let k = 0; k < n; k++) matrix[cell[k]] = values[k];
-    }
+    });
   }
   const [open, high, low, close, volume] = matrices;
   return { dates, nSecurities: nS, open, high, low, close, volume };
@@ -180,8 +207,13 @@ export async function readBarPanel(
   }
   const aggregated: Bars[] = [];
   for (const source of sources) {
-    const bars = await readStored(conn, source, nS, query.end);
-    aggregated.push(source === interval ? bars : aggregateBars(bars, session, interval));
+    const scan = await scanStored(conn, source, query.end);
+    // a coarser interval straight from the rows read: no dense matrices of the finer bars
+    aggregated.push(
+      source === interval
+        ? denseBars(scan, nS)
+        : aggregateRows(scan.dates, scan.chunks, nS, session, interval),
+    );
   }
   const bars = mergeSources(aggregated, nS);
   const { dates } = bars;
