@@ -34,15 +34,18 @@ function gcd(a: number, b: number): number {
  * ```
  */
 export function timeAxis(columns: readonly ArrayLike<number>[], denseSlots = DENSE_SLOTS): TimeAxis {
-  let min = Infinity, max = -Infinity, step = 0, origin = NaN;
+  // The step is the gcd of the distances between consecutive values read (the same lattice as the
+  // distances from the first value); consecutive bars mostly lie one step apart, so the remainder
+  // is rarely taken.
+  let min = Infinity, max = -Infinity, step = 0, previous = NaN;
   for (const column of columns) {
     for (let k = 0; k < column.length; k++) {
       const v = column[k];
       if (v < min) min = v;
       if (v > max) max = v;
-      if (origin !== origin) origin = v;
-      const d = Math.abs(v - origin);
-      if (step === 0 ? d !== 0 : d % step !== 0) step = gcd(step, d);
+      const d = Math.abs(v - previous);
+      previous = v;
+      if (d !== step && d !== 0 && d === d && (step === 0 || d % step !== 0)) step = gcd(step, d);
     }
   }
   if (min > max) return { dates: new Float64Array(0), rows: columns.map(() => new Int32Array(0)) };
