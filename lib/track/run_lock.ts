@@ -39,7 +39,13 @@ export async function withRunLock<T>(
   const path = join(dir, `${configHash}.lock`);
   let waited = false;
   for (;;) {
-    await Deno.mkdir(dir, { recursive: true });
+    try {
+      await Deno.mkdir(dir, { recursive: true });
+    } catch (e) {
+      // EEXIST from a recursive mkdir: another holder removed the empty folder while it was made
+      if (e instanceof Deno.errors.AlreadyExists) continue;
+      throw e;
+    }
     let file: Deno.FsFile;
     try {
       file = await Deno.open(path, { read: true, write: true, create: true });
