@@ -90,13 +90,18 @@ export function queueExecutor(url: string, options: QueueExecutorOptions = {}): 
   events.on("completed", ({ jobId, returnvalue }) => void finish(jobId, asReply(returnvalue)));
   events.on("failed", ({ jobId, failedReason }) => void finish(jobId, failedReply(jobId, failedReason)));
 
-  /** Looks a job up directly: finishes it when it is completed or failed. */
+  /**
+   * Looks a job up directly: finishes it when it is completed or failed. The state is read first and
+   * the job after it: a job read before its state (a worker finishing in between) still holds no
+   * return value although its state already says completed.
+   */
   const check = async (id: string) => {
+    const state = await queue.getJobState(id);
+    if (state !== "completed" && state !== "failed") return;
     const job = await Job.fromId(queue, id);
     if (!job) return;
-    const state = await job.getState();
     if (state === "completed") await finish(id, asReply(job.returnvalue));
-    else if (state === "failed") await finish(id, failedReply(id, job.failedReason));
+    else await finish(id, failedReply(id, job.failedReason));
   };
   const poller = setInterval(() => {
     for (const id of pending.keys()) check(id).catch(() => {});
