@@ -9,7 +9,11 @@
 import type { Interval } from "../bars/session.ts";
 import { type Bars, barsFromPanel, periodsPerYearOf, resolveBars } from "../engine/timeseries/bars.ts";
 import type { FromSignalsResult } from "../engine/timeseries/from_signals.ts";
-import { recordTimeseriesRun, type TimeseriesRunMeta } from "../engine/timeseries/record.ts";
+import {
+  recordTimeseriesRun,
+  timeseriesIdentity,
+  type TimeseriesRunMeta,
+} from "../engine/timeseries/record.ts";
 import { sampleBars } from "../engine/timeseries/sample.ts";
 import { readPanel } from "../panel/load.ts";
 import { pluginHash, type PluginManifest, requireMode } from "../plugin/manifest.ts";
@@ -105,17 +109,8 @@ export async function planStreamPluginRun(
     inputHash: await pluginHash(manifest),
   };
   const resolved = resolveBars(bars);
-  const identity: RunIdentity = {
-    experiment: meta.experiment,
-    kind: "timeseries",
-    tags: { strategy: meta.strategy, instrument: resolved.names[0], ...tags },
-    params: {
-      ...meta.params,
-      periods_per_year: resolved.dates ? periodsPerYearOf(resolved.dates) : 252,
-      initial_cash: STREAM_INITIAL_CASH,
-    },
-    inputHash: meta.inputHash,
-  };
+  const periodsPerYear = resolved.dates ? periodsPerYearOf(resolved.dates) : 252;
+  const identity = timeseriesIdentity(meta, resolved.names[0], periodsPerYear, STREAM_INITIAL_CASH);
   return { bars, identity, meta };
 }
 

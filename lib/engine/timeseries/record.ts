@@ -3,7 +3,7 @@
  * library's summary plus the trade statistics, the daily series (`ret`, `equity`, `position`) and the
  * trades as a `trades.parquet` table. Nothing is written unless the whole run is (track's atomic folder).
  */
-import { recordRun, type RecordRunOptions } from "../../track/record_run.ts";
+import { recordRun, type RecordRunOptions, type RunIdentity } from "../../track/record_run.ts";
 import type { RunRecord, RunTags } from "../../track/types.ts";
 import {
   columnEquity,
@@ -24,6 +24,31 @@ export interface TimeseriesRunMeta {
   readonly tags?: RunTags;
   /** Content hash of inputs beyond snapshot and params (e.g. the plugin's code); "" when none. */
   readonly inputHash: string;
+}
+
+/**
+ * The identity of a time-series run (its config hash is `runConfigHash` of it): `meta` traded on
+ * `instrument` with `periodsPerYear` bars a year from `initialCash`. What `recordTimeseriesRun`
+ * records, so a caller can know the run before computing it.
+ *
+ * @example
+ * ```ts
+ * await runConfigHash(timeseriesIdentity(meta, "SPX", 252, 100_000));
+ * ```
+ */
+export function timeseriesIdentity(
+  meta: TimeseriesRunMeta,
+  instrument: string,
+  periodsPerYear: number,
+  initialCash: number,
+): RunIdentity {
+  return {
+    experiment: meta.experiment,
+    kind: "timeseries",
+    tags: { strategy: meta.strategy, instrument, ...meta.tags },
+    params: { ...meta.params, periods_per_year: periodsPerYear, initial_cash: initialCash },
+    inputHash: meta.inputHash,
+  };
 }
 
 /**
@@ -49,15 +74,9 @@ export async function recordTimeseriesRun(
   for (const m of ["n_trades", "win_rate", "exposure", "final_equity"] as const) {
     metrics[m] = result.stats[m][column];
   }
+  const instrument = result.instruments[result.priceColumn[column]];
   return await recordRun({
-    experiment: meta.experiment,
-    kind: "timeseries",
-    tags: {
-      strategy: meta.strategy,
-      instrument: result.instruments[result.priceColumn[column]],
-      ...meta.tags,
-    },
-    params: { ...meta.params, periods_per_year: result.periodsPerYear, initial_cash: result.initialCash },
+    ...timeseriesIdentity(meta, instrument, result.periodsPerYear, result.initialCash),
     metrics,
     daily: {
       date: result.dates,
@@ -83,6 +102,5 @@ export async function recordTimeseriesRun(
         },
       }
       : undefined,
-    inputHash: meta.inputHash,
   }, options);
 }
