@@ -1,11 +1,14 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { aggregateBars, aggregateRows, bucketBars } from "../lib/bars/aggregate.ts";
+import { denseRows } from "../lib/bars/dense.ts";
 import { ingestIntraday } from "../lib/bars/ingest.ts";
+import { applyRetention, parseRetention } from "../lib/bars/retention.ts";
 import { barsPerSession, barsPerYear, SESSIONS, zoneOffsetMs } from "../lib/bars/session.ts";
 import { timeAxis } from "../lib/bars/time_axis.ts";
 import { backtest } from "../lib/engine/backtest.ts";
 import { annualVolatility, sharpeRatio } from "../lib/metrics/core.ts";
-import { loadPanel } from "../lib/panel/load.ts";
+import { loadPanel, type PanelQuery, readPanel } from "../lib/panel/load.ts";
+import { queryRows } from "../lib/store/db.ts";
 import { createSnapshot } from "../lib/snapshot/create.ts";
 import { openStore } from "../lib/store/db.ts";
 import { writeStore } from "../lib/store/write_store.ts";
@@ -276,4 +279,110 @@ Deno.test("timeAxis() builds the ascending distinct bar starts and each row's pl
     assertEquals(plain(timeAxis([new Float64Array(0)])), { dates: [], rows: [[]] });
     assertEquals(plain(timeAxis([Float64Array.of(t0, t0)])), { dates: [t0], rows: [[0, 0]] });
   });
+});
+
+Deno.test("denseRows() gives the cells of the rows in any order, window by window", () => {
+  // 3 securities × 7 bar rows; the rows reversed, in chunks of 4, a repeated cell (the later row wins)
+  // and one cell with no row (NaN); windows of 1 and 2 bar rows (12 and 24 bytes a security) or one
+  // window for all give the cells of a plain scatter.
+  const nS = 3, nT = 7, dates = Float64Array.from({ length: nT }, (_, t) => t * 60_000);
+  const cells = Array.from({ length: nT * nS }, (_, c) => c).filter((c) => c !== 10).reverse();
+  cells.push(4); // cell 4 again, read last
+  const value = (c: number, j: number) => c * 10 + j + (j === cells.length - 1 ? 0.5 : 0);
+  const chunks = [];
+  for (let j = 0; j < cells.length; j += 4) {
+    const part = cells.slice(j, j + 4),
+      at = (f: number) => Float64Array.from(part, (c, k) => value(c, j + k) + f);
+    chunks.push({
+      row: Int32Array.from(part, (c) => Math.floor(c / nS)),
+      sec: Int32Array.from(part, (c) => c % nS),
+      open: at(0.1),
+      high: at(0.2),
+      low: at(0.3),
+      close: at(0.4),
+      volume: at(0),
+    });
+  }
+  const expected = (f: number) => {
+    const m = new Float64Array(nT * nS).fill(NaN);
+    cells.forEach((c, j) => (m[c] = value(c, j) + f));
+    return [...m];
+  };
+  assert(Number.isNaN(expected(0)[10]) && expected(0)[4] === value(4, cells.length - 1));
+  for (const windowBytes of [nS * 8 * 5, 2 * nS * 8 * 5, 1 << 20]) {
+    const bars = denseRows(dates, chunks, nS, windowBytes);
+    assertEquals([...bars.close], expected(0.4), `window of ${windowBytes} bytes`);
+    assertEquals([...bars.open], expected(0.1));
+    assertEquals([...bars.volume], expected(0));
+  }
+});
+
+Deno.test("bar panels from a Parquet file place rows by each security's run, and join where they cannot", async (t) => {
+  // 8 NYSE securities × 6 sessions of 1m bars; a retention rule turns the first 4 sessions into 5m
+  // bars, so the file holds two intervals. The store's bars copied to Parquet in an order, closes × 2:
+  // the panel shows which source was read (the joined store, or the file placed by its runs).
+  const dir = await Deno.makeTempDir({ prefix: "quantnb-bars-placed-" });
+  const db = `${dir}/q.duckdb`;
+  await writeStore(db, async (store) => {
+    await ingestIntraday(store, SESSIONS.NYSE, { nSecurities: 8, sessions: 6, seed: 5 });
+    await applyRetention(store, [parseRetention("1m:4:5m")], { now: new Date("2024-01-10T12:00:00Z") });
+  });
+  const store = await openStore(db);
+  try {
+    const [{ n5 }] = await queryRows(
+      store.conn,
+      "SELECT count(*)::INTEGER AS n5 FROM bars WHERE interval = '5m'",
+    );
+    assertEquals(n5, 8 * 4 * 78); // sessions 2024-01-02 … 01-05 kept as 5m bars
+    const ids = (await queryRows(store.conn, "SELECT security_id FROM securities ORDER BY 1"))
+      .map((r) => r.security_id as string);
+    const copy = async (order: string) => {
+      const path = `${dir}/bars_${order.replace(/\W+/g, "_")}.parquet`;
+      await store.conn.run(
+        `COPY (SELECT * REPLACE (close * 2 AS close) FROM bars ORDER BY ${order}) TO '${path}' (FORMAT parquet)`,
+      );
+      return { path };
+    };
+    const closes = async (query: PanelQuery, bars?: { path: string }) =>
+      Array.from(
+        (await readPanel(store.conn, { fields: ["close"], ...query }, { parquet: { bars } })).fields.close,
+      );
+    const doubled = (x: number[]) => x.map((v) => v * 2);
+    const queries: PanelQuery[] = [
+      { interval: "1m" },
+      { interval: "5m" },
+      { interval: "1h", end: "2024-01-08" },
+      { interval: "5m", securities: ids.slice(0, 5) },
+    ];
+    await t.step(
+      "a file in (security, interval, ts) order is placed: every interval, window and subset",
+      async () => {
+        for (const order of ["security_id, interval, ts", "security_id DESC, ts, interval"]) {
+          const file = await copy(order);
+          for (const query of queries) {
+            assertEquals(
+              await closes(query, file),
+              doubled(await closes(query)),
+              `${order}: ${JSON.stringify(query)}`,
+            );
+          }
+          const full = await readPanel(store.conn, { interval: "5m" }, { parquet: { bars: file } });
+          const joined = await readPanel(store.conn, { interval: "5m" });
+          assertEquals([...full.dates], [...joined.dates]);
+          assertEquals([...full.fields.volume], [...joined.fields.volume]);
+        }
+      },
+    );
+    await t.step("out of order, or a panel with under half the rows, is joined", async () => {
+      for (const order of ["ts, security_id", "security_id, interval, ts DESC"]) {
+        const file = await copy(order);
+        assertEquals(await closes({ interval: "5m" }, file), await closes({ interval: "5m" }), order);
+      }
+      const three = { interval: "1m" as const, securities: ids.slice(0, 3) };
+      assertEquals(await closes(three, await copy("security_id, interval, ts")), await closes(three));
+    });
+  } finally {
+    store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

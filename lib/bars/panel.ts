@@ -12,12 +12,14 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { ADJUSTED_FIELDS, adjustPanel } from "../ingest/adjust.ts";
-import { columnItems, PANEL_FIELDS, type PanelQuery, readActions } from "../panel/load.ts";
+import { PANEL_FIELDS, type PanelQuery, readActions } from "../panel/load.ts";
+import { type ParquetFile, placedRows, readChunks } from "../panel/placed.ts";
 import { type Panel, parseIsoDate } from "../panel/types.ts";
 import { queryRows, sqlString } from "../store/db.ts";
 import { lowerBound } from "../util/bisect.ts";
-import { sharedFloat64, toShared } from "../util/shared.ts";
+import { toShared } from "../util/shared.ts";
 import { aggregateRows, type BarRows, type Bars } from "./aggregate.ts";
+import { denseRows } from "./dense.ts";
 import { timeAxis } from "./time_axis.ts";
 import {
   barsPerYear,
@@ -47,29 +49,28 @@ interface StoredScan {
 }
 
 /**
- * Reads the bars of one stored interval of the `panel_sec` securities in one scan, streamed (DuckDB
- * scans on its threads while this one reads the chunks; each chunk's columns view its memory), and
- * builds their time axis from the rows read.
+ * Reads the bars of one stored interval of the `panel_sec` securities (`index`: their indices) in one
+ * scan, streamed, and builds their time axis from the rows read. Rows of the snapshot's file (`file`,
+ * grouped by security) are placed by their runs (`placedRows`), others by a join on security_id.
  */
-async function scanStored(conn: DuckDBConnection, interval: Interval, end?: string): Promise<StoredScan> {
+async function scanStored(
+  conn: DuckDBConnection,
+  interval: Interval,
+  index: ReadonlyMap<string, number>,
+  file?: ParquetFile,
+  end?: string,
+): Promise<StoredScan> {
   const where = `interval = ${sqlString(interval)}${
     end ? ` AND CAST(ts AS DATE) <= DATE ${sqlString(end)}` : ""
   }`;
-  const result = await conn.stream(
-    `SELECT s.i, epoch_ms(x.ts)::DOUBLE AS ms, ${
-      OHLCV.map((c) => `coalesce(x.${c}, 'NaN'::DOUBLE)`).join(", ")
-    } FROM bars x JOIN panel_sec s USING (security_id) WHERE x.${where}`,
-  );
-  const read: ArrayLike<number>[][] = [], held: unknown[] = [];
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const n = chunk.rowCount;
-    held.push(chunk);
-    read.push(Array.from({ length: chunk.columnCount }, (_, j) => columnItems(chunk.getColumnVector(j), n)));
-  }
-  const { dates, rows } = timeAxis(read.map((columns) => columns[1]));
-  const chunks = read.map(([sec, , open, high, low, close, volume], c) => ({
+  const columns = ["epoch_ms(ts)::DOUBLE", ...OHLCV.map((c) => `coalesce(${c}, 'NaN'::DOUBLE)`)];
+  const read = (file && await placedRows(conn, file, columns, where, index)) ??
+    await readChunks(
+      conn,
+      `SELECT s.i, ${columns.join(", ")} FROM bars JOIN panel_sec s USING (security_id) WHERE ${where}`,
+    );
+  const { dates, rows } = timeAxis(read.map(({ columns }) => columns[1]));
+  const chunks = read.map(({ columns: [sec, , open, high, low, close, volume] }, c) => ({
     row: rows[c],
     sec,
     open,
@@ -78,26 +79,7 @@ async function scanStored(conn: DuckDBConnection, interval: Interval, end?: stri
     close,
     volume,
   }));
-  return { dates, chunks, held };
-}
-
-/**
- * Dense bars of a scan on its own time axis, the matrices allocated in shared memory (a panel hands
- * them on without a copy).
- */
-function denseBars({ dates, chunks }: StoredScan, nS: number): Bars {
-  const matrices = OHLCV.map(() => sharedFloat64(dates.length * nS).fill(NaN));
-  for (const chunk of chunks) {
-    const { row, sec } = chunk, n = row.length;
-    const cell = new Int32Array(n);
-    for (let k = 0; k < n; k++) cell[k] = row[k] * nS + sec[k];
-    OHLCV.forEach((f, m) => {
-      const values = chunk[f], matrix = matrices[m];
-      for (let k = 0; k < n; k++) matrix[cell[k]] = values[k];
-    });
-  }
-  const [open, high, low, close, volume] = matrices;
-  return { dates, nSecurities: nS, open, high, low, close, volume };
+  return { dates, chunks, held: read };
 }
 
 /** Bars from several sources on one time axis: each bar row from the first source (in order) that has it. */
@@ -154,6 +136,7 @@ async function descriptorsAsOf(
 /**
  * Reads a panel of `query.interval` bars (see the module doc) from a connection with the store's
  * tables (a snapshot or the store). The selected securities must share one session (`bar_sessions`).
+ * `file`, the Parquet file behind the `bars` view (a snapshot's), lets rows be placed without a join.
  *
  * @example
  * ```ts
@@ -164,6 +147,7 @@ async function descriptorsAsOf(
 export async function readBarPanel(
   conn: DuckDBConnection,
   query: PanelQuery & { interval: Interval },
+  file?: ParquetFile,
 ): Promise<Panel> {
   const interval = query.interval;
   if (!(INTERVALS as readonly string[]).includes(interval)) {
@@ -196,6 +180,7 @@ export async function readBarPanel(
   }
   const session = sessionOf(sessionNames[0]);
   const nS = secs.length;
+  const index = new Map(secs.map((r, i) => [r.security_id as string, i]));
   const stored =
     (await queryRows(conn, "SELECT DISTINCT interval FROM bars JOIN panel_sec USING (security_id)"))
       .map((r) => r.interval as Interval).sort((a, b) => minutes(b) - minutes(a));
@@ -207,11 +192,11 @@ export async function readBarPanel(
   }
   const aggregated: Bars[] = [];
   for (const source of sources) {
-    const scan = await scanStored(conn, source, query.end);
+    const scan = await scanStored(conn, source, index, file, query.end);
     // a coarser interval straight from the rows read: no dense matrices of the finer bars
     aggregated.push(
       source === interval
-        ? denseBars(scan, nS)
+        ? denseRows(scan.dates, scan.chunks, nS)
         : aggregateRows(scan.dates, scan.chunks, nS, session, interval),
     );
   }

@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBMaterializedResult } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlString } from "../store/db.ts";
 import { join } from "node:path";
 import { withSnapshotViews } from "../snapshot/catalog.ts";
@@ -8,6 +8,7 @@ import { type Panel, parseIsoDate } from "./types.ts";
 import { lowerBound } from "../util/bisect.ts";
 import { sharedFloat64, toShared } from "../util/shared.ts";
 import { readBarPanel } from "../bars/panel.ts";
+import { type ParquetFile, placedRows, type ReadChunk, readChunks } from "./placed.ts";
 import type { Interval } from "../bars/session.ts";
 import { checkOptions, optionKeys } from "../util/options.ts";
 
@@ -99,17 +100,11 @@ export async function loadPanel(options: LoadPanelOptions): Promise<Panel> {
 /** The snapshot's `prices` and `descriptors` Parquet files (those its manifest lists, with their hashes). */
 function snapshotFiles(dir: string, manifest: Manifest): ReadPanelOptions["parquet"] {
   const files: ReadPanelOptions["parquet"] = {};
-  for (const table of ["prices", "descriptors"] as const) {
+  for (const table of ["prices", "descriptors", "bars"] as const) {
     const listed = manifest.files[`${table}.parquet`];
     if (listed) files[table] = { path: join(dir, `${table}.parquet`), sha256: listed.sha256 };
   }
   return files;
-}
-
-/** A Parquet file behind a view; `sha256`, its content hash, lets repeated reads reuse its row runs. */
-export interface ParquetFile {
-  path: string;
-  sha256?: string;
 }
 
 /** Where `readPanel` may read beside its connection. */
@@ -124,7 +119,7 @@ export interface ReadPanelOptions {
    * security_id as `createSnapshot` writes them: rows are then placed by their position in the file
    * (each security's run of rows, counted first) instead of by a join on security_id.
    */
-  parquet?: Partial<Record<"prices" | "descriptors", ParquetFile>>;
+  parquet?: Partial<Record<"prices" | "descriptors" | "bars", ParquetFile>>;
 }
 
 /**
@@ -137,7 +132,7 @@ export async function readPanel(
   { second, parquet = {} }: ReadPanelOptions = {},
 ): Promise<Panel> {
   if (query.interval !== undefined && query.interval !== "1d") {
-    return await readBarPanel(conn, { ...query, interval: query.interval });
+    return await readBarPanel(conn, { ...query, interval: query.interval }, parquet.bars);
   }
   const fields = query.fields ?? PANEL_FIELDS;
   for (const name of fields) {
@@ -181,7 +176,7 @@ export async function readPanel(
   const index = new Map(secs.map((r, i) => [r.security_id as string, i]));
   const read = async (on: DuckDBConnection, table: "prices" | "descriptors", names: readonly string[]) => {
     const file = parquet[table];
-    const placed = file ? await placedRows(on, file, names, dateWhere, index) : null;
+    const placed = file ? await placedRows(on, file, dayColumns(names), dateWhere, index) : null;
     return placed ?? await keyedRows(on, table, names, dateWhere);
   };
   const readDescriptors = (on: DuckDBConnection) => read(on, "descriptors", descriptorFields);
@@ -244,159 +239,26 @@ function unsettle<T>(settled: Settled<T>): T {
   return settled.value;
 }
 
-/**
- * The `(i, day, f1, f2, …)` rows of a keyed table for the `panel_sec` securities, as read chunks:
- * `i` the security's index, `day` the date as days since 1970, NULL fields as NaN.
- */
-async function keyedRows(
+/** `(day, f1, f2, …)` of a keyed table's row: the date as days since 1970, NULL fields as NaN. */
+function dayColumns(names: readonly string[], prefix = ""): string[] {
+  return [
+    `(${prefix}date - DATE '1970-01-01')::INTEGER`,
+    ...names.map((n) => `coalesce(${prefix}${n}::DOUBLE, 'NaN'::DOUBLE)`),
+  ];
+}
+
+/** The `(i, day, f1, f2, …)` rows of a keyed table for the `panel_sec` securities (`i` their index). */
+function keyedRows(
   conn: DuckDBConnection,
   table: string,
   names: readonly string[],
   dateWhere: string,
-): Promise<KeyedChunk[]> {
+): Promise<ReadChunk[]> {
   return readChunks(
-    await conn.run(
-      `SELECT s.i, (x.date - DATE '1970-01-01')::INTEGER AS day${
-        names.map((n) => `, coalesce(x.${n}::DOUBLE, 'NaN'::DOUBLE)`).join("")
-      } FROM ${table} x JOIN panel_sec s USING (security_id) WHERE ${dateWhere}`,
-    ),
-  );
-}
-
-/**
- * `keyedRows` of a Parquet file whose rows are grouped by security_id, without a join: each
- * security's run of rows (`fileRuns`) gives the `i` of the rows read by `(day, f1, f2, …)` in file
- * order (DuckDB preserves it), −1 for securities outside the panel. Null, so the caller joins
- * instead, when the runs are not contiguous, the panel's securities hold under half of the kept
- * rows (reading the rest would cost more than the join), the connection does not preserve
- * insertion order, or a run's days do not ascend (the file is not in (security_id, date) order, or
- * its order was not kept).
- */
-async function placedRows(
-  conn: DuckDBConnection,
-  file: ParquetFile,
-  names: readonly string[],
-  dateWhere: string,
-  index: ReadonlyMap<string, number>,
-): Promise<KeyedChunk[] | null> {
-  const [{ ordered }] = await queryRows(
     conn,
-    "SELECT current_setting('preserve_insertion_order') AS ordered",
+    `SELECT s.i, ${dayColumns(names, "x.").join(", ")}
+     FROM ${table} x JOIN panel_sec s USING (security_id) WHERE ${dateWhere}`,
   );
-  if (ordered !== true) return null; // results may come in any order
-  const runs = await fileRuns(conn, file, dateWhere);
-  if (!runs) return null;
-  const code = Int32Array.from(runs.ids, (id) => index.get(id) ?? -1), kept = runs.kept;
-  let total = 0, inPanel = 0;
-  for (let r = 0; r < code.length; r++) {
-    total += kept[r];
-    if (code[r] >= 0) inPanel += kept[r];
-  }
-  if (inPanel * 2 < total) return null;
-  const chunks = readChunks(
-    await conn.run(
-      `SELECT (date - DATE '1970-01-01')::INTEGER AS day${
-        names.map((n) => `, coalesce(${n}::DOUBLE, 'NaN'::DOUBLE)`).join("")
-      } FROM read_parquet(${sqlString(file.path)}) WHERE ${dateWhere}`,
-    ),
-  );
-  let r = -1, left = 0, i = -1, prev = 0;
-  for (const chunk of chunks) {
-    const day = chunk.columns[0];
-    const sec = new Int32Array(chunk.n);
-    for (let k = 0; k < chunk.n; k++) {
-      if (left === 0) {
-        do r++; while (r < code.length && kept[r] === 0);
-        if (r === code.length) return null; // more rows than counted
-        left = kept[r];
-        i = code[r];
-        prev = -Infinity;
-      }
-      if (!(day[k] > prev)) return null;
-      prev = day[k];
-      sec[k] = i;
-      left--;
-    }
-    chunk.columns.unshift(sec);
-  }
-  return left === 0 && kept.subarray(r + 1).every((n) => n === 0) ? chunks : null;
-}
-
-/** Each security's run of rows in file order: its id and how many of its rows the date filter keeps. */
-interface FileRuns {
-  ids: string[];
-  kept: Float64Array;
-}
-
-/** `fileRuns` by file content (sha256) and date filter, most recently used last. */
-const runsMemo = new Map<string, Promise<FileRuns | null>>();
-
-/** How many `fileRuns` results are remembered (each a few bytes per security). */
-const RUNS_MEMO = 16;
-
-/**
- * The runs of `file`'s rows, one per security (counted by one grouped scan of security_id and
- * date), or null when a security's rows are not one contiguous run. Remembered by the file's
- * sha256 when it is given (a snapshot file, verified before each load), so repeated loads of a
- * snapshot skip the scan.
- */
-function fileRuns(conn: DuckDBConnection, file: ParquetFile, dateWhere: string): Promise<FileRuns | null> {
-  const key = file.sha256 === undefined ? undefined : `${file.sha256}\0${dateWhere}`;
-  const known = key === undefined ? undefined : runsMemo.get(key);
-  if (known) {
-    runsMemo.delete(key!); // re-inserted as the most recently used
-    runsMemo.set(key!, known);
-    return known;
-  }
-  const counted = (async (): Promise<FileRuns | null> => {
-    const runs = await queryRows(
-      conn,
-      `SELECT security_id, min(file_row_number)::DOUBLE AS lo, count(*)::DOUBLE AS n, ${
-        dateWhere === "TRUE" ? "count(*)" : `count(*) FILTER (WHERE ${dateWhere})`
-      }::DOUBLE AS kept
-      FROM read_parquet(${sqlString(file.path)}, file_row_number = true) GROUP BY security_id ORDER BY lo`,
-    );
-    let next = 0;
-    for (const { lo, n } of runs) {
-      if (lo !== next) return null; // a security's rows are not one run
-      next += n as number;
-    }
-    return {
-      ids: runs.map((r) => r.security_id as string),
-      kept: Float64Array.from(runs, (r) => r.kept as number),
-    };
-  })();
-  if (key !== undefined) {
-    runsMemo.set(key, counted);
-    counted.catch(() => runsMemo.delete(key)); // a failed count is not remembered
-    for (const old of runsMemo.keys()) {
-      if (runsMemo.size <= RUNS_MEMO) break;
-      runsMemo.delete(old);
-    }
-  }
-  return counted;
-}
-
-/** The columns of one chunk of `keyedRows`, read once as typed arrays; `chunk` keeps them alive. */
-interface KeyedChunk {
-  n: number;
-  columns: ArrayLike<number>[];
-  chunk: unknown;
-}
-
-/** Every chunk of a materialized result with its columns read. */
-function readChunks(rows: DuckDBMaterializedResult): KeyedChunk[] {
-  const chunks: KeyedChunk[] = [];
-  for (let c = 0; c < rows.chunkCount; c++) {
-    const chunk = rows.getChunk(c);
-    const n = chunk.rowCount;
-    const columns = Array.from(
-      { length: chunk.columnCount },
-      (_, j) => columnItems(chunk.getColumnVector(j), n),
-    );
-    chunks.push({ n, columns, chunk });
-  }
-  return chunks;
 }
 
 /** The panel's calendar: its days ascending, and the row of each day from `first` on (−1 = none). */
@@ -408,7 +270,7 @@ interface Calendar {
 }
 
 /** The calendar of the days present in `chunks` (column 1 of `keyedRows`). */
-function calendarOf(chunks: readonly KeyedChunk[], nS: number): Calendar {
+function calendarOf(chunks: readonly ReadChunk[], nS: number): Calendar {
   let first = Infinity, last = -Infinity;
   for (const { n, columns: [sec, day] } of chunks) {
     for (let k = 0; k < n; k++) {
@@ -433,7 +295,7 @@ function calendarOf(chunks: readonly KeyedChunk[], nS: number): Calendar {
  * on days outside the calendar are dropped.
  */
 function scatter(
-  chunks: readonly KeyedChunk[],
+  chunks: readonly ReadChunk[],
   names: readonly string[],
   calendar: Calendar,
 ): Record<string, Float64Array> {
@@ -455,16 +317,6 @@ function scatter(
     }
   }
   return Object.fromEntries(names.map((n, f) => [n, matrices[f]]));
-}
-
-/**
- * A chunk column without NULLs as a typed array: the vector's own buffer when it exposes one (the
- * DuckDB client keeps it as `items`), else copied value by value.
- */
-export function columnItems(vector: { getItem(k: number): unknown }, n: number): ArrayLike<number> {
-  const items = (vector as unknown as { items?: unknown }).items;
-  if ((items instanceof Float64Array || items instanceof Int32Array) && items.length === n) return items;
-  return Float64Array.from({ length: n }, (_, k) => vector.getItem(k) as number);
 }
 
 /** Throws a `RangeError` naming the columns present when `table` has no column `column`. */
