@@ -4,7 +4,8 @@
  * gives the security of every row read in file order. Shared by daily panels (`lib/panel/load.ts`)
  * and bar panels (`lib/bars/panel.ts`).
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { type DuckDBConnection, type DuckDBDataChunk, DuckDBTypeId } from "@duckdb/node-api";
+import bindings from "@duckdb/node-bindings";
 import { queryRows, sqlString } from "../store/db.ts";
 
 /** A Parquet file behind a view; `sha256`, its content hash, lets repeated reads reuse its row runs. */
@@ -20,14 +21,32 @@ export interface ReadChunk {
   chunk: unknown;
 }
 
+/** Typed arrays of the column types `readChunks` views without a copy; others are read value by value. */
+const TYPED: Partial<Record<DuckDBTypeId, Float64ArrayConstructor | Int32ArrayConstructor>> = {
+  [DuckDBTypeId.DOUBLE]: Float64Array,
+  [DuckDBTypeId.INTEGER]: Int32Array,
+};
+
 /**
- * A chunk column without NULLs as a typed array: the vector's own buffer when it exposes one (the
- * DuckDB client keeps it as `items`), else copied value by value.
+ * Column `j` of a chunk of `n` rows without NULLs (coalesce them in SQL) as a typed array: for DOUBLE
+ * and INTEGER columns a view of the vector's data taken through DuckDB's C API (`@duckdb/node-bindings`,
+ * without the client's vector objects), else copied value by value.
  */
-export function columnItems(vector: { getItem(k: number): unknown }, n: number): ArrayLike<number> {
-  const items = (vector as unknown as { items?: unknown }).items;
-  if ((items instanceof Float64Array || items instanceof Int32Array) && items.length === n) return items;
-  return Float64Array.from({ length: n }, (_, k) => vector.getItem(k) as number);
+function columnItems(
+  chunk: DuckDBDataChunk,
+  j: number,
+  n: number,
+  typed: Float64ArrayConstructor | Int32ArrayConstructor | undefined,
+): ArrayLike<number> {
+  if (!typed) {
+    const vector = chunk.getColumnVector(j);
+    return Float64Array.from({ length: n }, (_, k) => vector.getItem(k) as number);
+  }
+  const data = bindings.vector_get_data(
+    bindings.data_chunk_get_vector(chunk.chunk, j),
+    n * typed.BYTES_PER_ELEMENT,
+  );
+  return new typed(data.buffer as ArrayBuffer, data.byteOffset, n);
 }
 
 /**
@@ -51,16 +70,13 @@ export async function readChunks(conn: DuckDBConnection, sql: string): Promise<R
     raised.add(conn);
   }
   const result = await conn.stream(sql);
+  const typed = Array.from({ length: result.columnCount }, (_, j) => TYPED[result.columnTypeId(j)]);
   const chunks: ReadChunk[] = [];
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return chunks;
     const n = chunk.rowCount;
-    const columns = Array.from(
-      { length: chunk.columnCount },
-      (_, j) => columnItems(chunk.getColumnVector(j), n),
-    );
-    chunks.push({ n, columns, chunk });
+    chunks.push({ n, columns: typed.map((t, j) => columnItems(chunk, j, n, t)), chunk });
   }
 }
 
