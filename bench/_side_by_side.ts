@@ -63,7 +63,7 @@ export function summaryLine(label: string, r: SideBySide): string {
 /**
  * The arguments of an A/B runner against another tree (`--base DIR --rounds R`), and that tree's
  * module at `modulePath` (relative to the tree, e.g. `lib/panel/load.ts`), imported; `--help` or no
- * `--base` prints the usage of `script` and exits.
+ * `--base` prints the usage of `script` and exits. Other options are left to the runner.
  */
 export async function baseTree<M>(script: string, modulePath: string): Promise<{ base: M; rounds: number }> {
   const { values } = parseArgs({
@@ -73,11 +73,12 @@ export async function baseTree<M>(script: string, modulePath: string): Promise<{
       rounds: { type: "string", default: "15" },
       help: { type: "boolean", default: false },
     },
+    strict: false,
   });
   if (values.help || !values.base) {
     console.log(`Usage: deno run -A ${script} --base DIR (a tree holding lib/) [--rounds R]`);
     Deno.exit(values.help ? 0 : 2);
   }
-  const base = await import(pathToFileURL(join(resolve(values.base), modulePath)).href) as M;
+  const base = await import(pathToFileURL(join(resolve(String(values.base)), modulePath)).href) as M;
   return { base, rounds: Number(values.rounds) };
 }
