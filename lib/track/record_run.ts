@@ -179,7 +179,8 @@ export async function findRuns(configHash: string, options: { runsDir?: string }
   const runsDir = options.runsDir ?? DEFAULT_RUNS_DIR;
   const found: RunRecord[] = [];
   try {
-    for await (const entry of Deno.readDir(runsDir)) {
+    // one synchronous listing: a registry of thousands of runs, without an async op per batch of entries
+    for (const entry of Deno.readDirSync(runsDir)) {
       if (!entry.isDirectory || entry.name.startsWith(".") || !entry.name.endsWith(`-${configHash}`)) {
         continue;
       }
