@@ -13,7 +13,7 @@
  * anew (same config hash, `tags.same_config_as` naming it), so a changed definition is never served
  * from an old run silently.
  */
-import { exists } from "../util/fs.ts";
+import { existsSync } from "../util/fs.ts";
 import { isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
@@ -357,7 +357,7 @@ async function writeRun(
   const labels = runLabels(input);
   let now = options.now ?? new Date();
   let run_id = runId(now, labels.experiment, config_hash);
-  for (; await exists(join(runsDir, run_id)); run_id = runId(now, labels.experiment, config_hash)) {
+  for (; existsSync(join(runsDir, run_id)); run_id = runId(now, labels.experiment, config_hash)) {
     now = new Date(now.getTime() + 1000); // a forced rerun within the same second
   }
   const tags: Record<string, string> = {};

@@ -21,6 +21,7 @@
  * disk, stay asynchronous.
  */
 import { basename, dirname, join } from "node:path";
+import { existsSync } from "./fs.ts";
 
 /** A temp entry with no lock file is an orphan once untouched this long (15 minutes). */
 export const ORPHAN_AGE_MS = 15 * 60_000;
@@ -45,17 +46,6 @@ export async function statOrUndefined(path: string): Promise<Deno.FileInfo | und
     return await Deno.lstat(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
-}
-
-/** True when something is at `path` (`Deno.lstatSync`). */
-function existsSync(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
     throw e;
   }
 }
