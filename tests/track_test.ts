@@ -14,6 +14,7 @@ import {
   type RunInput,
 } from "../lib/track/mod.ts";
 import { main as runsCli } from "../lib/cli/runs.ts";
+import { withMemoryDb } from "../lib/track/_db.ts";
 import { writeDirAtomic, writeFileAtomic } from "../lib/util/atomic.ts";
 import { configHash, sha256Hex, stableJson } from "../lib/util/hash.ts";
 import { gitSha } from "../lib/util/git.ts";
@@ -261,6 +262,11 @@ Deno.test("recordRun() leaves no run behind when writing fails or the process is
     );
     deepEqual(await entries(runsDir), []);
     deepEqual(await listRuns({ runsDir }), []);
+    // the Parquet writers' scratch tables (TEMP, on their own connection) went with the connection
+    const tables = await withMemoryDb(async (conn) =>
+      (await conn.runAndReadAll("FROM duckdb_tables()")).getRows()
+    );
+    deepEqual(tables, []);
   });
 
   await t.step("SIGKILL while writing a large artifact ⇒ no visible run; a rerun succeeds", async () => {

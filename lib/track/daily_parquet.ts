@@ -50,7 +50,7 @@ export async function writeDailyParquet(daily: Daily, path: string): Promise<voi
   for (let t = 0; t < date.length && midnights; t++) midnights = date[t] % DAY_MS === 0;
   await withMemoryDb(async (conn, scratch) => {
     const defs = ["date_ms DOUBLE", ...columns.map((c) => `${sqlIdent(c)} DOUBLE`)].join(", ");
-    await conn.run(`CREATE TABLE ${scratch} (${defs})`);
+    await conn.run(`CREATE TEMP TABLE ${scratch} (${defs})`);
     await appendColumns(conn, scratch, [
       { name: "date_ms", type: "DOUBLE", values: date },
       ...columns.map((c) => ({ name: c, type: "DOUBLE" as const, values: daily[c] })),
