@@ -14,6 +14,7 @@ import {
   type RunInput,
 } from "../lib/track/mod.ts";
 import { main as runsCli } from "../lib/cli/runs.ts";
+import { withMemoryDb } from "../lib/track/_db.ts";
 import { writeDirAtomic, writeFileAtomic } from "../lib/util/atomic.ts";
 import { configHash, sha256Hex, stableJson } from "../lib/util/hash.ts";
 import { gitSha } from "../lib/util/git.ts";
@@ -261,6 +262,11 @@ Deno.test("recordRun() leaves no run behind when writing fails or the process is
     );
     deepEqual(await entries(runsDir), []);
     deepEqual(await listRuns({ runsDir }), []);
+    // the Parquet writers' scratch tables (TEMP, on their own connection) went with the connection
+    const tables = await withMemoryDb(async (conn) =>
+      (await conn.runAndReadAll("FROM duckdb_tables()")).getRows()
+    );
+    deepEqual(tables, []);
   });
 
   await t.step("SIGKILL while writing a large artifact ⇒ no visible run; a rerun succeeds", async () => {
@@ -271,14 +277,14 @@ Deno.test("recordRun() leaves no run behind when writing fails or the process is
     await Deno.writeTextFile(
       child,
       `import { recordRun } from "${new URL("../lib/track/mod.ts", import.meta.url).href}";
-const writeFile = Deno.writeFile;
-Object.assign(Deno, {
-  writeFile: async (path: string, data: Uint8Array) => {
-    await writeFile(path, data.subarray(0, data.length / 2));
-    console.log("ready");
-    await new Promise(() => setInterval(() => {}, 1000));
-  },
-});
+const writeSync = Deno.FsFile.prototype.writeSync;
+Deno.FsFile.prototype.writeSync = function (data: Uint8Array) {
+  if (data.length < 32 << 20) return writeSync.call(this, data);
+  writeSync.call(this, data.subarray(0, data.length / 2));
+  console.log("ready");
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // hangs until killed
+  return 0;
+};
 await recordRun({
   ...${JSON.stringify(plain)},
   daily: { date: new Float64Array([${d("2024-01-02")}]), net: new Float64Array([0.01]) },
@@ -529,6 +535,42 @@ Deno.test("writeFileAtomic() and writeDirAtomic() write whole or not at all and 
     deepEqual(await entries(root), ["late", "snap", "sub"]);
     deepEqual(await entries(join(root, "snap")), ["m.json"]);
   });
+  await t.step(
+    "writeDirAtomic fsyncs every file once: those written or synced through `files` not again",
+    async () => {
+      const sync = Deno.FsFile.prototype.sync;
+      let fsyncs = 0;
+      Deno.FsFile.prototype.sync = function () {
+        fsyncs++;
+        return sync.call(this);
+      };
+      try {
+        await writeDirAtomic(join(root, "synced"), async (tmp, files) => {
+          await Promise.all([
+            files.write("a.json", "{}"),
+            files.write("sub/b.txt", new TextEncoder().encode("b")),
+          ]);
+          await Deno.writeTextFile(join(tmp, "c.parquet"), "c");
+          await files.sync("c.parquet");
+          await Deno.writeTextFile(join(tmp, "d.txt"), "d"); // left to writeDirAtomic
+        });
+      } finally {
+        Deno.FsFile.prototype.sync = sync;
+      }
+      deepEqual(fsyncs, 4);
+      deepEqual(await entries(join(root, "synced")), ["a.json", "c.parquet", "d.txt", "sub"]);
+      deepEqual(await Deno.readTextFile(join(root, "synced", "sub", "b.txt")), "b");
+      await rejects(
+        () =>
+          writeDirAtomic(
+            join(root, "twice"),
+            (_, files) => files.write("a", "1").then(() => files.write("a", "2")),
+          ),
+        Deno.errors.AlreadyExists,
+      );
+      deepEqual((await entries(root)).includes("twice"), false);
+    },
+  );
 });
 
 Deno.test("stableJson() and configHash() ignore key order; sha256Hex() matches FIPS 180-2", async () => {

@@ -32,16 +32,17 @@ export function eventsPath(batchDir: string): string {
 }
 
 /**
- * Appends one event (creating the folder and file as needed).
+ * Appends one event (creating the folder and file as needed), synchronously: a line of a few hundred
+ * bytes, written between one job's end and the next one's start.
  *
  * @example
  * ```ts
- * await appendEvent("reports/batch/nightly", { at: new Date().toISOString(), job: hash, name, status: "running" });
+ * appendEvent("reports/batch/nightly", { at: new Date().toISOString(), job: hash, name, status: "running" });
  * ```
  */
-export async function appendEvent(batchDir: string, event: JobEvent): Promise<void> {
-  await Deno.mkdir(batchDir, { recursive: true });
-  await Deno.writeTextFile(eventsPath(batchDir), JSON.stringify(event) + "\n", { append: true });
+export function appendEvent(batchDir: string, event: JobEvent): void {
+  Deno.mkdirSync(batchDir, { recursive: true });
+  Deno.writeTextFileSync(eventsPath(batchDir), JSON.stringify(event) + "\n", { append: true });
 }
 
 /** The last event of each job, by config hash and by job name (a job whose inputs changed has a new hash). */

@@ -49,9 +49,12 @@ class Lru<V> {
   }
 }
 
-/** A file's identity for caching: path, size and modification time. */
-async function fileKey(path: string): Promise<string> {
-  const info = await Deno.stat(path);
+/**
+ * A file's identity for caching: path, size and modification time (a synchronous stat: every job
+ * asks it of its snapshot's manifest and its input files).
+ */
+function fileKey(path: string): string {
+  const info = Deno.statSync(path);
   return `${path}\0${info.size}\0${info.mtime?.getTime() ?? 0}`;
 }
 
@@ -72,11 +75,16 @@ export function createJobCache({ panels = 2, signals = 8 } = {}): JobCache {
   const names = new Lru<string | undefined>(256);
   const cache: JobCache = {
     async manifest(snapshot, snapshotsDir) {
-      const key = await fileKey(`${snapshotsDir}/${snapshot}/manifest.json`).catch(() => `${snapshot}?`);
+      let key: string;
+      try {
+        key = fileKey(`${snapshotsDir}/${snapshot}/manifest.json`);
+      } catch {
+        key = `${snapshot}?`;
+      }
       return await manifests.get(`${snapshotsDir}\0${key}`, () => readManifest(snapshot, snapshotsDir));
     },
     async fileHash(path) {
-      return await hashes.get(await fileKey(path), () => sha256File(path));
+      return await hashes.get(fileKey(path), () => sha256File(path));
     },
     async panel(snapshot, snapshotsDir, fields, interval) {
       const { hash } = await cache.manifest(snapshot, snapshotsDir);
@@ -85,10 +93,10 @@ export function createJobCache({ panels = 2, signals = 8 } = {}): JobCache {
       return await panelCache.get(key, () => loadPanel({ snapshot, snapshotsDir, fields: wanted, interval }));
     },
     async signal(path) {
-      return await signalCache.get(await fileKey(path), () => readSignal(path));
+      return await signalCache.get(fileKey(path), () => readSignal(path));
     },
     async signalName(path) {
-      return await names.get(await fileKey(path), () => readSignalName(path));
+      return await names.get(fileKey(path), () => readSignalName(path));
     },
   };
   return cache;

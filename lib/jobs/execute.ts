@@ -6,7 +6,7 @@
  */
 import type { JobCache } from "./cache.ts";
 import type { JobContext, JobValues } from "./kind.ts";
-import { JOB_KINDS } from "./kinds/mod.ts";
+import { loadJobKind } from "./kinds/registry.ts";
 import { findRuns, runConfigHash } from "../track/record_run.ts";
 
 /** A job as data, as it is handed to a worker. */
@@ -60,7 +60,7 @@ export async function executeJob(
     }`,
   );
   try {
-    const kind = JOB_KINDS.find((k) => k.kind === message.kind);
+    const kind = await loadJobKind(message.kind);
     if (!kind) {
       throw new Error(`unknown job kind "${message.kind}" (this worker's code is older than the batch's?)`);
     }

@@ -228,9 +228,9 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     : undefined;
   const event = (job: PlannedJob, e: Omit<JobEvent, "at" | "job" | "name">) =>
     appendEvent(dir, { at: new Date().toISOString(), job: job.configHash ?? "", name: job.spec.name, ...e });
-  const finish = async (planned: PlannedJob, result: BatchJobResult, reused?: boolean) => {
+  const finish = (planned: PlannedJob, result: BatchJobResult, reused?: boolean) => {
     results.set(planned, result);
-    await event(result.job, {
+    event(result.job, {
       status: result.status === "completed"
         ? "completed"
         : result.status === "cancelled"
@@ -273,13 +273,13 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
       const log = new LogFile(join(dir, "logs", planned.logName));
       log.line(`=== ${new Date().toISOString()} job ${planned.spec.name} not run: ${job}`);
       log.close();
-      await finish(planned, { job: planned, status: "failed", error: job, seconds: 0 });
+      finish(planned, { job: planned, status: "failed", error: job, seconds: 0 });
       return;
     }
     const log = new LogFile(join(dir, "logs", job.logName));
     running++;
     bar?.tick(0);
-    await event(job, { status: "running" });
+    event(job, { status: "running" });
     let reply: JobReply;
     try {
       reply = await executor.run(jobMessage(plan, job), {
@@ -302,7 +302,7 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
         seconds: reply.seconds,
       }
       : { job, status: "failed", error: reply.error, seconds: reply.seconds };
-    await finish(planned, result, reply.reused);
+    finish(planned, result, reply.reused);
   };
 
   // Each lane takes the first queued job whose dependencies have all finished, else waits for a

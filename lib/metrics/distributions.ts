@@ -4,8 +4,16 @@
  * (Boost's incomplete beta) come from stdlib-js; the quantile is our own, refined to full precision.
  */
 
-import erfc from "@stdlib/math-base-special-erfc";
-import tCdf from "@stdlib/stats-base-dists-t-cdf";
+import { createRequire } from "node:module";
+
+// Required on first use, not imported: the two packages are hundreds of small CommonJS modules
+// (~150 ms to load), and most processes that import the metrics (a batch worker running backtests,
+// most CLI commands) never call them.
+const require = createRequire(import.meta.url);
+let erfcFn: ((x: number) => number) | undefined;
+let tCdfFn: ((t: number, df: number) => number) | undefined;
+const erfc = (x: number): number => (erfcFn ??= require("@stdlib/math-base-special-erfc"))(x);
+const tCdf = (t: number, df: number): number => (tCdfFn ??= require("@stdlib/stats-base-dists-t-cdf"))(t, df);
 
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
 

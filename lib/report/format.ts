@@ -70,6 +70,7 @@ const COMPACT_FROM = 1e6;
 
 /** A number's display text with no `-0.00`: negative zero after rounding shows unsigned. */
 function signed(text: string): string {
+  if (!text.includes("-")) return text; // most values: no sign to check (hover texts format hundreds)
   return /^-[0.,]*$/.test(text.replace(/[%a-zA-Z\s]/g, "")) ? text.slice(1) : text;
 }
 

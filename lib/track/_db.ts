@@ -7,19 +7,17 @@ let calls = 0;
 
 /**
  * Runs `fn` with a new connection to the process's in-memory DuckDB (no file, no lock), closed
- * afterwards, and a table name unique to this call (`scratch`), dropped afterwards: calls may run
- * concurrently, so a call creates its tables under that name only.
+ * afterwards, and a table name unique to this call (`scratch`): calls may run concurrently, so a
+ * call creates its table under that name only, as a TEMP table (dropped with the connection).
  */
 export async function withMemoryDb<T>(
   fn: (conn: DuckDBConnection, scratch: string) => Promise<T>,
 ): Promise<T> {
   memory ??= DuckDBInstance.create(":memory:");
   const conn = await (await memory).connect();
-  const scratch = `scratch_${++calls}`;
   try {
-    return await fn(conn, scratch);
+    return await fn(conn, `scratch_${++calls}`);
   } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${scratch}`).catch(() => {});
     conn.closeSync();
   }
 }

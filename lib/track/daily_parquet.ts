@@ -1,4 +1,5 @@
 /** The daily series of a run, stored as `daily.parquet` (a `date` column plus DOUBLE columns). */
+import { appendColumns } from "../store/write.ts";
 import { sqlIdent, sqlString, withMemoryDb } from "./_db.ts";
 import type { Daily } from "./types.ts";
 
@@ -32,7 +33,7 @@ function validateDaily(daily: Daily): string[] {
 }
 
 /**
- * Writes a daily series to a Parquet file through an in-memory DuckDB (Appender, then
+ * Writes a daily series to a Parquet file through an in-memory DuckDB (appended as data chunks, then
  * `COPY … TO … (FORMAT parquet)`). `date` becomes a DATE column when every timestamp is a UTC midnight,
  * else a TIMESTAMP (intraday bars); the other columns are DOUBLE in input order, NaN stored as NULL.
  *
@@ -49,19 +50,11 @@ export async function writeDailyParquet(daily: Daily, path: string): Promise<voi
   for (let t = 0; t < date.length && midnights; t++) midnights = date[t] % DAY_MS === 0;
   await withMemoryDb(async (conn, scratch) => {
     const defs = ["date_ms DOUBLE", ...columns.map((c) => `${sqlIdent(c)} DOUBLE`)].join(", ");
-    await conn.run(`CREATE TABLE ${scratch} (${defs})`);
-    const appender = await conn.createAppender(scratch);
-    const values = columns.map((c) => daily[c]);
-    for (let t = 0; t < date.length; t++) {
-      appender.appendDouble(date[t]);
-      for (let k = 0; k < values.length; k++) {
-        const v = values[k][t];
-        if (Number.isNaN(v)) appender.appendNull();
-        else appender.appendDouble(v);
-      }
-      appender.endRow();
-    }
-    appender.closeSync();
+    await conn.run(`CREATE TEMP TABLE ${scratch} (${defs})`);
+    await appendColumns(conn, scratch, [
+      { name: "date_ms", type: "DOUBLE", values: date },
+      ...columns.map((c) => ({ name: c, type: "DOUBLE" as const, values: daily[c] })),
+    ]);
     const dateSql = `epoch_ms(date_ms::BIGINT)${midnights ? "::DATE" : ""} AS date`;
     const rest = columns.map(sqlIdent).join(", ");
     await conn.run(

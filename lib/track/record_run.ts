@@ -13,11 +13,11 @@
  * anew (same config hash, `tags.same_config_as` naming it), so a changed definition is never served
  * from an old run silently.
  */
-import { exists } from "../util/fs.ts";
-import { dirname, isAbsolute, join, normalize } from "node:path";
+import { existsSync } from "../util/fs.ts";
+import { isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
-import { writeDirAtomic } from "../util/atomic.ts";
+import { settleAll, writeDirAtomic } from "../util/atomic.ts";
 import { gitSha } from "../util/git.ts";
 import { configHash, stableJson } from "../util/hash.ts";
 import { writeDailyParquet } from "./daily_parquet.ts";
@@ -179,7 +179,8 @@ export async function findRuns(configHash: string, options: { runsDir?: string }
   const runsDir = options.runsDir ?? DEFAULT_RUNS_DIR;
   const found: RunRecord[] = [];
   try {
-    for await (const entry of Deno.readDir(runsDir)) {
+    // one synchronous listing: a registry of thousands of runs, without an async op per batch of entries
+    for (const entry of Deno.readDirSync(runsDir)) {
       if (!entry.isDirectory || entry.name.startsWith(".") || !entry.name.endsWith(`-${configHash}`)) {
         continue;
       }
@@ -356,7 +357,7 @@ async function writeRun(
   const labels = runLabels(input);
   let now = options.now ?? new Date();
   let run_id = runId(now, labels.experiment, config_hash);
-  for (; await exists(join(runsDir, run_id)); run_id = runId(now, labels.experiment, config_hash)) {
+  for (; existsSync(join(runsDir, run_id)); run_id = runId(now, labels.experiment, config_hash)) {
     now = new Date(now.getTime() + 1000); // a forced rerun within the same second
   }
   const tags: Record<string, string> = {};
@@ -380,22 +381,30 @@ async function writeRun(
     metrics: { ...input.metrics },
   };
   const dir = join(runsDir, run_id);
-  await writeDirAtomic(dir, async (tmp) => {
-    await Deno.writeTextFile(join(tmp, "run.json"), JSON.stringify(run, null, 2) + "\n");
-    if (input.summaryRows) await Deno.writeTextFile(join(tmp, "summary.csv"), summaryCsv(input.summaryRows));
-    if (input.daily) await writeDailyParquet(input.daily, join(tmp, "daily.parquet"));
-    for (const [name, table] of Object.entries(input.tables ?? {})) {
-      await writeTableParquet(table, join(tmp, `${name}.parquet`), name);
-    }
-    if (input.result !== undefined) {
-      await Deno.writeFile(join(tmp, "result.bin"), await encodeResult(input.result));
-    }
-    for (const [name, artifact] of Object.entries(input.artifacts ?? {})) {
-      const path = join(tmp, normalize(name));
-      await Deno.mkdir(dirname(path), { recursive: true });
-      const data = typeof artifact === "function" ? artifact(run) : artifact;
-      if (typeof data === "string") await Deno.writeTextFile(path, data);
-      else await Deno.writeFile(path, data);
+  // The files are fsynced concurrently, and while the rest is written: the Parquet files (written by
+  // DuckDB on its threads) before the artifacts given as functions are rendered (a tear sheet).
+  await writeDirAtomic(dir, async (tmp, files) => {
+    const synced: Promise<void>[] = [];
+    try {
+      synced.push(files.write("run.json", JSON.stringify(run, null, 2) + "\n"));
+      if (input.summaryRows) synced.push(files.write("summary.csv", summaryCsv(input.summaryRows)));
+      if (input.result !== undefined) {
+        synced.push(encodeResult(input.result).then((bytes) => files.write("result.bin", bytes)));
+      }
+      const parquet = Object.entries(input.tables ?? {}).map(([name, table]) => {
+        const file = `${name}.parquet`;
+        return writeTableParquet(table, join(tmp, file), name).then(() => file);
+      });
+      if (input.daily) {
+        parquet.push(writeDailyParquet(input.daily, join(tmp, "daily.parquet")).then(() => "daily.parquet"));
+      }
+      synced.push(...parquet.map((written) => written.then((file) => files.sync(file))));
+      await settleAll(parquet);
+      for (const [name, artifact] of Object.entries(input.artifacts ?? {})) {
+        synced.push(files.write(normalize(name), typeof artifact === "function" ? artifact(run) : artifact));
+      }
+    } finally {
+      await settleAll(synced);
     }
   });
   return { ...run, dir, reused: false };

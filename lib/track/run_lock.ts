@@ -3,6 +3,10 @@
  * `flock` on `runs/.locks/<config_hash>.lock`; the kernel releases it when its holder exits or dies,
  * so a crashed run never blocks the next one. The holder writes who it is into the file, so a waiting
  * process can say what it waits for. Released locks are removed (and `.locks` once empty).
+ *
+ * Taking and releasing a free lock are synchronous calls (microseconds each, where a run of async
+ * file ops costs a round trip through the runtime's thread pool per op); only waiting for a held
+ * lock is asynchronous.
  */
 import { join } from "node:path";
 
@@ -40,7 +44,7 @@ export async function withRunLock<T>(
   let waited = false;
   for (;;) {
     try {
-      await Deno.mkdir(dir, { recursive: true });
+      Deno.mkdirSync(dir, { recursive: true });
     } catch (e) {
       // EEXIST from a recursive mkdir: another holder removed the empty folder while it was made
       if (e instanceof Deno.errors.AlreadyExists) continue;
@@ -48,39 +52,56 @@ export async function withRunLock<T>(
     }
     let file: Deno.FsFile;
     try {
-      file = await Deno.open(path, { read: true, write: true, create: true });
+      file = Deno.openSync(path, { read: true, write: true, create: true });
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) continue; // another holder removed the empty folder just now
       throw e;
     }
     let held = false;
     try {
-      if (!(await file.tryLock(true))) {
+      if (!file.tryLockSync(true)) {
         if (!waited) onWait(await readHolder(path));
         waited = true;
         await file.lock(true);
       }
       // The holder before us may have removed the file after we opened it: then our lock is on an
       // unlinked inode that nobody else will see, so start over on the current file.
-      const [mine, current] = [await file.stat(), await Deno.stat(path).catch(() => undefined)];
+      const mine = file.statSync(), current = statSync(path);
       if (!current || current.ino !== mine.ino) continue;
       held = true;
-      await file.truncate(0);
+      if (mine.size > 0) file.truncateSync(0); // left by a holder that died
       const holder: LockHolder = {
         pid: Deno.pid,
         hostname: hostname(),
         since: new Date().toISOString(),
       };
-      await file.write(new TextEncoder().encode(JSON.stringify(holder)));
+      const bytes = new TextEncoder().encode(JSON.stringify(holder));
+      for (let written = 0; written < bytes.length;) written += file.writeSync(bytes.subarray(written));
       return await fn();
     } finally {
       if (held) {
-        await Deno.remove(path).catch(() => {});
-        await Deno.remove(dir).catch(() => {}); // only when no other lock is in it
+        removeQuietly(path);
+        removeQuietly(dir); // only when no other lock is in it
       }
       file.close();
     }
   }
+}
+
+/** `Deno.statSync`, or `undefined` when nothing is at `path`. */
+function statSync(path: string): Deno.FileInfo | undefined {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes `path` (a file, or an empty folder) if it can. */
+function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch { /* gone already, or (a folder) not empty */ }
 }
 
 async function readHolder(path: string): Promise<LockHolder | undefined> {

@@ -39,7 +39,7 @@ export async function writeTableParquet(table: RunTable, path: string, name = pa
   const columns = toColumns(table, name);
   await withMemoryDb(async (conn, t) => {
     const defs = columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ");
-    await conn.run(`CREATE TABLE ${t} (${defs})`);
+    await conn.run(`CREATE TEMP TABLE ${t} (${defs})`);
     await appendColumns(conn, t, columns);
     await conn.run(`COPY ${t} TO ${sqlString(path)} (FORMAT parquet)`);
   });

@@ -1,13 +1,8 @@
 /**
- * Content hashes: SHA-256 through Web Crypto (files streamed through `node:crypto`), and a canonical
- * JSON so equal configs hash equally whatever their key order.
+ * Content hashes: SHA-256 through `node:crypto` (files streamed), and a canonical JSON so equal
+ * configs hash equally whatever their key order.
  */
 import { createHash } from "node:crypto";
-
-/** Lower-case hex of a byte buffer. */
-function toHex(buffer: ArrayBuffer): string {
-  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * SHA-256 of a string (UTF-8) or bytes, as 64 lower-case hex characters.
@@ -17,9 +12,9 @@ function toHex(buffer: ArrayBuffer): string {
  * await sha256Hex("abc"); // => "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
  * ```
  */
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  return toHex(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+export function sha256Hex(data: string | Uint8Array): Promise<string> {
+  // node:crypto's digest is synchronous: no async op for the few hundred bytes of a config
+  return Promise.resolve(createHash("sha256").update(data).digest("hex"));
 }
 
 /**

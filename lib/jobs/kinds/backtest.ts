@@ -75,7 +75,8 @@ async function run(job: BacktestJob, id: JobIdentity, context: JobContext) {
     },
     daily: { date, net, gross, long, short, cumulative, drawdown, turnover },
     summaryRows: sliceRows(result),
-    artifacts: { "tearsheet.html": htmlPage({ title, body: backtestView(result, title) }) },
+    // rendered by recordRun while the run's other files are being fsynced
+    artifacts: { "tearsheet.html": () => htmlPage({ title, body: backtestView(result, title) }) },
   }, { runsDir: context.runsDir });
 }
 

@@ -1,0 +1,58 @@
+/**
+ * What a batch worker process loads before its first job (issue 16: per-job overhead): its static
+ * module graph (`deno info --json`, following only non-dynamic imports) holds no job kind's module —
+ * each is loaded when a job of its kind runs — and not stdlib's CommonJS packages (required on first
+ * use by `lib/metrics/distributions.ts`).
+ */
+import { deepStrictEqual as deepEqual, ok } from "node:assert/strict";
+import { JOB_KINDS } from "../lib/jobs/kinds/mod.ts";
+import { JOB_KIND_NAMES, loadJobKind } from "../lib/jobs/kinds/registry.ts";
+import { normalCdf, studentTCdf } from "../lib/metrics/distributions.ts";
+
+interface InfoModule {
+  readonly specifier: string;
+  readonly dependencies?: readonly {
+    readonly code?: { readonly specifier?: string };
+    readonly isDynamic?: boolean;
+  }[];
+}
+
+/** The specifiers a module's static imports reach (itself included). */
+async function staticGraph(path: string): Promise<Set<string>> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "--config", new URL("../deno.json", import.meta.url).pathname, path],
+    stdout: "piped",
+  }).output();
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as { roots: string[]; modules: InfoModule[] };
+  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const visit = (specifier: string) => {
+    if (seen.has(specifier)) return;
+    seen.add(specifier);
+    for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
+      if (!dep.isDynamic && dep.code?.specifier) visit(dep.code.specifier);
+    }
+  };
+  info.roots.forEach(visit);
+  return seen;
+}
+
+Deno.test("a worker process loads no job kind and no stdlib package before its first job", async () => {
+  const graph = [...await staticGraph(new URL("../lib/jobs/worker_process.ts", import.meta.url).pathname)];
+  ok(graph.some((s) => s.endsWith("/lib/jobs/execute.ts")), "the graph is the worker's");
+  deepEqual(graph.filter((s) => /\/lib\/jobs\/kinds\/(?!registry\.ts$)[^/]+\.ts$/.test(s)), []);
+  deepEqual(graph.filter((s) => s.includes("@stdlib")), []);
+});
+
+Deno.test("loadJobKind() loads each kind under its own name; JOB_KINDS holds them all in order", async () => {
+  deepEqual(JOB_KINDS.map((k) => k.kind), [...JOB_KIND_NAMES]);
+  deepEqual((await loadJobKind("backtest"))?.runKind, "backtest");
+  deepEqual(await loadJobKind("backtst"), undefined);
+  deepEqual(await loadJobKind("toString"), undefined);
+});
+
+Deno.test("the distribution functions required on first use give scipy's values", () => {
+  // scipy.stats.norm.cdf(-1.6448536269514729) = 0.05; scipy.stats.t.cdf(-2, 10) = 0.036694017385370196
+  ok(Math.abs(normalCdf(-1.6448536269514729) - 0.05) < 1e-16);
+  ok(Math.abs(studentTCdf(-2, 10) - 0.036694017385370196) < 1e-15);
+});
