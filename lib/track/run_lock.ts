@@ -9,6 +9,7 @@
  * lock is asynchronous.
  */
 import { join } from "node:path";
+import { removeQuietly, statSyncOrUndefined } from "../util/fs.ts";
 
 /** Who holds a lock, as written into the lock file. */
 export interface LockHolder {
@@ -66,7 +67,7 @@ export async function withRunLock<T>(
       }
       // The holder before us may have removed the file after we opened it: then our lock is on an
       // unlinked inode that nobody else will see, so start over on the current file.
-      const mine = file.statSync(), current = statSync(path);
+      const mine = file.statSync(), current = statSyncOrUndefined(path);
       if (!current || current.ino !== mine.ino) continue;
       held = true;
       if (mine.size > 0) file.truncateSync(0); // left by a holder that died
@@ -86,22 +87,6 @@ export async function withRunLock<T>(
       file.close();
     }
   }
-}
-
-/** `Deno.statSync`, or `undefined` when nothing is at `path`. */
-function statSync(path: string): Deno.FileInfo | undefined {
-  try {
-    return Deno.statSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Removes `path` (a file, or an empty folder) if it can. */
-function removeQuietly(path: string): void {
-  try {
-    Deno.removeSync(path);
-  } catch { /* gone already, or (a folder) not empty */ }
 }
 
 async function readHolder(path: string): Promise<LockHolder | undefined> {

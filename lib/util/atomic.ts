@@ -21,7 +21,7 @@
  * disk, stay asynchronous.
  */
 import { basename, dirname, join } from "node:path";
-import { existsSync } from "./fs.ts";
+import { existsSync, removeQuietly } from "./fs.ts";
 
 /** A temp entry with no lock file is an orphan once untouched this long (15 minutes). */
 export const ORPHAN_AGE_MS = 15 * 60_000;
@@ -199,9 +199,7 @@ export async function writeDirAtomic(
       throw e;
     }
   } finally {
-    try {
-      Deno.removeSync(`${tmp}.lock`);
-    } catch { /* already gone */ }
+    removeQuietly(`${tmp}.lock`);
     owner.close();
   }
 }

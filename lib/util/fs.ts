@@ -33,3 +33,34 @@ export function existsSync(path: string): boolean {
     return false;
   }
 }
+
+/**
+ * `Deno.statSync` (links followed), or `undefined` when nothing is at `path`.
+ *
+ * @example
+ * ```ts
+ * statSyncOrUndefined("runs/.locks/3fa94c0e12d7.lock")?.ino; // the lock file's inode, if it is there
+ * ```
+ */
+export function statSyncOrUndefined(path: string): Deno.FileInfo | undefined {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes `path` (a file, or an empty folder) if it can, synchronously; a path already gone or a
+ * folder not empty is left as it is.
+ *
+ * @example
+ * ```ts
+ * removeQuietly("runs/.locks"); // only once no lock is left in it
+ * ```
+ */
+export function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch { /* gone already, or (a folder) not empty */ }
+}
