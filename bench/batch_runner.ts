@@ -4,9 +4,12 @@
  * - `batch`: 200 small backtest jobs (80 securities × 2 years, lag 0–4 × tc-bps 0–39) through the
  *   local runner with 2 worker processes, and the same batch through Redis (Debian's redis-server on
  *   loopback) with two `deno task worker` processes started beforehand; rounds alternate the two, each
- *   into a fresh run registry. The backtest itself is timed alone in this process on the loaded panel
- *   (the same 200 configs); overhead per job = wall × 2 workers / 200 − that time. The whole job in
- *   this process (`--workers 0`: validation, backtest, recording, tear sheet) is timed once too.
+ *   into a fresh run registry. Worker time per job = wall × 2 workers / 200; the overhead is reported
+ *   beyond two baselines timed in this process: the backtest engine alone on the loaded panel (the
+ *   same 200 configs), and the job alone as a worker runs it (`executeJob`: parse, identity, the
+ *   backtest, its run folder and tear sheet — what `deno task backtest` does), so the second overhead
+ *   is what the batch adds (worker processes, dispatch, logs, events, summary). The batch in this
+ *   process (`--workers 0`) is timed once too.
  * - `panel`: a 1-minute panel of 100 NYSE securities × 252 sessions (9.8 M bars) in a snapshot, loaded
  *   at 1m, and loaded at 1h (read and aggregated on load). (No pandas side by side: Debian's pandas
  *   here has no Parquet engine, and reading 9.8 M rows of CSV would measure the CSV reader.)
@@ -17,7 +20,10 @@ import { parseArgs } from "node:util";
 import { ingestIntraday } from "../lib/bars/ingest.ts";
 import { SESSIONS } from "../lib/bars/session.ts";
 import { backtest } from "../lib/engine/backtest.ts";
-import { runBatchFile } from "../lib/jobs/batch.ts";
+import { loadBatch, runBatchFile } from "../lib/jobs/batch.ts";
+import { createJobCache } from "../lib/jobs/cache.ts";
+import { executeJob } from "../lib/jobs/execute.ts";
+import { jobMessage } from "../lib/jobs/run_batch.ts";
 import { readLines } from "../lib/jobs/lines.ts";
 import { loadPanel } from "../lib/panel/load.ts";
 import { readSignal } from "../lib/signal/read_signal.ts";
@@ -99,6 +105,26 @@ jobs:
     `${configs.length} jobs; the backtest alone: ${ms(perBacktest)} each (in process, panel loaded)`,
   );
 
+  // the job itself as a worker runs it (executeJob: parse, identity, backtest, run folder, tear
+  // sheet), one after another in this process with one cache: no batch, no worker process
+  const recordedAlone = async (runsDir: string, count: number) => {
+    const plan = await loadBatch(batch, { runsDir });
+    const cache = createJobCache();
+    const t = performance.now();
+    for (const job of plan.jobs.slice(0, count)) {
+      const reply = await executeJob(jobMessage(plan, job), { cache, log: () => {}, progress: () => {} });
+      if (reply.status !== "completed" || reply.reused) {
+        throw new Error(`job ${job.spec.name}: ${reply.error}`);
+      }
+    }
+    return (performance.now() - t) / 1000 / count;
+  };
+  await recordedAlone(`${w.dir}/runs-alone-warm-up`, 20);
+  const perJobAlone = await recordedAlone(`${w.dir}/runs-alone`, configs.length);
+  console.log(
+    `the job alone (executeJob in this process, run recorded with its tear sheet): ${ms(perJobAlone)} each`,
+  );
+
   const redis = await startRedis();
   const workers = [await startWorker(redis.url), await startWorker(redis.url)];
   let registry = 0;
@@ -132,18 +158,18 @@ jobs:
       ratios.push(q / l);
       const perJob = (l * 2) / configs.length;
       console.log(
-        `round ${r + 1}: local 2 workers ${l.toFixed(2)} s (${ms(perJob)} worker time per job, overhead ${
-          ms(perJob - perBacktest)
-        }) · Redis 2 workers ${q.toFixed(2)} s · ratio ${(q / l).toFixed(2)}`,
+        `round ${r + 1}: local 2 workers ${l.toFixed(2)} s (${ms(perJob)} worker time per job; beyond the ` +
+          `backtest ${ms(perJob - perBacktest)}, beyond the job alone ${ms(perJob - perJobAlone)}) · ` +
+          `Redis 2 workers ${q.toFixed(2)} s · ratio ${(q / l).toFixed(2)}`,
       );
     }
     const l = median(local), perJob = (l * 2) / configs.length;
     console.log(
       `median: local ${l.toFixed(2)} s → ${ms(perJob)} per job, overhead beyond the backtest ${
         ms(perJob - perBacktest)
-      }; Redis ${median(queued).toFixed(2)} s; Redis / local (median of per-round ratios) ${
-        median(ratios).toFixed(2)
-      }`,
+      }, beyond the job alone ${ms(perJob - perJobAlone)}; Redis ${
+        median(queued).toFixed(2)
+      } s; Redis / local (median of per-round ratios) ${median(ratios).toFixed(2)}`,
     );
   } finally {
     for (const worker of workers) await worker.stop();

@@ -2,12 +2,14 @@
  * What a batch worker process loads before its first job (issue 16: per-job overhead): its static
  * module graph (`deno info --json`, following only non-dynamic imports) holds no job kind's module —
  * each is loaded when a job of its kind runs — and not stdlib's CommonJS packages (required on first
- * use by `lib/metrics/distributions.ts`).
+ * use by `lib/metrics/distributions.ts`); and how it is started: job kinds loaded lazily, one DuckDB
+ * thread for its run folders.
  */
 import { deepStrictEqual as deepEqual, ok } from "node:assert/strict";
 import { JOB_KINDS } from "../lib/jobs/kinds/mod.ts";
 import { JOB_KIND_NAMES, loadJobKind } from "../lib/jobs/kinds/registry.ts";
 import { normalCdf, studentTCdf } from "../lib/metrics/distributions.ts";
+import { workerCommand } from "../lib/jobs/pool.ts";
 
 interface InfoModule {
   readonly specifier: string;
@@ -55,4 +57,29 @@ Deno.test("the distribution functions required on first use give scipy's values"
   // scipy.stats.norm.cdf(-1.6448536269514729) = 0.05; scipy.stats.t.cdf(-2, 10) = 0.036694017385370196
   ok(Math.abs(normalCdf(-1.6448536269514729) - 0.05) < 1e-16);
   ok(Math.abs(studentTCdf(-2, 10) - 0.036694017385370196) < 1e-15);
+});
+
+Deno.test("worker processes load job kinds lazily (Deno's flag) and their run folders' DuckDB uses one thread", async () => {
+  ok(workerCommand().includes("--unstable-lazy-dynamic-imports"), workerCommand().join(" "));
+  // A fresh process, as a worker: the in-memory database of the run registry opens with 1 thread
+  // (DuckDB's default is one per core), and the setting is refused once the database is open.
+  const script = `
+    import { setMemoryDbThreads, withMemoryDb } from "${
+    new URL("../lib/track/_db.ts", import.meta.url).href
+  }";
+    setMemoryDbThreads(1);
+    const threads = await withMemoryDb(async (conn) =>
+      (await conn.runAndReadAll("SELECT current_setting('threads')::INTEGER AS t")).getRowObjectsJS()[0].t);
+    let refused = "";
+    try { setMemoryDbThreads(2); } catch (e) { refused = e.message; }
+    console.log(JSON.stringify({ threads, refused }));`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--config", new URL("../deno.json", import.meta.url).pathname, script],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), {
+    threads: 1,
+    refused: "setMemoryDbThreads: the in-memory database is already open",
+  });
 });

@@ -10,6 +10,7 @@
 import { createJobCache } from "./cache.ts";
 import { executeJob, type JobMessage } from "./execute.ts";
 import { readLines } from "./lines.ts";
+import { setMemoryDbThreads } from "../track/_db.ts";
 
 /** Prefix of protocol lines on a worker's stdout. */
 export const PROTOCOL_PREFIX = "\x1e";
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   setInterval(() => {
     if (Deno.ppid !== parent) Deno.exit(0);
   }, 250);
+  setMemoryDbThreads(1); // one worker process per core: parallelism comes from the pool
   const cache = createJobCache();
   const worker = `${Deno.hostname()} pid ${Deno.pid}`;
   send({ type: "ready" });

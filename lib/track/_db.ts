@@ -4,6 +4,26 @@ import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 /** The in-memory database, created on first use (creating one costs tens of ms; a connection, far less). */
 let memory: Promise<DuckDBInstance> | undefined;
 let calls = 0;
+/** DuckDB's threads for that database (`undefined`: its default, one per core). */
+let threads: number | undefined;
+
+/**
+ * Sets how many threads the in-memory database uses, before its first use. A batch worker process,
+ * one of a pool of one per core, takes 1: its run folders' small Parquet writes then stop competing
+ * with the other workers for the cores (200 backtest jobs on 2 workers: ~7% less wall time).
+ *
+ * @example
+ * ```ts
+ * setMemoryDbThreads(1);
+ * ```
+ */
+export function setMemoryDbThreads(n: number): void {
+  if (memory) throw new Error("setMemoryDbThreads: the in-memory database is already open");
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`setMemoryDbThreads: expected an integer ≥ 1, found ${n}`);
+  }
+  threads = n;
+}
 
 /**
  * Runs `fn` with a new connection to the process's in-memory DuckDB (no file, no lock), closed
@@ -13,7 +33,7 @@ let calls = 0;
 export async function withMemoryDb<T>(
   fn: (conn: DuckDBConnection, scratch: string) => Promise<T>,
 ): Promise<T> {
-  memory ??= DuckDBInstance.create(":memory:");
+  memory ??= DuckDBInstance.create(":memory:", threads ? { threads: String(threads) } : {});
   const conn = await (await memory).connect();
   try {
     return await fn(conn, `scratch_${++calls}`);
