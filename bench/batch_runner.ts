@@ -158,16 +158,16 @@ jobs:
       ratios.push(q / l);
       const perJob = (l * 2) / configs.length;
       console.log(
-        `round ${r + 1}: local 2 workers ${l.toFixed(2)} s (${ms(perJob)} worker time per job; beyond the ` +
-          `backtest ${ms(perJob - perBacktest)}, beyond the job alone ${ms(perJob - perJobAlone)}) · ` +
+        `round ${r + 1}: local 2 workers ${l.toFixed(2)} s (${ms(perJob)} worker time per job; the batch's ` +
+          `overhead ${ms(perJob - perJobAlone)}, beyond the engine call ${ms(perJob - perBacktest)}) · ` +
           `Redis 2 workers ${q.toFixed(2)} s · ratio ${(q / l).toFixed(2)}`,
       );
     }
     const l = median(local), perJob = (l * 2) / configs.length;
     console.log(
-      `median: local ${l.toFixed(2)} s → ${ms(perJob)} per job, overhead beyond the backtest ${
-        ms(perJob - perBacktest)
-      }, beyond the job alone ${ms(perJob - perJobAlone)}; Redis ${
+      `median: local ${l.toFixed(2)} s → ${ms(perJob)} per job; the batch's overhead (beyond the job alone) ${
+        ms(perJob - perJobAlone)
+      }, beyond the engine call ${ms(perJob - perBacktest)}; Redis ${
         median(queued).toFixed(2)
       } s; Redis / local (median of per-round ratios) ${median(ratios).toFixed(2)}`,
     );
