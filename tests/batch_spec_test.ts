@@ -1,7 +1,9 @@
 import { deepStrictEqual as assertEquals, ok as assert, throws } from "node:assert/strict";
 import { BatchFileError, parseBatchText } from "../lib/jobs/batch_file.ts";
-import { expandBatch, matchesPattern } from "../lib/jobs/batch_spec.ts";
+import { expandBatch, kindsNamed, matchesPattern } from "../lib/jobs/batch_spec.ts";
+import { loadBatch } from "../lib/jobs/batch.ts";
 import { JOB_KINDS } from "../lib/jobs/kinds/mod.ts";
+import { JOB_KIND_NAMES } from "../lib/jobs/kinds/registry.ts";
 
 const expand = (text: string, file = "b.yaml") => expandBatch(parseBatchText(text, file), JOB_KINDS);
 
@@ -200,6 +202,35 @@ jobs:
       () => expand("jobs:\n  - kind: nope\n", "nightly.yaml"),
       /^BatchFileError: nightly\.yaml:2:11: unknown job kind "nope"/,
     );
+  });
+});
+
+Deno.test("loadBatch() checks a file with the kinds it names (kindsNamed), its errors listing every kind", async (t) => {
+  await t.step("kindsNamed(): each job's kind once, in order, whatever else is wrong", () => {
+    const text =
+      "jobs:\n  - kind: suite\n  - kind: backtest\n  - kind: suite\n  - kind: nope\n  - 3\n  - job: x\n";
+    assertEquals(kindsNamed(parseBatchText(text, "b.yaml")), ["suite", "backtest", "nope"]);
+    assertEquals(kindsNamed(parseBatchText("name: x\n", "b.yaml")), []);
+  });
+  await t.step("an unknown kind next to a known one: the error lists all ten kinds", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "quantnb-batch-spec-" });
+    try {
+      const file = `${dir}/b.yaml`;
+      await Deno.writeTextFile(
+        file,
+        "jobs:\n  - kind: backtest\n    snapshot: s\n    signal: a.csv\n  - kind: backtst\n",
+      );
+      let message = "";
+      try {
+        await loadBatch(file, { snapshotsDir: `${dir}/snapshots`, runsDir: `${dir}/runs` });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      assertEquals(JOB_KIND_NAMES.length, 10);
+      assertEquals(message, `${file}:5:11: unknown job kind "backtst"; kinds: ${JOB_KIND_NAMES.join(", ")}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 });
 

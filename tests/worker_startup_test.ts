@@ -1,9 +1,10 @@
 /**
- * What a batch worker process loads before its first job (issue 16: per-job overhead): its static
- * module graph (`deno info --json`, following only non-dynamic imports) holds no job kind's module —
- * each is loaded when a job of its kind runs — and not stdlib's CommonJS packages (required on first
- * use by `lib/metrics/distributions.ts`); and how it is started: job kinds loaded lazily, one DuckDB
- * thread for its run folders.
+ * What a batch worker process and `deno task batch` load before their first job (issue 16: per-job
+ * overhead): their static module graphs (`deno info --json`, following only non-dynamic imports) hold
+ * no job kind's module — each is loaded when a job of its kind runs or the batch file names it — nor
+ * stdlib's CommonJS packages (required on first use by `lib/metrics/distributions.ts`) nor BullMQ (a
+ * queued batch only); and how they are started: job kinds loaded lazily, one DuckDB thread for a
+ * worker's run folders.
  */
 import { deepStrictEqual as deepEqual, ok } from "node:assert/strict";
 import { JOB_KINDS } from "../lib/jobs/kinds/mod.ts";
@@ -44,6 +45,15 @@ Deno.test("a worker process loads no job kind and no stdlib package before its f
   ok(graph.some((s) => s.endsWith("/lib/jobs/execute.ts")), "the graph is the worker's");
   deepEqual(graph.filter((s) => /\/lib\/jobs\/kinds\/(?!registry\.ts$)[^/]+\.ts$/.test(s)), []);
   deepEqual(graph.filter((s) => s.includes("@stdlib")), []);
+});
+
+Deno.test("deno task batch loads no job kind and not BullMQ before it reads the batch file", async () => {
+  const graph = [...await staticGraph(new URL("../lib/cli/batch.ts", import.meta.url).pathname)];
+  ok(graph.some((s) => s.endsWith("/lib/jobs/batch.ts")), "the graph is the batch task's");
+  deepEqual(graph.filter((s) => /\/lib\/jobs\/kinds\/(?!registry\.ts$)[^/]+\.ts$/.test(s)), []);
+  deepEqual(graph.filter((s) => s.includes("bullmq")), []);
+  const tasks = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks;
+  ok(tasks.batch.command.includes("--unstable-lazy-dynamic-imports"), tasks.batch.command);
 });
 
 Deno.test("loadJobKind() loads each kind under its own name; JOB_KINDS holds them all in order", async () => {

@@ -6,7 +6,7 @@
 import { formatProblem } from "../jobs/batch_file.ts";
 import { BatchFileError } from "../jobs/batch_file.ts";
 import { batchWorkers, loadBatch, runBatchFile } from "../jobs/batch.ts";
-import { JOB_KINDS } from "../jobs/kinds/mod.ts";
+import { JOB_KIND_NAMES } from "../jobs/kinds/registry.ts";
 import { batchDir, type BatchResult, jobStatuses, selectJobs } from "../jobs/run_batch.ts";
 import { currentJob, JobCancelled, runJob } from "../jobs/control/run_job.ts";
 import { parseRedisUrl as parseQueueUrl } from "../jobs/queue/redis_url.ts";
@@ -28,9 +28,7 @@ a failure, Ctrl-C or kill -9 skips the completed jobs and runs the rest, without
       signal: data/demo_signal.parquet
       matrix: { lag: [0, 1, 2], residualize: [off, industry] }
 
-Job kinds: ${
-  JOB_KINDS.map((k) => k.kind).join(", ")
-} (options: those of the task, e.g. deno task backtest --help).
+Job kinds: ${JOB_KIND_NAMES.join(", ")} (options: those of the task, e.g. deno task backtest --help).
 
 Options:
   --workers N        worker processes (default: one per core, here ${batchWorkers()}; 0 = in this process)

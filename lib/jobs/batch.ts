@@ -5,13 +5,12 @@
 import { DEFAULT_SNAPSHOTS } from "../snapshot/paths.ts";
 import { DEFAULT_RUNS_DIR } from "../track/types.ts";
 import { readBatchFile } from "./batch_file.ts";
-import { expandBatch } from "./batch_spec.ts";
+import { expandBatch, kindsNamed } from "./batch_spec.ts";
 import { createJobCache } from "./cache.ts";
 import { checkFreeSpace } from "./disk.ts";
-import { JOB_KINDS } from "./kinds/mod.ts";
+import { JOB_KIND_NAMES, loadJobKind } from "./kinds/registry.ts";
 import { type BatchPlan, planBatch } from "./plan.ts";
 import { type Executor, inProcess, processPool } from "./pool.ts";
-import { queueExecutor } from "./queue/producer.ts";
 import { batchDir, type BatchResult, runBatch, type RunBatchOptions } from "./run_batch.ts";
 
 /** Where a batch reads snapshots and records runs, when the caller chooses (else the file, else defaults). */
@@ -21,9 +20,10 @@ export interface BatchPlaces {
 }
 
 /**
- * Reads, expands, checks and plans a batch file. Folders: `places` given here win over the file's
- * `snapshots:` / `runs:`, which win over the defaults (`snapshots/`, `runs/`). Every problem of the
- * file is a `BatchFileError` with line and column.
+ * Reads, expands, checks and plans a batch file, loading the modules of the job kinds it names only
+ * (a batch of backtests does not load the ML kinds' tfjs). Folders: `places` given here win over the
+ * file's `snapshots:` / `runs:`, which win over the defaults (`snapshots/`, `runs/`). Every problem of
+ * the file is a `BatchFileError` with line and column.
  *
  * @example
  * ```ts
@@ -32,7 +32,9 @@ export interface BatchPlaces {
  * ```
  */
 export async function loadBatch(path: string, places: BatchPlaces = {}): Promise<BatchPlan> {
-  const spec = expandBatch(await readBatchFile(path), JOB_KINDS);
+  const source = await readBatchFile(path);
+  const kinds = await Promise.all(kindsNamed(source).map(loadJobKind));
+  const spec = expandBatch(source, kinds.filter((k) => k !== undefined), JOB_KIND_NAMES);
   return await planBatch(spec, {
     snapshotsDir: places.snapshotsDir ?? spec.snapshotsDir ?? DEFAULT_SNAPSHOTS,
     runsDir: places.runsDir ?? spec.runsDir ?? DEFAULT_RUNS_DIR,
@@ -91,7 +93,8 @@ export async function runBatchFile(path: string, options: RunBatchFileOptions = 
   const workers = options.workers ?? batchWorkers();
   const executor = options.executor ??
     (options.queue !== undefined
-      ? queueExecutor(options.queue, { queueName: options.queueName })
+      // BullMQ is loaded only for a queued batch (~0.1 s of start-up otherwise)
+      ? (await import("./queue/producer.ts")).queueExecutor(options.queue, { queueName: options.queueName })
       : workers === 0
       ? inProcess()
       : processPool(workers));

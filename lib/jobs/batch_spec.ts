@@ -159,9 +159,29 @@ export function matchesPattern(name: string, pattern: string): boolean {
 }
 
 /**
+ * The job kinds a parsed batch file names (each job's `kind:` text, once each, in order), before
+ * anything is checked: the kinds whose modules `expandBatch` needs.
+ *
+ * @example
+ * ```ts
+ * kindsNamed(await readBatchFile("nightly.yaml")); // => ["backtest", "suite"]
+ * ```
+ */
+export function kindsNamed(source: BatchSource): string[] {
+  const jobs = source.root.type === "map" ? entry(source.root, "jobs")?.value : undefined;
+  const names = new Set<string>();
+  for (const node of jobs?.type === "seq" ? jobs.items : []) {
+    const kind = node.type === "map" ? entry(node, "kind")?.value : undefined;
+    if (kind?.type === "scalar") names.add(scalarText(kind.value));
+  }
+  return [...names];
+}
+
+/**
  * Expands and checks a parsed batch file against the job kinds: every problem (unknown keys and
  * kinds, missing options, bad values, duplicate job names) is collected and thrown together as a
- * `BatchFileError`, each at its line and column.
+ * `BatchFileError`, each at its line and column. `kinds` holds at least the kinds the file names
+ * (`kindsNamed`); `kindNames`, every kind there is, lists them in the errors.
  *
  * @example
  * ```ts
@@ -169,7 +189,11 @@ export function matchesPattern(name: string, pattern: string): boolean {
  * spec.jobs.map((j) => j.name); // => ["mom-lag0-off", "mom-lag0-industry", …]
  * ```
  */
-export function expandBatch(source: BatchSource, kinds: readonly JobKind[]): BatchSpec {
+export function expandBatch(
+  source: BatchSource,
+  kinds: readonly JobKind[],
+  kindNames: readonly string[] = kinds.map((k) => k.kind),
+): BatchSpec {
   const problems: BatchProblem[] = [];
   const fail = (loc: Loc, message: string) => problems.push(source.problem(loc, message));
   const { root } = source;
@@ -229,7 +253,7 @@ export function expandBatch(source: BatchSource, kinds: readonly JobKind[]): Bat
   const jobs: JobSpec[] = [];
   /** Jobs naming dependencies: where each item of their `dependsOn` option was written. */
   const wanted = new Map<string, Loc[]>();
-  const kindNames = kinds.map((k) => k.kind).join(", ");
+  const kindList = kindNames.join(", ");
   jobNodes.forEach((node, j) => {
     if (node.type !== "map") {
       fail(node.loc, `a job is a mapping with a "kind"; found ${describeNode(node)}`);
@@ -237,7 +261,7 @@ export function expandBatch(source: BatchSource, kinds: readonly JobKind[]): Bat
     }
     const kindEntry = entry(node, "kind");
     if (!kindEntry) {
-      fail(node.loc, `job ${j + 1} has no "kind"; kinds: ${kindNames}`);
+      fail(node.loc, `job ${j + 1} has no "kind"; kinds: ${kindList}`);
       return;
     }
     const kindName = kindEntry.value.type === "scalar" ? scalarText(kindEntry.value.value) : "";
@@ -245,7 +269,7 @@ export function expandBatch(source: BatchSource, kinds: readonly JobKind[]): Bat
     if (!kind) {
       fail(
         kindEntry.value.loc,
-        `unknown job kind ${JSON.stringify(kindName || describeNode(kindEntry.value))}; kinds: ${kindNames}`,
+        `unknown job kind ${JSON.stringify(kindName || describeNode(kindEntry.value))}; kinds: ${kindList}`,
       );
       return;
     }
