@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { main } from "../lib/cli/batch.ts";
+import { queueExecutor } from "../lib/jobs/queue/producer.ts";
 import { getRun } from "../lib/track/get_run.ts";
 import { capture } from "./fixtures/capture.ts";
 import { startRedis, startWorker } from "./fixtures/jobs/redis.ts";
@@ -113,4 +114,33 @@ jobs:
   } finally {
     await redis.stop();
   }
+});
+
+Deno.test("a queue nobody answers on fails each job with the reason instead of waiting, and closes", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close(); // a port with nothing behind it
+  const url = `redis://127.0.0.1:${port}`;
+  const executor = queueExecutor(url, { connectMs: 300 });
+  const started = performance.now();
+  const message = {
+    name: "j",
+    kind: "backtest",
+    values: {},
+    configHash: "abc123",
+    snapshotsDir: "s",
+    runsDir: "r",
+  };
+  const replies = await Promise.all(
+    [0, 1].map(() => executor.run(message, { log: () => {}, progress: () => {} })),
+  );
+  await executor.close();
+  assertEquals(
+    replies.map((r) => [r.status, r.error]),
+    Array(2).fill([
+      "failed",
+      `could not reach Redis at ${url} within 0.3 s: connect ECONNREFUSED 127.0.0.1:${port}`,
+    ]),
+  );
+  assert(performance.now() - started < 5_000, `took ${performance.now() - started} ms`);
 });

@@ -18,6 +18,8 @@ export interface QueueExecutorOptions {
   readonly queueName?: string;
   /** How often pending jobs are also looked up directly, in case an event was missed (default 2 s). */
   readonly pollMs?: number;
+  /** How long to wait for Redis to answer before failing the jobs with the reason (default 10 s). */
+  readonly connectMs?: number;
 }
 
 interface Pending {
@@ -48,6 +50,26 @@ function asReply(value: unknown): JobReply {
 }
 
 /**
+ * Resolves once `queue` is connected; rejects after `ms` with the last connection error (Redis's
+ * client retries forever, so an unreachable or mistyped URL would otherwise wait in silence).
+ */
+function reachable(url: string, queue: Queue, ms: number): Promise<void> {
+  let last = "";
+  queue.on("error", (error) => (last = error.message));
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`could not reach Redis at ${url} within ${ms / 1000} s${last ? `: ${last}` : ""}`)),
+      ms,
+    );
+    queue.waitUntilReady().then(
+      () => (clearTimeout(timer), resolve()),
+      (error) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
+
+/**
  * An executor over the BullMQ queue at `url` (`redis://HOST:PORT`). Every job is enqueued at once
  * (`size` is unbounded); `kill` stops waiting and removes this producer's jobs not started yet
  * (running ones finish on their workers, and their runs are recorded).
@@ -63,8 +85,16 @@ export function queueExecutor(url: string, options: QueueExecutorOptions = {}): 
   const connection = parseRedisUrl(url);
   const name = options.queueName ?? DEFAULT_QUEUE;
   const queue = new Queue(name, { connection });
-  const events = new QueueEvents(name, { connection });
-  const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+  // The job events' connection is opened once Redis answers: a QueueEvents that never connected
+  // cannot be closed (its close waits for the connection).
+  let events: QueueEvents | undefined;
+  const ready = reachable(url, queue, options.connectMs ?? 10_000).then(async () => {
+    events = new QueueEvents(name, { connection });
+    events.on("completed", ({ jobId, returnvalue }) => void finish(jobId, asReply(returnvalue)));
+    events.on("failed", ({ jobId, failedReason }) => void finish(jobId, failedReply(jobId, failedReason)));
+    await events.waitUntilReady();
+  });
+  ready.catch(() => {}); // each job's run() reports it
   const pending = new Map<string, Pending>();
   const finishing = new Set<string>();
 
@@ -87,8 +117,6 @@ export function queueExecutor(url: string, options: QueueExecutorOptions = {}): 
     error: reason,
     seconds: Math.round(performance.now() - (pending.get(id)?.start ?? performance.now())) / 1000,
   });
-  events.on("completed", ({ jobId, returnvalue }) => void finish(jobId, asReply(returnvalue)));
-  events.on("failed", ({ jobId, failedReason }) => void finish(jobId, failedReply(jobId, failedReason)));
 
   /**
    * Looks a job up directly: finishes it when it is completed or failed. The state is read first and
@@ -110,7 +138,11 @@ export function queueExecutor(url: string, options: QueueExecutorOptions = {}): 
   return {
     size: Number.MAX_SAFE_INTEGER,
     async run(message: JobMessage, hooks: JobHooks): Promise<JobReply> {
-      await ready;
+      try {
+        await ready;
+      } catch (error) {
+        return { status: "failed", error: (error as Error).message, seconds: 0 };
+      }
       const id = await queueJobId(message);
       const done = new Promise<JobReply>((resolve) =>
         pending.set(id, { hooks, resolve, start: performance.now() })
@@ -133,7 +165,7 @@ export function queueExecutor(url: string, options: QueueExecutorOptions = {}): 
     },
     async close() {
       clearInterval(poller);
-      await events.close();
+      await events?.close();
       await queue.close();
     },
     kill() {
