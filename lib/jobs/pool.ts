@@ -32,21 +32,14 @@ const WORKER_SCRIPT = fileURLToPath(new URL("./worker_process.ts", import.meta.u
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
 /**
- * How Deno runs a job worker: with the job kinds' modules loaded when a job of the kind arrives
- * (`--unstable-lazy-dynamic-imports`), not all fetched and parsed at start-up as Deno does by
- * default for the string-literal `import()`s of `kinds/registry.ts` (the ML kinds bring tfjs): a
- * worker is ready in ~170 ms instead of ~385 ms.
+ * The command that starts a worker process (the same Deno, this project's config), with the job
+ * kinds' modules loaded when a job of the kind arrives (`--unstable-lazy-dynamic-imports`), not all
+ * fetched and parsed at start-up as Deno does by default for the string-literal `import()`s of
+ * `kinds/registry.ts` (the ML kinds bring tfjs): a worker is ready in ~170 ms instead of ~385 ms.
  */
-export const WORKER_RUN_FLAGS: readonly string[] = [
-  "run",
-  "-A",
-  "--quiet",
-  "--unstable-lazy-dynamic-imports",
-];
-
-/** The command that starts a worker process (the same Deno, this project's config). */
 export function workerCommand(): string[] {
-  return [Deno.execPath(), ...WORKER_RUN_FLAGS, "--config", CONFIG, WORKER_SCRIPT];
+  const lazy = "--unstable-lazy-dynamic-imports";
+  return [Deno.execPath(), "run", "-A", "--quiet", lazy, "--config", CONFIG, WORKER_SCRIPT];
 }
 
 /** One worker process and the job it runs. */
